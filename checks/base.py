@@ -1,0 +1,101 @@
+"""The rule model every check module uses.
+
+A check module in ``checks/`` declares its rules as module-level ``Rule``
+objects collected in ``RULES`` and implements ``run(ctx)``, a generator of
+``Finding`` objects. ``checks.registry`` discovers every such module, so adding
+a rule means adding one file (plus its fixture and test) and nothing else.
+
+Severity ladder (``--fail-on`` compares against it): info < warning < error <
+critical. ``assessment`` places a rule in the State Council indicator frame of
+国办秘函〔2019〕19号: ``veto`` (单项否决), ``deduction`` (扣分), ``advisory``
+(law or practice with no fixed score) or ``None`` (a crawl-quality fact).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from crawler.store import Finding, Store
+
+SEVERITIES = ("info", "warning", "error", "critical")
+ASSESSMENTS = ("veto", "deduction", "advisory", None)
+
+
+def severity_rank(severity: str) -> int:
+    try:
+        return SEVERITIES.index(severity)
+    except ValueError:
+        raise ValueError(f"unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}") from None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A documented rule: what it checks, why, and how to fix the page.
+
+    ``basis`` cites the clause enforced (e.g. "国办秘函〔2019〕19号 单项否决 V4"), with the
+    rule book's confidence mark ([C]/[S]/[U]) so a reader knows how firm it is.
+    """
+
+    id: str
+    title_zh: str
+    title_en: str
+    severity: str
+    basis: str
+    advice_zh: str
+    advice_en: str
+    assessment: str | None = None
+    doc: str = ""
+
+    def __post_init__(self) -> None:
+        severity_rank(self.severity)
+        if self.assessment not in ASSESSMENTS:
+            raise ValueError(f"rule {self.id}: assessment must be one of {ASSESSMENTS}")
+
+    def finding(self, page_url: str, message_zh: str, message_en: str, *, target: str = "",
+                evidence: dict[str, Any] | None = None, referrers: list[dict[str, Any]] | None = None,
+                severity: str | None = None) -> Finding:
+        return Finding(rule_id=self.id, severity=severity or self.severity, page_url=page_url,
+                       target=target, message_zh=message_zh, message_en=message_en,
+                       evidence=evidence or {}, referrers=referrers or [])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title_zh": self.title_zh, "title_en": self.title_en,
+            "severity": self.severity, "assessment": self.assessment, "basis": self.basis,
+            "advice_zh": self.advice_zh, "advice_en": self.advice_en, "doc": self.doc,
+        }
+
+
+@dataclass
+class CheckContext:
+    """What a check may read: the store (facts of one run), the site profile,
+    the rule thresholds (config/rules.yaml merged with the profile) and "today"."""
+
+    store: Store
+    run_id: int
+    site: Any
+    thresholds: dict[str, Any]
+    today: date
+    notes: list[str] = field(default_factory=list)
+
+    def threshold(self, dotted: str, default: Any = None) -> Any:
+        node: Any = self.thresholds
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def referrers(self, target_url: str) -> list[dict[str, Any]]:
+        """Every place that links to ``target_url``: page, link text, element, attribute."""
+        out = []
+        for ln in self.store.links_to(self.run_id, target_url):
+            out.append({"page": ln["source_url"], "text": ln["text"] or "", "tag": ln["tag"],
+                        "attr": ln["attr"], "href": ln["raw_href"]})
+        return out
+
+
+CheckResult = Iterator[Finding]

@@ -1,0 +1,365 @@
+"""SQLite store for crawl facts, findings and run history.
+
+One file holds every run. The crawler streams facts into it (pages and other
+fetched resources, the links between them, page bodies); checks read the facts
+of one run and write findings; reports read findings. Nothing else is shared
+between the stages, so each can be re-run on a stored run (``xunjian report``).
+
+Schema (documented here and in docs/store.md; bump SCHEMA_VERSION on change):
+
+``runs``        one row per audit run: site name, profile path, the "today" the
+                checks judged against, start/finish time, status, stats (JSON).
+``resources``   one row per distinct canonical URL fetched (or deliberately not
+                fetched) in a run: crawled pages, assets, attachments, external
+                link targets. Status, final URL, redirect chain, content type,
+                charset, size, timing, attempts, error class, skip reason,
+                anchors (ids/names) found in HTML, title, content hash.
+``bodies``      zlib-compressed decoded text of in-scope HTML pages (and of
+                external pages fetched to verify a fragment or a jump link), so
+                checks added later can read page content without re-crawling.
+``links``       one row per link occurrence: source page, target (canonical, no
+                fragment), fragment, raw href, link text, tag, attribute.
+``findings``    one row per finding: fingerprint, rule id, severity, page,
+                target, messages, evidence (JSON), referrers (JSON).
+``a11y_results`` per-page axe-core results (written by the browser stage).
+
+Writes are batched (``commit_every``) so memory does not grow with the size of
+the portal and a crash loses at most one batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site TEXT NOT NULL,
+    profile_path TEXT,
+    today TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    tool_version TEXT,
+    stats TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS resources (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    in_scope INTEGER NOT NULL,
+    method TEXT,
+    status INTEGER,
+    final_url TEXT,
+    redirect_chain TEXT NOT NULL DEFAULT '[]',
+    content_type TEXT,
+    charset TEXT,
+    size INTEGER,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    elapsed_ms INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    depth INTEGER,
+    title TEXT,
+    error TEXT,
+    error_class TEXT,
+    skip_reason TEXT,
+    headers TEXT NOT NULL DEFAULT '{}',
+    anchors TEXT,
+    content_hash TEXT,
+    decode_errors INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS bodies (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    text_z BLOB NOT NULL,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS links (
+    run_id INTEGER NOT NULL,
+    source_url TEXT NOT NULL,
+    target_url TEXT NOT NULL,
+    fragment TEXT,
+    raw_href TEXT NOT NULL,
+    scheme TEXT NOT NULL,
+    text TEXT,
+    tag TEXT NOT NULL,
+    attr TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS links_target ON links (run_id, target_url);
+CREATE INDEX IF NOT EXISTS links_source ON links (run_id, source_url);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    page_url TEXT NOT NULL DEFAULT '',
+    target TEXT NOT NULL DEFAULT '',
+    message_zh TEXT NOT NULL,
+    message_en TEXT NOT NULL,
+    evidence TEXT NOT NULL DEFAULT '{}',
+    referrers TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (run_id, fingerprint)
+);
+CREATE INDEX IF NOT EXISTS findings_rule ON findings (run_id, rule_id);
+CREATE TABLE IF NOT EXISTS a11y_results (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    status TEXT NOT NULL,
+    engine TEXT,
+    cache_key TEXT,
+    reused INTEGER NOT NULL DEFAULT 0,
+    result_z BLOB,
+    error TEXT,
+    PRIMARY KEY (run_id, url)
+);
+"""
+
+RESOURCE_COLUMNS = (
+    "url", "kind", "in_scope", "method", "status", "final_url", "redirect_chain", "content_type",
+    "charset", "size", "truncated", "elapsed_ms", "attempts", "depth", "title", "error",
+    "error_class", "skip_reason", "headers", "anchors", "content_hash", "decode_errors", "fetched_at",
+)
+_JSON_RESOURCE_FIELDS = {"redirect_chain": [], "headers": {}, "anchors": None}
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def fingerprint(rule_id: str, page: str = "", target: str = "") -> str:
+    """Stable id of a finding across runs: the rule, the page and the target."""
+    return hashlib.sha1(f"{rule_id}\n{page}\n{target}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class Finding:
+    """One problem found by one rule; what every reporter renders.
+
+    ``page_url`` is where a webmaster goes to fix it (for a broken link, the
+    target that fails; the pages citing it are in ``referrers``), ``target`` the
+    thing at fault inside that page (a link, a column, a field). ``referrers`` is
+    a list of ``{"page", "text", "tag", "attr", "href"}`` dicts.
+    """
+
+    rule_id: str
+    severity: str
+    page_url: str
+    message_zh: str
+    message_en: str
+    target: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+    referrers: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.rule_id, self.page_url, self.target)
+
+
+class Store:
+    """Thin, explicit wrapper around one SQLite file. Not thread-safe: one per thread."""
+
+    def __init__(self, path: str | Path, commit_every: int = 500):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        self._check_schema_version()
+        self.commit_every = commit_every
+        self._pending = 0
+
+    def _check_schema_version(self) -> None:
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self.db.commit()
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{self.path}: store schema v{row[0]} is newer than this xunjian (v{SCHEMA_VERSION}); "
+                "upgrade xunjian or use another --db"
+            )
+
+    # -- write batching -------------------------------------------------------------------
+    def _wrote(self, n: int = 1) -> None:
+        self._pending += n
+        if self._pending >= self.commit_every:
+            self.commit()
+
+    def commit(self) -> None:
+        self.db.commit()
+        self._pending = 0
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()
+
+    # -- runs -----------------------------------------------------------------------------
+    def start_run(self, site: str, today: str, profile_path: str = "", tool_version: str = "") -> int:
+        cur = self.db.execute(
+            "INSERT INTO runs (site, profile_path, today, started_at, tool_version) VALUES (?,?,?,?,?)",
+            (site, profile_path, today, utcnow(), tool_version),
+        )
+        self.db.commit()
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any] | None = None) -> None:
+        merged = {**self.run_stats(run_id), **(stats or {})}
+        self.db.execute(
+            "UPDATE runs SET finished_at=?, status=?, stats=? WHERE id=?",
+            (utcnow(), status, json.dumps(merged, ensure_ascii=False, default=str), run_id),
+        )
+        self.db.commit()
+
+    def update_run_stats(self, run_id: int, stats: dict[str, Any]) -> None:
+        merged = {**self.run_stats(run_id), **stats}
+        self.db.execute("UPDATE runs SET stats=? WHERE id=?",
+                        (json.dumps(merged, ensure_ascii=False, default=str), run_id))
+        self.db.commit()
+
+    def run(self, run_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+
+    def run_stats(self, run_id: int) -> dict[str, Any]:
+        row = self.db.execute("SELECT stats FROM runs WHERE id=?", (run_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def runs(self, site: str | None = None, limit: int = 1000) -> list[sqlite3.Row]:
+        if site is None:
+            return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return self.db.execute(
+            "SELECT * FROM runs WHERE site=? ORDER BY id DESC LIMIT ?", (site, limit)).fetchall()
+
+    def latest_run_id(self, site: str | None = None) -> int | None:
+        rows = self.runs(site, limit=1)
+        return int(rows[0]["id"]) if rows else None
+
+    # -- crawl facts ----------------------------------------------------------------------
+    def put_resource(self, run_id: int, **fields: Any) -> None:
+        """Insert or replace the facts about one URL (a later fetch of the same URL wins)."""
+        unknown = set(fields) - set(RESOURCE_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown resource fields: {sorted(unknown)}")
+        row = {k: fields.get(k) for k in RESOURCE_COLUMNS}
+        for key, empty in _JSON_RESOURCE_FIELDS.items():
+            value = row[key]
+            if value is None and empty is not None:
+                value = empty
+            row[key] = None if value is None else json.dumps(value, ensure_ascii=False)
+        row["in_scope"] = int(bool(row["in_scope"]))
+        row["truncated"] = int(bool(row["truncated"]))
+        row["attempts"] = row["attempts"] or 0
+        row["decode_errors"] = row["decode_errors"] or 0
+        row["fetched_at"] = row["fetched_at"] or utcnow()
+        cols = ", ".join(("run_id",) + RESOURCE_COLUMNS)
+        marks = ", ".join("?" * (len(RESOURCE_COLUMNS) + 1))
+        self.db.execute(f"INSERT OR REPLACE INTO resources ({cols}) VALUES ({marks})",
+                        (run_id, *[row[k] for k in RESOURCE_COLUMNS]))
+        self._wrote()
+
+    def put_body(self, run_id: int, url: str, text: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?,?,?)",
+                        (run_id, url, zlib.compress(text.encode("utf-8"), 6)))
+        self._wrote()
+
+    def put_links(self, run_id: int, links: Iterable[dict[str, Any]]) -> None:
+        rows = [
+            (run_id, ln["source_url"], ln["target_url"], ln.get("fragment"), ln["raw_href"],
+             ln["scheme"], ln.get("text"), ln["tag"], ln["attr"], ln["position"])
+            for ln in links
+        ]
+        self.db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        self._wrote(max(1, len(rows) // 20))
+
+    # -- reading facts --------------------------------------------------------------------
+    @staticmethod
+    def _resource_dict(row: sqlite3.Row) -> dict[str, Any]:
+        d = dict(row)
+        for key, empty in _JSON_RESOURCE_FIELDS.items():
+            d[key] = json.loads(d[key]) if d[key] is not None else empty
+        return d
+
+    def resources(self, run_id: int, where: str = "", params: tuple = ()) -> Iterator[dict[str, Any]]:
+        sql = "SELECT * FROM resources WHERE run_id=?" + (f" AND ({where})" if where else "")
+        for row in self.db.execute(sql + " ORDER BY url", (run_id, *params)):
+            yield self._resource_dict(row)
+
+    def resource(self, run_id: int, url: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM resources WHERE run_id=? AND url=?", (run_id, url)).fetchone()
+        return self._resource_dict(row) if row else None
+
+    def body(self, run_id: int, url: str) -> str | None:
+        row = self.db.execute("SELECT text_z FROM bodies WHERE run_id=? AND url=?", (run_id, url)).fetchone()
+        return zlib.decompress(row[0]).decode("utf-8") if row else None
+
+    def pages_with_bodies(self, run_id: int) -> Iterator[tuple[dict[str, Any], str]]:
+        """In-scope HTML pages with their decoded text, streamed one at a time."""
+        sql = ("SELECT r.*, b.text_z AS _z FROM resources r JOIN bodies b "
+               "ON b.run_id=r.run_id AND b.url=r.url WHERE r.run_id=? AND r.in_scope=1 ORDER BY r.url")
+        for row in self.db.execute(sql, (run_id,)):
+            d = dict(row)
+            z = d.pop("_z")
+            for key, empty in _JSON_RESOURCE_FIELDS.items():
+                d[key] = json.loads(d[key]) if d[key] is not None else empty
+            yield d, zlib.decompress(z).decode("utf-8")
+
+    def links_to(self, run_id: int, target_url: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute(
+            "SELECT * FROM links WHERE run_id=? AND target_url=? ORDER BY source_url, position",
+            (run_id, target_url))]
+
+    def links_from(self, run_id: int, source_url: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute(
+            "SELECT * FROM links WHERE run_id=? AND source_url=? ORDER BY position", (run_id, source_url))]
+
+    def links(self, run_id: int, where: str = "", params: tuple = ()) -> Iterator[dict[str, Any]]:
+        sql = "SELECT * FROM links WHERE run_id=?" + (f" AND ({where})" if where else "")
+        for row in self.db.execute(sql + " ORDER BY target_url, source_url, position", (run_id, *params)):
+            yield dict(row)
+
+    # -- findings -------------------------------------------------------------------------
+    def clear_findings(self, run_id: int, rule_ids: Iterable[str] | None = None) -> None:
+        if rule_ids is None:
+            self.db.execute("DELETE FROM findings WHERE run_id=?", (run_id,))
+        else:
+            self.db.executemany("DELETE FROM findings WHERE run_id=? AND rule_id=?",
+                                [(run_id, r) for r in rule_ids])
+        self.db.commit()
+
+    def put_finding(self, run_id: int, f: Finding) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (run_id, f.fingerprint, f.rule_id, f.severity, f.page_url, f.target, f.message_zh,
+             f.message_en, json.dumps(f.evidence, ensure_ascii=False, default=str),
+             json.dumps(f.referrers, ensure_ascii=False, default=str)),
+        )
+        self._wrote()
+
+    def findings(self, run_id: int, rule_id: str | None = None) -> list[Finding]:
+        sql, params = "SELECT * FROM findings WHERE run_id=?", [run_id]
+        if rule_id:
+            sql += " AND rule_id=?"
+            params.append(rule_id)
+        out = []
+        for r in self.db.execute(sql + " ORDER BY rule_id, page_url, target", params):
+            out.append(Finding(
+                rule_id=r["rule_id"], severity=r["severity"], page_url=r["page_url"], target=r["target"],
+                message_zh=r["message_zh"], message_en=r["message_en"],
+                evidence=json.loads(r["evidence"]), referrers=json.loads(r["referrers"]),
+            ))
+        return out

@@ -1,0 +1,1 @@
+"""Renderers: one module per output format; see reports/__init__.py."""

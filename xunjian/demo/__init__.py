@@ -1,0 +1,53 @@
+"""The bundled demo portal: a fictional Shanghai district 城管执法局 website.
+
+Generated deterministically from a fixed "today" (``build_site(today)``) and
+served on loopback by ``xunjian.demo.server``. It is the main test fixture:
+every planted defect is declared next to the code that plants it, as an
+``Expect`` (must be found) or a ``Decoy`` (must NOT be found).
+
+Contract shared by the portal and every planting module:
+
+* ``DemoSite`` holds ``DemoPage`` objects by path ("/xxgk/index.html") for two
+  hosts: ``"portal"`` (the site under audit) and ``"external"`` (a second
+  loopback host standing in for other sites and 一网通办).
+* Page bodies may contain the placeholders ``{{PORTAL}}`` and ``{{EXTERNAL}}``
+  (base URLs without trailing slash); the server substitutes them at serve time.
+* A planting module is any ``xunjian/demo/plants_*.py`` defining
+  ``contribute(site: DemoSite, today: date) -> None`` plus module-level lists
+  ``EXPECTED: list[Expect]`` and ``DECOYS: list[Decoy]``. ``build_site`` imports
+  them in name order after the base portal is generated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DemoPage:
+    body: bytes | str
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    # str bodies are encoded with this codec at serve time (e.g. "gbk")
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A planted defect: ``rule_id`` must report a finding whose page_url (or,
+    for link rules, whose target) ends with ``where`` (a path, host-relative)."""
+
+    rule_id: str
+    where: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Decoy:
+    """Something that looks suspicious but is correct: no finding of ``rule_id``
+    (or of any rule, when rule_id is "*") may point at ``where``."""
+
+    rule_id: str
+    where: str
+    note: str = ""
