@@ -1,0 +1,50 @@
+"""``xunjian demo``: serve the bundled demo portal on loopback and audit it.
+
+The demo portal (xunjian/demo/) is a fictional Shanghai district 城管执法局 site
+with planted defects of every kind xunjian detects. The server runs only for
+the duration of the audit, on 127.0.0.1 (portal) and 127.0.0.2 (stand-in for
+external sites). By default the exit code is 0 even though the demo portal has
+findings (they are planted); pass ``--fail-on error`` to see the CI contract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+
+from config import CONFIG_DIR
+from xunjian import runner
+from xunjian.commands.run import add_audit_options
+
+DEMO_PROFILE = CONFIG_DIR / "sites" / "demo.yaml"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="serve the bundled demo portal and audit it",
+                       description="Start the demo portal on loopback and run a full audit of it.")
+    p.add_argument("--port", type=int, default=0, help="portal port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--external-port", type=int, default=0, help="external stand-in port on 127.0.0.2")
+    p.add_argument("--fail-on", choices=runner.FAIL_ON_CHOICES, default="none",
+                   help="exit 1 when a finding of this severity or worse exists (default: %(default)s)")
+    add_audit_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from xunjian.demo import build_site
+    from xunjian.demo.server import serve
+
+    today = args.today or date.today()
+    site = build_site(today)
+    with serve(site, portal_port=args.port, external_port=args.external_port) as server:
+        runner.say(f"demo portal serving at {server.portal_base} (external stand-in {server.external_base})")
+        port = server.portal_base.rsplit(":", 1)[1].rstrip("/")
+        os.environ["XUNJIAN_DEMO_PORT"] = port
+        result = runner.audit(
+            DEMO_PROFILE, db=args.db, out=args.out, today=today, lang=args.lang,
+            formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
+            gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
+        )
+    runner.print_summary(result)
+    return result.exit_code

@@ -1,0 +1,54 @@
+"""``xunjian run --site PROFILE``: audit one portal and write the dated report.
+
+Exit code: 0 when no finding reaches ``--fail-on`` (or the gate passes with
+``--gate``), 1 when one does, 2 on a usage, config or tool error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from xunjian import runner
+
+
+def parse_today(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def add_audit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=runner.DEFAULT_DB, help="SQLite store (default: %(default)s)")
+    p.add_argument("--out", help="report root folder (default: the profile's report.out_dir)")
+    p.add_argument("--today", type=parse_today, help="judge freshness as of this date (default: today)")
+    p.add_argument("--lang", choices=("zh", "en"), help="report language (default: the profile's, zh)")
+    p.add_argument("--format", dest="formats", action="append",
+                   help="output format, repeatable (html, json, junit, csv, xlsx, md; default: all)")
+    p.add_argument("--gate", action="store_true", help="judge with the declarative gate in config/rules.yaml")
+    p.add_argument("--baseline", type=Path, help="baseline file of accepted findings (implies --gate)")
+    p.add_argument("--no-browser", dest="browser", action="store_false",
+                   help="skip the Chromium accessibility stage")
+    p.add_argument("--quiet", action="store_true", help="no live progress line")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="crawl a portal, check it and write the report",
+                       description="Audit the portal described by a site profile.")
+    p.add_argument("--site", required=True, help="site profile, e.g. config/sites/demo.yaml")
+    p.add_argument("--fail-on", choices=runner.FAIL_ON_CHOICES, default="error",
+                   help="exit 1 when a finding of this severity or worse exists (default: %(default)s)")
+    add_audit_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = runner.audit(
+        args.site, db=args.db, out=args.out, today=args.today, lang=args.lang,
+        formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
+        gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
+    )
+    runner.print_summary(result)
+    return result.exit_code
