@@ -1,0 +1,64 @@
+"""The SQLite store: round trips, fingerprints, streaming and schema guard."""
+
+import sqlite3
+
+import pytest
+
+from crawler.store import SCHEMA_VERSION, Finding, Store, fingerprint
+
+
+def test_resource_link_body_roundtrip(tmp_path):
+    store = Store(tmp_path / "x.sqlite", commit_every=2)
+    run = store.start_run("demo", "2026-11-22", "config/sites/demo.yaml", "0.1.0")
+    store.put_resource(run, url="http://h/a", kind="page", in_scope=True, status=200,
+                       redirect_chain=[{"url": "http://h/b", "status": 301}], anchors=["x", "y"],
+                       headers={"server": "nginx"})
+    store.put_body(run, "http://h/a", "页面 <b>中文</b>")
+    store.put_links(run, [{"source_url": "http://h/a", "target_url": "http://h/c", "fragment": "f",
+                           "raw_href": "c#f", "scheme": "http", "text": "链接", "tag": "a", "attr": "href",
+                           "position": 0}])
+    store.commit()
+    res = store.resource(run, "http://h/a")
+    assert res["redirect_chain"] == [{"url": "http://h/b", "status": 301}]
+    assert res["anchors"] == ["x", "y"] and res["headers"] == {"server": "nginx"}
+    assert store.body(run, "http://h/a") == "页面 <b>中文</b>"
+    pages = list(store.pages_with_bodies(run))
+    assert len(pages) == 1 and pages[0][1].startswith("页面")
+    assert store.links_to(run, "http://h/c")[0]["text"] == "链接"
+    with pytest.raises(ValueError, match="unknown resource fields"):
+        store.put_resource(run, url="u", kind="page", in_scope=1, bogus=1)
+
+
+def test_findings_fingerprint_is_stable_and_replaces(tmp_path):
+    store = Store(tmp_path / "x.sqlite")
+    run = store.start_run("demo", "2026-11-22")
+    f = Finding("link-broken", "error", "http://h/gone", "断链", "broken", target="http://h/gone",
+                referrers=[{"page": "http://h/", "text": "旧链接"}])
+    store.put_finding(run, f)
+    store.put_finding(run, f)  # same fingerprint: replaced, not duplicated
+    got = store.findings(run)
+    assert len(got) == 1 and got[0].referrers[0]["text"] == "旧链接"
+    assert f.fingerprint == fingerprint("link-broken", "http://h/gone", "http://h/gone")
+    assert fingerprint("a", "p", "t") != fingerprint("a", "p", "u")
+
+
+def test_run_lifecycle_and_stats(tmp_path):
+    store = Store(tmp_path / "x.sqlite")
+    run = store.start_run("demo", "2026-11-22")
+    store.update_run_stats(run, {"pages": 3})
+    store.finish_run(run, "complete", {"links": 9})
+    row = store.run(run)
+    assert row["status"] == "complete" and row["finished_at"]
+    assert store.run_stats(run) == {"pages": 3, "links": 9}
+    assert store.latest_run_id("demo") == run
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "x.sqlite"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION + 1),))
+    db.commit()
+    db.close()
+    with pytest.raises(RuntimeError, match="newer than this xunjian"):
+        Store(path)
