@@ -1,0 +1,108 @@
+"""End to end: a real audit of the bundled demo portal over real HTTP.
+
+Builds the demo portal for a fixed "today", serves it on loopback, runs the
+whole pipeline (Scrapy crawl in a subprocess, Chromium stage, checks, reports)
+exactly as ``xunjian demo`` does, then compares the findings with what the
+plant modules declare: every ``Expect`` found, no ``Decoy`` flagged, and, for
+the link and crawl rules, no finding that was not planted.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from config import CONFIG_DIR
+from crawler.store import Store
+from xunjian import runner
+from xunjian.demo import Decoy, Expect, build_site, expectations
+from xunjian.demo.server import serve
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    site = build_site(TODAY)
+    mp = pytest.MonkeyPatch()
+    with serve(site) as server:
+        mp.setenv("XUNJIAN_DEMO_PORT", server.portal_base.rsplit(":", 1)[1].rstrip("/"))
+        result = runner.audit(CONFIG_DIR / "sites" / "demo.yaml", db=tmp / "x.sqlite", out=tmp / "out",
+                              today=TODAY, fail_on="error", progress=False)
+        bases = {"portal": server.portal_base.rstrip("/"), "external": server.external_base.rstrip("/")}
+    mp.undo()
+    store = Store(tmp / "x.sqlite")
+    findings = store.findings(result.run_id)
+    stats = store.run_stats(result.run_id)
+    store.close()
+    return result, findings, bases, stats
+
+
+def resolve(where: str, bases: dict[str, str]) -> str:
+    host, _, path = where.rpartition(":") if where.startswith("external:") else ("portal", "", where)
+    return bases[host] + path
+
+
+def points_at(finding, url: str) -> bool:
+    return url in (finding.page_url, finding.target) or finding.target.startswith(url + "#") and "#" not in url
+
+
+def test_run_completes_and_writes_reports(demo_run):
+    result, findings, _, stats = demo_run
+    assert result.run_id is not None
+    assert result.exit_code == 1, "the demo portal has planted errors, so --fail-on error must fail"
+    assert (result.report_dir / "report.html").is_file()
+    report = json.loads((result.report_dir / "report.json").read_text(encoding="utf-8"))
+    assert len(report["findings"]) == len(findings)
+    assert stats.get("pages", 0) >= 100
+
+
+def test_every_planted_defect_is_found(demo_run):
+    _, findings, bases, _ = demo_run
+    expected, _ = expectations()
+    missing = []
+    for exp in expected:
+        url = resolve(exp.where, bases)
+        if not any(f.rule_id == exp.rule_id and points_at(f, url) for f in findings):
+            missing.append(f"{exp.rule_id} @ {exp.where} ({exp.note})")
+    assert not missing, "planted defects not found:\n" + "\n".join(missing)
+
+
+def test_no_decoy_is_flagged(demo_run):
+    _, findings, bases, _ = demo_run
+    _, decoys = expectations()
+    flagged = []
+    for decoy in decoys:
+        url = resolve(decoy.where, bases)
+        for f in findings:
+            if (decoy.rule_id in ("*", f.rule_id)) and points_at(f, url):
+                flagged.append(f"{f.rule_id} @ {decoy.where} ({decoy.note})")
+    assert not flagged, "decoys flagged:\n" + "\n".join(flagged)
+
+
+def test_link_findings_are_exactly_the_planted_ones(demo_run):
+    _, findings, bases, _ = demo_run
+    expected, _ = expectations()
+    link_rule_ids = _link_rule_ids()
+    planted = {(e.rule_id, resolve(e.where, bases)) for e in expected if e.rule_id in link_rule_ids}
+    unexpected = [f"{f.rule_id} page={f.page_url} target={f.target}" for f in findings
+                  if f.rule_id in link_rule_ids
+                  and not any(rule == f.rule_id and points_at(f, url) for rule, url in planted)]
+    assert not unexpected, "link findings nobody planted:\n" + "\n".join(unexpected)
+
+
+def _link_rule_ids() -> set[str]:
+    import checks.crawl
+    import checks.links
+    return {r.id for r in checks.links.RULES} | {r.id for r in checks.crawl.RULES}
+
+
+def test_expect_and_decoy_types():
+    expected, decoys = expectations()
+    assert expected and decoys
+    assert all(isinstance(e, Expect) for e in expected)
+    assert all(isinstance(d, Decoy) for d in decoys)
