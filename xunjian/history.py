@@ -1,0 +1,219 @@
+"""Run history: matching findings across runs, first-seen dates, trends and retention.
+
+Findings are matched across runs of the same site by their stable fingerprint
+(``crawler.store.fingerprint``: rule, page, target). Against the *previous run*
+(the newest earlier run of the same site that finished, i.e. has
+``finished_at``), a finding of a run is ``new`` or ``persisting``; a finding of
+the previous run that is gone is ``fixed``.
+
+First-seen dates must survive retention pruning, so they are kept in a table
+of their own on the same SQLite file (created here with ``CREATE TABLE IF NOT
+EXISTS``; ``crawler/store.py`` is not touched)::
+
+    finding_first_seen(site, fingerprint, first_run_id, first_seen)
+
+It is refreshed from the stored findings whenever a report or diff is made, so
+runs written by any version of the crawler are covered.
+
+Retention (``xunjian prune --keep-days N``) deletes runs whose "today" is more
+than N days before the reference date, with all their facts and findings, but
+never the latest run of a site.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from crawler.store import Finding, Store
+
+HISTORY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS finding_first_seen (
+    site TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    first_run_id INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (site, fingerprint)
+);
+"""
+# Tables holding per-run rows; pruning deletes a run's rows from each that exists.
+RUN_TABLES = ("findings", "resources", "bodies", "links", "a11y_results")
+# Rules whose findings count as "broken links" in the trend chart.
+BROKEN_LINK_RULES = ("link-broken", "link-broken-home")
+
+
+class RunNotFound(LookupError):
+    """A run id or spec that the store does not hold; str() is a one-line message."""
+
+
+@dataclass
+class RunDiff:
+    """The difference between a base run and a head run of the same site."""
+
+    base_run: int | None
+    head_run: int
+    new: list[Finding] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    persisting: list[Finding] = field(default_factory=list)
+
+    def status_of(self) -> dict[str, str]:
+        """fingerprint -> "new" | "persisting" for every finding of the head run."""
+        out = {f.fingerprint: "new" for f in self.new}
+        out.update({f.fingerprint: "persisting" for f in self.persisting})
+        return out
+
+
+def ensure_schema(store: Store) -> None:
+    store.db.executescript(HISTORY_SCHEMA)
+
+
+def get_run(store: Store, run_id: int) -> dict[str, Any]:
+    row = store.run(run_id)
+    if row is None:
+        raise RunNotFound(f"run {run_id} is not in {store.path}; list runs with `xunjian diff --list`")
+    out = dict(row)
+    try:
+        out["stats"] = json.loads(out.get("stats") or "{}")
+    except ValueError:
+        out["stats"] = {}
+    return out
+
+
+def resolve_run(store: Store, spec: str | int | None, site: str | None = None) -> int:
+    """Turn ``latest``, ``latest~1`` (the one before) or a number into a run id."""
+    spec = "latest" if spec in (None, "") else str(spec).strip()
+    if spec.startswith("latest"):
+        back = 0
+        if spec != "latest":
+            try:
+                back = int(spec.split("~", 1)[1])
+            except (IndexError, ValueError):
+                raise RunNotFound(f"run {spec!r}: write a run id, 'latest' or 'latest~N'") from None
+        rows = store.runs(site, limit=back + 1)
+        if len(rows) <= back:
+            where = f" of site {site!r}" if site else ""
+            raise RunNotFound(f"run {spec!r}: the store {store.path} holds only {len(rows)} run(s){where}")
+        return int(rows[back]["id"])
+    try:
+        run_id = int(spec)
+    except ValueError:
+        raise RunNotFound(f"run {spec!r}: write a run id, 'latest' or 'latest~N'") from None
+    get_run(store, run_id)
+    return run_id
+
+
+def previous_run_id(store: Store, run_id: int) -> int | None:
+    """The newest earlier finished run of the same site (None for the first run)."""
+    run = get_run(store, run_id)
+    row = store.db.execute(
+        "SELECT id FROM runs WHERE site=? AND id<? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+        (run["site"], run_id)).fetchone()
+    return int(row[0]) if row else None
+
+
+def compare(store: Store, base_run: int | None, head_run: int) -> RunDiff:
+    """new / fixed / persisting findings of ``head_run`` against ``base_run``."""
+    head = store.findings(head_run)
+    base = store.findings(base_run) if base_run is not None else []
+    base_fps = {f.fingerprint for f in base}
+    head_fps = {f.fingerprint for f in head}
+    diff = RunDiff(base_run=base_run, head_run=head_run)
+    for f in head:
+        (diff.persisting if f.fingerprint in base_fps else diff.new).append(f)
+    diff.fixed = [f for f in base if f.fingerprint not in head_fps]
+    return diff
+
+
+def changes_since_previous(store: Store, run_id: int) -> RunDiff:
+    return compare(store, previous_run_id(store, run_id), run_id)
+
+
+def refresh_first_seen(store: Store, site: str) -> None:
+    """Record the earliest run each fingerprint of ``site`` was seen in (kept across pruning)."""
+    ensure_schema(store)
+    store.db.execute(
+        """
+        INSERT INTO finding_first_seen (site, fingerprint, first_run_id, first_seen)
+        SELECT r.site, f.fingerprint, r.id, r.today FROM findings f JOIN runs r ON r.id = f.run_id
+        WHERE r.site = ? AND r.id = (
+            SELECT MIN(r2.id) FROM findings f2 JOIN runs r2 ON r2.id = f2.run_id
+            WHERE r2.site = r.site AND f2.fingerprint = f.fingerprint)
+        ON CONFLICT (site, fingerprint) DO UPDATE SET
+            first_run_id = excluded.first_run_id, first_seen = excluded.first_seen
+        WHERE excluded.first_run_id < finding_first_seen.first_run_id
+        """, (site,))
+    store.db.commit()
+
+
+def first_seen(store: Store, run_id: int) -> dict[str, tuple[int, str]]:
+    """fingerprint -> (first run id, first-seen date) for every finding of ``run_id``."""
+    run = get_run(store, run_id)
+    refresh_first_seen(store, run["site"])
+    rows = store.db.execute(
+        "SELECT s.fingerprint, s.first_run_id, s.first_seen FROM finding_first_seen s "
+        "JOIN findings f ON f.fingerprint = s.fingerprint AND f.run_id = ? WHERE s.site = ?",
+        (run_id, run["site"]))
+    return {r[0]: (int(r[1]), r[2]) for r in rows}
+
+
+def trend(store: Store, run_id: int, limit: int = 30) -> list[dict[str, Any]]:
+    """Per run (oldest first, up to ``run_id``): findings by severity, pages, broken links."""
+    run = get_run(store, run_id)
+    rows = store.db.execute(
+        "SELECT id, today, stats FROM runs WHERE site=? AND id<=? ORDER BY id DESC LIMIT ?",
+        (run["site"], run_id, limit)).fetchall()
+    marks = ",".join("?" * len(BROKEN_LINK_RULES))
+    points = []
+    for row in reversed(rows):
+        by_sev = {sev: n for sev, n in store.db.execute(
+            "SELECT severity, COUNT(*) FROM findings WHERE run_id=? GROUP BY severity", (row["id"],))}
+        broken = store.db.execute(
+            f"SELECT COUNT(*) FROM findings WHERE run_id=? AND rule_id IN ({marks})",
+            (row["id"], *BROKEN_LINK_RULES)).fetchone()[0]
+        try:
+            stats = json.loads(row["stats"] or "{}")
+        except ValueError:
+            stats = {}
+        pages = stats.get("pages")
+        points.append({
+            "run_id": int(row["id"]), "today": row["today"],
+            "by_severity": {s: int(by_sev.get(s, 0)) for s in ("info", "warning", "error", "critical")},
+            "total": int(sum(by_sev.values())),
+            "pages": pages if isinstance(pages, int) else None,
+            "broken_links": int(broken),
+        })
+    return points
+
+
+def prune(store: Store, keep_days: int, today: date, site: str | None = None,
+          dry_run: bool = False) -> list[int]:
+    """Delete runs judged more than ``keep_days`` before ``today``; never a site's latest run.
+
+    Returns the ids of the runs deleted (or that would be, with ``dry_run``).
+    """
+    if keep_days < 0:
+        raise ValueError(f"keep_days must be 0 or more, got {keep_days}")
+    ensure_schema(store)
+    cutoff = (today - timedelta(days=keep_days)).isoformat()
+    sites = [site] if site else [r[0] for r in store.db.execute("SELECT DISTINCT site FROM runs")]
+    doomed: list[int] = []
+    for name in sites:
+        latest = store.latest_run_id(name)
+        # first-seen dates must outlive the runs that carry them
+        refresh_first_seen(store, name)
+        for (rid,) in store.db.execute(
+                "SELECT id FROM runs WHERE site=? AND today < ? AND id <> ? ORDER BY id",
+                (name, cutoff, latest if latest is not None else -1)):
+            doomed.append(int(rid))
+    if dry_run or not doomed:
+        return doomed
+    existing = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    with store.db:
+        for rid in doomed:
+            for table in RUN_TABLES:
+                if table in existing:
+                    store.db.execute(f"DELETE FROM {table} WHERE run_id=?", (rid,))
+            store.db.execute("DELETE FROM runs WHERE id=?", (rid,))
+    return doomed
