@@ -1,0 +1,313 @@
+"""Shared machinery of the link and crawl rules: settings, URL identity, verdicts.
+
+``LinkSettings.from_context(ctx)`` gathers every figure the link rules judge by:
+
+* config/rules.yaml ``links:`` (overridable by a profile's ``thresholds: {links: ...}``):
+  ``unverified_statuses``, ``broken_error_classes``, ``head_unsupported_statuses``,
+  ``bot_wall`` (statuses, servers, headers, signatures), ``anchors.ignore_prefixes`` and
+  ``max_redirect_chain`` (the fallback when the profile has no ``links.max_redirects``);
+* config/rules.yaml ``soft404:`` and ``crawl:`` (decode-error threshold, trap examples);
+* the site profile: ``links.max_redirects``, ``links.jump_link_patterns``,
+  ``soft404.patterns`` / ``soft404.max_text_chars``, ``limits.max_response_mb``.
+
+A key missing from the thresholds falls back to the value shipped in config/rules.yaml
+(never to a figure written in code). A malformed value raises ``ValueError`` with one line
+naming the key and the fix; ``checks.registry`` records it and the other checks go on.
+
+``classify(resource, settings, body_of)`` turns one ``resources`` row into a ``Verdict``
+(ok / broken / unverified / timeout / loop / unterminated / skipped / unfetched). It is the
+single place that decides "broken", so the false-positive policy lives in one function:
+anything that only shows the checker was kept out (auth, rate limits, bot walls, Cloudflare
+challenges, HEAD refused) is *unverified*, never *broken*.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
+from urllib.parse import urlsplit, urlunsplit
+
+from checks.base import CheckContext
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+
+
+@lru_cache(maxsize=1)
+def _shipped_thresholds() -> dict[str, Any]:
+    from config import load_thresholds  # the shipped config/rules.yaml, without any profile
+    return load_thresholds()
+
+
+def _setting(ctx: CheckContext, dotted: str) -> Any:
+    value = ctx.threshold(dotted)
+    if value is None:
+        node: Any = _shipped_thresholds()
+        for part in dotted.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        value = node
+    if value is None:
+        raise ValueError(f"config/rules.yaml: {dotted}: missing; restore it from the shipped file")
+    return value
+
+
+def _int_set(ctx: CheckContext, dotted: str) -> frozenset[int]:
+    value = _setting(ctx, dotted)
+    if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+        raise ValueError(f"config/rules.yaml: {dotted}: expected a list of HTTP status numbers, got {value!r}")
+    return frozenset(value)
+
+
+def _str_list(ctx: CheckContext, dotted: str) -> tuple[str, ...]:
+    value = _setting(ctx, dotted)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"config/rules.yaml: {dotted}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{where}: expected a number, got {value!r}")
+    return value
+
+
+def _profile(site: Any, section: str, key: str) -> Any:
+    node = site.get(section) if isinstance(site, dict) else None
+    return node.get(key) if isinstance(node, dict) else None
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    unverified_statuses: frozenset[int]
+    broken_error_classes: frozenset[str]
+    head_unsupported_statuses: frozenset[int]
+    bot_wall_statuses: frozenset[int]
+    bot_wall_servers: tuple[str, ...]
+    bot_wall_headers: tuple[tuple[str, str], ...]
+    bot_wall_signatures: tuple[str, ...]
+    anchor_ignore_prefixes: tuple[str, ...]
+    max_redirects: int
+    jump_link_patterns: tuple[re.Pattern, ...]
+    soft404_patterns: tuple[str, ...]
+    soft404_max_text_chars: int
+    soft404_title_match_any_length: bool
+    max_decode_errors: int
+    trap_examples: int
+    max_response_mb: float | None
+
+    @classmethod
+    def from_context(cls, ctx: CheckContext) -> "LinkSettings":
+        site = ctx.site if isinstance(ctx.site, dict) else {}
+        headers = _setting(ctx, "links.bot_wall.headers")
+        if not isinstance(headers, dict):
+            raise ValueError("config/rules.yaml: links.bot_wall.headers: expected a mapping "
+                             "header-name: value-substring, e.g. {cf-mitigated: challenge}")
+        max_redirects = _profile(site, "links", "max_redirects")
+        if max_redirects is None:
+            max_redirects = _setting(ctx, "links.max_redirect_chain")
+        jump = []
+        for i, pattern in enumerate(_profile(site, "links", "jump_link_patterns") or []):
+            try:
+                jump.append(re.compile(pattern))
+            except re.error as exc:
+                raise ValueError(f"site profile: links.jump_link_patterns[{i}]: bad regular expression "
+                                 f"{pattern!r} ({exc}); escape special characters such as ? and .") from None
+        soft = site.get("soft404") if isinstance(site.get("soft404"), dict) else {}
+        patterns = soft.get("patterns") or []  # a profile without soft404: the rule stays silent
+        max_text = soft.get("max_text_chars") or 0
+        return cls(
+            unverified_statuses=_int_set(ctx, "links.unverified_statuses"),
+            broken_error_classes=frozenset(_str_list(ctx, "links.broken_error_classes")),
+            head_unsupported_statuses=_int_set(ctx, "links.head_unsupported_statuses"),
+            bot_wall_statuses=_int_set(ctx, "links.bot_wall.statuses"),
+            bot_wall_servers=tuple(s.lower() for s in _str_list(ctx, "links.bot_wall.servers")),
+            bot_wall_headers=tuple((str(k).lower(), str(v).lower()) for k, v in headers.items()),
+            bot_wall_signatures=tuple(s.lower() for s in _str_list(ctx, "links.bot_wall.signatures")),
+            anchor_ignore_prefixes=_str_list(ctx, "links.anchors.ignore_prefixes"),
+            max_redirects=int(_number(max_redirects, "links.max_redirects")),
+            jump_link_patterns=tuple(jump),
+            soft404_patterns=tuple(p.lower() for p in patterns if p),
+            soft404_max_text_chars=int(_number(max_text, "site profile: soft404.max_text_chars")),
+            soft404_title_match_any_length=bool(_setting(ctx, "soft404.title_match_any_length")),
+            max_decode_errors=int(_number(_setting(ctx, "crawl.max_decode_errors"), "crawl.max_decode_errors")),
+            trap_examples=int(_number(_setting(ctx, "crawl.trap_examples"), "crawl.trap_examples")),
+            max_response_mb=_profile(site, "limits", "max_response_mb"),
+        )
+
+    def is_jump_link(self, url: str) -> bool:
+        return any(p.search(url) for p in self.jump_link_patterns)
+
+
+# -- URL identity --------------------------------------------------------------------------------
+def canonical(url: str) -> str:
+    """A comparison key for URLs written differently by a profile and by the crawler.
+
+    Lower-case scheme and host, default port dropped, empty path as "/", percent escapes
+    upper-cased, fragment dropped. Deliberately lighter than the crawler's canonicaliser: it
+    only has to make the profile's homepage comparable with the stored ``source_url``.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port is None or _DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    path = _PERCENT_ESCAPE.sub(lambda m: m.group(0).upper(), parts.path or "/")
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def homepage_url(site: Any) -> str:
+    try:
+        return site.homepage
+    except AttributeError:
+        return (site.get("homepage") or (site.get("start_urls") or [""])[0]) if isinstance(site, dict) else ""
+
+
+def find_resource(ctx: CheckContext, url: str) -> dict[str, Any] | None:
+    """The stored row of ``url`` however the profile spelled it."""
+    for candidate in dict.fromkeys((url, canonical(url))):
+        row = ctx.store.resource(ctx.run_id, candidate)
+        if row is not None:
+            return row
+    return None
+
+
+def homepage_identities(ctx: CheckContext) -> tuple[str, dict[str, Any] | None, frozenset[str]]:
+    """(homepage URL, its resource row or None, every canonical URL that *is* the homepage).
+
+    The homepage may redirect (``/`` → ``/index.html``); links found on it may be stored with
+    any URL of that chain as ``source_url``, so every hop counts as "the homepage".
+    """
+    home = homepage_url(ctx.site)
+    row = find_resource(ctx, home) if home else None
+    ids = {canonical(home)} if home else set()
+    if row is not None:
+        ids.add(canonical(row["url"]))
+        if row.get("final_url"):
+            ids.add(canonical(row["final_url"]))
+        for hop in row.get("redirect_chain") or []:
+            if isinstance(hop, dict) and hop.get("url"):
+                ids.add(canonical(hop["url"]))
+    return home, row, frozenset(ids)
+
+
+# -- verdicts ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str  # ok | broken | unverified | timeout | loop | unterminated | skipped | unfetched
+    cause: str  # machine-readable: "http-404", "dns", "bot-wall", "rate-limited", ...
+    reason_zh: str = ""
+    reason_en: str = ""
+    signal: str = ""  # the header or body signature that justified an unverified verdict
+
+
+_UNVERIFIED_REASONS = {
+    401: ("auth-required", "需要登录认证（401），无法核验", "requires authentication (401); could not verify"),
+    403: ("forbidden", "拒绝访问巡检程序（403，常见于防火墙/反爬策略），无法核验",
+          "refused the checker (403, typical of firewalls and bot filters); could not verify"),
+    407: ("proxy-auth", "需要代理认证（407），无法核验", "requires proxy authentication (407); could not verify"),
+    429: ("rate-limited", "请求过于频繁被限流（429），无法核验", "rate limited (429); could not verify"),
+    999: ("bot-blocked", "返回非标准状态 999（反爬拦截），无法核验",
+          "answered the non-standard 999 (bot blocking); could not verify"),
+}
+_ERROR_REASONS = {
+    "dns": ("域名解析失败（DNS）", "the host name does not resolve (DNS)"),
+    "refused": ("连接被拒绝", "connection refused"),
+    "reset": ("连接被重置", "connection reset"),
+    "tls": ("TLS/证书握手失败", "TLS/certificate handshake failed"),
+    "timeout": ("多次重试后仍超时", "timed out after retries"),
+    "redirect-loop": ("重定向循环", "redirect loop"),
+    "too-many-redirects": ("重定向次数超过上限仍未结束", "redirects did not end within the crawler's cap"),
+}
+
+
+def bot_wall_signal(resource: dict[str, Any], settings: LinkSettings,
+                    body_of: Callable[[str], str | None] | None = None) -> str:
+    """The header or challenge-page signature showing a bot wall, or "" when there is none."""
+    headers = {str(k).lower(): str(v) for k, v in (resource.get("headers") or {}).items()}
+    for name, needle in settings.bot_wall_headers:
+        if name in headers and needle in headers[name].lower():
+            return f"{name}: {headers[name]}"
+    server = headers.get("server", "")
+    if any(s in server.lower() for s in settings.bot_wall_servers):
+        return f"server: {server}"
+    texts = [resource.get("title") or ""]
+    if body_of is not None:
+        texts.append(body_of(resource["url"]) or "")
+    for text in texts:
+        lowered = text.lower()
+        for signature in settings.bot_wall_signatures:
+            if signature in lowered:
+                return f"challenge page: {signature!r}"
+    return ""
+
+
+def classify(resource: dict[str, Any], settings: LinkSettings,
+             body_of: Callable[[str], str | None] | None = None) -> Verdict:
+    """Decide what one fetched (or skipped) resource means for the links that cite it."""
+    if resource.get("skip_reason"):
+        return Verdict("skipped", resource["skip_reason"])
+    error_class = resource.get("error_class")
+    status = resource.get("status")
+    if error_class:
+        zh, en = _ERROR_REASONS.get(error_class, ("", ""))
+        if error_class == "redirect-loop":
+            return Verdict("loop", error_class, zh, en)
+        if error_class == "too-many-redirects":
+            return Verdict("unterminated", error_class, zh, en)
+        if error_class == "timeout":
+            return Verdict("timeout", error_class, zh, en)
+        if error_class in settings.broken_error_classes:
+            return Verdict("broken", error_class, zh, en)
+        detail = resource.get("error") or error_class
+        return Verdict("unverified", f"error-{error_class}", f"请求失败，原因无法归类（{detail}），无法核验",
+                       f"the request failed for an unclassified reason ({detail}); could not verify")
+    if status is None:
+        return Verdict("unfetched", "no-response")
+    if 200 <= status < 300:
+        return Verdict("ok", f"http-{status}")
+    if 300 <= status < 400:
+        return Verdict("unverified", f"http-{status}", f"停在 HTTP {status}（重定向缺少可用的 Location），无法核验",
+                       f"stopped at HTTP {status} (a redirect without a usable Location); could not verify")
+    if (resource.get("method") or "").upper() == "HEAD" and status in settings.head_unsupported_statuses:
+        return Verdict("unverified", "head-refused", f"服务器拒绝 HEAD 请求（{status}）且未能以 GET 复核，无法核验",
+                       f"the server refused HEAD ({status}) and no GET confirmed it; could not verify")
+    if status in settings.bot_wall_statuses or status in settings.unverified_statuses:
+        signal = bot_wall_signal(resource, settings, body_of if status in settings.bot_wall_statuses else None)
+        if signal and status in settings.bot_wall_statuses:
+            return Verdict("unverified", "bot-wall", f"遇到反爬/人机验证页面（HTTP {status}，{signal}），无法核验",
+                           f"met a bot wall or challenge (HTTP {status}, {signal}); could not verify", signal)
+    if status in settings.unverified_statuses:
+        cause, zh, en = _UNVERIFIED_REASONS.get(
+            status, (f"http-{status}", f"返回 HTTP {status}，无法核验", f"answered HTTP {status}; could not verify"))
+        retry_after = (resource.get("headers") or {}).get("retry-after")
+        if retry_after:
+            zh, en = f"{zh}（Retry-After: {retry_after}）", f"{en} (Retry-After: {retry_after})"
+        return Verdict("unverified", cause, zh, en)
+    if 400 <= status < 600:
+        return Verdict("broken", f"http-{status}", f"返回 HTTP {status}", f"answered HTTP {status}")
+    return Verdict("unverified", f"http-{status}", f"返回非标准状态 {status}，无法核验",
+                   f"answered the non-standard status {status}; could not verify")
+
+
+def link_evidence(resource: dict[str, Any], verdict: Verdict | None = None) -> dict[str, Any]:
+    """The facts behind a link verdict, as stored in a finding's evidence."""
+    evidence = {
+        "url": resource["url"], "kind": resource.get("kind"), "in_scope": bool(resource.get("in_scope")),
+        "method": resource.get("method"), "status": resource.get("status"),
+        "error_class": resource.get("error_class"), "error": resource.get("error"),
+        "attempts": resource.get("attempts"), "final_url": resource.get("final_url"),
+        "redirect_chain": resource.get("redirect_chain") or [],
+        "content_type": resource.get("content_type"), "headers": resource.get("headers") or {},
+    }
+    if verdict is not None:
+        evidence["cause"] = verdict.cause
+        if verdict.signal:
+            evidence["signal"] = verdict.signal
+    return evidence

@@ -1,0 +1,218 @@
+"""Link rules: broken, unverified, timed-out, redirecting, soft-404 and fragment-less links.
+
+Reads the facts of one run (docs/ARCHITECTURE.md vocabulary) and yields one finding per
+failing *target* (``page_url`` = ``target`` = the target URL; ``url#fragment`` for
+link-anchor-missing), with ``referrers`` = every citing page. Three streaming passes, none of
+which loads all links or pages of a run into memory:
+
+1. status pass over the resources that are not a plain 2xx (``classify`` in
+   checks/_links_common.py decides broken / unverified / timeout / loop); redirect chains
+   and attachments answered with HTML are judged on the same rows;
+2. soft-404 pass over the 2xx resources with a stored body (in-scope pages and the external
+   pages the crawler fetched with GET);
+3. fragment pass over the links that carry a ``#fragment``, grouped by target.
+
+Governed by config/rules.yaml ``links:`` and ``soft404:`` and by the profile's ``links.*``,
+``soft404.*`` (see checks/_links_common.py). The homepage's own failure is reported by
+``home-unreachable`` (checks/crawl.py), not here; skipped URLs (robots, traps, limits,
+``ignored``) never produce a link finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any
+from urllib.parse import unquote
+
+from checks._links_common import (LinkSettings, Verdict, canonical, classify, homepage_identities,
+                                  link_evidence)
+from checks._links_content import fragment_verdict, soft404_match
+from checks._links_rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, LINK_BROKEN,
+                                 LINK_BROKEN_HOME, LINK_JUMP_INVALID, LINK_REDIRECT_CHAIN,
+                                 LINK_REDIRECT_LOOP, LINK_SOFT_404, LINK_TIMEOUT, LINK_UNVERIFIED, RULES)
+from checks.base import CheckContext
+from crawler.store import Finding
+
+__all__ = ["RULES", "run"]
+
+_NOT_PLAIN_OK = ("skip_reason IS NULL AND (status IS NULL OR status NOT BETWEEN 200 AND 299 "
+                 "OR redirect_chain != '[]' OR kind = 'attachment')")
+_OK_WITH_BODY = ("skip_reason IS NULL AND status BETWEEN 200 AND 299 AND EXISTS "
+                 "(SELECT 1 FROM bodies b WHERE b.run_id = resources.run_id AND b.url = resources.url)")
+_FRAGMENT_LINKS = "fragment IS NOT NULL AND fragment NOT IN ('', '#') AND lower(scheme) IN ('http', 'https')"
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    settings = LinkSettings.from_context(ctx)
+    home, home_row, home_ids = homepage_identities(ctx)
+    home_key = canonical(home_row["url"]) if home_row else canonical(home)
+    yield from _status_pass(ctx, settings, home_ids, home_key)
+    yield from _soft404_pass(ctx, settings)
+    yield from _fragment_pass(ctx, settings)
+
+
+# -- pass 1: HTTP and network verdicts -------------------------------------------------------
+def _citations(ctx: CheckContext, url: str, home_ids: frozenset[str]) -> tuple[list[dict[str, Any]], bool]:
+    referrers = ctx.referrers(url)
+    return referrers, any(canonical(r["page"]) in home_ids for r in referrers)
+
+
+def _cited(referrers: list[dict[str, Any]], on_home: bool) -> tuple[str, str]:
+    pages = len({r["page"] for r in referrers})
+    if not pages:
+        return "（未被已抓取页面引用，来自起始地址）", " (not cited by a crawled page: a start URL)"
+    home_zh, home_en = ("首页引用；", "cited on the homepage; ") if on_home else ("", "")
+    return f"（{home_zh}{pages} 个页面引用）", f" ({home_en}{pages} citing page{'s' if pages > 1 else ''})"
+
+
+def _status_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[str],
+                 home_key: str) -> Iterator[Finding]:
+    def body_of(url: str) -> str | None:
+        return ctx.store.body(ctx.run_id, url)
+
+    for res in ctx.store.resources(ctx.run_id, _NOT_PLAIN_OK):
+        url = res["url"]
+        verdict = classify(res, settings, body_of)
+        if verdict.outcome in ("skipped", "unfetched"):
+            continue
+        is_home = canonical(url) == home_key
+        referrers, on_home = _citations(ctx, url, home_ids)
+        cited_zh, cited_en = _cited(referrers, on_home)
+        evidence = link_evidence(res, verdict)
+        if on_home:
+            evidence["cited_on_homepage"] = True
+
+        if verdict.outcome == "broken" and not is_home:
+            rule = LINK_BROKEN_HOME if on_home else LINK_BROKEN
+            yield rule.finding(url, f"链接目标不可用：{verdict.reason_zh}{cited_zh}",
+                               f"Broken link target: {verdict.reason_en}{cited_en}",
+                               target=url, evidence=evidence, referrers=referrers)
+        elif verdict.outcome == "timeout" and not is_home:
+            yield LINK_TIMEOUT.finding(url, f"链接目标{verdict.reason_zh}，疑似不可用{cited_zh}",
+                                       f"Link target {verdict.reason_en}; suspected broken{cited_en}",
+                                       target=url, evidence=evidence, referrers=referrers)
+        elif verdict.outcome == "unverified":
+            yield LINK_UNVERIFIED.finding(url, f"链接目标{verdict.reason_zh}{cited_zh}",
+                                          f"Link target {verdict.reason_en}{cited_en}",
+                                          target=url, evidence=evidence, referrers=referrers)
+        elif (verdict.outcome == "loop" or _revisits(res)) and not is_home:
+            yield LINK_REDIRECT_LOOP.finding(url, f"链接目标重定向循环，无法到达{cited_zh}",
+                                             f"Link target redirects in a loop and never arrives{cited_en}",
+                                             target=url, evidence=evidence, referrers=referrers)
+        yield from _chain_findings(res, verdict, settings, url, referrers, cited_zh, cited_en, evidence)
+        yield from _attachment_findings(res, url, referrers, cited_zh, cited_en, evidence)
+
+
+def _revisits(res: dict[str, Any]) -> bool:
+    """A chain that visits a URL twice and never got a 2xx (a cookie-setting bounce that
+    ends on a real page is not a loop for a browser)."""
+    status = res.get("status")
+    if status is not None and 200 <= status < 300:
+        return False
+    hops = [h.get("url") for h in res.get("redirect_chain") or [] if isinstance(h, dict)]
+    if res.get("final_url") and hops:
+        hops.append(res["final_url"])
+    return len(hops) != len(set(hops))
+
+
+def _chain_findings(res: dict[str, Any], verdict: Verdict, settings: LinkSettings, url: str,
+                    referrers: list[dict[str, Any]], cited_zh: str, cited_en: str,
+                    evidence: dict[str, Any]) -> Iterator[Finding]:
+    hops = len(res.get("redirect_chain") or [])
+    if verdict.outcome == "loop" or _revisits(res):
+        return
+    if verdict.outcome == "unterminated":
+        yield LINK_REDIRECT_CHAIN.finding(
+            url, f"链接目标重定向 {hops} 次后仍未结束（上限 {settings.max_redirects} 次）{cited_zh}",
+            f"Link target still redirecting after {hops} hops (limit {settings.max_redirects}){cited_en}",
+            target=url, evidence={**evidence, "hops": hops, "max_redirects": settings.max_redirects,
+                                  "unterminated": True}, referrers=referrers)
+    elif hops > settings.max_redirects:
+        yield LINK_REDIRECT_CHAIN.finding(
+            url, f"链接目标经过 {hops} 次重定向（上限 {settings.max_redirects} 次）{cited_zh}",
+            f"Link target goes through {hops} redirects (limit {settings.max_redirects}){cited_en}",
+            target=url, evidence={**evidence, "hops": hops, "max_redirects": settings.max_redirects},
+            referrers=referrers)
+
+
+def _attachment_findings(res: dict[str, Any], url: str, referrers: list[dict[str, Any]], cited_zh: str,
+                         cited_en: str, evidence: dict[str, Any]) -> Iterator[Finding]:
+    status, content_type = res.get("status"), (res.get("content_type") or "").lower()
+    if res.get("kind") != "attachment" or status is None or not 200 <= status < 300:
+        return
+    if "text/html" in content_type or "application/xhtml" in content_type:
+        yield ATTACHMENT_TYPE_MISMATCH.finding(
+            url, f"附件链接返回的是网页（{res.get('content_type')}）而非文件{cited_zh}",
+            f"Attachment link answered with a web page ({res.get('content_type')}), not a file{cited_en}",
+            target=url, evidence=evidence, referrers=referrers)
+
+
+# -- pass 2: soft 404 and 阅办联动 jump links ---------------------------------------------------
+def _soft404_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
+    if not settings.soft404_patterns:
+        return
+    for res in ctx.store.resources(ctx.run_id, _OK_WITH_BODY):
+        content_type = (res.get("content_type") or "text/html").lower()
+        if "html" not in content_type:
+            continue
+        html = ctx.store.body(ctx.run_id, res["url"]) or ""
+        match = soft404_match(res.get("title"), html, settings)
+        if match is None:
+            continue
+        url = res["url"]
+        jump = settings.is_jump_link(url) or settings.is_jump_link(res.get("final_url") or "")
+        referrers = ctx.referrers(url)
+        evidence = {**link_evidence(res), "pattern": match.pattern, "matched_in": match.where,
+                    "title": match.title, "text_chars": match.text_chars, "excerpt": match.excerpt,
+                    "max_text_chars": settings.soft404_max_text_chars}
+        where_zh = "标题" if match.where == "title" else "正文"
+        if jump:
+            yield LINK_JUMP_INVALID.finding(
+                url, f"阅办联动跳转落到不存在的事项：页面返回 200，{where_zh}含“{match.pattern}”",
+                f"Jump link lands on a missing item: 200 page whose {match.where} says '{match.pattern}'",
+                target=url, evidence=evidence, referrers=referrers)
+        else:
+            yield LINK_SOFT_404.finding(
+                url, f"页面返回 200 但{where_zh}显示“{match.pattern}”（软 404）",
+                f"Page answers 200 but its {match.where} says '{match.pattern}' (soft 404)",
+                target=url, evidence=evidence, referrers=referrers)
+
+
+# -- pass 3: #fragments ----------------------------------------------------------------------
+def _fragment_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
+    for target_url, rows in groupby(ctx.store.links(ctx.run_id, _FRAGMENT_LINKS), key=lambda r: r["target_url"]):
+        res = ctx.store.resource(ctx.run_id, target_url)
+        if not _anchors_known(res):
+            for _ in rows:  # drain the group; the target gives no anchor verdict
+                pass
+            continue
+        anchors = res["anchors"]
+        missing: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            fragment = row["fragment"]
+            if fragment_verdict(fragment, anchors, settings) != "missing":
+                continue
+            key = unquote(fragment[1:] if fragment.startswith("#") else fragment)
+            missing.setdefault(key, []).append(
+                {"page": row["source_url"], "text": row["text"] or "", "tag": row["tag"],
+                 "attr": row["attr"], "href": row["raw_href"]})
+        for fragment, referrers in missing.items():
+            pages = len({r["page"] for r in referrers})
+            evidence = {"url": target_url, "fragment": fragment, "final_url": res.get("final_url"),
+                        "anchors_count": len(anchors), "anchors_sample": sorted(anchors)[:20]}
+            yield LINK_ANCHOR_MISSING.finding(
+                target_url, f"目标页面中没有锚点“#{fragment}”（{pages} 个页面引用）",
+                f"The target page has no anchor '#{fragment}' ({pages} citing page{'s' if pages > 1 else ''})",
+                target=f"{target_url}#{fragment}", evidence=evidence, referrers=referrers)
+
+
+def _anchors_known(res: dict[str, Any] | None) -> bool:
+    """Whether the stored anchors are the complete id/name list of an HTML document."""
+    if res is None or res.get("skip_reason") or res.get("anchors") is None or res.get("truncated"):
+        return False
+    status = res.get("status")
+    if status is None or not 200 <= status < 300:
+        return False
+    content_type = (res.get("content_type") or "text/html").lower()
+    return "html" in content_type
