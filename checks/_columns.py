@@ -1,0 +1,272 @@
+"""Site facts for the disclosure checks: pages parsed once, columns resolved, items dated.
+
+``site_facts(ctx)`` parses every in-scope page of the run once (``checks._pages``)
+and caches the result on the check context, so ``columns``, ``freshness``,
+``normative``, ``docmeta``, ``identity`` and ``annual_report`` share one pass.
+
+Columns come from the profile's ``columns:`` block (validated by
+``config.columns``): name, aliases, ``url`` or ``pattern``, ``type``, ``required``,
+``normative``, optional ``list_xpath`` and ``window_days``. When the profile
+declares none (or ``disclosure.discover_columns: true``), columns are discovered
+from the homepage navigation and typed by ``columns.type_keywords``
+(config/rules.yaml); the report says so (rule ``columns-discovered``).
+
+An item's date is read, in order, from the article's metadata table
+(``docmeta.date_fields``), the date printed beside it in the list, the article
+page's labelled date (发布时间：…) and its ``PubDate`` meta tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from checks._dates import MISSING, DateRead, read_date
+from checks._pages import PageView, iter_views, list_items, parse_html
+
+STATIC = "static"
+_LABELLED_DATE = re.compile(r"(?:发布|更新|发稿)(?:日期|时间)\s*[:：]\s*(\S{0,16})")
+
+
+@dataclass
+class Item:
+    title: str
+    href: str
+    list_date: DateRead
+    date: DateRead          # best date found (see module doc)
+    source: str             # "metadata", "list", "article", "meta-tag" or "" when none
+
+
+@dataclass
+class Column:
+    name: str
+    type: str
+    required: bool
+    normative: bool
+    url: str | None          # list page URL (None when it could not be located)
+    declared: bool           # from the profile (False: discovered)
+    window_days: int | None
+    status: int | None = None
+    items: list[Item] = field(default_factory=list)
+    problem: str = ""        # why the column is missing, when it is
+
+    @property
+    def present(self) -> bool:
+        return self.url is not None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def newest(self) -> date | None:
+        dates = [i.date.value for i in self.items if i.date.ok and i.date.value]
+        return max(dates) if dates else None
+
+
+@dataclass
+class SiteFacts:
+    views: dict[str, PageView]
+    statuses: dict[str, int | None]
+    homepage: str
+    columns: list[Column]
+    discovered: bool
+
+
+def _profile_columns(ctx: Any) -> list[dict[str, Any]]:
+    return list((ctx.site or {}).get("columns") or [])
+
+
+def _disclosure(ctx: Any) -> dict[str, Any]:
+    return dict((ctx.site or {}).get("disclosure") or {})
+
+
+def page_date(view: PageView | None, today: date, ctx: Any) -> tuple[DateRead, str]:
+    """The publication date of an article page: metadata table, labelled text, PubDate meta."""
+    if view is None:
+        return DateRead(MISSING, reason="page not crawled"), ""
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    for label in ctx.threshold("freshness.publication_date_fields", ["发布日期"]) or []:
+        if view.fields.get(label):
+            return read_date(view.fields[label], today, allow_short=False,
+                             future_tolerance_days=tolerance), "metadata"
+    m = _LABELLED_DATE.search(view.text)
+    if m:
+        return read_date(m.group(1), today, allow_short=False, future_tolerance_days=tolerance), "article"
+    if view.meta.get("PubDate"):
+        return read_date(view.meta["PubDate"], today, allow_short=False,
+                         future_tolerance_days=tolerance), "meta-tag"
+    return DateRead(MISSING, reason="no date on the page"), ""
+
+
+def _column_items(url: str, spec: dict[str, Any], facts_views: dict[str, PageView],
+                  today: date, ctx: Any) -> list[Item]:
+    html = ctx.store.body(ctx.run_id, url)
+    tree = parse_html(html) if html else None
+    if tree is None:
+        return []
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    out = []
+    for li in list_items(tree, url, spec.get("list_xpath")):
+        list_read = read_date(li.date_text, today, future_tolerance_days=tolerance)
+        article_read, source = page_date(facts_views.get(li.href), today, ctx)
+        if article_read.status != MISSING and source == "metadata":
+            best, src = article_read, "metadata"
+        elif list_read.status != MISSING:
+            best, src = list_read, "list"
+        elif article_read.status != MISSING:
+            best, src = article_read, source
+        else:
+            best, src = list_read, ""
+        out.append(Item(title=li.title, href=li.href, list_date=list_read, date=best, source=src))
+    return out
+
+
+def _match_name(text: str, names: list[str]) -> bool:
+    clean = text.replace(" ", "")
+    return any(clean == n.replace(" ", "") for n in names if n)
+
+
+def _guess_type(name: str, ctx: Any) -> str:
+    for ctype, words in (ctx.threshold("columns.type_keywords", {}) or {}).items():
+        if any(w in name for w in words or []):
+            return ctype
+    return STATIC
+
+
+def _window(ctype: str, spec: dict[str, Any], ctx: Any) -> int | None:
+    if spec.get("window_days"):
+        return int(spec["window_days"])
+    if ctype == STATIC:
+        return None
+    value = (ctx.threshold("columns.windows_days", {}) or {}).get(ctype)
+    return int(value) if value else None
+
+
+def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageView], homepage: str) -> str | None:
+    if spec.get("url"):
+        return urljoin(homepage, spec["url"])
+    names = [spec["name"], *(spec.get("aliases") or [])]
+    pools = [home] if home else []
+    pools += [v for u, v in sorted(views.items()) if v is not home]
+    for view in pools:
+        for href, text in view.links:
+            if _match_name(text, names):
+                return href
+    if spec.get("pattern"):
+        rx = re.compile(spec["pattern"])
+        for url in sorted(views):
+            if rx.search(urlsplit(url).path):
+                return url
+    return None
+
+
+def _nav_links(ctx: Any, homepage: str) -> list[tuple[str, str]]:
+    html = ctx.store.body(ctx.run_id, homepage)
+    tree = parse_html(html) if html else None
+    if tree is None:
+        return []
+    out = []
+    for a in tree.xpath("//nav//a | //*[contains(@class,'nav') or contains(@id,'nav') "
+                             "or contains(@class,'menu') or contains(@id,'menu')]//a"):
+        href = a.get("href")
+        if href and not href.startswith(("javascript:", "#", "mailto:")):
+            out.append((urljoin(homepage, href.strip()), " ".join((a.text_content() or "").split())))
+    return out
+
+
+def site_facts(ctx: Any) -> SiteFacts:
+    cached = getattr(ctx, "_disclosure_facts", None)
+    if cached is not None:
+        return cached
+    views: dict[str, PageView] = {}
+    statuses: dict[str, int | None] = {}
+    for res in ctx.store.resources(ctx.run_id, "kind='page' AND in_scope=1"):
+        statuses[res["url"]] = res["status"]
+        if res.get("final_url"):
+            statuses.setdefault(res["final_url"], res["status"])
+    for res, view in iter_views(ctx):
+        views[res["url"]] = view
+    homepage = ctx.site.homepage if hasattr(ctx.site, "homepage") else (ctx.site or {}).get("start_urls", [""])[0]
+    home = views.get(homepage)
+    specs = _profile_columns(ctx)
+    mode = _disclosure(ctx).get("discover_columns", "auto")
+    discovered = mode is True or (mode == "auto" and not specs)
+    columns: list[Column] = []
+    seen_urls: set[str] = set()
+    for spec in specs:
+        ctype = spec.get("type", STATIC)
+        url = _locate(spec, home, views, homepage)
+        col = Column(name=spec["name"], type=ctype, required=bool(spec.get("required", True)),
+                     normative=bool(spec.get("normative", False)), url=url, declared=True,
+                     window_days=_window(ctype, spec, ctx), status=statuses.get(url) if url else None)
+        if url is None:
+            col.problem = "no list page URL and no navigation link with this name"
+        elif url not in statuses:
+            col.problem = "list page was not reached by the crawl"
+        elif not col.present:
+            col.problem = f"list page answered HTTP {col.status}"
+        if col.present and url in views:
+            col.items = _column_items(url, spec, views, ctx.today, ctx)
+        if url:
+            seen_urls.add(url)
+        columns.append(col)
+    if discovered and home is not None:
+        for href, text in _nav_links(ctx, homepage):
+            if href in seen_urls or href == homepage or href not in views or not text:
+                continue
+            seen_urls.add(href)
+            ctype = _guess_type(text, ctx)
+            col = Column(name=text, type=ctype, required=False, normative=False, url=href, declared=False,
+                         window_days=_window(ctype, {}, ctx), status=statuses.get(href))
+            col.items = _column_items(href, {}, views, ctx.today, ctx)
+            columns.append(col)
+    facts = SiteFacts(views=views, statuses=statuses, homepage=homepage, columns=columns,
+                      discovered=discovered)
+    try:
+        ctx._disclosure_facts = facts
+    except AttributeError:
+        pass
+    return facts
+
+
+def home_items(ctx: Any, facts: SiteFacts) -> list[DateRead]:
+    """Dates of the homepage's list items."""
+    html = ctx.store.body(ctx.run_id, facts.homepage)
+    tree = parse_html(html) if html else None
+    if tree is None:
+        return []
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    return [read_date(li.date_text, ctx.today, future_tolerance_days=tolerance)
+            for li in list_items(tree, facts.homepage)]
+
+
+def normative_urls(ctx: Any, facts: SiteFacts) -> set[str]:
+    """Pages holding 行政规范性文件: items of ``normative: true`` columns, URL patterns
+    from ``disclosure.normative_url_patterns``, and pages printing a validity field."""
+    urls = {i.href for c in facts.columns if c.normative for i in c.items}
+    patterns = [re.compile(p) for p in _disclosure(ctx).get("normative_url_patterns", []) or []]
+    for url, view in facts.views.items():
+        if any(p.search(url) for p in patterns):
+            urls.add(url)
+        elif "有效性" in view.fields:
+            urls.add(url)
+    return {u for u in urls if u in facts.views}
+
+
+def document_urls(ctx: Any, facts: SiteFacts) -> dict[str, str]:
+    """Disclosure document pages -> kind ("normative", "document" or "record")."""
+    minimum = int(ctx.threshold("docmeta.min_fields_for_record", 2) or 2)
+    out: dict[str, str] = {}
+    for col in facts.columns:
+        if col.type == "policy" or col.normative:
+            for item in col.items:
+                if item.href in facts.views:
+                    out[item.href] = "document"
+    for url, view in facts.views.items():
+        if url not in out and len(view.fields) >= minimum and "索引号" in view.fields:
+            out[url] = "record"
+    for url in normative_urls(ctx, facts):
+        out[url] = "normative"
+    return out
+
+

@@ -1,0 +1,233 @@
+"""HTML helpers for disclosure checks: metadata tables, list items, footers, meta tags.
+
+Government portals print a document's metadata (索引号, 发文机构, 文号, 有效性 …)
+in one of three shapes, all read here into ``{label: value}``:
+
+* a table of label/value cell pairs (``<th>索引号</th><td>…</td>``, or ``<td>索引号：</td>``);
+* a definition list (``<dt>索引号</dt><dd>…</dd>``);
+* label-prefixed elements (``<li><span>索引号：</span>…</li>``, ``<p>发布日期：…</p>``).
+
+Labels are matched against ``docmeta.field_aliases`` (config/rules.yaml), so a site
+printing 发文机关 instead of 发文机构 needs config, not code. ``list_items`` reads a
+column's list page: every ``<li>`` (or table row) holding one link, with the date
+text printed beside it. ``parse_page`` builds one compact ``PageView`` per page,
+cached on the check context so the disclosure modules parse each page once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urldefrag
+
+import lxml.html
+from lxml import etree
+
+from checks._dates import looks_like_date, normalize
+
+_LABEL_SPLIT = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$", re.S)
+_WS = re.compile(r"\s+")
+_FOOTER_HINT = re.compile(r"foot|bottom|copyright|\bbq\b|\bdb\b", re.I)
+
+
+def squash(text: str | None) -> str:
+    return _WS.sub(" ", normalize(text or "")).strip()
+
+
+def text_of(el: Any) -> str:
+    return squash(el.text_content()) if el is not None else ""
+
+
+def parse_html(html: str) -> Any | None:
+    """An lxml tree, or None for a page lxml cannot make sense of (empty, binary)."""
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8", "replace"),
+                                             parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def canonical_label(label: str, aliases: dict[str, list[str]]) -> str | None:
+    """Map a printed label (``发文机关：``) to its canonical field (``发文机构``)."""
+    clean = squash(label).replace(" ", "").rstrip(":：")
+    for canonical, names in aliases.items():
+        if clean == canonical or clean in (names or []):
+            return canonical
+    return None
+
+
+def metadata_fields(tree: Any, aliases: dict[str, list[str]]) -> dict[str, str]:
+    """Document metadata ``{canonical label: value}``; the first occurrence of a label wins."""
+    found: dict[str, str] = {}
+
+    def put(label: str, value: str) -> None:
+        key = canonical_label(label, aliases)
+        if key and key not in found:
+            found[key] = squash(value)
+
+    for row in tree.iter("tr"):
+        cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("th", "td")]
+        i = 0
+        while i < len(cells):
+            text = text_of(cells[i])
+            m = _LABEL_SPLIT.match(text)
+            if m and m.group(2) and canonical_label(m.group(1), aliases):
+                put(m.group(1), m.group(2))  # "索引号：xxx" in one cell
+                i += 1
+            elif canonical_label(text, aliases) and i + 1 < len(cells):
+                put(text, text_of(cells[i + 1]))
+                i += 2
+            else:
+                i += 1
+    for dl in tree.iter("dl"):
+        terms = [c for c in dl if isinstance(c.tag, str) and c.tag in ("dt", "dd")]
+        for a, b in zip(terms, terms[1:]):
+            if a.tag == "dt" and b.tag == "dd":
+                put(text_of(a), text_of(b))
+    for el in tree.iter("li", "p", "div", "span"):
+        if el.tag == "div" and len(el) > 3:
+            continue  # containers: their children are visited on their own
+        m = _LABEL_SPLIT.match(text_of(el))
+        if m and canonical_label(m.group(1), aliases):
+            value = m.group(2)
+            # "发布日期：2024-04-12 来源：本局" : stop at the next label on the same line
+            value = re.split(r"\s+\S{2,6}[:：]", value, maxsplit=1)[0]
+            put(m.group(1), value)
+    return found
+
+
+@dataclass
+class ListItem:
+    title: str
+    href: str
+    date_text: str
+
+
+def list_items(tree: Any, base_url: str, container_xpath: str | None = None) -> list[ListItem]:
+    """Items of a column list page: each ``li``/``tr`` with exactly one content link.
+
+    Navigation lists (header, footer, breadcrumbs) are skipped: an item is a link
+    whose list sibling text or whose own text carries a date, or any link in the
+    configured ``container_xpath`` (the profile's ``list_xpath`` for the column).
+    """
+    if container_xpath:
+        try:
+            roots = tree.xpath(container_xpath)
+        except etree.XPathError:
+            roots = []
+        candidates = [el for root in roots for el in root.iter("li", "tr")]
+        strict = False
+    else:
+        candidates = [el for el in tree.iter("li", "tr") if not _in_chrome(el)]
+        strict = True
+    items: list[ListItem] = []
+    for el in candidates:
+        links = [a for a in el.iter("a") if a.get("href") and not a.get("href", "").startswith(("#", "javascript:"))]
+        if len(links) != 1:
+            continue
+        a = links[0]
+        title = text_of(a)
+        rest = squash(text_of(el).replace(title, " ", 1)) if title else text_of(el)
+        dated = looks_like_date(rest) or el.get("data-date") is not None
+        if strict and not dated and not _is_list_container(el):
+            continue
+        href = urldefrag(urljoin(base_url, a.get("href", "").strip()))[0]
+        items.append(ListItem(title=title or a.get("title", ""), href=href,
+                              date_text=el.get("data-date") or rest))
+    return items
+
+
+def _in_chrome(el: Any) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag in ("nav", "header", "footer"):
+            return True
+        marker = f"{anc.get('id', '')} {anc.get('class', '')}"
+        if re.search(r"\bnav|menu|crumb|footer|header|friend|link-?list", marker, re.I):
+            return True
+    return False
+
+
+def _is_list_container(el: Any) -> bool:
+    parent = el.getparent()
+    marker = f"{parent.get('id', '')} {parent.get('class', '')}" if parent is not None else ""
+    return bool(re.search(r"list|news|items|xxgk|gkml", marker, re.I))
+
+
+def footer_text(tree: Any) -> str:
+    """Text of the page footer: ``<footer>`` or an id/class saying foot/bottom, else the page tail."""
+    parts = [text_of(el) for el in tree.iter("footer")]
+    if not parts:
+        for el in tree.iter("div", "section", "table"):
+            marker = f"{el.get('id', '')} {el.get('class', '')}"
+            if _FOOTER_HINT.search(marker):
+                parts.append(text_of(el))
+    if parts:
+        return " ".join(parts)
+    body = text_of(tree.find("body") if tree.find("body") is not None else tree)
+    return body[-600:]
+
+
+def footer_html(tree: Any) -> str:
+    nodes = list(tree.iter("footer")) or [
+        el for el in tree.iter("div", "section", "table")
+        if _FOOTER_HINT.search(f"{el.get('id', '')} {el.get('class', '')}")]
+    return " ".join(etree.tostring(n, encoding="unicode") for n in nodes)
+
+
+def meta_tags(tree: Any) -> dict[str, str]:
+    out = {}
+    for m in tree.iter("meta"):
+        name = m.get("name")
+        if name and name not in out:
+            out[name] = (m.get("content") or "").strip()
+    return out
+
+
+@dataclass
+class PageView:
+    """What the disclosure checks need from one page, parsed once."""
+
+    url: str
+    title: str
+    meta: dict[str, str]
+    fields: dict[str, str]
+    text: str
+    footer: str
+    footer_markup: str
+    links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, text)
+    tree: Any = None
+
+
+def page_view(url: str, html: str, aliases: dict[str, list[str]], keep_tree: bool = False) -> PageView | None:
+    tree = parse_html(html)
+    if tree is None:
+        return None
+    for bad in tree.iter("script", "style"):
+        bad.text = ""
+    title_el = tree.find(".//title")
+    links = []
+    for a in tree.iter("a"):
+        href = a.get("href")
+        if href and not href.startswith(("javascript:", "mailto:", "tel:")):
+            links.append((urldefrag(urljoin(url, href.strip()))[0], text_of(a) or a.get("title", "")))
+    body = tree.find("body")
+    return PageView(url=url, title=text_of(title_el), meta=meta_tags(tree),
+                    fields=metadata_fields(tree, aliases), text=text_of(body if body is not None else tree),
+                    footer=footer_text(tree), footer_markup=footer_html(tree), links=links,
+                    tree=tree if keep_tree else None)
+
+
+def iter_views(ctx: Any, keep_tree: bool = False) -> Iterator[tuple[dict[str, Any], PageView]]:
+    """Every successfully fetched in-scope page of the run as a ``PageView``."""
+    aliases = ctx.threshold("docmeta.field_aliases", {}) or {}
+    for res, html in ctx.store.pages_with_bodies(ctx.run_id):
+        if res.get("status") is not None and not (200 <= int(res["status"]) < 300):
+            continue
+        view = page_view(res.get("final_url") or res["url"], html, aliases, keep_tree)
+        if view is not None:
+            view.url = res["url"]
+            yield res, view

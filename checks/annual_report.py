@@ -1,0 +1,86 @@
+"""Annual-report rules: the previous year's 政府信息公开工作年度报告 published by the deadline,
+with the six sections of the unified format.
+
+Governed by config/rules.yaml ``annual_report:`` (``deadline`` "MM-DD",
+``title_pattern`` with ``{year}``, ``sections`` name → regex) and the profile's
+``disclosure.annual_report`` (same keys, plus ``column``: the column holding the
+reports). Before the deadline the report of two years ago is the one required.
+A report is found by a crawled page title or by any link text (PDF reports
+count for existence; only HTML reports can be checked for sections).
+Basis: 条例 Art 49/50 [C]; 国办公开办函〔2021〕30号 format [S].
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from checks._columns import site_facts
+from checks.base import CheckContext, Rule
+from crawler.store import Finding
+
+REPORT_MISSING = Rule(
+    id="annual-report-missing", title_zh="未按期公布政府信息公开工作年度报告",
+    title_en="Annual disclosure report not published by the deadline",
+    severity="warning", assessment="advisory", basis="政府信息公开条例 Art 49 [C]: 每年1月31日前公布上一年度报告",
+    advice_zh="在政府信息公开年报栏目公布上一年度政府信息公开工作年度报告。",
+    advice_en="Publish last year's 政府信息公开工作年度报告 in the annual-report column.",
+    doc="No crawled page title and no link text matches annual_report.title_pattern for the required "
+        "year (the previous year once the deadline has passed). Example: in November 2026 no "
+        "“2025年政府信息公开工作年度报告”.",
+)
+REPORT_SECTIONS = Rule(
+    id="annual-report-sections", title_zh="年度报告缺少规定章节", title_en="Annual report lacks mandated sections",
+    severity="warning", assessment="advisory", basis="政府信息公开条例 Art 50 [C]; 国办公开办函〔2021〕30号 [S]",
+    advice_zh="按统一格式补全六部分：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+              "政府信息公开行政复议行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
+    advice_en="Complete the six sections of the unified format.",
+    doc="An HTML annual report lacks a section of annual_report.sections. Example: a report without "
+        "“存在的主要问题及改进情况”.",
+)
+
+RULES = [REPORT_MISSING, REPORT_SECTIONS]
+
+
+def required_year(today: date, deadline: str) -> int:
+    """The report year that must be online on ``today`` ("01-31": last year's from 1 February)."""
+    month, day = (int(x) for x in deadline.split("-"))
+    return today.year - 1 if (today.month, today.day) > (month, day) else today.year - 2
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    facts = site_facts(ctx)
+    conf = {**(ctx.threshold("annual_report", {}) or {}),
+            **(((ctx.site or {}).get("disclosure") or {}).get("annual_report") or {})}
+    if conf.get("enabled") is False:
+        return
+    pattern = conf.get("title_pattern", "{year}年.*政府信息公开工作年度报告")
+    year = required_year(ctx.today, str(conf.get("deadline", "01-31")))
+    any_year = re.compile(pattern.replace("{year}", r"(?P<year>\d{4})"))
+    reports: dict[str, int] = {}
+    linked_years: set[int] = set()
+    for url, view in facts.views.items():
+        m = any_year.search(view.title)
+        if m:
+            reports[url] = int(m.group("year"))
+        for _href, text in view.links:
+            lm = any_year.search(text)
+            if lm:
+                linked_years.add(int(lm.group("year")))
+    if year not in set(reports.values()) | linked_years:
+        column = next((c for c in facts.columns if c.name == conf.get("column") and c.url), None)
+        where = column.url if column else facts.homepage
+        yield REPORT_MISSING.finding(
+            where, f"未找到{year}年度政府信息公开工作年度报告（应于{year + 1}年{conf.get('deadline', '01-31')}前公布）",
+            f"No {year} annual disclosure report found (due by {year + 1}-{conf.get('deadline', '01-31')})",
+            target=str(year), evidence={"year": year, "years_found": sorted(set(reports.values()) | linked_years)})
+    sections = conf.get("sections") or {}
+    for url, report_year in sorted(reports.items()):
+        text = facts.views[url].text
+        lacking = [name for name, rx in sections.items() if not re.search(rx, text)]
+        if lacking:
+            yield REPORT_SECTIONS.finding(
+                url, f"{report_year}年度报告缺少：{'、'.join(lacking)}",
+                f"The {report_year} report lacks: {', '.join(lacking)}", target="、".join(lacking),
+                evidence={"year": report_year, "missing": lacking})

@@ -1,0 +1,108 @@
+"""Site-identity rules: footer identity on every page, consistent page meta tags, and a
+homepage entry to 我为政府网站找错.
+
+Governed by config/rules.yaml ``identity:`` (``footer_items`` with their regex
+patterns, ``site_id_code_pattern``, ``meta_tags_all_pages``,
+``zhaocuo_link_patterns`` / ``zhaocuo_text_patterns``, ``max_sample_pages``) and the
+profile's ``disclosure.site_id_code`` (the expected 网站标识码, when known).
+A footer is a template: one finding per missing element, pointing at the homepage
+when it lacks it (else the first affected page), with every affected page counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from checks._columns import site_facts
+from checks.base import CheckContext, Rule
+from crawler.store import Finding
+
+GUIDE = "政府网站发展指引 国办发〔2017〕47号 [U]; 普查规则惯例 [S]"
+
+FOOTER_IDS = Rule(
+    id="footer-ids", title_zh="页面底部标识信息缺失", title_en="Footer identity information missing",
+    severity="error", assessment="deduction", basis=GUIDE,
+    advice_zh="在全站页面底部功能区列明党政机关网站标识、网站标识码、ICP备案编号、公安机关备案号、"
+              "网站主办单位和联系方式。",
+    advice_en="List the 党政机关 site mark, site ID code, ICP number, public-security filing number, "
+              "sponsor and contact in every page footer.",
+    doc="Each element of identity.footer_items is looked for in the page footer (<footer> or a "
+        "foot/bottom container; the page tail otherwise). Example: a footer with no 沪ICP备…号.",
+)
+META_TAGS = Rule(
+    id="meta-tags", title_zh="网页元数据标签缺失或不一致", title_en="Site meta tags missing or inconsistent",
+    severity="warning", assessment="advisory", basis=GUIDE + "; 网页标签规范 [S]",
+    advice_zh="在全站页面 <head> 中加入 SiteName、SiteDomain、SiteIDCode，SiteIDCode 须与页脚网站标识码一致。",
+    advice_en="Add SiteName, SiteDomain and SiteIDCode meta tags; SiteIDCode must equal the footer code.",
+    doc="Pages lack a tag of identity.meta_tags_all_pages, or SiteIDCode differs from the 网站标识码 "
+        "printed in the footer (or the profile's disclosure.site_id_code).",
+)
+ZHAOCUO = Rule(
+    id="zhaocuo-entry", title_zh="首页缺少“我为政府网站找错”入口", title_en="No 我为政府网站找错 entry on the homepage",
+    severity="error", assessment="deduction", basis="国办秘函〔2019〕19号 扣分 D5 功能设计 [S]",
+    advice_zh="在首页显著位置放置“我为政府网站找错”入口，链接到国家政府网站找错平台。",
+    advice_en="Put a prominent 我为政府网站找错 link on the homepage to the national error-report platform.",
+    doc="No homepage link matches identity.zhaocuo_link_patterns (href) or zhaocuo_text_patterns (text).",
+)
+
+RULES = [FOOTER_IDS, META_TAGS, ZHAOCUO]
+
+
+def _where(pages: list[str], homepage: str) -> str:
+    return homepage if homepage in pages else pages[0]
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    facts = site_facts(ctx)
+    items = ctx.threshold("identity.footer_items", {}) or {}
+    compiled = {name: ([re.compile(p) for p in spec.get("patterns", [])], bool(spec.get("markup")))
+                for name, spec in items.items()}
+    code_rx = re.compile(ctx.threshold("identity.site_id_code_pattern", r"网站标识码\s*[:：]?\s*(\w{10})"))
+    tags = list(ctx.threshold("identity.meta_tags_all_pages", []) or [])
+    expected_code = str(((ctx.site or {}).get("disclosure") or {}).get("site_id_code") or "")
+    samples = int(ctx.threshold("identity.max_sample_pages", 10))
+    lacking: dict[str, list[str]] = {}
+    tag_lacking: dict[str, list[str]] = {}
+    mismatched: list[tuple[str, str, str]] = []
+    for url, view in sorted(facts.views.items()):
+        for name, (patterns, markup) in compiled.items():
+            haystack = view.footer + (" " + view.footer_markup if markup else "")
+            if not any(p.search(haystack) for p in patterns):
+                lacking.setdefault(name, []).append(url)
+        for tag in tags:
+            if not view.meta.get(tag):
+                tag_lacking.setdefault(tag, []).append(url)
+        meta_code = view.meta.get("SiteIDCode", "")
+        m = code_rx.search(view.footer)
+        reference = expected_code or (m.group(1) if m else "")
+        if meta_code and reference and meta_code != reference:
+            mismatched.append((url, meta_code, reference))
+    for name, pages in lacking.items():
+        where = _where(pages, facts.homepage)
+        yield FOOTER_IDS.finding(
+            where, f"页面底部未列明“{name}”（共{len(pages)}个页面）",
+            f"Footer lacks '{name}' ({len(pages)} pages)", target=name,
+            evidence={"item": name, "pages": len(pages), "sample": pages[:samples]})
+    for tag, pages in tag_lacking.items():
+        where = _where(pages, facts.homepage)
+        yield META_TAGS.finding(
+            where, f"页面缺少 <meta name=\"{tag}\">（共{len(pages)}个页面）",
+            f"Pages lack <meta name=\"{tag}\"> ({len(pages)} pages)", target=tag,
+            evidence={"tag": tag, "pages": len(pages), "sample": pages[:samples]})
+    if mismatched:
+        where = _where([u for u, _, _ in mismatched], facts.homepage)
+        first = next(x for x in mismatched if x[0] == where)
+        yield META_TAGS.finding(
+            where, f"SiteIDCode“{first[1]}”与网站标识码“{first[2]}”不一致（共{len(mismatched)}个页面）",
+            f"SiteIDCode '{first[1]}' differs from the site ID code '{first[2]}' ({len(mismatched)} pages)",
+            target="SiteIDCode", evidence={"pages": len(mismatched), "sample": [
+                {"page": u, "meta": a, "expected": b} for u, a, b in mismatched[:samples]]})
+    home = facts.views.get(facts.homepage)
+    if home is not None:
+        hrefs = [re.compile(p) for p in ctx.threshold("identity.zhaocuo_link_patterns", []) or []]
+        texts = [re.compile(p) for p in ctx.threshold("identity.zhaocuo_text_patterns", []) or []]
+        if not any(any(p.search(h) for p in hrefs) or any(p.search(t) for p in texts) for h, t in home.links):
+            yield ZHAOCUO.finding(facts.homepage, "首页未找到“我为政府网站找错”入口",
+                                  "The homepage has no 我为政府网站找错 entry", target="我为政府网站找错",
+                                  evidence={"links_on_homepage": len(home.links)})
