@@ -241,6 +241,9 @@ def load_site(path: str | Path, overrides: dict[str, Any] | None = None) -> Site
     for i, column in enumerate(data["columns"]):
         if "name" not in column:
             raise ConfigError(f"{where}: columns[{i}]: every column needs a 'name'")
+    from config.columns import validate_columns, validate_disclosure  # columns:/disclosure: blocks
+    data["columns"] = validate_columns(data["columns"], where)
+    data["disclosure"] = validate_disclosure(data["disclosure"], where)
     if data["report"]["lang"] not in ("zh", "en"):
         raise ConfigError(f"{where}: report.lang: must be 'zh' or 'en', got {data['report']['lang']!r}")
     profile = SiteProfile(data)
