@@ -244,6 +244,8 @@ def load_site(path: str | Path, overrides: dict[str, Any] | None = None) -> Site
     from config.columns import validate_columns, validate_disclosure  # columns:/disclosure: blocks
     data["columns"] = validate_columns(data["columns"], where)
     data["disclosure"] = validate_disclosure(data["disclosure"], where)
+    from crawler.browser.settings import validate_a11y  # a11y: block (browser stage)
+    data["a11y"] = validate_a11y(data["a11y"], where)
     if data["report"]["lang"] not in ("zh", "en"):
         raise ConfigError(f"{where}: report.lang: must be 'zh' or 'en', got {data['report']['lang']!r}")
     profile = SiteProfile(data)

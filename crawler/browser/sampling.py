@@ -1,0 +1,148 @@
+"""Which crawled pages the browser stage scans.
+
+Always the homepage and every column page (column pages are list pages: the
+profile's ``columns`` entries with a ``url``, else the pages linked from the
+homepage's main navigation, found with ``a11y.nav_selectors``). The other pages
+are grouped by template, i.e. the same DOM skeleton: the set of layout
+elements (tag, id, classes) down to ``a11y.template_depth`` levels, so two
+articles with different text share a template while a list page does not.
+``a11y.per_template`` pages of each template are scanned (``a11y.all_pages``
+scans everything); ``a11y.max_pages`` caps the total, columns first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+import lxml.html
+from lxml import etree
+
+LAYOUT_TAGS = {"html", "body", "header", "nav", "main", "footer", "section", "article", "aside", "div",
+               "ul", "ol", "table", "form", "iframe", "h1", "h2"}
+
+
+@dataclass
+class Candidate:
+    url: str
+    content_hash: str
+    template: str
+    roles: set[str] = field(default_factory=set)   # "home", "column"
+
+
+def parse(html: str) -> Any | None:
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8", "replace"),
+                                             parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def skeleton(doc: Any, depth: int) -> str:
+    """A short hash of the page's layout skeleton (same template → same hash)."""
+    if doc is None:
+        return "unparsed"
+    paths: set[str] = set()
+
+    def walk(el: Any, prefix: str, level: int) -> None:
+        if level > depth:
+            return
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag not in LAYOUT_TAGS:
+                continue
+            classes = ".".join(sorted((child.get("class") or "").split()))
+            ident = child.get("id") or ""
+            # numbered ids (item_123) vary per page; keep their stem only
+            ident = ident.rstrip("0123456789-_")
+            step = f"{tag}#{ident}.{classes}"
+            path = f"{prefix}/{step}"
+            paths.add(path)
+            walk(child, path, level + 1)
+
+    walk(doc.getparent() if doc.getparent() is not None else doc, "", 0)
+    return hashlib.sha1("\n".join(sorted(paths)).encode()).hexdigest()[:12]
+
+
+def nav_links(doc: Any, base_url: str, selectors: list[str]) -> list[str]:
+    """Absolute URLs (no fragment) linked from the first main-navigation container found."""
+    if doc is None:
+        return []
+    for selector in selectors:
+        try:
+            containers = doc.cssselect(selector)
+        except Exception:  # noqa: BLE001 - cssselect rejects some CSS; try the next selector
+            continue
+        for container in containers:
+            hrefs = [a.get("href") for a in container.iter("a") if a.get("href")]
+            urls = []
+            for href in hrefs:
+                if href.strip().lower().startswith(("javascript:", "mailto:", "tel:", "#")):
+                    continue
+                urls.append(urldefrag(urljoin(base_url, href.strip()))[0])
+            if len(urls) >= 2:
+                return list(OrderedDict.fromkeys(urls))
+    return []
+
+
+def _same_url(a: str, b: str) -> bool:
+    return a.rstrip("/") == b.rstrip("/")
+
+
+def find_homepage(pages: dict[str, dict[str, Any]], homepage: str) -> str | None:
+    for url, row in pages.items():
+        if _same_url(url, homepage) or _same_url(row.get("final_url") or "", homepage):
+            return url
+    shallow = sorted((row.get("depth") if row.get("depth") is not None else 99, url) for url, row in pages.items())
+    return shallow[0][1] if shallow else None
+
+
+def column_urls(site: Any, pages: dict[str, dict[str, Any]], home_url: str | None, home_doc: Any,
+                nav_selectors: list[str]) -> list[str]:
+    declared = [c.get("url") for c in site.get("columns") or [] if isinstance(c, dict) and c.get("url")]
+    wanted = declared or (nav_links(home_doc, home_url, nav_selectors) if home_url else [])
+    out = []
+    for want in wanted:
+        for url, row in pages.items():
+            if _same_url(url, want) or _same_url(row.get("final_url") or "", want):
+                if url != home_url and url not in out:
+                    out.append(url)
+                break
+    return out
+
+
+def choose(candidates: list[Candidate], settings: dict[str, Any]) -> tuple[list[Candidate], dict[str, Any]]:
+    """Pick pages to scan; return them with coverage figures."""
+    by_template: dict[str, list[Candidate]] = OrderedDict()
+    for cand in candidates:
+        by_template.setdefault(cand.template, []).append(cand)
+    chosen: list[Candidate] = [c for c in candidates if c.roles]
+    chosen.sort(key=lambda c: (0 if "home" in c.roles else 1, c.url))
+    picked = {c.url for c in chosen}
+    for members in by_template.values():
+        quota = len(members) if settings["all_pages"] else settings["per_template"]
+        have = sum(1 for c in members if c.url in picked)
+        for cand in members:
+            if have >= quota:
+                break
+            if cand.url not in picked:
+                chosen.append(cand)
+                picked.add(cand.url)
+                have += 1
+    if settings["max_pages"] and len(chosen) > settings["max_pages"]:
+        chosen = chosen[: settings["max_pages"]]
+    sampled_templates = {c.template for c in chosen}
+    coverage = {
+        "pages_total": len(candidates),
+        "templates_found": len(by_template),
+        "templates_sampled": len(sampled_templates),
+        "pages_selected": len(chosen),
+        "pages_represented": sum(len(m) for t, m in by_template.items() if t in sampled_templates),
+        "column_pages": sum(1 for c in chosen if "column" in c.roles),
+    }
+    return chosen, coverage

@@ -1,0 +1,100 @@
+"""The site profile's ``a11y:`` block: schema, defaults and validation.
+
+``config.load_site`` calls ``validate_a11y(block, where)`` so a typo in the
+block fails at load time with one line naming the file, the key and the fix,
+like every other profile key. The browser stage (``crawler.browser``) reads
+the validated block; thresholds the *checks* judge by (minimum text size,
+pop-up area, impact → severity) live in the ``a11y:`` section of
+``config/rules.yaml`` instead, so a stored run can be re-judged without
+re-scanning.
+
+Keys (defaults in ``A11Y_SCHEMA``):
+
+``enabled``            run the browser stage at all (default true)
+``per_template``       pages scanned per DOM template besides homepage and columns
+``all_pages``          scan every crawled page instead of a sample
+``max_pages``          hard cap on pages scanned in one run (0 = no cap)
+``browsers``           size of the local headless Chromium pool (2 suits 2 cores)
+``remote_url``         a WebDriver endpoint (Selenium Grid, chromedriver --port) that
+                       replaces the local pool when set
+``page_timeout_s`` / ``script_timeout_s``  per-page load and axe run limits
+``retries``            extra attempts for a page whose browser crashed or hung
+``incremental``        reuse a stored result when page hash, engine and rules are unchanged
+``axe_tags``           axe-core ``runOnly`` tags (WCAG 2.0/2.1/2.2 A+AA by default)
+``axe_rules``          per-rule switches passed to axe, e.g. ``{region: false}``
+``locale``             axe-core message locale file under node_modules/axe-core/locales
+``window``             viewport size ``WIDTHxHEIGHT``
+``settle_ms``          wait after load before probing (lets pop-ups open)
+``keyboard_tabs``      Tab presses of the keyboard walk (focus visibility, nav reachability)
+``nav_selectors``      CSS selectors of the main navigation, first match wins
+``template_depth``     how deep the DOM skeleton signature of a template looks
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from config import ConfigError, validate
+
+DEFAULT_NAV_SELECTORS = [
+    "nav", "[role=navigation]", "#nav", ".nav", "#menu", ".menu", ".daohang", ".navbar", "#navbar",
+]
+
+A11Y_SCHEMA: dict[str, Any] = {
+    "enabled": ("bool", True),
+    "per_template": ("int", 2),
+    "all_pages": ("bool", False),
+    "max_pages": ("int", 300),
+    "browsers": ("int", 2),
+    "remote_url": ("str", ""),
+    "page_timeout_s": ("num", 20.0),
+    "script_timeout_s": ("num", 30.0),
+    "retries": ("int", 1),
+    "incremental": ("bool", True),
+    "axe_tags": ("list[str]", ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]),
+    "axe_rules": ("dict", {}),
+    "locale": ("str", "zh_CN"),
+    "window": ("str", "1280x800"),
+    "settle_ms": ("int", 300),
+    "keyboard_tabs": ("int", 60),
+    "nav_selectors": ("list[str]", DEFAULT_NAV_SELECTORS),
+    "template_depth": ("int", 7),
+}
+
+_WINDOW = re.compile(r"^(\d{3,5})x(\d{3,5})$")
+
+
+def validate_a11y(block: Any, where: str) -> dict[str, Any]:
+    """Validate the profile's ``a11y:`` block and fill defaults; raise ``ConfigError``."""
+    data = validate(block, A11Y_SCHEMA, where, "a11y.")
+    for key in ("per_template", "max_pages", "retries", "settle_ms", "keyboard_tabs"):
+        if data[key] < 0:
+            raise ConfigError(f"{where}: a11y.{key}: must be 0 or more, got {data[key]}")
+    if data["browsers"] < 1:
+        raise ConfigError(f"{where}: a11y.browsers: must be at least 1, got {data['browsers']}")
+    for key in ("page_timeout_s", "script_timeout_s"):
+        if data[key] <= 0:
+            raise ConfigError(f"{where}: a11y.{key}: must be a positive number of seconds, got {data[key]}")
+    if not _WINDOW.match(data["window"]):
+        raise ConfigError(f"{where}: a11y.window: {data['window']!r} is not WIDTHxHEIGHT; write e.g. 1280x800")
+    if data["remote_url"] and not re.match(r"^https?://[^/]+", data["remote_url"]):
+        raise ConfigError(f"{where}: a11y.remote_url: {data['remote_url']!r} is not an http(s) URL; "
+                          "write e.g. http://127.0.0.1:4444")
+    if not re.match(r"^[A-Za-z]{2}(_[A-Za-z]{2})?$", data["locale"]):
+        raise ConfigError(f"{where}: a11y.locale: {data['locale']!r} is not a locale name like zh_CN")
+    for rule, switch in data["axe_rules"].items():
+        if not isinstance(switch, bool):
+            raise ConfigError(f"{where}: a11y.axe_rules.{rule}: expected true or false, got {switch!r}")
+    return data
+
+
+def window_size(settings: dict[str, Any]) -> tuple[int, int]:
+    m = _WINDOW.match(settings["window"])
+    assert m, "validated by validate_a11y"
+    return int(m.group(1)), int(m.group(2))
+
+
+def a11y_settings(site: Any) -> dict[str, Any]:
+    """The validated ``a11y`` block of a profile (validating again is cheap and idempotent)."""
+    return validate_a11y((site or {}).get("a11y") or {}, getattr(site, "path", "") or "site profile")

@@ -1,0 +1,238 @@
+"""The browser stage: choose pages, reuse what has not changed, scan the rest, store results.
+
+``run_a11y(store_path, run_id, site)`` reads the run's in-scope 2xx pages and
+their bodies from the store, chooses the sample (``crawler.browser.sampling``),
+looks up each page's cache key in earlier runs of the same site
+(``a11y.incremental``), scans the remaining pages with the browser pool
+(``a11y.browsers`` local Chromium, or ``a11y.remote_url``), and writes one
+``a11y_results`` row per page: ``scanned``, ``reused`` or ``failed`` (with the
+reason). Coverage figures go into the run's stats under ``a11y``.
+
+Cache key = page content hash + hashes of its stylesheets/scripts (as crawled)
++ engine version and locale + axe options + probe script + probe settings: any
+change to one of them rescans the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import queue
+import signal
+import sys
+import threading
+import time
+import zlib
+from typing import Any
+
+from crawler.browser.engine import axe_options, load_engine
+from crawler.browser.pool import BrowserPool
+from crawler.browser.sampling import Candidate, choose, column_urls, find_homepage, parse, skeleton
+from crawler.browser.scanner import PROBE_JS, Outcome, scan_with_retry
+from crawler.browser.settings import a11y_settings
+from crawler.store import Store
+
+log = logging.getLogger(__name__)
+
+_PAGES_SQL = ("SELECT r.url, r.final_url, r.depth, r.content_hash, b.text_z FROM resources r "
+              "JOIN bodies b ON b.run_id=r.run_id AND b.url=r.url "
+              "WHERE r.run_id=? AND r.kind='page' AND r.in_scope=1 AND r.status BETWEEN 200 AND 299 "
+              "ORDER BY r.url")
+_ASSETS_SQL = ("SELECT l.target_url, r.content_hash, r.status FROM links l LEFT JOIN resources r "
+               "ON r.run_id=l.run_id AND r.url=l.target_url "
+               "WHERE l.run_id=? AND l.source_url=? AND l.tag IN ('link', 'script') ORDER BY l.target_url")
+_REUSE_SQL = ("SELECT a.result_z, a.run_id FROM a11y_results a JOIN runs r ON r.id=a.run_id "
+              "WHERE r.site=? AND a.run_id<>? AND a.url=? AND a.cache_key=? "
+              "AND a.status IN ('scanned', 'reused') AND a.result_z IS NOT NULL ORDER BY a.run_id DESC LIMIT 1")
+
+
+def _say(message: str) -> None:
+    print(f"[xunjian] a11y: {message}", file=sys.stderr, flush=True)
+
+
+def rules_fingerprint(engine: Any, settings: dict[str, Any]) -> str:
+    relevant = {
+        "engine": engine.fingerprint(), "axe": axe_options(settings),
+        "probe": hashlib.sha256(PROBE_JS.encode()).hexdigest(),
+        "probe_settings": {k: settings[k] for k in ("window", "settle_ms", "keyboard_tabs", "nav_selectors")},
+    }
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _page_key(store: Store, run_id: int, cand: Candidate, rules_key: str) -> str:
+    h = hashlib.sha256(f"{cand.content_hash}\n{rules_key}\n".encode())
+    for target, content_hash, status in store.db.execute(_ASSETS_SQL, (run_id, cand.url)):
+        h.update(f"{target} {content_hash} {status}\n".encode())
+    return h.hexdigest()[:24]
+
+
+def _candidates(store: Store, run_id: int, site: Any, settings: dict[str, Any]) -> list[Candidate]:
+    rows: dict[str, dict[str, Any]] = {}
+    templates: dict[str, str] = {}
+    home_doc = None
+    pages = [dict(r) for r in store.db.execute(_PAGES_SQL, (run_id,))]
+    meta = {p["url"]: p for p in pages}
+    home_url = find_homepage(meta, site.homepage)
+    for page in pages:
+        html = zlib.decompress(page.pop("text_z")).decode("utf-8", "replace")
+        doc = parse(html)
+        templates[page["url"]] = skeleton(doc, settings["template_depth"])
+        if page["url"] == home_url:
+            home_doc = doc
+        if not page.get("content_hash"):
+            page["content_hash"] = hashlib.sha256(html.encode()).hexdigest()
+        rows[page["url"]] = page
+    columns = set(column_urls(site, rows, home_url, home_doc, settings["nav_selectors"]))
+    out = []
+    for url, row in rows.items():
+        roles = ({"home"} if url == home_url else set()) | ({"column"} if url in columns else set())
+        out.append(Candidate(url=url, content_hash=row["content_hash"], template=templates[url], roles=roles))
+    return out
+
+
+def _put(store: Store, run_id: int, url: str, status: str, engine: str, key: str, reused: bool,
+         data: dict[str, Any] | None, error: str) -> None:
+    blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 6) if data is not None else None
+    store.db.execute("INSERT OR REPLACE INTO a11y_results VALUES (?,?,?,?,?,?,?,?)",
+                     (run_id, url, status, engine, key, int(reused), blob, error or None))
+    store.commit()
+
+
+def _scan_all(jobs: list[tuple[Candidate, str]], engine: Any, settings: dict[str, Any], progress: bool,
+              on_outcome: Any) -> None:
+    todo: queue.Queue = queue.Queue()
+    for job in jobs:
+        todo.put(job)
+    done: queue.Queue = queue.Queue()
+    stopping = threading.Event()
+    pool = BrowserPool(settings)
+
+    def worker(browser: Any) -> None:
+        while not stopping.is_set():
+            try:
+                cand, key = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                outcome = scan_with_retry(browser, cand.url, engine, settings, stopping)
+            except BaseException as exc:  # noqa: BLE001 - never lose a page silently
+                outcome = Outcome(url=cand.url, ok=False, error=f"{exc.__class__.__name__}: {exc}")
+            done.put((cand, key, outcome))
+
+    threads = [threading.Thread(target=worker, args=(b,), name=f"xunjian-a11y-{b.index}", daemon=True)
+               for b in pool.browsers[: max(1, min(len(pool.browsers), len(jobs)))]]
+    try:
+        for t in threads:
+            t.start()
+        finished = 0
+        while finished < len(jobs):
+            try:
+                cand, key, outcome = done.get(timeout=0.5)
+            except queue.Empty:
+                if not any(t.is_alive() for t in threads) and done.empty():
+                    break
+                continue
+            finished += 1
+            on_outcome(cand, key, outcome)
+            if progress and (finished % 10 == 0 or finished == len(jobs)):
+                _say(f"{finished}/{len(jobs)} pages scanned")
+    finally:
+        stopping.set()
+        pool.close()
+        for t in threads:
+            t.join(timeout=5)
+
+
+def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) -> dict[str, Any]:
+    """Scan the run's sample of pages; store per-page results; return (and store) coverage stats."""
+    settings = a11y_settings(site)
+    if not settings["enabled"]:
+        return {"enabled": False, "pages_scanned": 0}
+    engine = load_engine(settings["locale"])  # EngineMissing: one line naming the set-up step
+    started = time.monotonic()
+    store = Store(store_path)
+    restore_sigterm = _sigterm_as_exit()
+    try:
+        candidates = _candidates(store, run_id, site, settings)
+        chosen, coverage = choose(candidates, settings)
+        rules_key = rules_fingerprint(engine, settings)
+        by_template: dict[str, int] = {}
+        for cand in candidates:
+            by_template[cand.template] = by_template.get(cand.template, 0) + 1
+        store.db.execute("DELETE FROM a11y_results WHERE run_id=?", (run_id,))
+        counts = {"scanned": 0, "reused": 0, "failed": 0, "retried": 0}
+        audited_templates: set[str] = set()
+
+        def meta(cand: Candidate) -> dict[str, Any]:
+            return {"template": cand.template, "roles": sorted(cand.roles),
+                    "represents": by_template.get(cand.template, 1)}
+
+        jobs: list[tuple[Candidate, str]] = []
+        for cand in chosen:
+            key = _page_key(store, run_id, cand, rules_key)
+            row = store.db.execute(_REUSE_SQL, (site.name, run_id, cand.url, key)).fetchone() \
+                if settings["incremental"] else None
+            if row is None:
+                jobs.append((cand, key))
+                continue
+            data = json.loads(zlib.decompress(row[0]))
+            data.update(meta(cand), reused_from_run=row[1])
+            _put(store, run_id, cand.url, "reused", engine.label, key, True, data, "")
+            counts["reused"] += 1
+            audited_templates.add(cand.template)
+        if progress:
+            _say(f"{len(chosen)} of {len(candidates)} pages chosen ({coverage['templates_found']} templates), "
+                 f"{counts['reused']} unchanged and reused, {len(jobs)} to scan with {engine.label}")
+
+        def on_outcome(cand: Candidate, key: str, outcome: Outcome) -> None:
+            note = "; ".join(outcome.notes)
+            if outcome.ok:
+                data = {**(outcome.data or {}), **meta(cand), "attempts": outcome.attempts}
+                _put(store, run_id, cand.url, "scanned", engine.label, key, False, data, note)
+                counts["scanned"] += 1
+                counts["retried"] += int(outcome.attempts > 1)
+                audited_templates.add(cand.template)
+            else:
+                data = {**meta(cand), "attempts": outcome.attempts, "notes": outcome.notes}
+                _put(store, run_id, cand.url, "failed", engine.label, key, False, data, outcome.error)
+                counts["failed"] += 1
+
+        if jobs:
+            _scan_all(jobs, engine, settings, progress, on_outcome)
+        stats = {
+            "engine": engine.label, "locale": engine.locale_name,
+            "browsers": 1 if settings["remote_url"] else settings["browsers"],
+            "remote": bool(settings["remote_url"]),
+            **coverage,
+            "pages_scanned": counts["scanned"], "pages_reused": counts["reused"],
+            "pages_failed": counts["failed"], "pages_retried": counts["retried"],
+            "pages_not_scanned": len(chosen) - counts["scanned"] - counts["reused"],
+            "pages_represented": sum(by_template[t] for t in audited_templates),
+            "per_template": "all" if settings["all_pages"] else settings["per_template"],
+            "elapsed_s": round(time.monotonic() - started, 2),
+        }
+        store.update_run_stats(run_id, {"a11y": stats})
+        if progress:
+            _say(f"{stats['pages_scanned']} scanned, {stats['pages_reused']} reused, "
+                 f"{stats['pages_failed']} failed; {stats['pages_represented']}/{stats['pages_total']} pages "
+                 f"represented by {stats['templates_sampled']}/{stats['templates_found']} templates")
+        return stats
+    finally:
+        restore_sigterm()
+        store.close()
+
+
+def _sigterm_as_exit() -> Any:
+    """While the stage runs, SIGTERM unwinds like Ctrl-C so the pool kills its browsers."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous not in (signal.SIG_DFL, None):
+        return lambda: None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+    return lambda: signal.signal(signal.SIGTERM, previous)
