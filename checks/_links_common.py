@@ -23,6 +23,7 @@ challenges, HEAD refused) is *unverified*, never *broken*.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -227,16 +228,50 @@ _ERROR_REASONS = {
 }
 
 
-def bot_wall_signal(resource: dict[str, Any], settings: LinkSettings,
-                    body_of: Callable[[str], str | None] | None = None) -> str:
-    """The header or challenge-page signature showing a bot wall, or "" when there is none."""
-    headers = {str(k).lower(): str(v) for k, v in (resource.get("headers") or {}).items()}
+ATTEMPTS_HEADER = "x-xunjian-attempts"
+
+
+def reverification_attempts(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The attempts the crawler's reverification pass kept (crawler UA, then browser UA).
+
+    The crawler stores them as JSON in the pseudo-header ``x-xunjian-attempts`` of the row:
+    a list of ``{"method", "user_agent", "status", "error_class", "headers"}``.
+    """
+    raw = (resource.get("headers") or {}).get(ATTEMPTS_HEADER)
+    if not raw:
+        return []
+    try:
+        attempts = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return []
+    return [a for a in attempts if isinstance(a, dict)] if isinstance(attempts, list) else []
+
+
+def _header_signal(headers: dict[str, Any], settings: LinkSettings) -> str:
+    headers = {str(k).lower(): str(v) for k, v in (headers or {}).items() if str(k).lower() != ATTEMPTS_HEADER}
     for name, needle in settings.bot_wall_headers:
         if name in headers and needle in headers[name].lower():
             return f"{name}: {headers[name]}"
     server = headers.get("server", "")
     if any(s in server.lower() for s in settings.bot_wall_servers):
         return f"server: {server}"
+    return ""
+
+
+def bot_wall_signal(resource: dict[str, Any], settings: LinkSettings,
+                    body_of: Callable[[str], str | None] | None = None) -> str:
+    """The header or challenge-page signature showing a bot wall, or "" when there is none.
+
+    Headers of every reverification attempt count too: a wall that showed its Cloudflare
+    headers to the crawler's User-Agent and a bare 503 to the browser one is still a wall.
+    """
+    signal = _header_signal(resource.get("headers") or {}, settings)
+    for attempt in reverification_attempts(resource):
+        if signal:
+            break
+        signal = _header_signal(attempt.get("headers") or {}, settings)
+    if signal:
+        return signal
     texts = [resource.get("title") or ""]
     if body_of is not None:
         texts.append(body_of(resource["url"]) or "")
@@ -304,8 +339,12 @@ def link_evidence(resource: dict[str, Any], verdict: Verdict | None = None) -> d
         "error_class": resource.get("error_class"), "error": resource.get("error"),
         "attempts": resource.get("attempts"), "final_url": resource.get("final_url"),
         "redirect_chain": resource.get("redirect_chain") or [],
-        "content_type": resource.get("content_type"), "headers": resource.get("headers") or {},
+        "content_type": resource.get("content_type"),
+        "headers": {k: v for k, v in (resource.get("headers") or {}).items() if k != ATTEMPTS_HEADER},
     }
+    attempts = reverification_attempts(resource)
+    if attempts:
+        evidence["reverification"] = attempts
     if verdict is not None:
         evidence["cause"] = verdict.cause
         if verdict.signal:

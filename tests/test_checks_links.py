@@ -9,6 +9,7 @@ robots skips, HEAD refused then 200 ...).
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -99,8 +100,24 @@ def base_site(run: Run) -> None:
     run.link(ARTICLE, OTHER)
 
 
+def reverified(first: dict, second: dict, **final_headers) -> dict:
+    """Row headers as the crawler's reverification pass writes them (both attempts kept)."""
+    attempts = [{"method": "GET", "user_agent": "crawler", "error_class": None, **first},
+                {"method": "GET", "user_agent": "browser", "error_class": None, **second}]
+    return {**final_headers, "x-xunjian-attempts": json.dumps(attempts)}
+
+
+CF_WALL = {"status": 403, "headers": {"server": "cloudflare", "cf-mitigated": "challenge"}}
+
 # (name, resource facts, expected rule or None); each target is linked from ARTICLE.
 STATUS_CASES = [
+    ("wall-then-404", dict(status=404, attempts=2, kind="external",
+                           headers=reverified(CF_WALL, {"status": 404, "headers": {"server": "nginx"}},
+                                              server="nginx")), "link-broken"),
+    ("wall-then-bare-503", dict(status=503, attempts=2, kind="external",
+                                headers=reverified(CF_WALL, {"status": 503, "headers": {}})), "link-unverified"),
+    ("wall-then-200", dict(status=200, attempts=2, kind="external", content_type="text/html",
+                           headers=reverified(CF_WALL, {"status": 200, "headers": {}})), None),
     ("gone-410", dict(status=410), "link-broken"),
     ("err-500", dict(status=500, attempts=3), "link-broken"),
     ("nginx-502", dict(status=502, attempts=3), "link-broken"),
@@ -166,6 +183,9 @@ def test_status_verdicts_table(tmp_path):
     assert dns.referrers == [{"page": ARTICLE, "text": "dns", "tag": "a", "attr": "href", "href": E + "/dns"}]
     assert findings[("link-timeout", E + "/slow", E + "/slow")].severity == "warning"
     assert findings[("link-broken", P + "/err-500", P + "/err-500")].evidence["attempts"] == 3
+    walled = findings[("link-unverified", E + "/wall-then-bare-503", E + "/wall-then-bare-503")]
+    assert walled.evidence["cause"] == "bot-wall" and len(walled.evidence["reverification"]) == 2
+    assert "x-xunjian-attempts" not in walled.evidence["headers"]
 
 
 def test_homepage_citation_makes_broken_home_with_every_referrer(tmp_path):
