@@ -40,13 +40,18 @@ def text_of(el: Any) -> str:
     return squash(el.text_content()) if el is not None else ""
 
 
+# huge_tree: legacy CMS templates leave <div>s unclosed in list loops and pass libxml2's default
+# depth limit (256), which would silently drop the rest of the page.
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+
+
 def parse_html(html: str) -> Any | None:
     """An lxml tree, or None for a page lxml cannot make sense of (empty, binary)."""
     if not html or not html.strip():
         return None
     try:
         return lxml.html.document_fromstring(html.encode("utf-8", "replace"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8"))
+                                             parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
 
@@ -224,10 +229,14 @@ def page_view(url: str, html: str, aliases: dict[str, list[str]], keep_tree: boo
 def iter_views(ctx: Any, keep_tree: bool = False) -> Iterator[tuple[dict[str, Any], PageView]]:
     """Every successfully fetched in-scope page of the run as a ``PageView``."""
     aliases = ctx.threshold("docmeta.field_aliases", {}) or {}
+    not_found = list(((ctx.site or {}).get("soft404") or {}).get("patterns") or [])
     for res, html in ctx.store.pages_with_bodies(ctx.run_id):
         if res.get("status") is not None and not (200 <= int(res["status"]) < 300):
             continue
         view = page_view(res.get("final_url") or res["url"], html, aliases, keep_tree)
-        if view is not None:
-            view.url = res["url"]
-            yield res, view
+        if view is None:
+            continue
+        if any(p in view.title for p in not_found):
+            continue  # a not-found page served with 200 is the link checks' soft-404, not a document
+        view.url = res["url"]
+        yield res, view
