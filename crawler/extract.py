@@ -1,0 +1,170 @@
+"""Facts from one decoded HTML document: every link occurrence, anchors, title, base URL.
+
+``parse_document(text, page_url)`` never raises: broken markup is repaired by lxml's
+HTML parser, an unparsable body yields an empty ``Document`` with ``error`` set.
+
+Link sources (tag, attribute): ``a``/``area``/``link`` ``href``; ``img`` ``src``,
+``srcset`` and lazy-loading ``data-src``/``data-original``; ``script``, ``iframe``,
+``frame``, ``embed``, ``audio``, ``video``, ``track``, ``input[type=image]`` ``src``;
+``video`` ``poster``; ``object`` ``data``; ``source`` ``src``/``srcset``;
+``meta http-equiv=refresh`` ``content``; and form-less attachment links that portals
+hide in ``onclick`` (``window.open('x.pdf')``, ``location.href='...'``) or
+``data-href``/``data-url`` attributes. Hrefs are returned raw (resolution against the
+``<base href>`` and canonicalisation are the spider's job). Anchors are every ``id``
+and every ``a[name]``, in document order, without duplicates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+
+MAX_TEXT = 300          # link text kept per occurrence
+MAX_HREF = 4096         # raw href kept (data: URIs can be megabytes)
+MAX_ANCHOR = 512
+_SPACE_RE = re.compile(r"\s+")
+_REFRESH_RE = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
+_SCRIPT_URL_RE = re.compile(
+    r"(?:window\.open|location\.(?:href|assign|replace)|location)\s*(?:\(|=)\s*['\"]([^'\"]{1,2048})['\"]")
+
+# tag -> attributes holding a single URL
+_URL_ATTRS: dict[str, tuple[str, ...]] = {
+    "a": ("href",), "area": ("href",), "link": ("href",),
+    "img": ("src", "data-src", "data-original"), "script": ("src",), "iframe": ("src",),
+    "frame": ("src",), "embed": ("src",), "object": ("data",), "source": ("src",),
+    "audio": ("src",), "video": ("src", "poster"), "track": ("src",),
+}
+_SRCSET_TAGS = {"img", "source"}
+_GENERIC_URL_ATTRS = ("data-href", "data-url")
+
+
+@dataclass
+class RawLink:
+    raw: str
+    tag: str
+    attr: str
+    text: str
+
+
+@dataclass
+class Document:
+    base_url: str
+    title: str | None = None
+    anchors: list[str] = field(default_factory=list)
+    links: list[RawLink] = field(default_factory=list)
+    error: str | None = None
+
+
+def _clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[:limit]
+
+
+def _squash(value: str | None) -> str:
+    return _SPACE_RE.sub(" ", value or "").strip()
+
+
+def parse_srcset(value: str) -> list[str]:
+    """URLs of a ``srcset`` value (HTML image candidate strings; commas inside URLs kept)."""
+    urls: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        start = i
+        while i < n and not value[i].isspace():
+            i += 1
+        url = value[start:i]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth = 0  # skip the descriptor up to the next top-level comma
+            while i < n and not (value[i] == "," and depth == 0):
+                depth += value[i] == "("
+                depth -= value[i] == ")"
+                i += 1
+        if url:
+            urls.append(url)
+    return urls
+
+
+def _element_text(el: etree._Element) -> str:
+    clickable = el.tag in ("a", "area") or el.get("onclick") or el.get("data-href") or el.get("data-url")
+    text = _squash(el.text_content()) if clickable else ""
+    if not text:
+        for img in el.iter("img"):
+            text = _squash(img.get("alt"))
+            if text:
+                break
+    if not text:
+        text = _squash(el.get("alt") or el.get("title") or el.get("aria-label"))
+    return _clip(text, MAX_TEXT)
+
+
+def _links_of(el: etree._Element, tag: str) -> Iterator[RawLink]:
+    attrs = _URL_ATTRS.get(tag, ())
+    if tag == "input" and (el.get("type") or "").lower() == "image":
+        attrs = ("src",)
+    text = None
+    for attr in attrs:
+        value = el.get(attr)
+        if value is not None and (value.strip() or attr == "href"):
+            text = _element_text(el) if text is None else text
+            yield RawLink(_clip(value, MAX_HREF), tag, attr, text)
+    if tag in _SRCSET_TAGS and el.get("srcset"):
+        text = _element_text(el) if text is None else text
+        for url in parse_srcset(el.get("srcset")):
+            yield RawLink(_clip(url, MAX_HREF), tag, "srcset", text)
+    if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
+        match = _REFRESH_RE.search(el.get("content") or "")
+        if match:
+            yield RawLink(_clip(match.group(1).strip(), MAX_HREF), tag, "content", "")
+    onclick = el.get("onclick")
+    if onclick:
+        for match in _SCRIPT_URL_RE.finditer(onclick):
+            text = _element_text(el) if text is None else text
+            yield RawLink(match.group(1), tag, "onclick", text)
+    for attr in _GENERIC_URL_ATTRS:
+        value = el.get(attr)
+        if value and value.strip():
+            text = _element_text(el) if text is None else text
+            yield RawLink(_clip(value, MAX_HREF), tag, attr, text)
+
+
+def parse_document(text: str, page_url: str) -> Document:
+    doc = Document(base_url=page_url)
+    cleaned = text.replace("\x00", "")
+    if not cleaned.strip():
+        doc.error = "empty document"
+        return doc
+    try:
+        parser = lxml_html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True)
+        root = lxml_html.document_fromstring(cleaned.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, UnicodeError) as exc:
+        doc.error = f"unparsable HTML: {exc}"
+        return doc
+    seen_anchors: set[str] = set()
+    base_found = False
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        tag = tag.lower()
+        if tag == "base" and not base_found and el.get("href"):
+            base_found = True
+            try:
+                doc.base_url = urljoin(page_url, el.get("href").strip())
+            except ValueError:
+                pass
+        elif tag == "title" and doc.title is None:
+            doc.title = _clip(_squash(el.text_content()), 1000)
+        for name in (el.get("id"), el.get("name") if tag == "a" else None):
+            if name and name not in seen_anchors and len(seen_anchors) < 100000:
+                seen_anchors.add(name)
+                doc.anchors.append(_clip(name, MAX_ANCHOR))
+        doc.links.extend(_links_of(el, tag))
+    return doc

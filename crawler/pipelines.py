@@ -1,0 +1,57 @@
+"""Item pipeline: streams the spider's facts into the SQLite ``Store`` with batched commits.
+
+Items are the tagged dicts built in ``crawler.facts`` (``_table`` = resource / body /
+links). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 200) bounds both
+memory and what a crash can lose. At close the spider's run statistics are saved with
+``Store.update_run_stats`` (keys documented in ``PortalSpider.run_stats``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from crawler.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, crawler, commit_every: int):
+        self.crawler = crawler
+        self.commit_every = commit_every
+        self.store: Store | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, crawler.settings.getint("XUNJIAN_COMMIT_EVERY", 200))
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.store = Store(spider.db_path, commit_every=self.commit_every)
+        self.run_id = spider.run_id
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        table = item.get("_table")
+        if table == "resource":
+            self.store.put_resource(self.run_id, **{k: v for k, v in item.items() if k != "_table"})
+        elif table == "body":
+            self.store.put_body(self.run_id, item["url"], item["text"])
+        elif table == "links":
+            self.store.put_links(self.run_id, item["rows"])
+        else:
+            log.warning("unknown item dropped: %r", list(item)[:5])
+        return None  # nothing downstream needs the item; do not keep it alive
+
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
+        if self.store is None:  # pragma: no cover - open_spider failed
+            return
+        try:
+            self.store.commit()
+            if spider is not None and hasattr(spider, "run_stats"):  # final figures follow at spider_closed
+                self.store.update_run_stats(self.run_id, spider.run_stats())
+        finally:
+            self.store.close()
+            self.store = None

@@ -1,0 +1,71 @@
+"""Scrapy settings of the xunjian crawl (``scrapy.cfg`` points here).
+
+These are defaults; the spider overrides the politeness/limit ones from the site profile
+in ``PortalSpider.apply_profile_settings`` (concurrency, per-host concurrency, delay,
+AutoThrottle, timeout, user agent, robots.txt) and ``-s NAME=VALUE`` beats both.
+
+Design choices worth knowing:
+
+- robots.txt is obeyed by default (``politeness.obey_robots``); a disallowed URL is
+  recorded with ``skip_reason="robots"``, never fetched.
+- Scrapy's own redirect, retry and duplicate-filter behaviour is bypassed per request
+  (``dont_redirect``, ``dont_retry``, ``dont_filter``): the spider follows redirects and
+  retries itself so every hop and attempt is recorded, and deduplicates on canonical URLs
+  (``crawler.urls``) so a redirect loop is detected instead of being silently dropped.
+- ``DOWNLOAD_MAXSIZE`` is 0: the size cap (``limits.max_response_mb``) is applied by the
+  spider's ``bytes_received`` handler, which keeps what was read (``truncated=1``).
+- Scrapy's logging is quiet (WARNING) by default; set ``-s LOG_LEVEL=INFO`` to debug.
+
+xunjian settings: ``XUNJIAN_PROGRESS``, ``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions),
+``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines), ``XUNJIAN_MAX_RESPONSE_BYTES`` (set from the profile).
+"""
+
+BOT_NAME = "xunjian"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- politeness (profile `politeness:` overrides) ------------------------------------------------
+ROBOTSTXT_OBEY = True
+USER_AGENT = "xunjian/0.1 (+https://github.com/xunjian; government website inspection)"
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+DOWNLOAD_TIMEOUT = 20
+COOKIES_ENABLED = True
+
+# -- redirects, retries, sizes: done by the spider (see module docstring) ---------------------------
+REDIRECT_ENABLED = False
+METAREFRESH_ENABLED = False      # meta refresh targets are recorded as links instead
+RETRY_ENABLED = False
+HTTPERROR_ALLOW_ALL = True
+DOWNLOAD_MAXSIZE = 0
+DOWNLOAD_WARNSIZE = 0
+DOWNLOAD_FAIL_ON_DATALOSS = False  # a connection cut mid-body still yields what was read
+DEPTH_LIMIT = 0                  # depth is enforced by the spider so skipped URLs are recorded
+DEPTH_STATS_VERBOSE = False
+REFERER_ENABLED = True
+
+# breadth-first: FIFO queues and the spider's depth-based priorities
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+# -- our components ---------------------------------------------------------------------------------
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.DecompressionCapMiddleware": 595}
+EXTENSIONS = {
+    "crawler.extensions.CrawlProgress": 500,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+XUNJIAN_PROGRESS = True
+XUNJIAN_PROGRESS_INTERVAL = 10.0
+XUNJIAN_COMMIT_EVERY = 200
+
+# -- runtime ----------------------------------------------------------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "WARNING"
+FEED_EXPORT_ENCODING = "utf-8"
+DNS_TIMEOUT = 10

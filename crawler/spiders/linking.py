@@ -1,0 +1,126 @@
+"""Link handling for the ``portal`` spider: record every occurrence, decide each target once.
+
+For each link of a crawled page (see ``crawler.extract``) a ``links`` row is written
+(source, canonical target, fragment, raw href, scheme, text, tag, attribute, position).
+Non-http(s) schemes (``mailto:``, ``tel:``, ``javascript:``, ``data:``, ...) are recorded
+and counted in ``skipped_by_scheme``, never fetched. An http(s) target is then decided
+ONCE per canonical URL (the only per-URL memory is the ``seen`` set):
+
+- ``links.ignore`` match -> ``skip_reason="ignored"``; external with
+  ``links.check_external: false`` -> ``external-disabled``;
+- in-scope: spider-trap guards (``crawler.traps``, profile ``traps:``), then for pages
+  ``limits.max_depth`` (-> ``limit:max-depth``) and ``limits.max_pages`` (-> ``limit:max-pages``);
+- pages are crawled; everything else is checked with HEAD, except external ``#fragment``
+  targets and jump links (``links.jump_link_patterns``), fetched with GET and their body.
+  A target first checked without a body and later cited with a fragment is fetched again
+  once with its body, so late fragments are still verifiable.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urljoin
+
+from crawler.extract import Document
+from crawler.facts import PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_PAGE, FetchState, skip_item
+from crawler.scope import Scope
+from crawler.traps import TrapGuard
+from crawler.urls import canonicalize, clean_href, link_scheme, session_names
+
+FETCHED_SCHEMES = ("http", "https")
+
+
+class LinkingMixin:
+    def init_linking(self, profile: dict[str, Any], today: date) -> None:
+        self.scope = Scope(profile, profile.scope_hosts)
+        self.traps = TrapGuard(profile["traps"], today)
+        self.session_names = session_names(profile["traps"]["session_params"])
+        self.max_pages = int(profile["limits"]["max_pages"])
+        self.max_depth = int(profile["limits"]["max_depth"])
+        self.seen: set[str] = set()
+        self.checked_without_body: set[str] = set()
+        self.failed_urls: set[str] = set()
+        self.pages_scheduled = 0
+
+    def _bump(self, bucket: str, key: str) -> None:
+        counts = self.counters[bucket]
+        counts[key] = counts.get(key, 0) + 1
+
+    def follow_links(self, page: FetchState, doc: Document):
+        rows: list[dict[str, Any]] = []
+        decisions: list[Any] = []
+        for position, link in enumerate(doc.links):
+            href = clean_href(link.raw)
+            scheme = link_scheme(href)
+            row = {"source_url": page.url, "raw_href": link.raw, "text": link.text, "tag": link.tag,
+                   "attr": link.attr, "position": position}
+            if scheme and scheme not in FETCHED_SCHEMES:
+                target, _, fragment = href.partition("#")
+                rows.append({**row, "target_url": target[:4096], "fragment": fragment or None, "scheme": scheme})
+                self._bump("skipped_by_scheme", scheme)
+                continue
+            try:
+                absolute = urljoin(doc.base_url, href)
+                target, fragment = canonicalize(absolute, self.session_names)
+            except ValueError:
+                rows.append({**row, "target_url": href[:4096], "fragment": None, "scheme": "invalid"})
+                self._bump("skipped_by_scheme", "invalid")
+                continue
+            scheme = link_scheme(target)
+            rows.append({**row, "target_url": target, "fragment": fragment or None, "scheme": scheme or "invalid"})
+            if scheme not in FETCHED_SCHEMES:
+                self._bump("skipped_by_scheme", scheme or "invalid")
+                continue
+            decisions.extend(self.consider(target, fragment, link.tag, link.attr, page))
+        self.counters["links"] += len(rows)
+        if rows:
+            yield {"_table": "links", "rows": rows}
+        yield from decisions
+
+    def consider(self, url: str, fragment: str, tag: str, attr: str, page: FetchState):
+        """Requests or skip records for a target (nothing when it was decided before)."""
+        in_scope = self.scope.in_scope(url)
+        kind = self.scope.kind_of(url, tag, attr, in_scope)
+        wants_body = kind != "page" and (bool(fragment) and not in_scope or self.scope.is_jump_link(url))
+        depth = page.depth + 1
+        if url in self.seen:
+            if wants_body and url in self.checked_without_body:
+                self.checked_without_body.discard(url)
+                yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_BODY, referrer=page.url))
+            return
+        self.seen.add(url)
+        if self.scope.ignored(url):
+            self.counters["ignored"] += 1
+            yield skip_item(url, kind, in_scope, depth, "ignored")
+            return
+        if not in_scope and not self.scope.check_external:
+            yield skip_item(url, kind, in_scope, depth, "external-disabled")
+            return
+        growth = 0
+        if in_scope:
+            cause, growth = self.traps.check(url, page.url, page.growth)
+            if cause:
+                self._bump("traps", cause)
+                yield skip_item(url, kind, in_scope, depth, f"trap:{cause}")
+                return
+        if kind == "page":
+            limit = None
+            if depth > self.max_depth:
+                limit = "limit:max-depth"
+            elif self.pages_scheduled >= self.max_pages:
+                limit = "limit:max-pages"
+            if limit:
+                self._bump("limits", limit)
+                yield skip_item(url, kind, in_scope, depth, limit)
+                return
+            self.pages_scheduled += 1
+            yield self.make_request(FetchState(url, kind, True, depth, PURPOSE_PAGE, referrer=page.url,
+                                               growth=growth))
+            return
+        if wants_body:
+            yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_BODY, referrer=page.url))
+            return
+        self.checked_without_body.add(url)
+        yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_CHECK, method="HEAD",
+                                           referrer=page.url))

@@ -1,0 +1,378 @@
+"""Spider ``portal``: crawls one government portal and records facts about pages and links.
+
+Usage (from the repository root)::
+
+    scrapy crawl portal -a site=config/sites/demo.yaml [-a db=PATH] [-a run_id=N]
+                        [-a today=YYYY-MM-DD] [-a overrides='{"limits": {"max_pages": 10}}']
+
+``db`` defaults to ``xunjian-runs/xunjian.sqlite``; without ``run_id`` a new run is
+started with ``Store.start_run``; ``overrides`` (JSON) is deep-merged into the profile.
+The profile is loaded with ``config.load_site``; a ``ConfigError`` is printed as one
+line and the process exits with code 2. ``from_crawler`` applies the profile to the
+crawler settings (concurrency, per-host concurrency, delay, AutoThrottle, timeout, user
+agent, robots.txt) before Scrapy freezes them.
+
+In-scope HTML pages are crawled (GET, decoded, links extracted, body and anchors
+stored); in-scope assets/attachments and external URLs are checked once each (HEAD,
+GET stopped after the headers when HEAD is refused); external URLs cited with a
+``#fragment`` and 阅办联动 jump links are fetched with their body. Redirects, retries,
+Retry-After and the final reverification pass are done here, not by Scrapy's
+middlewares, so every hop and attempt is recorded. Link handling (scope, traps,
+limits) lives in ``crawler.spiders.linking``; fetch policy in ``crawler.fetchpolicy``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, StopDownload
+from twisted.python.failure import Failure
+
+from config import ConfigError, load_site
+from crawler.encoding import decode_html, is_html
+from crawler.extract import parse_document
+from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_PAGE, FetchState, attempt_summary, failed,
+                           resource_item, response_fields)
+from crawler.fetchpolicy import (HEAD_FALLBACK_STATUSES, RetryPolicy, classify_failure, describe_failure,
+                                 is_transient_status)
+from crawler.spiders.linking import LinkingMixin
+from crawler.store import Store
+from crawler.urls import canonicalize
+
+DEFAULT_DB = "xunjian-runs/xunjian.sqlite"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_BODY_TEXT = 2_000_000  # characters of decoded text kept per page body
+
+
+def _config_exit(message: str) -> None:
+    print(f"xunjian: error: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
+
+
+class PortalSpider(LinkingMixin, scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, site: str | None = None, db: str = DEFAULT_DB, run_id: str | int | None = None,
+                 today: str | None = None, overrides: str | dict | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if not site:
+            _config_exit("no site profile given; run: scrapy crawl portal -a site=config/sites/demo.yaml")
+        try:
+            extra = json.loads(overrides) if isinstance(overrides, str) and overrides else overrides
+            self.today = date.fromisoformat(today) if today else date.today()
+            self.profile = load_site(site, extra or None)
+        except json.JSONDecodeError as exc:
+            _config_exit(f"-a overrides: not valid JSON ({exc}); pass e.g. '{{\"limits\": {{\"max_pages\": 10}}}}'")
+        except ValueError as exc:
+            if isinstance(exc, ConfigError):
+                _config_exit(str(exc))
+            _config_exit(f"-a today={today!r}: {exc}; use YYYY-MM-DD")
+        self.site_path = site
+        # an unreachable robots.txt is logged by Scrapy with a traceback; the page's own fetch
+        # records the failure as a fact, so that log line is noise
+        logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
+        self.db_path = db
+        links = self.profile["links"]
+        self.policy = RetryPolicy(links["retries"], float(links["retry_backoff_s"]),
+                                  float(links["max_retry_after_s"]))
+        self.max_redirect_hops = max(10, 2 * int(links["max_redirects"]))
+        self.cap_bytes = int(float(self.profile["limits"]["max_response_mb"]) * 1024 * 1024)
+        self.run_id = int(run_id) if run_id not in (None, "") else self._start_run()
+        self.init_linking(self.profile, self.today)
+        self.counters: dict[str, Any] = {"pages": 0, "resources": 0, "links": 0, "errors": 0, "retries": 0,
+                                         "reverified": 0, "skipped_by_scheme": {}, "traps": {},
+                                         "limits": {}, "robots": 0, "ignored": 0, "bytes": 0}
+        self.started_at = time.monotonic()
+        self._delayed: set = set()
+        self._reverify: dict[str, dict[str, Any]] = {}
+        self._reverify_done = False
+
+    def _start_run(self) -> int:
+        import xunjian
+        store = Store(self.db_path)
+        try:
+            return store.start_run(self.profile.name, self.today.isoformat(), str(self.site_path),
+                                   getattr(xunjian, "__version__", ""))
+        finally:
+            store.close()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.apply_profile_settings(crawler.settings)
+        crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider.on_bytes, signal=signals.bytes_received)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        return spider
+
+    def apply_profile_settings(self, settings) -> None:
+        """Profile -> Scrapy settings, at 'spider' priority so ``-s NAME=VALUE`` still wins."""
+        pol, lim = self.profile["politeness"], self.profile["limits"]
+        values = {
+            "CONCURRENT_REQUESTS": pol["concurrency"],
+            "CONCURRENT_REQUESTS_PER_DOMAIN": pol["concurrency_per_host"],
+            "DOWNLOAD_DELAY": float(pol["delay_s"]),
+            "AUTOTHROTTLE_ENABLED": bool(pol["autothrottle"]),
+            "AUTOTHROTTLE_TARGET_CONCURRENCY": float(pol["autothrottle_target"]),
+            "AUTOTHROTTLE_START_DELAY": max(float(pol["delay_s"]), 0.25),
+            "AUTOTHROTTLE_MAX_DELAY": max(10.0, float(pol["delay_s"]) * 4),
+            "DOWNLOAD_TIMEOUT": float(lim["timeout_s"]),
+            "USER_AGENT": pol["user_agent"],
+            "ROBOTSTXT_OBEY": bool(pol["obey_robots"]),
+            "ROBOTSTXT_USER_AGENT": pol["user_agent"],
+            "XUNJIAN_MAX_RESPONSE_BYTES": self.cap_bytes,
+        }
+        for key, value in values.items():
+            settings.set(key, value, priority="spider")
+
+    # -- requests ---------------------------------------------------------------------------
+    def make_request(self, state: FetchState, url: str | None = None, user_agent: str | None = None):
+        state.tries += 1
+        state.attempts += 1
+        headers = {"User-Agent": user_agent} if user_agent else None
+        priority = -state.depth * 2 - (0 if state.purpose == PURPOSE_PAGE else 1)
+        return scrapy.Request(
+            url or state.url, method=state.method, headers=headers, callback=self.on_response,
+            errback=self.on_error, dont_filter=True, priority=priority,
+            meta={"xj": state, "handle_httpstatus_all": True, "dont_redirect": True, "dont_retry": True,
+                  # robots.txt governs crawling the portal; a single check of a link the portal
+                  # cites is not crawling, and a robots.txt fetch per external host doubles the load
+                  "dont_obey_robotstxt": not state.in_scope})
+
+    def later(self, request, delay: float) -> None:
+        """Schedule ``request`` after ``delay`` seconds without holding a download slot."""
+        from twisted.internet import reactor
+
+        def inject() -> None:
+            self._delayed.discard(call)
+            try:
+                self.crawler.engine.crawl(request)
+            except RuntimeError:  # spider closing (Ctrl-C): nothing to do
+                pass
+        self.counters["retries"] += 1
+        call = reactor.callLater(max(0.0, delay), inject)
+        self._delayed.add(call)
+
+    async def start(self):
+        for i, url in enumerate(self.profile["start_urls"]):
+            canonical, _ = canonicalize(url, self.session_names)
+            if canonical in self.seen:
+                continue
+            self.seen.add(canonical)
+            self.pages_scheduled += 1
+            yield self.make_request(FetchState(canonical, "page", True, 0, PURPOSE_PAGE))
+
+    # -- signals ------------------------------------------------------------------------------
+    def on_headers(self, headers, body_length, request, **kwargs) -> None:
+        state: FetchState | None = request.meta.get("xj")
+        if state is None or request.method != "GET":
+            return
+        if state.purpose == PURPOSE_CHECK:
+            raise StopDownload(fail=False)
+        content_type = headers.get(b"Content-Type")
+        if state.purpose == PURPOSE_PAGE and content_type is not None \
+                and not is_html(content_type.decode("latin-1")) and state.in_scope:
+            raise StopDownload(fail=False)  # a non-HTML "page" is only checked, never downloaded
+
+    def on_bytes(self, data, request, **kwargs) -> None:
+        received = request.meta.get("xj_bytes", 0) + len(data)
+        request.meta["xj_bytes"] = received
+        if received > self.cap_bytes:
+            state: FetchState | None = request.meta.get("xj")
+            if state is not None:
+                state.truncated = True
+            raise StopDownload(fail=False)
+
+    def on_idle(self, spider) -> None:
+        if self._delayed:
+            raise DontCloseSpider
+        if self._reverify and not self._reverify_done:
+            self._reverify_done = True
+            ua = self.profile["politeness"]["browser_user_agent"]
+            for url, first in self._reverify.items():
+                state = FetchState(url, first["kind"], bool(first["in_scope"]), first.get("depth") or 0,
+                                   first["purpose"], method="GET", attempts=first.get("attempts") or 0,
+                                   reverify=True, first_attempt=first)
+                self.crawler.engine.crawl(self.make_request(state, user_agent=ua))
+            raise DontCloseSpider
+
+    def on_closed(self, spider, reason) -> None:
+        for call in list(self._delayed):
+            if call.active():
+                call.cancel()
+        self._delayed.clear()
+        self.close_reason = reason
+        store = Store(self.db_path)  # the pipeline has committed and closed its connection by now
+        try:
+            store.update_run_stats(self.run_id, self.run_stats())
+        finally:
+            store.close()
+
+    # -- responses ----------------------------------------------------------------------------
+    def on_response(self, response):
+        state: FetchState = response.meta["xj"]
+        status = response.status
+        if status in REDIRECT_STATUSES and response.headers.get(b"Location"):
+            yield from self.follow_redirect(state, response)
+            return
+        if is_transient_status(status) and not state.reverify:
+            retry_after = response.headers.get(b"Retry-After")
+            delay = self.policy.delay(state.tries, status, retry_after.decode("latin-1") if retry_after else None)
+            if delay is not None:
+                self.later(self.make_request(state, response.url), delay)
+                return
+        if state.method == "HEAD" and status in HEAD_FALLBACK_STATUSES:
+            yield self.head_to_get(state, response.url)
+            return
+        body = response.body[: self.cap_bytes] if state.method == "GET" else None
+        self.counters["bytes"] += len(body or b"")
+        row = response_fields(state, response, body)
+        stopped_at_headers = "download_stopped" in response.flags and not state.truncated
+        if state.purpose in (PURPOSE_PAGE, PURPOSE_BODY) and body is not None and not stopped_at_headers \
+                and is_html(row["content_type"], body):
+            yield from self.record_html(state, response, body, row)
+            return
+        if state.purpose == PURPOSE_PAGE and state.in_scope and status < 300:
+            row["kind"] = state.kind = self.scope.kind_from_response(
+                state.url, row["content_type"],
+                (response.headers.get(b"Content-Disposition") or b"").decode("latin-1"))
+        yield from self.record(state, row)
+        yield from self.record_alias(state, row)
+
+    def record_alias(self, state: FetchState, row: dict[str, Any]):
+        """A redirect landed on an in-scope URL nobody else will fetch: record it under its own URL."""
+        if state.alias:
+            alias = FetchState(state.alias, row["kind"], True, state.depth, state.purpose, method=state.method)
+            yield from self.record(alias, {**row, "url": state.alias, "redirect_chain": [], "attempts": 1})
+
+    def record_html(self, state: FetchState, response, body: bytes, row: dict[str, Any]):
+        text, charset, decode_errors = decode_html(body, row["content_type"])
+        page_url = state.alias or state.url
+        doc = parse_document(text, page_url if state.parse else state.url)
+        row.update(charset=charset, decode_errors=decode_errors, title=doc.title, anchors=doc.anchors,
+                   error=doc.error)
+        crawl_it = state.purpose == PURPOSE_PAGE and state.in_scope and state.parse \
+            and self.scope.in_scope(canonicalize(response.url, self.session_names)[0])
+        if state.alias and crawl_it:
+            yield from self.record(state, row)  # the redirecting URL, then the page it landed on
+            row = {**row, "url": state.alias, "redirect_chain": [], "attempts": 1}
+            state = FetchState(state.alias, "page", True, state.depth, PURPOSE_PAGE)
+        yield from self.record(state, row)
+        if not crawl_it:
+            yield from self.record_alias(state, row)
+        if state.purpose == PURPOSE_BODY or crawl_it:
+            yield {"_table": "body", "url": state.url, "text": text[:MAX_BODY_TEXT]}
+        if crawl_it:
+            self.counters["pages"] += 1
+            yield from self.follow_links(state, doc)
+
+    def record(self, state: FetchState, row: dict[str, Any]):
+        if state.reverify:
+            row = self.merge_reverified(state, row)
+        elif not state.in_scope and failed(row) and self.profile["links"]["reverify_failures"]:
+            self._reverify.setdefault(state.url, {**row, "purpose": state.purpose})
+        if failed(row):
+            self.failed_urls.add(state.url)
+        else:
+            self.failed_urls.discard(state.url)
+        self.counters["resources"] += 1
+        yield resource_item(**row)
+
+    def merge_reverified(self, state: FetchState, row: dict[str, Any]) -> dict[str, Any]:
+        """The reverification GET (browser user agent) wins when it had an HTTP answer or the
+        first attempt had none; both attempts are kept in ``headers["x-xunjian-attempts"]``."""
+        self.counters["reverified"] += 1
+        first = {k: v for k, v in (state.first_attempt or {}).items() if k != "purpose"}
+        attempts = [attempt_summary(first, "crawler"), attempt_summary(row, "browser")]
+        keep = row if row.get("status") is not None or first.get("status") is None else dict(first)
+        keep["attempts"] = state.attempts
+        keep["headers"] = {**(keep.get("headers") or {}),
+                           "x-xunjian-attempts": json.dumps(attempts, ensure_ascii=False)}
+        return keep
+
+    def head_to_get(self, state: FetchState, url: str):
+        state.method, state.tries = "GET", 0
+        return self.make_request(state, url)
+
+    def follow_redirect(self, state: FetchState, response):
+        location = response.headers.get(b"Location").decode("utf-8", "replace")
+        try:
+            target, _ = canonicalize(urljoin(response.url, location.strip()), self.session_names)
+        except ValueError:
+            target = location
+        state.chain.append({"url": response.url, "status": response.status})
+        visited = {hop["url"] for hop in state.chain} | {state.url}
+        error_class = None
+        if target in visited or canonicalize(target, self.session_names)[0] in visited:
+            error_class = "redirect-loop"
+        elif len(state.chain) >= self.max_redirect_hops:
+            error_class = "too-many-redirects"
+        elif not target.startswith(("http://", "https://")):
+            error_class = "other"
+        if error_class:
+            row = response_fields(state, response, None)
+            row.update(final_url=target, error_class=error_class,
+                       error=f"{error_class}: {len(state.chain)} hops, last Location {location[:300]}")
+            yield from self.record(state, row)
+            yield from self.record_alias(state, row)
+            return
+        if state.purpose == PURPOSE_PAGE and state.parse and not state.alias:
+            if not self.scope.in_scope(target):
+                state.parse = False
+            elif target not in self.seen:
+                self.seen.add(target)
+                state.alias = target
+            else:
+                state.parse = False
+        state.tries = 0
+        yield self.make_request(state, target)
+
+    # -- failures -----------------------------------------------------------------------------
+    def on_error(self, failure: Failure):
+        request = failure.request
+        state: FetchState = request.meta["xj"]
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.counters["robots"] += 1
+            yield from self.record(state, {"url": state.url, "kind": state.kind, "in_scope": state.in_scope,
+                                           "depth": state.depth, "skip_reason": "robots",
+                                           "redirect_chain": state.chain, "attempts": state.attempts - 1})
+            return
+        error_class = classify_failure(failure)
+        if error_class in ("timeout", "reset") and not state.reverify:
+            if state.method == "HEAD" and error_class == "reset":
+                yield self.head_to_get(state, request.url)
+                return
+            delay = self.policy.delay(state.tries)
+            if delay is not None:
+                self.later(self.make_request(state, request.url), delay)
+                return
+        row = {"url": state.url, "kind": state.kind, "in_scope": state.in_scope, "method": state.method,
+               "final_url": request.url if state.chain else None, "redirect_chain": state.chain,
+               "elapsed_ms": state.elapsed_ms(), "attempts": state.attempts, "depth": state.depth,
+               "error": describe_failure(failure), "error_class": error_class, "truncated": state.truncated}
+        yield from self.record(state, row)
+        yield from self.record_alias(state, row)
+
+    # -- run stats ----------------------------------------------------------------------------
+    def run_stats(self) -> dict[str, Any]:
+        elapsed = max(time.monotonic() - self.started_at, 1e-6)
+        c = self.counters
+        return {
+            "pages": c["pages"], "resources": c["resources"] - c["reverified"], "links": c["links"],
+            "skipped_by_scheme": c["skipped_by_scheme"], "traps": c["traps"], "limits": c["limits"],
+            "robots_skipped": c["robots"], "ignored": c["ignored"], "errors": len(self.failed_urls),
+            "retries": c["retries"], "reverified": c["reverified"], "bytes": c["bytes"],
+            "elapsed_s": round(elapsed, 2), "pages_per_s": round(c["pages"] / elapsed, 2),
+            "crawl_finish_reason": getattr(self, "close_reason", None),
+            "profile": str(Path(self.site_path)),
+        }

@@ -1,0 +1,126 @@
+"""Spider-trap guards: decide that an in-scope URL is not worth fetching, and why.
+
+Governed by the profile's ``traps:`` block (see config/__init__.py SITE_SCHEMA):
+
+``max_url_length``          longer canonical URLs  -> ``url-length``
+``max_query_params``        more query parameters, or one parameter name repeated,
+                            or a query that keeps growing from page to page
+                            (same path, the referrer's query plus more) -> ``query-growth``
+``max_repeated_segments``   a path segment occurring more often  -> ``repeated-segments``
+``calendar_years``          ``[lo, hi]`` years around "today"; dates outside it in the
+                            query, or in a calendar-looking path -> ``calendar``
+``max_pages_per_pattern``   pages sharing scheme+host+path with different queries
+                            -> ``pattern-limit``
+``session_params``          (used by canonicalisation) plus ASP.NET cookieless session
+                            segments ``/(S(...))/`` -> ``session-id``
+
+Dates in plain article paths (``/2015/03/art_1.html``) are deliberately not judged:
+old archives are real content; only query-string dates and calendar-looking paths
+(calendar, rili, schedule, ...) are. ``TrapGuard.check`` returns the cause or None;
+the spider records a skipped URL once with ``skip_reason="trap:<cause>"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+MAX_QUERY_GROWTH_STEPS = 3
+_ASPNET_SESSION_RE = re.compile(r"/\((?:[A-Z]\([^)]*\))+\)/", re.I)
+_CALENDAR_PATH_RE = re.compile(r"calendar|rili|richeng|schedule|event|agenda|/cal/|date|day|month", re.I)
+_DATE_TOKEN_RE = re.compile(
+    r"(?<!\d)((?:19|20|21)\d{2})(?:[-_/.]?(0[1-9]|1[0-2])(?:[-_/.]?(0[1-9]|[12]\d|3[01]))?)?(?!\d)")
+_YEAR_PARAM_RE = re.compile(r"year|yr|date|day|month|time|cal|nian|rq|^y$|^d$|^m$", re.I)
+
+
+class TrapGuard:
+    """Stateful trap detector for one crawl; memory bounded by distinct path patterns."""
+
+    def __init__(self, traps: dict[str, Any], today: date):
+        self.max_url_length = int(traps["max_url_length"])
+        self.max_query_params = int(traps["max_query_params"])
+        self.max_repeated_segments = int(traps["max_repeated_segments"])
+        self.max_pages_per_pattern = int(traps["max_pages_per_pattern"])
+        years = list(traps["calendar_years"]) or [-3, 2]
+        self.year_range = (today.year + int(min(years)), today.year + int(max(years)))
+        self._pattern_counts: Counter[str] = Counter()
+
+    # -- individual guards (pure; usable from tests) ------------------------------------------
+    def url_length(self, url: str) -> bool:
+        return len(url) > self.max_url_length
+
+    def query_growth(self, url: str, referrer: str | None, growth_steps: int) -> tuple[bool, int]:
+        """(trapped?, growth steps so far). A step is a link from a page to the same path
+        whose query contains every parameter of the referrer's query and more."""
+        query = urlsplit(url).query
+        params = parse_qsl(query, keep_blank_values=True)
+        if len(params) > self.max_query_params:
+            return True, growth_steps
+        names = Counter(name for name, _ in params)
+        if names and max(names.values()) > 2:
+            return True, growth_steps
+        if referrer:
+            ref = urlsplit(referrer)
+            here = urlsplit(url)
+            if ref.path == here.path and ref.netloc == here.netloc and len(here.query) > len(ref.query) > 0:
+                ref_params = set(parse_qsl(ref.query, keep_blank_values=True))
+                if ref_params <= set(params):
+                    growth_steps += 1
+                    return growth_steps > MAX_QUERY_GROWTH_STEPS, growth_steps
+        return False, 0
+
+    def repeated_segments(self, url: str) -> bool:
+        segments = [s for s in urlsplit(url).path.split("/") if s]
+        if not segments:
+            return False
+        return max(Counter(segments).values()) > self.max_repeated_segments
+
+    def session_id(self, url: str) -> bool:
+        return bool(_ASPNET_SESSION_RE.search(urlsplit(url).path))
+
+    def _year_out_of_range(self, token: str) -> bool:
+        lo, hi = self.year_range
+        for match in _DATE_TOKEN_RE.finditer(token):
+            year = int(match.group(1))
+            if not lo <= year <= hi:
+                return True
+        return False
+
+    def calendar(self, url: str) -> bool:
+        parts = urlsplit(url)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+            if _YEAR_PARAM_RE.search(name) and self._year_out_of_range(value):
+                return True
+        if _CALENDAR_PATH_RE.search(parts.path) and self._year_out_of_range(parts.path):
+            return True
+        return False
+
+    def pattern_limit(self, url: str) -> bool:
+        """Counts the URL against its pattern; call once per new URL."""
+        parts = urlsplit(url)
+        if not parts.query:
+            return False
+        key = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        self._pattern_counts[key] += 1
+        return self._pattern_counts[key] > self.max_pages_per_pattern
+
+    # -- all guards --------------------------------------------------------------------------
+    def check(self, url: str, referrer: str | None = None, growth_steps: int = 0) -> tuple[str | None, int]:
+        """(cause or None, query growth steps to carry to the URL's own links)."""
+        if self.url_length(url):
+            return "url-length", growth_steps
+        if self.session_id(url):
+            return "session-id", growth_steps
+        grown, steps = self.query_growth(url, referrer, growth_steps)
+        if grown:
+            return "query-growth", steps
+        if self.repeated_segments(url):
+            return "repeated-segments", steps
+        if self.calendar(url):
+            return "calendar", steps
+        if self.pattern_limit(url):
+            return "pattern-limit", steps
+        return None, steps

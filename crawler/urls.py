@@ -1,0 +1,189 @@
+"""URL canonicalisation: one canonical form per page, so each page is fetched once.
+
+``canonicalize(url, session_params)`` returns ``(canonical, fragment)``:
+
+- scheme and host lower-cased, a trailing dot on the host dropped, the default
+  port (80 for http, 443 for https) dropped;
+- dot segments (``.``/``..``) resolved as RFC 3986 section 5.2.4 says, an empty
+  path becomes ``/``;
+- percent-encoding normalised: escapes of unreserved characters decoded,
+  other escapes upper-cased, raw spaces / non-ASCII characters encoded as UTF-8,
+  a stray ``%`` encoded as ``%25`` (GBK escapes such as ``%D6%D0`` are kept as is);
+- session ids stripped: ``;jsessionid=...`` path parameters and every query
+  parameter named in the profile's ``traps.session_params`` (case-insensitive);
+- query parameters sorted (stable, by name then value), an empty ``?`` dropped;
+- the fragment removed and returned separately.
+
+Non-http(s) URLs (``mailto:``, ``tel:``, ...) are returned unchanged apart from
+the scheme case. ``link_scheme(href)`` tells a link's scheme without resolving it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_UNRESERVED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+# Characters that may stay literal in a path / query component (RFC 3986 pchar, plus / and ?).
+_PATH_SAFE = _UNRESERVED | set("!$&'()*+,;=:@/")
+_QUERY_SAFE = _PATH_SAFE | set("?")
+_HEX = set("0123456789abcdefABCDEF")
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_WS_RE = re.compile(r"[\t\n\r]")
+
+
+def clean_href(raw: str) -> str:
+    """What a browser does to an attribute value before resolving it: strip
+    leading/trailing whitespace and drop tabs and newlines inside."""
+    return _WS_RE.sub("", raw.strip(" \t\n\r\f\x00"))
+
+
+def link_scheme(href: str) -> str:
+    """Lower-cased scheme of an absolute href, '' for a relative one."""
+    match = _SCHEME_RE.match(href)
+    return match.group(1).lower() if match else ""
+
+
+def _normalise_escapes(component: str, safe: set[str]) -> str:
+    out: list[str] = []
+    i, n = 0, len(component)
+    while i < n:
+        ch = component[i]
+        if ch == "%":
+            if i + 2 < n and component[i + 1] in _HEX and component[i + 2] in _HEX:
+                byte = int(component[i + 1:i + 3], 16)
+                decoded = chr(byte)
+                out.append(decoded if decoded in _UNRESERVED else "%" + component[i + 1:i + 3].upper())
+                i += 3
+                continue
+            out.append("%25")
+        elif ch in safe:
+            out.append(ch)
+        else:
+            out.extend("%%%02X" % b for b in ch.encode("utf-8", "surrogatepass"))
+        i += 1
+    return "".join(out)
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4."""
+    if "." not in path:
+        return path
+    output: list[str] = []
+    segments = path.split("/")
+    absolute = path.startswith("/")
+    for i, segment in enumerate(segments):
+        last = i == len(segments) - 1
+        if segment == ".":
+            if last:
+                output.append("")
+            continue
+        if segment == "..":
+            if len(output) > (1 if absolute else 0):
+                output.pop()
+            if last:
+                output.append("")
+            continue
+        output.append(segment)
+    result = "/".join(output)
+    if absolute and not result.startswith("/"):
+        result = "/" + result
+    return result
+
+
+def _strip_path_sessions(path: str, names: frozenset[str]) -> str:
+    if ";" not in path:
+        return path
+    segments = []
+    for segment in path.split("/"):
+        if ";" in segment:
+            head, *params = segment.split(";")
+            kept = [p for p in params if p.split("=", 1)[0].lower() not in names]
+            segment = ";".join([head, *kept])
+        segments.append(segment)
+    return "/".join(segments)
+
+
+def _normalise_query(query: str, names: frozenset[str]) -> str:
+    if not query:
+        return ""
+    pairs = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        name = part.split("=", 1)[0]
+        if name.lower() in names:
+            continue
+        pairs.append(_normalise_escapes(part, _QUERY_SAFE - {"&"}))
+    pairs.sort(key=lambda p: (p.split("=", 1)[0], p))
+    return "&".join(pairs)
+
+
+def session_names(session_params: Iterable[str]) -> frozenset[str]:
+    return frozenset(p.lower() for p in session_params) | {"jsessionid"}
+
+
+def canonicalize(url: str, session_params: Iterable[str] | frozenset[str] = ()) -> tuple[str, str]:
+    """Canonical form of an absolute URL and its fragment ('' when none)."""
+    names = session_params if isinstance(session_params, frozenset) else session_names(session_params)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an invalid IPv6 literal: keep it recognisable, never fetchable
+        base, _, fragment = url.partition("#")
+        return base, fragment
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        base, _, fragment = url.partition("#")
+        return (scheme + base[len(scheme):] if scheme else base), fragment
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host
+    if port is not None and port != DEFAULT_PORTS[scheme]:
+        netloc = f"{host}:{port}"
+    if parts.username is not None:
+        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        netloc = f"{userinfo}@{netloc}"
+    path = _strip_path_sessions(parts.path, names)
+    path = remove_dot_segments(_normalise_escapes(path, _PATH_SAFE)) or "/"
+    query = _normalise_query(parts.query, names)
+    return urlunsplit((scheme, netloc, path, query, "")), parts.fragment
+
+
+def host_key(url: str) -> str:
+    """``host[:port]`` of a canonical URL as compared against ``scope.hosts``."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").rstrip(".")
+    if port is not None and port != DEFAULT_PORTS.get(parts.scheme.lower()):
+        return f"{host}:{port}"
+    return host
+
+
+def normalise_host_entry(entry: str) -> str:
+    """A ``scope.hosts`` entry (``www.x.gov.cn``, ``127.0.0.1:8710``, or a URL) as a host key."""
+    entry = entry.strip().lower()
+    if "://" in entry:
+        return host_key(entry)
+    host, _, port = entry.partition(":")
+    if port in ("80", "443"):
+        return host
+    return entry.rstrip(".")
+
+
+def extension(url: str) -> str:
+    """Lower-cased file extension of the URL's last path segment ('' if none)."""
+    path = urlsplit(url).path
+    last = path.rsplit("/", 1)[-1].split(";", 1)[0]
+    if "." not in last:
+        return ""
+    return last.rsplit(".", 1)[-1].lower()
