@@ -21,6 +21,7 @@ Governed by config/rules.yaml ``links:`` and ``soft404:`` and by the profile's `
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 from urllib.parse import unquote
@@ -31,7 +32,7 @@ from checks._links_content import fragment_verdict, soft404_match
 from checks._links_rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, LINK_BROKEN,
                                  LINK_BROKEN_HOME, LINK_JUMP_INVALID, LINK_REDIRECT_CHAIN,
                                  LINK_REDIRECT_LOOP, LINK_SOFT_404, LINK_TIMEOUT, LINK_UNVERIFIED, RULES)
-from checks.base import CheckContext
+from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
 __all__ = ["RULES", "run"]
@@ -66,42 +67,64 @@ def _cited(referrers: list[dict[str, Any]], on_home: bool) -> tuple[str, str]:
     return f"（{home_zh}{pages} 个页面引用）", f" ({home_en}{pages} citing page{'s' if pages > 1 else ''})"
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    """One finding to emit for a target; ``{cited}`` in the messages becomes the citation note."""
+
+    rule: Rule
+    message_zh: str
+    message_en: str
+    extra: dict[str, Any] | None = None
+
+
 def _status_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[str],
                  home_key: str) -> Iterator[Finding]:
     def body_of(url: str) -> str | None:
         return ctx.store.body(ctx.run_id, url)
 
     for res in ctx.store.resources(ctx.run_id, _NOT_PLAIN_OK):
-        url = res["url"]
         verdict = classify(res, settings, body_of)
         if verdict.outcome in ("skipped", "unfetched"):
             continue
-        is_home = canonical(url) == home_key
+        is_home = canonical(res["url"]) == home_key
+        verdicts = [*_status_verdicts(res, verdict, is_home), *_chain_verdicts(res, verdict, settings),
+                    *_attachment_verdicts(res)]
+        if not verdicts:
+            continue  # most rows here are a harmless 1-hop redirect: don't even look up referrers
+        url = res["url"]
         referrers, on_home = _citations(ctx, url, home_ids)
         cited_zh, cited_en = _cited(referrers, on_home)
         evidence = link_evidence(res, verdict)
         if on_home:
             evidence["cited_on_homepage"] = True
+        for v in verdicts:
+            rule = LINK_BROKEN_HOME if v.rule is LINK_BROKEN and on_home else v.rule
+            yield rule.finding(url, v.message_zh.format(cited=cited_zh), v.message_en.format(cited=cited_en),
+                               target=url, evidence={**evidence, **(v.extra or {})}, referrers=referrers)
 
-        if verdict.outcome == "broken" and not is_home:
-            rule = LINK_BROKEN_HOME if on_home else LINK_BROKEN
-            yield rule.finding(url, f"链接目标不可用：{verdict.reason_zh}{cited_zh}",
-                               f"Broken link target: {verdict.reason_en}{cited_en}",
-                               target=url, evidence=evidence, referrers=referrers)
-        elif verdict.outcome == "timeout" and not is_home:
-            yield LINK_TIMEOUT.finding(url, f"链接目标{verdict.reason_zh}，疑似不可用{cited_zh}",
-                                       f"Link target {verdict.reason_en}; suspected broken{cited_en}",
-                                       target=url, evidence=evidence, referrers=referrers)
-        elif verdict.outcome == "unverified":
-            yield LINK_UNVERIFIED.finding(url, f"链接目标{verdict.reason_zh}{cited_zh}",
-                                          f"Link target {verdict.reason_en}{cited_en}",
-                                          target=url, evidence=evidence, referrers=referrers)
-        elif (verdict.outcome == "loop" or _revisits(res)) and not is_home:
-            yield LINK_REDIRECT_LOOP.finding(url, f"链接目标重定向循环，无法到达{cited_zh}",
-                                             f"Link target redirects in a loop and never arrives{cited_en}",
-                                             target=url, evidence=evidence, referrers=referrers)
-        yield from _chain_findings(res, verdict, settings, url, referrers, cited_zh, cited_en, evidence)
-        yield from _attachment_findings(res, url, referrers, cited_zh, cited_en, evidence)
+
+def _status_verdicts(res: dict[str, Any], verdict: Verdict, is_home: bool) -> list[_Verdict]:
+    outcome = verdict.outcome
+    if outcome == "unverified":
+        return [_Verdict(LINK_UNVERIFIED, f"链接目标{_brace(verdict.reason_zh)}{{cited}}",
+                         f"Link target {_brace(verdict.reason_en)}{{cited}}")]
+    if is_home:  # the homepage's own failure is home-unreachable (checks/crawl.py)
+        return []
+    if outcome == "broken":
+        return [_Verdict(LINK_BROKEN, f"链接目标不可用：{_brace(verdict.reason_zh)}{{cited}}",
+                         f"Broken link target: {_brace(verdict.reason_en)}{{cited}}")]
+    if outcome == "timeout":
+        return [_Verdict(LINK_TIMEOUT, f"链接目标{verdict.reason_zh}，疑似不可用{{cited}}",
+                         f"Link target {verdict.reason_en}; suspected broken{{cited}}")]
+    if outcome == "loop" or _revisits(res):
+        return [_Verdict(LINK_REDIRECT_LOOP, "链接目标重定向循环，无法到达{cited}",
+                         "Link target redirects in a loop and never arrives{cited}")]
+    return []
+
+
+def _brace(text: str) -> str:
+    """Escape a reason (it may quote server text) for the ``{cited}`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _revisits(res: dict[str, Any]) -> bool:
@@ -116,36 +139,30 @@ def _revisits(res: dict[str, Any]) -> bool:
     return len(hops) != len(set(hops))
 
 
-def _chain_findings(res: dict[str, Any], verdict: Verdict, settings: LinkSettings, url: str,
-                    referrers: list[dict[str, Any]], cited_zh: str, cited_en: str,
-                    evidence: dict[str, Any]) -> Iterator[Finding]:
-    hops = len(res.get("redirect_chain") or [])
+def _chain_verdicts(res: dict[str, Any], verdict: Verdict, settings: LinkSettings) -> list[_Verdict]:
+    hops, limit = len(res.get("redirect_chain") or []), settings.max_redirects
     if verdict.outcome == "loop" or _revisits(res):
-        return
+        return []
+    extra = {"hops": hops, "max_redirects": limit}
     if verdict.outcome == "unterminated":
-        yield LINK_REDIRECT_CHAIN.finding(
-            url, f"链接目标重定向 {hops} 次后仍未结束（上限 {settings.max_redirects} 次）{cited_zh}",
-            f"Link target still redirecting after {hops} hops (limit {settings.max_redirects}){cited_en}",
-            target=url, evidence={**evidence, "hops": hops, "max_redirects": settings.max_redirects,
-                                  "unterminated": True}, referrers=referrers)
-    elif hops > settings.max_redirects:
-        yield LINK_REDIRECT_CHAIN.finding(
-            url, f"链接目标经过 {hops} 次重定向（上限 {settings.max_redirects} 次）{cited_zh}",
-            f"Link target goes through {hops} redirects (limit {settings.max_redirects}){cited_en}",
-            target=url, evidence={**evidence, "hops": hops, "max_redirects": settings.max_redirects},
-            referrers=referrers)
+        return [_Verdict(LINK_REDIRECT_CHAIN, f"链接目标重定向 {hops} 次后仍未结束（上限 {limit} 次）{{cited}}",
+                         f"Link target still redirecting after {hops} hops (limit {limit}){{cited}}",
+                         {**extra, "unterminated": True})]
+    if hops > limit:
+        return [_Verdict(LINK_REDIRECT_CHAIN, f"链接目标经过 {hops} 次重定向（上限 {limit} 次）{{cited}}",
+                         f"Link target goes through {hops} redirects (limit {limit}){{cited}}", extra)]
+    return []
 
 
-def _attachment_findings(res: dict[str, Any], url: str, referrers: list[dict[str, Any]], cited_zh: str,
-                         cited_en: str, evidence: dict[str, Any]) -> Iterator[Finding]:
+def _attachment_verdicts(res: dict[str, Any]) -> list[_Verdict]:
     status, content_type = res.get("status"), (res.get("content_type") or "").lower()
     if res.get("kind") != "attachment" or status is None or not 200 <= status < 300:
-        return
-    if "text/html" in content_type or "application/xhtml" in content_type:
-        yield ATTACHMENT_TYPE_MISMATCH.finding(
-            url, f"附件链接返回的是网页（{res.get('content_type')}）而非文件{cited_zh}",
-            f"Attachment link answered with a web page ({res.get('content_type')}), not a file{cited_en}",
-            target=url, evidence=evidence, referrers=referrers)
+        return []
+    if "text/html" not in content_type and "application/xhtml" not in content_type:
+        return []
+    shown = _brace(res.get("content_type") or "")
+    return [_Verdict(ATTACHMENT_TYPE_MISMATCH, f"附件链接返回的是网页（{shown}）而非文件{{cited}}",
+                     f"Attachment link answered with a web page ({shown}), not a file{{cited}}")]
 
 
 # -- pass 2: soft 404 and 阅办联动 jump links ---------------------------------------------------

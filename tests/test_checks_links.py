@@ -128,7 +128,7 @@ STATUS_CASES = [
     ("tls", dict(status=None, error_class="tls", error="certificate has expired", kind="external"),
      "link-broken"),
     ("slow", dict(status=None, error_class="timeout", attempts=3, kind="external"), "link-timeout"),
-    ("odd-error", dict(status=None, error_class="other", error="weird", kind="external"), "link-unverified"),
+    ("odd-error", dict(status=None, error_class="other", error="weird {0} reply", kind="external"), "link-unverified"),
     ("rate-429", dict(status=429, headers={"retry-after": "120"}, kind="external"), "link-unverified"),
     ("auth-401", dict(status=401, kind="external"), "link-unverified"),
     ("proxy-407", dict(status=407, kind="external"), "link-unverified"),
