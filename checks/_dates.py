@@ -32,9 +32,9 @@ _SEP = r"\s*[-/.年]\s*"
 _FULL = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})" + _SEP + r"(?P<m>\d{1,2})" + _SEP + r"(?P<d>\d{1,2})(?!\d)\s*日?"
 )
-_ZH_NUM = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_ZH_NUM = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
-_SHORT = re.compile(r"(?:^|[\[（(【\s])(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?\s*(?:[\]）)】]|$|\s)")
+_SHORT = re.compile(r"(?:^|[\[（(【\s])(?P<m>\d{1,2})\s*[-/月]\s*(?P<d>\d{1,2})\s*日?\s*(?:[\]）)】]|$|\s)")
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def metadata_fields(tree: Any, aliases: dict[str, list[str]]) -> dict[str, str]:
         if m and canonical_label(m.group(1), aliases):
             value = m.group(2)
             # "发布日期：2024-04-12 来源：本局" : stop at the next label on the same line
-            value = re.split(r"\s+\S{2,6}[:：]", value, maxsplit=1)[0]
+            value = re.split(r"\s+[^\s\d:：]{2,6}[:：]", value, maxsplit=1)[0]
             put(m.group(1), value)
     return found
 
