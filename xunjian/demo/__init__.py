@@ -51,3 +51,9 @@ class Decoy:
     rule_id: str
     where: str
     note: str = ""
+
+
+# Re-exported last: these modules import the dataclasses above.
+from xunjian.demo.site import DemoSite, build_site, expectations  # noqa: E402
+
+__all__ = ["DemoPage", "Expect", "Decoy", "DemoSite", "build_site", "expectations"]
