@@ -57,7 +57,8 @@ def _setting(ctx: CheckContext, dotted: str) -> Any:
 def _int_set(ctx: CheckContext, dotted: str) -> frozenset[int]:
     value = _setting(ctx, dotted)
     if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
-        raise ValueError(f"config/rules.yaml: {dotted}: expected a list of HTTP status numbers, got {value!r}")
+        raise ValueError(f"config/rules.yaml: {dotted}: expected a list of HTTP status numbers, "
+                         f"got {value!r}")
     return frozenset(value)
 
 
@@ -132,7 +133,8 @@ class LinkSettings:
             soft404_patterns=tuple(p.lower() for p in patterns if p),
             soft404_max_text_chars=int(_number(max_text, "site profile: soft404.max_text_chars")),
             soft404_title_match_any_length=bool(_setting(ctx, "soft404.title_match_any_length")),
-            max_decode_errors=int(_number(_setting(ctx, "crawl.max_decode_errors"), "crawl.max_decode_errors")),
+            max_decode_errors=int(_number(_setting(ctx, "crawl.max_decode_errors"),
+                                          "crawl.max_decode_errors")),
             trap_examples=int(_number(_setting(ctx, "crawl.trap_examples"), "crawl.trap_examples")),
             max_response_mb=_profile(site, "limits", "max_response_mb"),
         )
@@ -198,6 +200,19 @@ def homepage_identities(ctx: CheckContext) -> tuple[str, dict[str, Any] | None, 
     return home, row, frozenset(ids)
 
 
+def citing_pages(ctx: CheckContext, target_url: str) -> list[dict[str, Any]]:
+    """``ctx.referrers(target_url)``, through the ``links_target`` index.
+
+    Without table statistics SQLite answers ``Store.links_to`` (ORDER BY source_url) by
+    walking the ``links_source`` index over every link of the run: 0.1 s per target on a
+    20k-page run, minutes for a site with a thousand broken links. Same rows, same order.
+    """
+    rows = ctx.store.db.execute(
+        "SELECT source_url, text, tag, attr, raw_href FROM links INDEXED BY links_target "
+        "WHERE run_id=? AND target_url=? ORDER BY source_url, position", (ctx.run_id, target_url))
+    return [{"page": r[0], "text": r[1] or "", "tag": r[2], "attr": r[3], "href": r[4]} for r in rows]
+
+
 # -- verdicts ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Verdict:
@@ -248,7 +263,8 @@ def reverification_attempts(resource: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _header_signal(headers: dict[str, Any], settings: LinkSettings) -> str:
-    headers = {str(k).lower(): str(v) for k, v in (headers or {}).items() if str(k).lower() != ATTEMPTS_HEADER}
+    headers = {str(k).lower(): str(v) for k, v in (headers or {}).items()
+               if str(k).lower() != ATTEMPTS_HEADER}
     for name, needle in settings.bot_wall_headers:
         if name in headers and needle in headers[name].lower():
             return f"{name}: {headers[name]}"
@@ -313,9 +329,9 @@ def classify(resource: dict[str, Any], settings: LinkSettings,
     if (resource.get("method") or "").upper() == "HEAD" and status in settings.head_unsupported_statuses:
         return Verdict("unverified", "head-refused", f"服务器拒绝 HEAD 请求（{status}）且未能以 GET 复核，无法核验",
                        f"the server refused HEAD ({status}) and no GET confirmed it; could not verify")
-    if status in settings.bot_wall_statuses or status in settings.unverified_statuses:
-        signal = bot_wall_signal(resource, settings, body_of if status in settings.bot_wall_statuses else None)
-        if signal and status in settings.bot_wall_statuses:
+    if status in settings.bot_wall_statuses:
+        signal = bot_wall_signal(resource, settings, body_of)
+        if signal:
             return Verdict("unverified", "bot-wall", f"遇到反爬/人机验证页面（HTTP {status}，{signal}），无法核验",
                            f"met a bot wall or challenge (HTTP {status}, {signal}); could not verify", signal)
     if status in settings.unverified_statuses:

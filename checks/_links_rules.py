@@ -119,7 +119,8 @@ LINK_SOFT_404 = Rule(
         "article that merely mentions '404' is not flagged.",
 )
 LINK_JUMP_INVALID = Rule(
-    id="link-jump-invalid", title_zh="阅办联动跳转失效", title_en="Policy-to-service jump link lands on a missing item",
+    id="link-jump-invalid", title_zh="阅办联动跳转失效",
+    title_en="Policy-to-service jump link lands on a missing item",
     severity="error", assessment="advisory",
     basis="上海“阅办联动”（政策文件关联一网通办办事事项）实践要求 [U]；属 D6 链接可用性范畴 [U]",
     advice_zh="在一网通办核对事项编码，更新政策页上的办事跳转链接；事项已取消的，删除或替换该链接。",

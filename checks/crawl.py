@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks._links_common import LinkSettings, classify, homepage_identities, link_evidence
+from checks._links_common import LinkSettings, citing_pages, classify, homepage_identities, link_evidence
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -49,8 +49,8 @@ CRAWL_TRAP = Rule(
     severity="info", assessment=None,
     basis="巡检质量事实 [U]：无限日历、会话 ID、不断增长的查询串等会生成无穷多 URL",
     advice_zh="为无限生成的链接加 rel=\"nofollow\" 或在 robots.txt 中排除；去掉 URL 中的会话 ID；限制日历的年份范围。",
-    advice_en="Mark endlessly generated links rel=\"nofollow\" or exclude them in robots.txt; drop session ids "
-              "from URLs; bound calendars to real years.",
+    advice_en="Mark endlessly generated links rel=\"nofollow\" or exclude them in robots.txt; "
+              "drop session ids from URLs; bound calendars to real years.",
     doc="What: URLs the crawler skipped by a spider-trap guard (`traps.*` of the profile): endless "
         "calendars, session ids, ever-growing query strings, repeated path segments, over-long URLs, "
         "too many pages of one pattern. One finding per cause, with the count and example URLs; never "
@@ -149,7 +149,7 @@ def _traps(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
         page = busiest[0][0]
         referrers: list[dict[str, Any]] = []
         for url in agg.examples[:2]:
-            referrers.extend(ctx.referrers(url)[:settings.trap_examples])
+            referrers.extend(citing_pages(ctx, url)[:settings.trap_examples])
         evidence = {"cause": cause, "skipped": agg.count, "examples": agg.examples,
                     "paths": [{"path": p, "count": n} for p, n in busiest], "distinct_paths": len(agg.paths)}
         yield CRAWL_TRAP.finding(
@@ -169,7 +169,7 @@ def _truncated(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
             evidence={"url": res["url"], "kind": res.get("kind"), "size": res.get("size"),
                       "max_response_mb": cap, "content_type": res.get("content_type"),
                       "content_length": (res.get("headers") or {}).get("content-length")},
-            referrers=ctx.referrers(res["url"]))
+            referrers=citing_pages(ctx, res["url"]))
 
 
 def _decode_errors(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:

@@ -26,8 +26,8 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import unquote
 
-from checks._links_common import (LinkSettings, Verdict, canonical, classify, homepage_identities,
-                                  link_evidence)
+from checks._links_common import (LinkSettings, Verdict, canonical, citing_pages, classify,
+                                  homepage_identities, link_evidence)
 from checks._links_content import fragment_verdict, soft404_match
 from checks._links_rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, LINK_BROKEN,
                                  LINK_BROKEN_HOME, LINK_JUMP_INVALID, LINK_REDIRECT_CHAIN,
@@ -55,7 +55,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 
 # -- pass 1: HTTP and network verdicts -------------------------------------------------------
 def _citations(ctx: CheckContext, url: str, home_ids: frozenset[str]) -> tuple[list[dict[str, Any]], bool]:
-    referrers = ctx.referrers(url)
+    referrers = citing_pages(ctx, url)
     return referrers, any(canonical(r["page"]) in home_ids for r in referrers)
 
 
@@ -179,7 +179,7 @@ def _soft404_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding
             continue
         url = res["url"]
         jump = settings.is_jump_link(url) or settings.is_jump_link(res.get("final_url") or "")
-        referrers = ctx.referrers(url)
+        referrers = citing_pages(ctx, url)
         evidence = {**link_evidence(res), "pattern": match.pattern, "matched_in": match.where,
                     "title": match.title, "text_chars": match.text_chars, "excerpt": match.excerpt,
                     "max_text_chars": settings.soft404_max_text_chars}
@@ -198,7 +198,8 @@ def _soft404_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding
 
 # -- pass 3: #fragments ----------------------------------------------------------------------
 def _fragment_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
-    for target_url, rows in groupby(ctx.store.links(ctx.run_id, _FRAGMENT_LINKS), key=lambda r: r["target_url"]):
+    fragment_links = ctx.store.links(ctx.run_id, _FRAGMENT_LINKS)  # ordered by target_url
+    for target_url, rows in groupby(fragment_links, key=lambda r: r["target_url"]):
         res = ctx.store.resource(ctx.run_id, target_url)
         if not _anchors_known(res):
             for _ in rows:  # drain the group; the target gives no anchor verdict
@@ -220,7 +221,8 @@ def _fragment_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Findin
                         "anchors_count": len(anchors), "anchors_sample": sorted(anchors)[:20]}
             yield LINK_ANCHOR_MISSING.finding(
                 target_url, f"目标页面中没有锚点“#{fragment}”（{pages} 个页面引用）",
-                f"The target page has no anchor '#{fragment}' ({pages} citing page{'s' if pages > 1 else ''})",
+                f"The target page has no anchor '#{fragment}' "
+                f"({pages} citing page{'s' if pages > 1 else ''})",
                 target=f"{target_url}#{fragment}", evidence=evidence, referrers=referrers)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from checks._links_common import citing_pages
 from checks.base import CheckContext
 from checks.registry import run_checks
 from config import load_site, load_thresholds
@@ -205,6 +206,8 @@ def test_homepage_citation_makes_broken_home_with_every_referrer(tmp_path):
     assert [(r["page"], r["tag"], r["attr"]) for r in home.referrers] == [
         (HOME, "a", "href"), (ARTICLE, "a", "href"), (OTHER, "img", "src")]
     assert "首页" in home.message_zh and "3" in home.message_en
+    # the index-forced referrer query returns exactly what CheckContext.referrers returns
+    assert citing_pages(run.ctx, gone) == run.ctx.referrers(gone) == home.referrers
 
 
 def test_homepage_compared_canonically_through_its_redirect(tmp_path):
