@@ -12,7 +12,9 @@ Governed by the site profile:
 ``links.check_external`` false: external targets recorded with ``external-disabled``.
 
 Kinds follow docs/ARCHITECTURE.md: ``page`` (in-scope target of a navigational link),
-``asset``, ``attachment``, ``external``. Whether a page really is HTML is decided
+``attachment`` (navigational link to an attachment extension), ``asset`` (embedded:
+img, script, css, source, embed...; a .png shown in a page is not an attachment),
+``external``. Whether a page really is HTML is decided
 from its response; a non-HTML answer is re-labelled ``attachment`` or ``asset``.
 """
 
@@ -62,11 +64,9 @@ class Scope:
     def kind_of(self, url: str, tag: str, attr: str, in_scope: bool) -> str:
         if not in_scope:
             return "external"
-        if self.is_attachment(url):
-            return "attachment"
         if tag in NAVIGATION_TAGS or attr in NAVIGATION_ATTRS:
-            return "page"
-        return "asset"
+            return "attachment" if self.is_attachment(url) else "page"
+        return "asset"  # embedded (img, script, css, source...): an image shown in a page is no attachment
 
     def kind_from_response(self, url: str, content_type: str | None, disposition: str | None) -> str:
         """Kind of an in-scope 'page' candidate that answered with something other than HTML."""

@@ -72,9 +72,9 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             self.profile = load_site(site, extra or None)
         except json.JSONDecodeError as exc:
             _config_exit(f"-a overrides: not valid JSON ({exc}); pass e.g. '{{\"limits\": {{\"max_pages\": 10}}}}'")
+        except ConfigError as exc:
+            _config_exit(str(exc))
         except ValueError as exc:
-            if isinstance(exc, ConfigError):
-                _config_exit(str(exc))
             _config_exit(f"-a today={today!r}: {exc}; use YYYY-MM-DD")
         self.site_path = site
         # an unreachable robots.txt is logged by Scrapy with a traceback; the page's own fetch
@@ -234,6 +234,8 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         if state.method == "HEAD" and status in HEAD_FALLBACK_STATUSES:
             yield self.head_to_get(state, response.url)
             return
+        if state.chain and state.purpose == PURPOSE_PAGE and state.parse and state.alias is None:
+            self.claim_landing(state, response.url)
         body = response.body[: self.cap_bytes] if state.method == "GET" else None
         self.counters["bytes"] += len(body or b"")
         row = response_fields(state, response, body)
@@ -248,6 +250,18 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
                 (response.headers.get(b"Content-Disposition") or b"").decode("latin-1"))
         yield from self.record(state, row)
         yield from self.record_alias(state, row)
+
+    def claim_landing(self, state: FetchState, final_url: str) -> None:
+        """A redirected page is parsed under the URL it landed on, unless that URL is out of
+        scope or already handled by its own request (one page, one fetch of its content)."""
+        landing = canonicalize(final_url, self.session_names)[0]
+        if landing == state.url:
+            return
+        if landing in self.seen or not self.scope.in_scope(landing):
+            state.parse = False
+        else:
+            self.seen.add(landing)
+            state.alias = landing
 
     def record_alias(self, state: FetchState, row: dict[str, Any]):
         """A redirect landed on an in-scope URL nobody else will fetch: record it under its own URL."""
@@ -324,16 +338,7 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             row.update(final_url=target, error_class=error_class,
                        error=f"{error_class}: {len(state.chain)} hops, last Location {location[:300]}")
             yield from self.record(state, row)
-            yield from self.record_alias(state, row)
             return
-        if state.purpose == PURPOSE_PAGE and state.parse and not state.alias:
-            if not self.scope.in_scope(target):
-                state.parse = False
-            elif target not in self.seen:
-                self.seen.add(target)
-                state.alias = target
-            else:
-                state.parse = False
         state.tries = 0
         yield self.make_request(state, target)
 
@@ -361,7 +366,6 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
                "elapsed_ms": state.elapsed_ms(), "attempts": state.attempts, "depth": state.depth,
                "error": describe_failure(failure), "error_class": error_class, "truncated": state.truncated}
         yield from self.record(state, row)
-        yield from self.record_alias(state, row)
 
     # -- run stats ----------------------------------------------------------------------------
     def run_stats(self) -> dict[str, Any]:

@@ -1,0 +1,143 @@
+"""Run one crawl in a child process: ``crawl(site_path, db_path, run_id, ...) -> exit code``.
+
+Twisted's reactor cannot be restarted, so every crawl runs in a fresh interpreter
+(``python -m crawler.run ...``, cwd at the repository root so ``scrapy.cfg`` and
+``crawler.settings`` apply). That lets ``xunjian`` and the tests crawl many times per
+process. The child's stderr (progress line, warnings, one-line errors) passes through.
+
+Exit codes: 0 crawl finished; 1 crawl ended otherwise (see the run's
+``crawl_finish_reason`` stat); 2 bad profile or arguments (one line on stderr);
+130 interrupted.
+
+Ctrl-C: the child runs in its own session so a terminal's SIGINT reaches only this
+process, which forwards exactly one SIGINT: Scrapy then stops cleanly (pipelines close,
+the store commits, run stats are saved). A second Ctrl-C forwards a second SIGINT
+(Scrapy's forced shutdown; at most one uncommitted batch is lost). The child is awaited
+and ``KeyboardInterrupt`` re-raised, so the caller stops too; facts already written stay.
+
+Command line (what the child runs; also usable by hand)::
+
+    python -m crawler.run --site config/sites/demo.yaml --db xunjian-runs/xunjian.sqlite \\
+        [--run-id N] [--today YYYY-MM-DD] [--overrides JSON] [--no-progress] [-s NAME=VALUE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXIT_OK, EXIT_INCOMPLETE, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
+INTERRUPT_GRACE_S = 60
+
+
+def crawl(site_path: str, db_path: str, run_id: int, *, today: str, overrides: dict[str, Any] | None = None,
+          progress: bool = True, settings: dict[str, Any] | None = None) -> int:
+    """Crawl the site into ``db_path`` under ``run_id`` in a subprocess; return its exit code.
+    ``settings`` are extra Scrapy settings (``-s NAME=VALUE``), e.g. ``{"LOG_LEVEL": "INFO"}``."""
+    cmd = [sys.executable, "-m", "crawler.run", "--site", str(Path(site_path).resolve()),
+           "--db", str(Path(db_path).resolve()), "--run-id", str(run_id), "--today", str(today)]
+    if overrides:
+        cmd += ["--overrides", json.dumps(overrides, ensure_ascii=False)]
+    if not progress:
+        cmd.append("--no-progress")
+    for name, value in (settings or {}).items():
+        cmd += ["-s", f"{name}={value}"]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    child = subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, start_new_session=True)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        _stop_child(child)
+        raise
+
+
+def _stop_child(child: subprocess.Popen) -> None:
+    if child.poll() is not None:
+        return
+    child.send_signal(signal.SIGINT)
+    try:
+        child.wait(timeout=INTERRUPT_GRACE_S)
+        return
+    except KeyboardInterrupt:  # second Ctrl-C: Scrapy's forced shutdown
+        child.send_signal(signal.SIGINT)
+    except subprocess.TimeoutExpired:
+        child.terminate()
+    try:
+        child.wait(timeout=10)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        child.kill()
+        child.wait()
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m crawler.run", description="Crawl one portal into the store.")
+    parser.add_argument("--site", required=True, help="site profile, e.g. config/sites/demo.yaml")
+    parser.add_argument("--db", default="xunjian-runs/xunjian.sqlite", help="SQLite store")
+    parser.add_argument("--run-id", type=int, default=None, help="write into this run (default: start one)")
+    parser.add_argument("--today", default=None, help="YYYY-MM-DD the calendar trap judges against")
+    parser.add_argument("--overrides", default=None, help="JSON deep-merged into the profile")
+    parser.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
+    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra Scrapy setting")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    from config import ConfigError, load_site
+    try:
+        overrides = json.loads(args.overrides) if args.overrides else None
+        load_site(args.site, overrides)  # fail fast with one line, before Scrapy starts
+    except json.JSONDecodeError as exc:
+        print(f"xunjian: error: --overrides is not valid JSON ({exc})", file=sys.stderr)
+        return EXIT_CONFIG
+    except ConfigError as exc:
+        print(f"xunjian: error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.portal import PortalSpider
+
+    settings = get_project_settings()
+    settings.set("XUNJIAN_PROGRESS", not args.no_progress, priority="cmdline")
+    for item in args.settings:
+        name, _, value = item.partition("=")
+        settings.set(name, value, priority="cmdline")
+    process = CrawlerProcess(settings)
+    outcome: dict[str, str] = {}
+
+    def closed(spider, reason) -> None:
+        outcome["reason"] = reason
+
+    crawler = process.create_crawler(PortalSpider)
+    crawler.signals.connect(closed, signal=signals.spider_closed)
+    spider_args = {"site": args.site, "db": args.db, "today": args.today, "overrides": args.overrides}
+    if args.run_id is not None:
+        spider_args["run_id"] = args.run_id
+    process.crawl(crawler, **spider_args)
+    process.start()
+    reason = outcome.get("reason")
+    if reason == "finished":
+        return EXIT_OK
+    if reason == "shutdown":
+        return EXIT_INTERRUPTED
+    if reason is None and getattr(process, "bootstrap_failed", False):
+        return EXIT_CONFIG
+    return EXIT_INCOMPLETE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
