@@ -25,6 +25,7 @@ from lxml import etree
 from checks._links_common import LinkSettings
 
 _WHITESPACE = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)
 _INVISIBLE = ("script", "style", "noscript", "template", "head")
 
 
@@ -36,6 +37,8 @@ def visible_text(html: str) -> tuple[str, str]:
     """
     if not html or not html.strip():
         return "", ""
+    # lxml refuses str input that carries an encoding declaration; old CMS XHTML often does
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):

@@ -271,7 +271,7 @@ def test_soft404_and_jump_links(tmp_path):
     run = Run(tmp_path)
     base_site(run)
     soft, titled, long_ = P + "/soft.html", P + "/titled.html", P + "/notice.html"
-    run.page(soft, "<html><head><title>提示</title><style>.x{}</style></head><body>"
+    run.page(soft, "<?xml version='1.0' encoding='gbk'?>\n<html><head><title>提示</title><style>.x{}</style></head><body>"
                    "<p>对不起，您访问的页面不存在！</p><a href='/'>返回首页</a></body></html>", title="提示")
     run.page(titled, f"<html><head><title>404 Not Found - 某区城管执法局</title></head><body><ul>{NAV}</ul>"
                      "</body></html>", title="404 Not Found - 某区城管执法局")
