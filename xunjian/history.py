@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from crawler.store import Finding, Store
@@ -217,3 +218,10 @@ def prune(store: Store, keep_days: int, today: date, site: str | None = None,
                     store.db.execute(f"DELETE FROM {table} WHERE run_id=?", (rid,))
             store.db.execute("DELETE FROM runs WHERE id=?", (rid,))
     return doomed
+
+
+def open_store(db: str | Path) -> Store:
+    """Open an existing store for reading history (never creates an empty one by mistake)."""
+    if not Path(db).is_file():
+        raise RunNotFound(f"{db}: no such store; run `xunjian run --site PROFILE` first or pass --db PATH")
+    return Store(db)

@@ -1,0 +1,253 @@
+"""The CI gate: declarative assertions over one run's findings (cf. Lighthouse CI ``assert``).
+
+Governed by the ``gate:`` section of config/rules.yaml (or a profile's
+``thresholds.gate``) and an optional baseline file (``xunjian.baseline``)::
+
+    gate:
+      baseline: ci/baseline.json        # optional; --baseline wins
+      assertions:
+        - name: no-veto-item-fails
+          veto: no-fail                 # no 单项否决 item may fail
+        - name: homepage-broken-links
+          rules: [link-broken-home]     # rule ids or globs ("a11y-*")
+          max: 0                        # fail when more findings than this match
+        - name: no-new-errors
+          min_severity: error           # or severity: [error, critical]
+          new_only: true                # only findings absent from the previous run
+        - name: a11y-serious
+          rules: ["a11y-*"]
+          impact: [serious, critical]   # axe impact in the finding's evidence
+          max: 20
+          level: warn                   # print, never fail
+        - name: news-column
+          url_pattern: "/xwzx/"         # regex searched in the page URL
+          assessment: [deduction]
+          max: 5
+
+Findings accepted in the baseline are left out of every count until their entry
+expires. ``evaluate`` returns a ``GateResult``: ``passed``, ``failures`` (one
+line per failed assertion, naming it and why), ``warnings`` and ``exit_code``
+(0 pass, 1 fail; configuration errors raise ``ConfigError``, which the CLI
+turns into exit code 2).
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from checks.base import ASSESSMENTS, SEVERITIES, severity_rank
+from config import ConfigError
+from crawler.store import Finding, Store
+from xunjian import baseline as baseline_mod
+from xunjian import history
+
+EXIT_PASS, EXIT_FAIL = 0, 1
+WHERE = "config/rules.yaml: gate"
+ASSERTION_KEYS = ("name", "level", "max", "veto", "rules", "min_severity", "severity", "assessment",
+                  "new_only", "url_pattern", "impact")
+EXAMPLES_SHOWN = 3
+
+
+@dataclass
+class Outcome:
+    name: str
+    level: str
+    passed: bool
+    count: int
+    limit: int | None
+    detail: str
+
+
+@dataclass
+class GateResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    suppressed: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PASS if self.passed else EXIT_FAIL
+
+
+def _as_list(value: Any, where: str, key: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise ConfigError(f"{where}.{key}: expected a string or a list of strings, got {value!r}")
+
+
+def check_config(gate_config: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Validate the gate section; return normalised assertions. Raises ConfigError."""
+    gate_config = gate_config or {}
+    if not isinstance(gate_config, dict):
+        raise ConfigError(f"{WHERE}: expected a mapping with 'assertions'")
+    for key in gate_config:
+        if key not in ("assertions", "baseline"):
+            close = difflib.get_close_matches(str(key), ["assertions", "baseline"], n=1)
+            raise ConfigError(f"{WHERE}.{key}: unknown key; " + (f"did you mean '{close[0]}'?" if close
+                                                                  else "allowed: assertions, baseline"))
+    raw = gate_config.get("assertions") or []
+    if not isinstance(raw, list):
+        raise ConfigError(f"{WHERE}.assertions: expected a list of assertions")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"{WHERE}.assertions[{i}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: expected a mapping such as {{name: x, rules: [link-broken], max: 0}}")
+        for key in item:
+            if key not in ASSERTION_KEYS:
+                close = difflib.get_close_matches(str(key), ASSERTION_KEYS, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(ASSERTION_KEYS)}"
+                raise ConfigError(f"{where}.{key}: unknown key; {hint}")
+        a: dict[str, Any] = {"name": str(item.get("name") or f"assertion-{i + 1}")}
+        where = f"{WHERE}.assertions[{i}] ({a['name']})"
+        a["level"] = item.get("level", "error")
+        if a["level"] not in ("error", "warn"):
+            raise ConfigError(f"{where}.level: must be 'error' or 'warn', got {a['level']!r}")
+        a["max"] = item.get("max", 0)
+        if not isinstance(a["max"], int) or isinstance(a["max"], bool) or a["max"] < 0:
+            raise ConfigError(f"{where}.max: expected a whole number >= 0, got {a['max']!r}")
+        if "veto" in item:
+            if item["veto"] != "no-fail":
+                raise ConfigError(f"{where}.veto: the only check is 'no-fail', got {item['veto']!r}")
+            extra = set(item) - {"name", "level", "veto"}
+            if extra:
+                raise ConfigError(f"{where}: 'veto' cannot be combined with {', '.join(sorted(extra))}")
+            a["veto"] = True
+            out.append(a)
+            continue
+        a["rules"] = _as_list(item["rules"], where, "rules") if "rules" in item else []
+        a["severity"] = _as_list(item["severity"], where, "severity") if "severity" in item else []
+        for sev in a["severity"] + ([item["min_severity"]] if "min_severity" in item else []):
+            if sev not in SEVERITIES:
+                raise ConfigError(f"{where}: severity {sev!r} unknown; use one of {', '.join(SEVERITIES)}")
+        a["min_severity"] = item.get("min_severity")
+        a["assessment"] = _as_list(item["assessment"], where, "assessment") if "assessment" in item else []
+        for value in a["assessment"]:
+            if value not in [x for x in ASSESSMENTS if x]:
+                raise ConfigError(f"{where}.assessment: {value!r} unknown; use veto, deduction or advisory")
+        a["new_only"] = item.get("new_only", False)
+        if not isinstance(a["new_only"], bool):
+            raise ConfigError(f"{where}.new_only: expected true or false")
+        a["impact"] = _as_list(item["impact"], where, "impact") if "impact" in item else []
+        a["url_pattern"] = None
+        if "url_pattern" in item:
+            try:
+                a["url_pattern"] = re.compile(str(item["url_pattern"]))
+            except re.error as exc:
+                raise ConfigError(f"{where}.url_pattern: bad regular expression {item['url_pattern']!r} "
+                                  f"({exc}); escape special characters such as ? and .") from None
+        out.append(a)
+    return out
+
+
+def _matches(a: dict[str, Any], f: Finding, change: str, assessment_of: dict[str, str | None]) -> bool:
+    if a["rules"] and not any(fnmatch.fnmatchcase(f.rule_id, pat) for pat in a["rules"]):
+        return False
+    if a["severity"] and f.severity not in a["severity"]:
+        return False
+    if a["min_severity"] and (f.severity not in SEVERITIES
+                              or severity_rank(f.severity) < severity_rank(a["min_severity"])):
+        return False
+    if a["assessment"] and assessment_of.get(f.rule_id) not in a["assessment"]:
+        return False
+    if a["new_only"] and change != "new":
+        return False
+    if a["url_pattern"] is not None and not a["url_pattern"].search(f.page_url):
+        return False
+    if a["impact"]:
+        impact = f.evidence.get("impact") if isinstance(f.evidence, dict) else None
+        if impact not in a["impact"]:
+            return False
+    return True
+
+
+def _examples(found: list[Finding]) -> str:
+    shown = [f"{f.rule_id} {f.page_url}" + (f" -> {f.target}" if f.target else "") for f in found[:EXAMPLES_SHOWN]]
+    more = f" and {len(found) - EXAMPLES_SHOWN} more" if len(found) > EXAMPLES_SHOWN else ""
+    return "; ".join(shown) + more
+
+
+def evaluate(store: Store, run_id: int, gate_config: dict[str, Any] | None, baseline: Path | None,
+             today: date, *, veto_items: list[dict[str, Any]] | None = None,
+             rules: dict[str, Any] | None = None) -> GateResult:
+    """Judge ``run_id`` against the assertions; see the module docstring.
+
+    ``veto_items`` replaces config/rules.yaml's ``assessment.veto_items`` (else read from the
+    run's profile); ``rules`` adds rule metadata (assessment) on top of the registry.
+    """
+    assertions = check_config(gate_config)
+    baseline_path = baseline or (gate_config or {}).get("baseline")
+    result = GateResult()
+    accepted: set[str] = set()
+    if baseline_path:
+        expired = []
+        for entry in baseline_mod.load(baseline_path):
+            if entry.active(today):
+                accepted.add(entry.fingerprint)
+            else:
+                expired.append(entry)
+        for entry in expired[:EXAMPLES_SHOWN]:
+            result.warnings.append(f"baseline entry {entry.fingerprint} ({entry.rule_id or '?'}) expired on "
+                                   f"{entry.expires}; the finding counts again (reason was: {entry.reason})")
+        if len(expired) > EXAMPLES_SHOWN:
+            result.warnings.append(f"{len(expired) - EXAMPLES_SHOWN} more baseline entries expired; renew them "
+                                   f"with `xunjian baseline` or fix the findings")
+    change = history.changes_since_previous(store, run_id).status_of()
+    all_findings = store.findings(run_id)
+    findings = [f for f in all_findings if f.fingerprint not in accepted]
+    result.suppressed = len(all_findings) - len(findings)
+    if veto_items is None and any(a.get("veto") for a in assertions):
+        from reports.model import load_run_config
+        thresholds, _disabled, _notes = load_run_config(history.get_run(store, run_id).get("profile_path"))
+        veto_items = (thresholds.get("assessment") or {}).get("veto_items") or []
+    from checks.registry import all_rules
+    assessment_of = {rid: rule.assessment for rid, rule in {**all_rules(), **(rules or {})}.items()}
+
+    for a in assertions:
+        if a.get("veto"):
+            failing = []
+            for item in veto_items or []:
+                hits = [f for f in findings if f.rule_id in (item.get("rules") or [])]
+                if hits:
+                    failing.append(f"{item.get('id')} {item.get('title_en') or item.get('title_zh', '')} "
+                                   f"({len(hits)}: {_examples(hits)})")
+            passed = not failing
+            detail = "no veto item fails" if passed else "veto item(s) fail: " + " | ".join(failing)
+            outcome = Outcome(a["name"], a["level"], passed, len(failing), 0, detail)
+        else:
+            found = [f for f in findings if _matches(a, f, change.get(f.fingerprint, "new"), assessment_of)]
+            passed = len(found) <= a["max"]
+            detail = (f"{len(found)} matching finding(s), at most {a['max']} allowed"
+                      + (f": {_examples(found)}" if found and not passed else ""))
+            outcome = Outcome(a["name"], a["level"], passed, len(found), a["max"], detail)
+        result.outcomes.append(outcome)
+        if not outcome.passed:
+            line = f"gate: {outcome.name}: {outcome.detail}"
+            (result.failures if outcome.level == "error" else result.warnings).append(line)
+    return result
+
+
+def format_result(result: GateResult) -> list[str]:
+    """Console lines: one per assertion, then warnings, then the verdict."""
+    lines = []
+    for o in result.outcomes:
+        mark = "PASS" if o.passed else ("FAIL" if o.level == "error" else "WARN")
+        lines.append(f"{mark}  {o.name}: {o.detail}")
+    lines += [f"warning: {w}" for w in result.warnings if not w.startswith("gate: ")]
+    if result.suppressed:
+        lines.append(f"note: {result.suppressed} finding(s) accepted by the baseline were not counted")
+    lines.append("gate passed" if result.passed else f"gate FAILED: {len(result.failures)} assertion(s)")
+    return lines
