@@ -1,4 +1,4 @@
-"""Link rules: broken, unverified, timed-out, redirecting, soft-404 and fragment-less links.
+"""Link rules: broken, unverified, timed-out, redirecting, soft-404 links and missing #fragments.
 
 Reads the facts of one run (docs/ARCHITECTURE.md vocabulary) and yields one finding per
 failing *target* (``page_url`` = ``target`` = the target URL; ``url#fragment`` for
