@@ -185,6 +185,9 @@ GBK_VARIANTS = [
 ]
 
 
+GBK_DOC_PATHS = [f"/xxgk/gkzd/art_{301 + i}.html" for i in range(len(GBK_VARIANTS))]
+
+
 def _system_documents(site) -> None:
     for i, (title, charset, ctype, extra) in enumerate(GBK_VARIANTS):
         issued = date(site.today.year - 5 + i, 3, 15)
@@ -194,7 +197,7 @@ def _system_documents(site) -> None:
             "第三条 拟公开的政府信息应当依法依规进行审查，确保及时、准确公开。", extra or "第四条 本制度自印发之日起施行。")
         site.add_document("gkzd", title=f"{layout.SITE_SHORT}{title}", published=issued + timedelta(days=3), issued=issued,
                           doc_no=f"沪浦城管办〔{issued.year}〕{site.counter(('办', issued.year))}号", genre="制度",
-                          body_html=body, encoding="gbk", charset=charset, content_type=ctype)
+                          body_html=body, encoding="gbk", charset=charset, content_type=ctype, path=GBK_DOC_PATHS[i])
 
 
 def _organisation(site) -> None:
