@@ -51,7 +51,8 @@ class Engine:
         return h.hexdigest()[:16]
 
 
-def load_engine(locale: str = "zh_CN", axe_dir: Path = AXE_DIR) -> Engine:
+def load_engine(locale: str = "zh_CN", axe_dir: Path | None = None) -> Engine:
+    axe_dir = axe_dir or AXE_DIR
     script = axe_dir / "axe.min.js"
     package = axe_dir / "package.json"
     if not script.is_file() or not package.is_file():
@@ -97,7 +98,10 @@ _RUN_SCRIPT = """
 var done = arguments[arguments.length - 1];
 var options = arguments[0];
 try {
-  axe.run(document, options).then(function (r) { done(JSON.stringify(r)); },
+  axe.run(document, options).then(function (r) {
+    var en = window.__xunjianHelpEn || {};
+    r.violations.concat(r.incomplete).forEach(function (rule) { rule.helpEn = en[rule.id] || ""; });
+    done(JSON.stringify(r)); },
                                   function (e) { done(JSON.stringify({__error: String(e && e.message || e)})); });
 } catch (e) { done(JSON.stringify({__error: String(e && e.message || e)})); }
 """
@@ -130,7 +134,11 @@ class PinnedAxe(Axe):
 
     def _inject_here(self) -> None:
         super().inject()
-        self.selenium.execute_script("axe.configure({locale: arguments[0]});", self.engine.locale)
+        # English help texts first (the report's English alternative), then the configured locale
+        self.selenium.execute_script(
+            "window.__xunjianHelpEn = {}; axe.getRules().forEach(function (r) {"
+            " window.__xunjianHelpEn[r.ruleId] = r.help; });"
+            "axe.configure({locale: arguments[0]});", self.engine.locale)
 
     def page_engine_version(self) -> str:
         return str(self.selenium.execute_script("return window.axe && axe.version"))
@@ -156,7 +164,8 @@ def compact_results(result: dict[str, Any]) -> dict[str, Any]:
         out = []
         for rule in result.get(key) or []:
             entry = {"id": rule["id"], "impact": rule.get("impact"), "tags": rule.get("tags") or [],
-                     "help": rule.get("help") or "", "description": rule.get("description") or "",
+                     "help": rule.get("help") or "", "help_en": rule.get("helpEn") or "",
+                     "description": rule.get("description") or "",
                      "helpUrl": rule.get("helpUrl") or ""}
             nodes = rule.get("nodes") or []
             entry["node_count"] = len(nodes)

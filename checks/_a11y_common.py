@@ -1,0 +1,128 @@
+"""Shared helpers of the accessibility and 适老化 checks (a11y, static_a11y, elder).
+
+* ``results(ctx)``: the run's ``a11y_results`` rows (written by ``crawler.browser``),
+  decompressed, cached on the check context;
+* ``wcag_refs(tags)`` / ``basis_text(scs)``: WCAG success criteria from axe tags and the
+  matching GB/T 37668-2019 citation, from ``checks/_gbt37668_wcag.yaml``;
+* ``html_pages(ctx)``: in-scope 2xx HTML pages with bodies, parsed once;
+* ``home_and_columns(ctx)``: the homepage and column pages, chosen exactly like the
+  browser stage does (``crawler.browser.sampling``).
+
+Thresholds come from the ``a11y:`` section of config/rules.yaml (``ctx.threshold``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checks.base import CheckContext
+
+MAPPING_FILE = Path(__file__).with_name("_gbt37668_wcag.yaml")
+_SC_TAG = re.compile(r"^wcag(\d)(\d)(\d{1,2})$")
+IMPACT_ZH = {"critical": "严重", "serious": "较重", "moderate": "中等", "minor": "轻微"}
+
+
+@lru_cache(maxsize=1)
+def mapping() -> dict[str, Any]:
+    return yaml.safe_load(MAPPING_FILE.read_text(encoding="utf-8"))
+
+
+def wcag_refs(tags: list[str]) -> dict[str, Any]:
+    """Success criteria (``["1.1.1"]``), WCAG versions and levels named by axe tags."""
+    scs, versions, levels = [], set(), set()
+    for tag in tags:
+        m = _SC_TAG.match(tag)
+        if m:
+            scs.append(f"{m.group(1)}.{m.group(2)}.{m.group(3)}")
+        lv = re.match(r"^wcag(2|21|22)(a|aa|aaa)$", tag)
+        if lv:
+            versions.add({"2": "2.0", "21": "2.1", "22": "2.2"}[lv.group(1)])
+            levels.add(lv.group(2).upper())
+    return {"sc": scs, "versions": sorted(versions), "levels": sorted(levels)}
+
+
+def sc_label(sc: str, lang: str = "zh") -> str:
+    info = mapping()["criteria"].get(sc)
+    if not info:
+        return f"WCAG {sc}"
+    return f"WCAG {sc} {info[lang]}（{info['level']}）" if lang == "zh" else f"WCAG {sc} {info[lang]} ({info['level']})"
+
+
+def gbt_clause(scs: list[str]) -> dict[str, str] | None:
+    """The GB/T 37668-2019 citation for the first SC the standard covers, or None."""
+    data = mapping()
+    for sc in scs:
+        info = data["criteria"].get(sc)
+        if not info or info.get("gbt") is False:
+            continue
+        principle = data["principles"][sc.split(".")[0]]
+        return {"zh": f"{data['standard']} {principle['zh']}（≈WCAG {sc} {info['zh']}，{info['level']}）",
+                "en": f"{data['standard']} {principle['en']} (≈WCAG SC {sc} {info['en']}, {info['level']})",
+                "sc": sc, "confidence": data["confidence"]}
+    return None
+
+
+@dataclass
+class A11yRow:
+    url: str
+    status: str          # scanned / reused / failed
+    engine: str
+    error: str
+    data: dict[str, Any]
+
+
+def results(ctx: CheckContext) -> list[A11yRow]:
+    cache = ctx.__dict__.setdefault("_a11y_rows", None)
+    if cache is not None:
+        return cache
+    rows = []
+    for r in ctx.store.db.execute("SELECT url, status, engine, error, result_z FROM a11y_results "
+                                  "WHERE run_id=? ORDER BY url", (ctx.run_id,)):
+        data = json.loads(zlib.decompress(r["result_z"])) if r["result_z"] else {}
+        rows.append(A11yRow(r["url"], r["status"], r["engine"] or "", r["error"] or "", data))
+    ctx.__dict__["_a11y_rows"] = rows
+    return rows
+
+
+def audited_urls(ctx: CheckContext) -> set[str]:
+    return {r.url for r in results(ctx) if r.status in ("scanned", "reused")}
+
+
+def html_pages(ctx: CheckContext) -> list[tuple[dict[str, Any], Any, str]]:
+    """(resource row, lxml document or None, html) for in-scope 2xx pages; parsed once per run."""
+    cache = ctx.__dict__.get("_a11y_pages")
+    if cache is not None:
+        return cache
+    from crawler.browser.sampling import parse
+
+    out = []
+    for row, html in ctx.store.pages_with_bodies(ctx.run_id):
+        if row.get("kind") != "page" or not row.get("status") or not 200 <= row["status"] < 300:
+            continue
+        out.append((row, parse(html), html))
+    ctx.__dict__["_a11y_pages"] = out
+    return out
+
+
+def home_and_columns(ctx: CheckContext) -> tuple[str | None, list[str]]:
+    from crawler.browser.sampling import column_urls, find_homepage
+    from crawler.browser.settings import DEFAULT_NAV_SELECTORS
+
+    pages = {row["url"]: row for row, _doc, _html in html_pages(ctx)}
+    home = find_homepage(pages, ctx.site.homepage) if pages else None
+    home_doc = next((doc for row, doc, _ in html_pages(ctx) if row["url"] == home), None)
+    selectors = (ctx.site.get("a11y") or {}).get("nav_selectors") or DEFAULT_NAV_SELECTORS
+    return home, column_urls(ctx.site, pages, home, home_doc, selectors)
+
+
+def node_evidence(nodes: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    return [{"selector": n.get("selector", ""), "html": n.get("html", ""), "impact": n.get("impact"),
+             "summary": n.get("summary", "")} for n in nodes[:limit]]

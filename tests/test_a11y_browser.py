@@ -1,0 +1,209 @@
+"""The accessibility stage end to end in real headless Chromium, against fixture pages.
+
+Planted defects must be found, decoys must not be flagged; the pinned engine and
+locale must show in the results; the second run over unchanged pages reuses every
+stored result; a killed browser is restarted and its page retried; a page that
+hangs is reported as not scanned with the reason; no Chromium outlives a run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import psutil
+import pytest
+
+from checks.base import CheckContext
+from checks.registry import run_checks
+from config import load_thresholds
+from crawler.browser import run_a11y
+from crawler.browser.pool import USER_DATA_PREFIX
+from crawler.store import Store
+from tests.test_a11y_support import (FixturePortal, build_store, chromium_pids_under, fixture_pages, profile,
+                                     wait_for)
+
+pytestmark = pytest.mark.browser
+A11Y_MODULES = {"a11y", "static_a11y", "elder"}
+
+EXPECTED = {
+    ("elder-entry", "/col/a/", "missing:elder"),
+    ("a11y-contrast", "/col/a/", "color-contrast"),
+    ("elder-zoom", "/col/b/", ""),
+    ("a11y-axe", "/col/b/", "meta-viewport"),
+    ("elder-focus-visible", "/col/b/", ""),
+    ("elder-nav-keyboard", "/col/b/", ""),
+    ("elder-popup", "/col/b/", ""),
+    ("elder-text-size", "/col/c/", ""),
+    ("a11y-axe", "/art/1.html", "html-has-lang"),
+    ("a11y-axe", "/art/1.html", "image-alt"),
+    ("a11y-axe", "/art/1.html", "link-name"),
+    ("a11y-axe", "/art/1.html", "label"),
+    ("a11y-static-img-alt", "/art/3.html", ""),
+}
+# pages that look suspicious but are correct: decorative alt="", a linked image with alt, a
+# labelled input, a fixed header bar and a small 返回顶部 button, outline replaced by a
+# box-shadow, 12px footer under 16px body text, maximum-scale=5, 关怀版 as the elder entry
+CLEAN_PAGES = {"/", "/art/2.html"}
+
+
+def _audit(tmp_path: Path, portal: FixturePortal, site, db: Path, run_id: int):
+    stats = run_a11y(str(db), run_id, site, progress=False)
+    store = Store(db)
+    ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=load_thresholds(site), today=date.today())
+    run_checks(ctx, only=A11Y_MODULES)
+    findings = store.findings(run_id)
+    rows = {r["url"]: dict(r) for r in store.db.execute("SELECT * FROM a11y_results WHERE run_id=?", (run_id,))}
+    store.close()
+    return stats, findings, rows
+
+
+@pytest.fixture()
+def portal():
+    server = FixturePortal(fixture_pages())
+    yield server
+    server.stop()
+
+
+def test_planted_defects_found_decoys_spared_and_cache_reused(tmp_path, portal):
+    site = profile(tmp_path, portal.base, {"per_template": 1, "browsers": 2})
+    db = tmp_path / "a11y.sqlite"
+    run_id = build_store(db, portal.base, portal.pages)
+    stats, findings, rows = _audit(tmp_path, portal, site, db, run_id)
+
+    got = {(f.rule_id, f.page_url[len(portal.base):], f.target) for f in findings}
+    missing = EXPECTED - {(r, p, t if r in ("a11y-axe", "a11y-contrast", "elder-entry") else "") for r, p, t in got}
+    assert not missing, f"planted defects not found: {sorted(missing)}"
+    on_clean = sorted(g for g in got if g[1] in CLEAN_PAGES)
+    assert not on_clean, f"decoys flagged: {on_clean}"
+    assert not [g for g in got if g[0] == "elder-entry" and g[1] == "/col/b/"], "关怀版 must count as an elder entry"
+    assert not [g for g in got if g[0] == "elder-focus-visible" and g[1] == "/col/c/"]
+    assert not [g for g in got if g[0].startswith("a11y-static") and g[1] != "/art/3.html"], \
+        "static checks must skip pages axe scanned and spare clean pages"
+
+    # engine and locale: pinned axe-core 4.14.1, messages in Chinese, the four outcomes kept apart
+    assert stats["engine"] == "axe-core 4.14.1"
+    image_alt = next(f for f in findings if f.target == "image-alt")
+    assert image_alt.message_zh.startswith("图像必须有替代文本"), image_alt.message_zh
+    assert image_alt.evidence["wcag"] == ["1.1.1"] and "GB/T 37668-2019 可感知" in image_alt.evidence["gbt37668"]
+    assert image_alt.evidence["nodes"][0]["selector"] and "<img" in image_alt.evidence["nodes"][0]["html"]
+    assert image_alt.evidence["help_url"].startswith("https://dequeuniversity.com/rules/axe/4.14/image-alt")
+    assert image_alt.evidence["passes"] > 0 and image_alt.severity == "error"
+    assert {r["engine"] for r in rows.values()} == {"axe-core 4.14.1"}
+
+    # coverage: homepage + 3 columns + one page per remaining template; /art/3.html only by template
+    assert stats["pages_total"] == 9 and stats["pages_failed"] == 0
+    assert stats["templates_found"] == 5
+    assert portal.base + "/art/3.html" not in rows and portal.base + "/art/1.html" in rows
+    assert stats["pages_scanned"] == len(rows) == stats["pages_selected"]
+    assert stats["pages_represented"] == 9
+    assert not chromium_pids_under(USER_DATA_PREFIX), "Chromium outlived the run"
+
+    # incremental: same pages in a new run -> every result reused, no browser needed
+    run2 = build_store(db, portal.base, portal.pages)
+    stats2, findings2, rows2 = _audit(tmp_path, portal, site, db, run2)
+    assert stats2["pages_reused"] == stats["pages_scanned"] and stats2["pages_scanned"] == 0
+    assert {f.fingerprint for f in findings2} == {f.fingerprint for f in findings}
+    assert {r["status"] for r in rows2.values()} == {"reused"}
+
+    # one page changes -> only that page is scanned again
+    changed = dict(portal.pages)
+    changed["/col/c/"] = changed["/col/c/"].replace("font-size:12px", "font-size:16px")
+    portal.pages.update(changed)
+    run3 = build_store(db, portal.base, changed)
+    stats3, findings3, _ = _audit(tmp_path, portal, site, db, run3)
+    assert (stats3["pages_scanned"], stats3["pages_reused"]) == (1, stats["pages_scanned"] - 1)
+    assert ("elder-text-size", portal.base + "/col/c/") not in {(f.rule_id, f.page_url) for f in findings3}
+
+
+def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):
+    site = profile(tmp_path, portal.base, {"per_template": 0, "browsers": 2, "page_timeout_s": 3,
+                                           "script_timeout_s": 10, "keyboard_tabs": 5,
+                                           "nav_selectors": [".nav"]})
+    pages = {"/": portal.pages["/"], "/col/a/": portal.pages["/col/a/"], "/col/c/": portal.pages["/col/c/"]}
+    # the homepage nav decides the column pages: point it at /slow and /hang
+    pages["/"] = pages["/"].replace('href="/col/b/"', 'href="/slow"').replace('href="/col/c/"', 'href="/hang"')
+    portal.pages.update(pages)
+    db = tmp_path / "a11y.sqlite"
+    run_id = build_store(db, portal.base, pages, extra_urls=("/slow", "/hang"))
+
+    def kill_the_browser_loading_slow() -> None:
+        assert portal.slow_started.wait(60)
+        # the renderer is busy with /slow: kill the main Chromium process of every browser (the
+        # other one is either idle or hanging on /hang); the stage must restart and retry
+        for pid in chromium_pids_under(USER_DATA_PREFIX):
+            try:
+                cmd = psutil.Process(pid).cmdline()
+            except psutil.Error:
+                continue
+            if cmd and "chromium" in cmd[0] and not any(a.startswith("--type=") for a in cmd):
+                os.kill(pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_the_browser_loading_slow, daemon=True)
+    killer.start()
+    stats, findings, rows = _audit(tmp_path, portal, site, db, run_id)
+    killer.join(5)
+
+    slow = rows[portal.base + "/slow"]
+    assert slow["status"] == "scanned", slow["error"]
+    assert "crashed" in slow["error"] or "disconnected" in slow["error"], slow["error"]  # honest: retried
+    hang = rows[portal.base + "/hang"]
+    assert hang["status"] == "failed" and "timed out" in hang["error"]
+    not_scanned = [f for f in findings if f.rule_id == "a11y-not-scanned"]
+    assert [f.page_url for f in not_scanned] == [portal.base + "/hang"]
+    assert not_scanned[0].evidence["attempts"] == 2
+    assert stats["pages_failed"] == 1 and stats["pages_retried"] >= 1
+    assert rows[portal.base + "/"]["status"] == "scanned"
+    assert wait_for(lambda: not chromium_pids_under(USER_DATA_PREFIX), 5), "Chromium outlived the run"
+
+
+def test_remote_webdriver_endpoint_replaces_local_pool(tmp_path, portal):
+    driver = subprocess.Popen(["/usr/bin/chromedriver", "--port=0", "--allowed-ips=127.0.0.1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        port = None
+        for line in driver.stdout:
+            if "started successfully on port" in line:
+                port = int(line.rsplit("port", 1)[1].strip(" .\n"))
+                break
+        assert port, "chromedriver did not start"
+        site = profile(tmp_path, portal.base, {"per_template": 0, "remote_url": f"http://127.0.0.1:{port}",
+                                               "nav_selectors": [".nav"]})
+        pages = {"/": portal.pages["/"], "/col/a/": portal.pages["/col/a/"]}
+        db = tmp_path / "a11y.sqlite"
+        run_id = build_store(db, portal.base, pages)
+        stats, findings, rows = _audit(tmp_path, portal, site, db, run_id)
+        assert stats["remote"] is True and stats["pages_scanned"] == 2
+        assert ("a11y-contrast", portal.base + "/col/a/") in {(f.rule_id, f.page_url) for f in findings}
+        assert wait_for(lambda: not psutil.Process(driver.pid).children(recursive=True), 10), \
+            "the remote session's browser was not closed"
+    finally:
+        os.killpg(driver.pid, signal.SIGKILL)
+        driver.wait(5)
+
+
+def test_ctrl_c_leaves_no_chromium(tmp_path, portal):
+    pages = {"/": portal.pages["/"].replace('href="/col/a/"', 'href="/hang"')}
+    db = tmp_path / "a11y.sqlite"
+    run_id = build_store(db, portal.base, pages, extra_urls=("/hang",))
+    profile(tmp_path, portal.base, {"per_template": 0, "nav_selectors": [".nav"]})
+    script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parents[1])!r})\n"
+              "from config import load_site\nfrom crawler.browser import run_a11y\n"
+              f"run_a11y({str(db)!r}, {run_id}, load_site({str(tmp_path / 'fixture.yaml')!r}), progress=False)\n")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    child = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: portal.hits.get("/hang", 0) >= 1, 60), "the run never reached /hang"
+        assert chromium_pids_under(str(tmp_path)), "expected a running Chromium"
+        child.send_signal(signal.SIGINT)
+        child.wait(30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert "KeyboardInterrupt" in child.stderr.read()
+    assert wait_for(lambda: not chromium_pids_under(str(tmp_path)), 5), "Chromium outlived Ctrl-C"
