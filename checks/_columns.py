@@ -70,6 +70,7 @@ class SiteFacts:
     homepage: str
     columns: list[Column]
     discovered: bool
+    truncated: set[str] = field(default_factory=set)  # bodies cut at limits.max_response_mb
 
 
 def _profile_columns(ctx: Any) -> list[dict[str, Any]]:
@@ -184,8 +185,11 @@ def site_facts(ctx: Any) -> SiteFacts:
         statuses[res["url"]] = res["status"]
         if res.get("final_url"):
             statuses.setdefault(res["final_url"], res["status"])
+    truncated: set[str] = set()
     for res, view in iter_views(ctx):
         views[res["url"]] = view
+        if res.get("truncated"):
+            truncated.add(res["url"])
     homepage = ctx.site.homepage if hasattr(ctx.site, "homepage") else (ctx.site or {}).get("start_urls", [""])[0]
     home = views.get(homepage)
     specs = _profile_columns(ctx)
@@ -221,7 +225,7 @@ def site_facts(ctx: Any) -> SiteFacts:
             col.items = _column_items(href, {}, views, ctx.today, ctx)
             columns.append(col)
     facts = SiteFacts(views=views, statuses=statuses, homepage=homepage, columns=columns,
-                      discovered=discovered)
+                      discovered=discovered, truncated=truncated)
     try:
         ctx._disclosure_facts = facts
     except AttributeError:

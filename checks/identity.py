@@ -66,6 +66,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     tag_lacking: dict[str, list[str]] = {}
     mismatched: list[tuple[str, str, str]] = []
     for url, view in sorted(facts.views.items()):
+        if url in facts.truncated:
+            continue  # the footer was cut off with the body; page-too-large reports the page
         for name, (patterns, markup) in compiled.items():
             haystack = view.footer + (" " + view.footer_markup if markup else "")
             if not any(p.search(haystack) for p in patterns):
