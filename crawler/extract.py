@@ -7,7 +7,8 @@ Link sources (tag, attribute): ``a``/``area``/``link`` ``href``; ``img`` ``src``
 ``srcset`` and lazy-loading ``data-src``/``data-original``; ``script``, ``iframe``,
 ``frame``, ``embed``, ``audio``, ``video``, ``track``, ``input[type=image]`` ``src``;
 ``video`` ``poster``; ``object`` ``data``; ``source`` ``src``/``srcset``;
-``meta http-equiv=refresh`` ``content``; and form-less attachment links that portals
+``meta http-equiv=refresh`` ``content``; ``form[method=get]`` ``action`` (a portal's
+search box pointing at a dead page is a broken link); and form-less attachment links that portals
 hide in ``onclick`` (``window.open('x.pdf')``, ``location.href='...'``) or
 ``data-href``/``data-url`` attributes. Hrefs are returned raw (resolution against the
 ``<base href>`` and canonicalisation are the spider's job). Anchors are every ``id``
@@ -37,7 +38,7 @@ _URL_ATTRS: dict[str, tuple[str, ...]] = {
     "a": ("href",), "area": ("href",), "link": ("href",),
     "img": ("src", "data-src", "data-original"), "script": ("src",), "iframe": ("src",),
     "frame": ("src",), "embed": ("src",), "object": ("data",), "source": ("src",),
-    "audio": ("src",), "video": ("src", "poster"), "track": ("src",),
+    "audio": ("src",), "video": ("src", "poster"), "track": ("src",), "form": ("action",),
 }
 _SRCSET_TAGS = {"img", "source"}
 _GENERIC_URL_ATTRS = ("data-href", "data-url")
@@ -109,6 +110,8 @@ def _links_of(el: etree._Element, tag: str) -> Iterator[RawLink]:
     attrs = _URL_ATTRS.get(tag, ())
     if tag == "input" and (el.get("type") or "").lower() == "image":
         attrs = ("src",)
+    elif tag == "form" and (el.get("method") or "get").strip().lower() != "get":
+        attrs = ()  # a POST target is not a page to check with GET
     text = None
     for attr in attrs:
         value = el.get(attr)

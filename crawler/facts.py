@@ -38,6 +38,7 @@ class FetchState:
     started: float = field(default_factory=time.monotonic)
     referrer: str | None = None
     growth: int = 0                # query-growth steps (see crawler.traps)
+    calendar: int = 0              # calendar-walk steps (see crawler.traps)
     parse: bool = True             # False when a redirect lands on a page crawled anyway
     alias: str | None = None       # in-scope page a redirect landed on, recorded on its own too
     reverify: bool = False

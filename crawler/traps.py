@@ -8,7 +8,10 @@ Governed by the profile's ``traps:`` block (see config/__init__.py SITE_SCHEMA):
                             (same path, the referrer's query plus more) -> ``query-growth``
 ``max_repeated_segments``   a path segment occurring more often  -> ``repeated-segments``
 ``calendar_years``          ``[lo, hi]`` years around "today"; dates outside it in the
-                            query, or in a calendar-looking path -> ``calendar``
+                            query, or in a calendar-looking path -> ``calendar``; also a
+                            walk of more than ``MAX_CALENDAR_STEPS`` prev/next links between
+                            pages of the same path differing only by a date parameter (so an
+                            endless calendar is named as such before the depth limit ends it)
 ``max_pages_per_pattern``   pages sharing scheme+host+path with different queries
                             -> ``pattern-limit``
 ``session_params``          (used by canonicalisation) plus ASP.NET cookieless session
@@ -24,16 +27,25 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 MAX_QUERY_GROWTH_STEPS = 3
+MAX_CALENDAR_STEPS = 12  # a year of month-by-month "next" links
 _ASPNET_SESSION_RE = re.compile(r"/\((?:[A-Z]\([^)]*\))+\)/", re.I)
 _CALENDAR_PATH_RE = re.compile(r"calendar|rili|richeng|schedule|event|agenda|/cal/|date|day|month", re.I)
 _DATE_TOKEN_RE = re.compile(
     r"(?<!\d)((?:19|20|21)\d{2})(?:[-_/.]?(0[1-9]|1[0-2])(?:[-_/.]?(0[1-9]|[12]\d|3[01]))?)?(?!\d)")
 _YEAR_PARAM_RE = re.compile(r"year|yr|date|day|month|time|cal|nian|rq|^y$|^d$|^m$", re.I)
+
+
+@dataclass(frozen=True)
+class TrapVerdict:
+    cause: str | None
+    growth: int = 0       # query-growth steps so far (carried to the URL's own links)
+    calendar: int = 0     # calendar walk steps so far
 
 
 class TrapGuard:
@@ -98,6 +110,24 @@ class TrapGuard:
             return True
         return False
 
+    @staticmethod
+    def _date_params(url: str) -> dict[str, str]:
+        return {name: value for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True)
+                if _YEAR_PARAM_RE.search(name) and _DATE_TOKEN_RE.search(value)}
+
+    def calendar_walk(self, url: str, referrer: str | None, steps: int) -> tuple[bool, int]:
+        """(trapped?, steps): a step links a dated page to the same path with another date."""
+        if not referrer:
+            return False, 0
+        here, ref = urlsplit(url), urlsplit(referrer)
+        if (here.netloc, here.path) != (ref.netloc, ref.path):
+            return False, 0
+        dates, ref_dates = self._date_params(url), self._date_params(referrer)
+        if dates and dates.keys() == ref_dates.keys() and dates != ref_dates:
+            steps += 1
+            return steps > MAX_CALENDAR_STEPS, steps
+        return False, 0
+
     def pattern_limit(self, url: str) -> bool:
         """Counts the URL against its pattern; call once per new URL."""
         parts = urlsplit(url)
@@ -108,19 +138,20 @@ class TrapGuard:
         return self._pattern_counts[key] > self.max_pages_per_pattern
 
     # -- all guards --------------------------------------------------------------------------
-    def check(self, url: str, referrer: str | None = None, growth_steps: int = 0) -> tuple[str | None, int]:
-        """(cause or None, query growth steps to carry to the URL's own links)."""
+    def check(self, url: str, referrer: str | None = None, growth: int = 0, calendar: int = 0) -> TrapVerdict:
+        """The first guard that trips (or cause None), with the step counts for the URL's links."""
         if self.url_length(url):
-            return "url-length", growth_steps
+            return TrapVerdict("url-length")
         if self.session_id(url):
-            return "session-id", growth_steps
-        grown, steps = self.query_growth(url, referrer, growth_steps)
+            return TrapVerdict("session-id")
+        grown, growth = self.query_growth(url, referrer, growth)
         if grown:
-            return "query-growth", steps
+            return TrapVerdict("query-growth", growth)
         if self.repeated_segments(url):
-            return "repeated-segments", steps
-        if self.calendar(url):
-            return "calendar", steps
+            return TrapVerdict("repeated-segments")
+        walked, calendar = self.calendar_walk(url, referrer, calendar)
+        if walked or self.calendar(url):
+            return TrapVerdict("calendar", growth, calendar)
         if self.pattern_limit(url):
-            return "pattern-limit", steps
-        return None, steps
+            return TrapVerdict("pattern-limit")
+        return TrapVerdict(None, growth, calendar)

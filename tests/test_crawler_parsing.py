@@ -21,7 +21,9 @@ def test_every_link_source_and_text():
         <img src="i.png" alt="图片" srcset="s1.png 1x, s2.png 2x"><embed src="e.swf"><object data="o.pdf"></object>
         <video src="v.mp4" poster="p.jpg"><source src="v.webm"></video>
         <a href="d.pdf"><img src="icon.gif" alt="下载"></a>
-        <li onclick="window.open('/files/n.doc')">附件</li><div data-href="/go">去</div></body></html>""",
+        <li onclick="window.open('/files/n.doc')">附件</li><div data-href="/go">去</div>
+        <form action="/search/index.html" aria-label="站内搜索"><input name=q></form>
+        <form method="post" action="/login.do"></form></body></html>""",
                          "http://h/dir/page.html")
     assert doc.base_url == "http://h/sub/" and doc.title == "首页"
     assert doc.anchors == ["x", "old"]
@@ -30,8 +32,10 @@ def test_every_link_source_and_text():
                      ("a", "href", "a.html"), ("area", "href", "m.html"), ("iframe", "src", "f.html"),
                      ("frame", "src", "fr.html"), ("img", "src", "i.png"), ("img", "srcset", "s2.png"),
                      ("embed", "src", "e.swf"), ("object", "data", "o.pdf"), ("video", "poster", "p.jpg"),
-                     ("source", "src", "v.webm"), ("li", "onclick", "/files/n.doc"), ("div", "data-href", "/go")]:
+                     ("source", "src", "v.webm"), ("li", "onclick", "/files/n.doc"), ("div", "data-href", "/go"),
+                     ("form", "action", "/search/index.html")]:
         assert expected in got
+    assert ("form", "action", "/login.do") not in got
     texts = {ln.raw: ln.text for ln in doc.links}
     assert texts["a.html"] == "链接 一" and texts["m.html"] == "区域" and texts["d.pdf"] == "下载"
     assert texts["/files/n.doc"] == "附件" and texts["i.png"] == "图片"

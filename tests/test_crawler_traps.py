@@ -34,7 +34,7 @@ def guard(traps):
     ("http://h/rili/2035/01/", "calendar"),
 ])
 def test_trap_causes(guard, url, cause):
-    assert guard.check(url)[0] == cause
+    assert guard.check(url).cause == cause
 
 
 @pytest.mark.parametrize("url", [
@@ -46,22 +46,23 @@ def test_trap_causes(guard, url, cause):
     "http://h/search?id=20100101",                # a number that looks like a date in a non-date param
 ])
 def test_legitimate_urls_pass(guard, url):
-    assert guard.check(url)[0] is None
+    assert guard.check(url).cause is None
 
 
 def test_calendar_window_follows_profile_and_today(traps):
     traps["calendar_years"] = [0, 0]
     guard = TrapGuard(traps, TODAY)
-    assert guard.check("http://h/calendar?year=2027")[0] == "calendar"
-    assert guard.check("http://h/calendar?year=2026")[0] is None
+    assert guard.check("http://h/calendar?year=2027").cause == "calendar"
+    assert guard.check("http://h/calendar?year=2026").cause is None
 
 
 def test_ever_growing_query_is_stopped_after_a_few_steps(guard):
     referrer, steps, causes = "http://h/list?a=1", 0, []
     for n in range(2, 8):
         url = f"{referrer}&k{n}={n}"
-        cause, steps = guard.check(url, referrer, steps)
-        causes.append(cause)
+        verdict = guard.check(url, referrer, steps)
+        steps = verdict.growth
+        causes.append(verdict.cause)
         referrer = url
     assert causes[:3] == [None, None, None] and "query-growth" in causes
 
@@ -69,7 +70,22 @@ def test_ever_growing_query_is_stopped_after_a_few_steps(guard):
 def test_pattern_limit_counts_same_path_with_different_queries(traps):
     traps["max_pages_per_pattern"] = 3
     guard = TrapGuard(traps, TODAY)
-    causes = [guard.check(f"http://h/list?page={i}")[0] for i in range(5)]
+    causes = [guard.check(f"http://h/list?page={i}").cause for i in range(5)]
     assert causes == [None, None, None, "pattern-limit", "pattern-limit"]
-    assert guard.check("http://h/other?page=1")[0] is None
-    assert guard.check("http://h/list")[0] is None  # no query: a single page, not a pattern
+    assert guard.check("http://h/other?page=1").cause is None
+    assert guard.check("http://h/list").cause is None  # no query: a single page, not a pattern
+
+
+def test_endless_calendar_walk_is_a_calendar_trap_even_inside_the_year_window(guard):
+    """prev/next month links within [-3, +2] years: named after MAX_CALENDAR_STEPS steps."""
+    referrer, steps, causes = "http://h/calendar/?month=2026-11", 0, []
+    for n in range(1, 16):
+        year, month = divmod(2026 * 12 + 10 + n, 12)
+        url = f"http://h/calendar/?month={year}-{month + 1:02d}"
+        verdict = guard.check(url, referrer, 0, steps)
+        steps = verdict.calendar
+        causes.append(verdict.cause)
+        referrer = url
+    assert causes[:12] == [None] * 12 and causes[12] == "calendar"
+    # an article list paged by a non-date parameter is no calendar
+    assert guard.check("http://h/list?page=3", "http://h/list?page=2", 0, 12).cause is None

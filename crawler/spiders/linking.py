@@ -97,12 +97,12 @@ class LinkingMixin:
         if not in_scope and not self.scope.check_external:
             yield skip_item(url, kind, in_scope, depth, "external-disabled")
             return
-        growth = 0
+        verdict = None
         if in_scope:
-            cause, growth = self.traps.check(url, page.url, page.growth)
-            if cause:
-                self._bump("traps", cause)
-                yield skip_item(url, kind, in_scope, depth, f"trap:{cause}")
+            verdict = self.traps.check(url, page.url, page.growth, page.calendar)
+            if verdict.cause:
+                self._bump("traps", verdict.cause)
+                yield skip_item(url, kind, in_scope, depth, f"trap:{verdict.cause}")
                 return
         if kind == "page":
             limit = None
@@ -116,7 +116,7 @@ class LinkingMixin:
                 return
             self.pages_scheduled += 1
             yield self.make_request(FetchState(url, kind, True, depth, PURPOSE_PAGE, referrer=page.url,
-                                               growth=growth))
+                                               growth=verdict.growth, calendar=verdict.calendar))
             return
         if wants_body:
             yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_BODY, referrer=page.url))
