@@ -148,3 +148,13 @@ def test_profile_column_types_accept_chinese_names(tmp_path):
     site = _profile(tmp_path, "columns:\n  - {name: 通知公告, type: 通知公告}\n  - {name: 指南}")
     assert [(c["type"], c["required"], c["normative"]) for c in site["columns"]] == [
         ("notice", True, False), ("static", True, False)]
+
+
+def test_shipped_profiles_load():
+    from config import CONFIG_DIR
+    template = load_site(CONFIG_DIR / "sites" / "template-shanghai-cgzf.yaml")
+    names = {c["name"] for c in template["columns"]}
+    assert {"政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开"} <= names
+    assert any(c["normative"] for c in template["columns"])
+    demo = load_site(CONFIG_DIR / "sites" / "demo.yaml")
+    assert demo["disclosure"]["site_id_code"] == "3101990012"
