@@ -22,7 +22,7 @@ from crawler.store import Store
 FIXTURES = Path(__file__).parent / "fixtures" / "disclosure"
 BASE = "http://gov.test"
 TODAY = date(2026, 11, 22)
-MODULES = {"columns", "freshness", "normative", "docmeta", "identity", "annual_report"}
+MODULES = {"columns", "freshness", "normative", "docmeta", "identity", "annual_report", "gk_guide"}
 
 
 def fixture_url(name: str) -> str:
