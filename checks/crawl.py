@@ -18,6 +18,7 @@ small aggregate per trap cause.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -126,10 +127,32 @@ class _TrapCause:
     count: int = 0
     examples: list[str] = field(default_factory=list)
     paths: Counter = field(default_factory=Counter)
+    prefix: str | None = None  # common prefix of every trap path of this cause
+
+    def add(self, url: str, max_examples: int) -> None:
+        path = _trap_path(url)
+        self.count += 1
+        if len(self.examples) < max_examples:
+            self.examples.append(url)
+        self.paths[path] += 1
+        self.prefix = path if self.prefix is None else os.path.commonprefix([self.prefix, path])
+
+    def where(self) -> str:
+        """The page the trap hangs off: the one path all its URLs share (``/calendar/`` for
+        ``/calendar/?month=…``), else their common directory (``/hdjl/lt/`` for
+        ``/hdjl/lt/(S(…))/thread.aspx``), never less than the site root."""
+        first = next(iter(self.paths))
+        if len(self.paths) == 1:
+            return first
+        parts = urlsplit(first)
+        root = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+        prefix = self.prefix or ""
+        directory = prefix[:prefix.rfind("/") + 1]
+        return directory if directory.startswith(root) else root
 
 
 def _trap_path(url: str) -> str:
-    """The page a trap hangs off: origin and path, without query or ;params."""
+    """Origin and path of a trap URL, without query or ;params (where session ids hide)."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path.split(";", 1)[0] or "/", "", ""))
 
@@ -138,22 +161,17 @@ def _traps(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
     causes: dict[str, _TrapCause] = {}
     for res in ctx.store.resources(ctx.run_id, "skip_reason LIKE 'trap:%'"):
         cause = res["skip_reason"].split(":", 1)[1] or "unknown"
-        agg = causes.setdefault(cause, _TrapCause())
-        agg.count += 1
-        if len(agg.examples) < settings.trap_examples:
-            agg.examples.append(res["url"])
-        agg.paths[_trap_path(res["url"])] += 1
+        causes.setdefault(cause, _TrapCause()).add(res["url"], settings.trap_examples)
     for cause in sorted(causes):
         agg = causes[cause]
-        busiest = agg.paths.most_common(10)
-        page = busiest[0][0]
         referrers: list[dict[str, Any]] = []
         for url in agg.examples[:2]:
             referrers.extend(citing_pages(ctx, url)[:settings.trap_examples])
         evidence = {"cause": cause, "skipped": agg.count, "examples": agg.examples,
-                    "paths": [{"path": p, "count": n} for p, n in busiest], "distinct_paths": len(agg.paths)}
+                    "paths": [{"path": p, "count": n} for p, n in agg.paths.most_common(10)],
+                    "distinct_paths": len(agg.paths)}
         yield CRAWL_TRAP.finding(
-            page, f"爬虫陷阱（{cause}）：已跳过 {agg.count} 个 URL，例如 {agg.examples[0]}",
+            agg.where(), f"爬虫陷阱（{cause}）：已跳过 {agg.count} 个 URL，例如 {agg.examples[0]}",
             f"Spider trap ({cause}): {agg.count} URLs skipped, e.g. {agg.examples[0]}",
             target=f"trap:{cause}", evidence=evidence, referrers=referrers)
 

@@ -48,7 +48,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     settings = LinkSettings.from_context(ctx)
     home, home_row, home_ids = homepage_identities(ctx)
     home_key = canonical(home_row["url"]) if home_row else canonical(home)
-    yield from _status_pass(ctx, settings, home_ids, home_key)
+    start_ids = frozenset(canonical(u) for u in (ctx.site.get("start_urls") or [])) | {home_key}
+    yield from _status_pass(ctx, settings, home_ids, home_key, start_ids)
     yield from _soft404_pass(ctx, settings)
     yield from _fragment_pass(ctx, settings)
 
@@ -78,7 +79,7 @@ class _Verdict:
 
 
 def _status_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[str],
-                 home_key: str) -> Iterator[Finding]:
+                 home_key: str, start_ids: frozenset[str]) -> Iterator[Finding]:
     def body_of(url: str) -> str | None:
         return ctx.store.body(ctx.run_id, url)
 
@@ -93,6 +94,10 @@ def _status_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[
             continue  # most rows here are a harmless 1-hop redirect: don't even look up referrers
         url = res["url"]
         referrers, on_home = _citations(ctx, url, home_ids)
+        if not referrers and canonical(url) not in start_ids:
+            # No page links here: the crawler recorded where a redirect landed (the linked
+            # URL that redirected carries the finding) or a URL it found outside any page.
+            continue
         cited_zh, cited_en = _cited(referrers, on_home)
         evidence = link_evidence(res, verdict)
         if on_home:
@@ -179,7 +184,7 @@ def _soft404_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding
             continue
         url = res["url"]
         jump = settings.is_jump_link(url) or settings.is_jump_link(res.get("final_url") or "")
-        referrers = citing_pages(ctx, url)
+        referrers = citing_pages(ctx, url) or _redirect_referrers(ctx, url)
         evidence = {**link_evidence(res), "pattern": match.pattern, "matched_in": match.where,
                     "title": match.title, "text_chars": match.text_chars, "excerpt": match.excerpt,
                     "max_text_chars": settings.soft404_max_text_chars}
@@ -194,6 +199,15 @@ def _soft404_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding
                 url, f"页面返回 200 但{where_zh}显示“{match.pattern}”（软 404）",
                 f"Page answers 200 but its {match.where} says '{match.pattern}' (soft 404)",
                 target=url, evidence=evidence, referrers=referrers)
+
+
+def _redirect_referrers(ctx: CheckContext, url: str) -> list[dict[str, Any]]:
+    """Pages citing a URL that redirected to ``url`` (an in-scope redirect's landing page is
+    stored under its own URL; the links point at the redirecting one)."""
+    out: list[dict[str, Any]] = []
+    for res in ctx.store.resources(ctx.run_id, "final_url = ? AND url != ?", (url, url)):
+        out.extend({**r, "via": res["url"]} for r in citing_pages(ctx, res["url"]))
+    return out
 
 
 # -- pass 3: #fragments ----------------------------------------------------------------------

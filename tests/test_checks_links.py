@@ -47,7 +47,7 @@ NAV = "".join(f"<li><a href='/c{i}/'>栏目导航第{i}项</a></li>" for i in ra
 class Run:
     """A store with one run and helpers that write facts the way the crawler does."""
 
-    def __init__(self, tmp_path: Path, profile: str = PROFILE, commit_every: int = 1):
+    def __init__(self, tmp_path: Path, profile: str = PROFILE, commit_every: int = 200):
         (tmp_path / "site.yaml").write_text(profile, encoding="utf-8")
         self.site = load_site(tmp_path / "site.yaml")
         self.store = Store(tmp_path / "x.sqlite", commit_every=commit_every)
@@ -383,9 +383,15 @@ def test_traps_one_finding_per_cause(tmp_path):
     run.link(P + "/calendar/?month=2026-11", months[0], text="下一月")
     run.res(P + "/list;jsessionid=AB12", status=None, skip_reason="trap:session-id")
     run.res(P + "/list;jsessionid=CD34", status=None, skip_reason="trap:session-id")
+    run.res(P + "/hdjl/lt/(S(ab12))/thread.aspx?tid=9", status=None, skip_reason="trap:cookieless")
+    run.res(P + "/hdjl/lt/(S(cd34))/thread.aspx?tid=9", status=None, skip_reason="trap:cookieless")
+    run.res(P + "/a/x?p=1", status=None, skip_reason="trap:pattern-limit")
+    run.res(P + "/b/y?p=1", status=None, skip_reason="trap:pattern-limit")
     findings = run.check()
     assert set(findings) == {("crawl-trap", P + "/calendar/", "trap:calendar"),
-                             ("crawl-trap", P + "/list", "trap:session-id")}
+                             ("crawl-trap", P + "/list", "trap:session-id"),
+                             ("crawl-trap", P + "/hdjl/lt/", "trap:cookieless"),
+                             ("crawl-trap", HOME, "trap:pattern-limit")}
     cal = findings[("crawl-trap", P + "/calendar/", "trap:calendar")]
     assert cal.evidence["skipped"] == 7 and cal.evidence["examples"] == sorted(months)[:5]
     assert cal.referrers[0]["page"] == P + "/calendar/?month=2026-11" and cal.severity == "info"
@@ -443,3 +449,27 @@ def test_streaming_with_many_pages_and_commit_every_batch(tmp_path):
     rules = [rule for rule, _, _ in findings]
     assert rules.count("link-broken") == 7 and rules.count("link-anchor-missing") == 300
     assert all(len(f.referrers) in (42, 43) for (rule, _, _), f in findings.items() if rule == "link-broken")
+
+
+def test_redirect_landing_rows_are_judged_through_the_linked_url(tmp_path):
+    """The crawler stores an in-scope redirect's landing page under its own URL too; only the
+    URL that pages actually link carries a link finding, and a soft 404 behind a redirect is
+    attributed to the pages citing the redirecting URL."""
+    profile = PROFILE.replace(f'["{HOME}"]', f'["{HOME}", "{P}/start-gone.html"]')
+    run = Run(tmp_path, profile)
+    base_site(run)
+    moved, landing = P + "/moved.html", P + "/landing.html"
+    run.res(moved, status=404, final_url=landing, redirect_chain=[{"url": moved, "status": 301}])
+    run.res(landing, status=404)  # the landing row: nobody links it
+    old, nf = P + "/old.html", P + "/nf.html"
+    run.res(old, status=200, final_url=nf, redirect_chain=[{"url": old, "status": 301}])
+    run.page(nf, "<html><head><title>提示</title></head><body>信息不存在</body></html>", title="提示")
+    run.link(ARTICLE, moved)
+    run.link(OTHER, old, text="旧链接")
+    run.res(P + "/start-gone.html", status=404)  # a start URL: reported although nobody links it
+    findings = run.check()
+    assert set(findings) == {("link-broken", moved, moved), ("link-soft-404", nf, nf),
+                             ("link-broken", P + "/start-gone.html", P + "/start-gone.html")}
+    soft = findings[("link-soft-404", nf, nf)]
+    assert [(r["page"], r["via"]) for r in soft.referrers] == [(OTHER, old)]
+    assert findings[("link-broken", P + "/start-gone.html", P + "/start-gone.html")].referrers == []
