@@ -58,8 +58,13 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.DecompressionCapMiddleware": 595}
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,
+    # no listening consoles: the telnet console and Scrapy 2.19's remote-control HTTP server
+    # (which executes posted Python code) have no place in an unattended nightly crawler
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 XUNJIAN_PROGRESS = True
 XUNJIAN_PROGRESS_INTERVAL = 10.0
 XUNJIAN_COMMIT_EVERY = 200

@@ -1,0 +1,152 @@
+"""Crawl limits, scope switches, bad input and Ctrl-C, each with a real crawl on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from crawler.run import REPO_ROOT, crawl
+from crawler.store import Store
+from tests._servers import Hit, TestServer, html
+
+
+def _write_profile(tmp: Path, start: str, body: str) -> Path:
+    path = tmp / "site.yaml"
+    path.write_text(f'name: limits\nstart_urls: ["{start}"]\n'
+                    "politeness: {delay_s: 0, autothrottle: false, concurrency: 4, concurrency_per_host: 4}\n"
+                    "links: {retries: 0, retry_backoff_s: 0.1, reverify_failures: false}\n"
+                    "limits: {timeout_s: 3}\n" + body, encoding="utf-8")
+    return path
+
+
+def _crawl(tmp: Path, profile: Path, **kw) -> tuple[int, Store, int]:
+    db = tmp / "facts.sqlite"
+    store = Store(db)
+    run_id = store.start_run("limits", "2026-11-22")
+    store.close()
+    rc = crawl(str(profile), str(db), run_id, today="2026-11-22", progress=False, **kw)
+    return rc, Store(db), run_id
+
+
+def test_depth_and_page_limits_are_recorded_not_fetched(tmp_path):
+    server = TestServer().start()
+    try:
+        server.route("/", html("".join(f'<a href="/p{i}.html">{i}</a>' for i in range(6))
+                               + '<a href="/deep/1.html">deep</a>'))
+        for i in range(6):
+            server.route(f"/p{i}.html", html(f"<title>p{i}</title>"))
+        for i in range(1, 5):
+            server.route(f"/deep/{i}.html", html(f'<a href="/deep/{i + 1}.html">next</a>'))
+        profile = _write_profile(tmp_path, server.url("/"), "")
+        rc, store, run = _crawl(tmp_path, profile, overrides={"limits": {"max_depth": 2, "max_pages": 6}})
+        rows = {r["url"]: r for r in store.resources(run)}
+        reasons = [r["skip_reason"] for r in rows.values() if r["skip_reason"]]
+        assert rc == 0
+        # home + 5 pages fit in max_pages 6; /deep/1 (depth 1) was the 7th page candidate
+        assert reasons.count("limit:max-pages") == 2
+        fetched = [r for r in rows.values() if r["status"] == 200]
+        assert len(fetched) == 6
+        for url, row in rows.items():
+            if row["skip_reason"]:
+                assert server.hits_for(url.replace(server.base, "")) == []
+        stats = store.run_stats(run)
+        assert stats["limits"] == {"limit:max-pages": 2}
+
+        rc, store, run = _crawl(tmp_path, profile, overrides={"limits": {"max_depth": 2}})
+        deep = {r["url"].rsplit("/", 1)[1]: r for r in store.resources(run) if "/deep/" in r["url"]}
+        assert deep["1.html"]["status"] == 200 and deep["2.html"]["status"] == 200
+        assert deep["3.html"]["skip_reason"] == "limit:max-depth" and deep["3.html"]["depth"] == 3
+        assert "4.html" not in deep
+    finally:
+        server.stop()
+
+
+def test_ignore_patterns_and_disabled_external_checks(tmp_path):
+    server, ext = TestServer().start(), TestServer("127.0.0.2").start()
+    try:
+        server.route("/", html(f'<a href="/logout.do">out</a><a href="{ext.url("/x.html")}">ext</a>'
+                               '<a href="/ok.html">ok</a>'))
+        server.route("/ok.html", html("<title>ok</title>"))
+        profile = _write_profile(tmp_path, server.url("/"), 'links: {ignore: ["logout"], check_external: false,'
+                                 " retries: 0, reverify_failures: false}\n")
+        rc, store, run = _crawl(tmp_path, profile)
+        assert rc == 0
+        assert store.resource(run, server.url("/logout.do"))["skip_reason"] == "ignored"
+        assert store.resource(run, ext.url("/x.html"))["skip_reason"] == "external-disabled"
+        assert server.hits_for("/logout.do") == [] and ext.hits == []
+        assert store.resource(run, server.url("/ok.html"))["status"] == 200
+    finally:
+        server.stop()
+        ext.stop()
+
+
+def test_dead_homepage_is_recorded_and_crawl_ends_cleanly(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    profile = _write_profile(tmp_path, f"http://127.0.0.1:{port}/", "politeness: {obey_robots: false}\n")
+    rc, store, run = _crawl(tmp_path, profile)
+    home = store.resource(run, f"http://127.0.0.1:{port}/")
+    assert rc == 0 and home["error_class"] == "refused" and home["status"] is None and home["kind"] == "page"
+    assert store.run_stats(run)["errors"] == 1
+
+
+def test_bad_profile_is_one_line_error_exit_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nstart_urls: [ftp://x]\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={bad}",
+                           "-a", f"db={tmp_path / 'x.sqlite'}"], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "start_urls[0]" in lines[0] and "Traceback" not in proc.stderr
+    rc = crawl(str(bad), str(tmp_path / "x.sqlite"), 1, today="2026-11-22", progress=False)
+    assert rc == 2
+    good = _write_profile(tmp_path, "http://127.0.0.1:9/", "")
+    assert crawl(str(good), str(tmp_path / "x.sqlite"), 1, today="2026-11-22", progress=False,
+                 overrides={"limits": {"max_pagez": 3}}) == 2
+
+
+def test_ctrl_c_stops_the_child_cleanly_and_keeps_facts(tmp_path):
+    server = TestServer().start()
+    try:
+        def slow_page(hit: Hit):
+            time.sleep(0.3)
+            n = int(hit.path.strip("/p") or 0)
+            return html("".join(f'<a href="/p{n * 4 + i}">x</a>' for i in range(1, 5)))
+        server.route("/", slow_page)
+        for n in range(1, 2000):
+            server.route(f"/p{n}", slow_page)
+        profile = _write_profile(tmp_path, server.url("/"), "politeness: {obey_robots: false}\n")
+        db = tmp_path / "facts.sqlite"
+        store = Store(db)
+        run = store.start_run("limits", "2026-11-22")
+        store.close()
+        code = (f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); from crawler.run import crawl\n"
+                f"try:\n    crawl({str(profile)!r}, {str(db)!r}, {run}, today='2026-11-22', progress=False)\n"
+                "except KeyboardInterrupt:\n    sys.exit(42)\n")
+        parent = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT)
+        deadline = time.monotonic() + 30
+        fetched = 0
+        while fetched < 5 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            fetched = len(server.hits)
+        assert fetched >= 5, "crawl did not start"
+        parent.send_signal(signal.SIGINT)
+        assert parent.wait(timeout=60) == 42
+        store = Store(db)
+        rows = list(store.resources(run))
+        stats = store.run_stats(run)
+        assert len(rows) >= 1 and stats["crawl_finish_reason"] == "shutdown"
+        assert len(rows) < 2000
+        time.sleep(0.5)
+        settled = len(server.hits)
+        time.sleep(1.0)
+        assert len(server.hits) == settled  # the child is gone: no more requests
+        json.dumps(stats)
+    finally:
+        server.stop()
