@@ -25,10 +25,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from checks._dates import MISSING, DateRead, read_date
-from checks._pages import PageView, iter_views, list_items, parse_html
+from checks._pages import PageView, iter_views, list_items, page_view, parse_html
 
 STATIC = "static"
-_LABELLED_DATE = re.compile(r"(?:发布|更新|发稿)(?:日期|时间)\s*[:：]\s*(\S{0,16})")
 
 
 @dataclass
@@ -71,6 +70,14 @@ class SiteFacts:
     columns: list[Column]
     discovered: bool
     truncated: set[str] = field(default_factory=set)  # bodies cut at limits.max_response_mb
+    link_index: dict[str, str] = field(default_factory=dict)  # link text -> first href (by page URL order)
+
+    def text(self, ctx: Any, url: str) -> str:
+        """A page's full text, re-read from the store: views keep no text, so memory stays
+        flat however large the portal is."""
+        html = ctx.store.body(ctx.run_id, url)
+        view = page_view(url, html or "", {}) if html else None
+        return view.text if view else ""
 
 
 def _profile_columns(ctx: Any) -> list[dict[str, Any]]:
@@ -90,9 +97,8 @@ def page_date(view: PageView | None, today: date, ctx: Any) -> tuple[DateRead, s
         if view.fields.get(label):
             return read_date(view.fields[label], today, allow_short=False,
                              future_tolerance_days=tolerance), "metadata"
-    m = _LABELLED_DATE.search(view.text)
-    if m:
-        return read_date(m.group(1), today, allow_short=False, future_tolerance_days=tolerance), "article"
+    if view.labelled_date:
+        return read_date(view.labelled_date, today, allow_short=False, future_tolerance_days=tolerance), "article"
     if view.meta.get("PubDate"):
         return read_date(view.meta["PubDate"], today, allow_short=False,
                          future_tolerance_days=tolerance), "meta-tag"
@@ -143,16 +149,17 @@ def _window(ctype: str, spec: dict[str, Any], ctx: Any) -> int | None:
     return int(value) if value else None
 
 
-def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageView], homepage: str) -> str | None:
+def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageView], homepage: str,
+            link_index: dict[str, str]) -> str | None:
     if spec.get("url"):
         return urljoin(homepage, spec["url"])
     names = [spec["name"], *(spec.get("aliases") or [])]
-    pools = [home] if home else []
-    pools += [v for u, v in sorted(views.items()) if v is not home]
-    for view in pools:
-        for href, text in view.links:
-            if _match_name(text, names):
-                return href
+    for href, text in home.links if home else []:
+        if _match_name(text, names):
+            return href
+    for name in names:
+        if name.replace(" ", "") in link_index:
+            return link_index[name.replace(" ", "")]
     if spec.get("pattern"):
         rx = re.compile(spec["pattern"])
         for url in sorted(views):
@@ -175,6 +182,11 @@ def _nav_links(ctx: Any, homepage: str) -> list[tuple[str, str]]:
     return out
 
 
+def homepage_url(ctx: Any) -> str:
+    site = ctx.site
+    return site.homepage if hasattr(site, "homepage") else (site or {}).get("start_urls", [""])[0]
+
+
 def site_facts(ctx: Any) -> SiteFacts:
     cached = getattr(ctx, "_disclosure_facts", None)
     if cached is not None:
@@ -186,11 +198,19 @@ def site_facts(ctx: Any) -> SiteFacts:
         if res.get("final_url"):
             statuses.setdefault(res["final_url"], res["status"])
     truncated: set[str] = set()
+    link_index: dict[str, str] = {}
     for res, view in iter_views(ctx):
         views[res["url"]] = view
         if res.get("truncated"):
             truncated.add(res["url"])
-    homepage = ctx.site.homepage if hasattr(ctx.site, "homepage") else (ctx.site or {}).get("start_urls", [""])[0]
+        for href, text in view.links:
+            key = text.replace(" ", "")
+            if key and len(key) <= 80:
+                link_index.setdefault(key, href)
+        view.text = ""  # re-read on demand (SiteFacts.text): keeps memory flat on large portals
+        if res["url"] != homepage_url(ctx):
+            view.links = []
+    homepage = homepage_url(ctx)
     home = views.get(homepage)
     specs = _profile_columns(ctx)
     mode = _disclosure(ctx).get("discover_columns", "auto")
@@ -199,7 +219,7 @@ def site_facts(ctx: Any) -> SiteFacts:
     seen_urls: set[str] = set()
     for spec in specs:
         ctype = spec.get("type", STATIC)
-        url = _locate(spec, home, views, homepage)
+        url = _locate(spec, home, views, homepage, link_index)
         col = Column(name=spec["name"], type=ctype, required=bool(spec.get("required", True)),
                      normative=bool(spec.get("normative", False)), url=url, declared=True,
                      window_days=_window(ctype, spec, ctx), status=statuses.get(url) if url else None)
@@ -225,7 +245,7 @@ def site_facts(ctx: Any) -> SiteFacts:
             col.items = _column_items(href, {}, views, ctx.today, ctx)
             columns.append(col)
     facts = SiteFacts(views=views, statuses=statuses, homepage=homepage, columns=columns,
-                      discovered=discovered, truncated=truncated)
+                      discovered=discovered, truncated=truncated, link_index=link_index)
     try:
         ctx._disclosure_facts = facts
     except AttributeError:

@@ -29,6 +29,7 @@ from checks._dates import looks_like_date, normalize
 
 _LABEL_SPLIT = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$", re.S)
 _WS = re.compile(r"\s+")
+_LABELLED_DATE = re.compile(r"(?:发布|更新|发稿)(?:日期|时间)\s*[:：]\s*(\S{0,16})")
 _FOOTER_HINT = re.compile(r"foot|bottom|copyright|\bbq\b|\bdb\b", re.I)
 
 
@@ -177,10 +178,13 @@ def footer_text(tree: Any) -> str:
 
 
 def footer_html(tree: Any) -> str:
+    """The footer's image and link attributes (alt, title, src, href): identity marks are
+    often images (党政机关网站标识) whose only text is in these."""
     nodes = list(tree.iter("footer")) or [
         el for el in tree.iter("div", "section", "table")
         if _FOOTER_HINT.search(f"{el.get('id', '')} {el.get('class', '')}")]
-    return " ".join(etree.tostring(n, encoding="unicode") for n in nodes)
+    attrs = [el.get(a, "") for n in nodes for el in n.iter("img", "a") for a in ("alt", "title", "src", "href")]
+    return " ".join(a for a in attrs if a)
 
 
 def meta_tags(tree: Any) -> dict[str, str]:
@@ -188,7 +192,7 @@ def meta_tags(tree: Any) -> dict[str, str]:
     for m in tree.iter("meta"):
         name = m.get("name")
         if name and name not in out:
-            out[name] = (m.get("content") or "").strip()
+            out[name] = (m.get("content") or "").strip()[:200]
     return out
 
 
@@ -205,6 +209,7 @@ class PageView:
     footer_markup: str
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, text)
     tree: Any = None
+    labelled_date: str = ""  # the text after 发布日期：/发布时间：… in the page body, if any
 
 
 def page_view(url: str, html: str, aliases: dict[str, list[str]], keep_tree: bool = False) -> PageView | None:
@@ -220,10 +225,12 @@ def page_view(url: str, html: str, aliases: dict[str, list[str]], keep_tree: boo
         if href and not href.startswith(("javascript:", "mailto:", "tel:")):
             links.append((urldefrag(urljoin(url, href.strip()))[0], text_of(a) or a.get("title", "")))
     body = tree.find("body")
+    text = text_of(body if body is not None else tree)
+    labelled = _LABELLED_DATE.search(text)
     return PageView(url=url, title=text_of(title_el), meta=meta_tags(tree),
-                    fields=metadata_fields(tree, aliases), text=text_of(body if body is not None else tree),
+                    fields=metadata_fields(tree, aliases), text=text,
                     footer=footer_text(tree), footer_markup=footer_html(tree), links=links,
-                    tree=tree if keep_tree else None)
+                    tree=tree if keep_tree else None, labelled_date=labelled.group(1) if labelled else "")
 
 
 def iter_views(ctx: Any, keep_tree: bool = False) -> Iterator[tuple[dict[str, Any], PageView]]:

@@ -64,10 +64,10 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         m = any_year.search(view.title)
         if m:
             reports[url] = int(m.group("year"))
-        for _href, text in view.links:
-            lm = any_year.search(text)
-            if lm:
-                linked_years.add(int(lm.group("year")))
+    for text in facts.link_index:
+        lm = any_year.search(text)
+        if lm:
+            linked_years.add(int(lm.group("year")))
     if year not in set(reports.values()) | linked_years:
         column = next((c for c in facts.columns if c.name == conf.get("column") and c.url), None)
         where = column.url if column else facts.homepage
@@ -77,7 +77,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             target=str(year), evidence={"year": year, "years_found": sorted(set(reports.values()) | linked_years)})
     sections = conf.get("sections") or {}
     for url, report_year in sorted(reports.items()):
-        text = facts.views[url].text
+        text = facts.text(ctx, url)
         lacking = [name for name, rx in sections.items() if not re.search(rx, text)]
         if lacking:
             yield REPORT_SECTIONS.finding(

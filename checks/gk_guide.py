@@ -40,7 +40,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     column = next((c for c in facts.columns if c.name == name and c.url in facts.views), None)
     urls = [column.url] if column else sorted(u for u, v in facts.views.items() if v.title.startswith(name))
     for url in urls:
-        text = facts.views[url].text
+        text = facts.text(ctx, url)
         lacking = [field for field, rx in fields.items() if not re.search(rx, text)]
         if lacking:
             yield GUIDE_FIELDS.finding(

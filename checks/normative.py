@@ -66,7 +66,11 @@ class Validity:
     start_source: str
 
 
-def read_validity(view: PageView, valid_words: list[str], invalid_words: list[str]) -> Validity:
+def read_validity(view: PageView, valid_words: list[str], invalid_words: list[str],
+                  text: str | None = None) -> Validity:
+    """The document's validity marking, term end and start; ``text`` is the page text
+    (defaults to ``view.text``)."""
+    text = view.text if text is None else text
     word = view.fields.get("有效性", "").strip()
     state = ""
     if word:
@@ -78,7 +82,7 @@ def read_validity(view: PageView, valid_words: list[str], invalid_words: list[st
             state = "unknown"
     until_raw = view.fields.get("有效期至", "")
     if not until_raw:
-        m = _UNTIL_TEXT.search(view.text)
+        m = _UNTIL_TEXT.search(text)
         until_raw = m.group(1) if m else ""
     until = read_date(until_raw, None, allow_short=False) if until_raw else None
     start, source = None, ""
@@ -88,7 +92,7 @@ def read_validity(view: PageView, valid_words: list[str], invalid_words: list[st
             if got.ok:
                 start, source = got.value, label
     if start is None:
-        m = _START_TEXT.search(view.text)
+        m = _START_TEXT.search(text)
         if m:
             got = read_date(m.group(1), None, allow_short=False)
             if got.ok:
@@ -116,7 +120,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     invalid_words = list(ctx.threshold("normative.invalid_words", ["失效", "废止"]) or [])
     for url in sorted(normative_urls(ctx, facts)):
         view = facts.views[url]
-        v = read_validity(view, valid_words, invalid_words)
+        v = read_validity(view, valid_words, invalid_words, facts.text(ctx, url))
         evidence = {"有效性": v.status_word, "有效期至": v.until.isoformat() if v.until else None,
                     "start": v.start.isoformat() if v.start else None, "start_source": v.start_source,
                     "title": view.title}
