@@ -48,7 +48,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     settings = LinkSettings.from_context(ctx)
     home, home_row, home_ids = homepage_identities(ctx)
     home_key = canonical(home_row["url"]) if home_row else canonical(home)
-    start_ids = frozenset(canonical(u) for u in (ctx.site.get("start_urls") or [])) | {home_key}
+    start_urls = (ctx.site.get("start_urls") if isinstance(ctx.site, dict) else None) or []
+    start_ids = frozenset(canonical(u) for u in start_urls) | {home_key}
     yield from _status_pass(ctx, settings, home_ids, home_key, start_ids)
     yield from _soft404_pass(ctx, settings)
     yield from _fragment_pass(ctx, settings)
