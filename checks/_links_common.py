@@ -114,7 +114,8 @@ class LinkSettings:
             try:
                 jump.append(re.compile(pattern))
             except re.error as exc:
-                raise ValueError(f"site profile: links.jump_link_patterns[{i}]: bad regular expression "
+                raise ValueError(f"{getattr(ctx.site, 'path', '') or 'site profile'}: links.jump_link_patterns[{i}]: "
+                                 f"bad regular expression "
                                  f"{pattern!r} ({exc}); escape special characters such as ? and .") from None
         soft = site.get("soft404") if isinstance(site.get("soft404"), dict) else {}
         patterns = soft.get("patterns") or []  # a profile without soft404: the rule stays silent

@@ -429,7 +429,7 @@ def test_bad_jump_pattern_is_a_one_line_error_and_other_checks_run(tmp_path):
     run.res(P + "/huge.html", status=200, truncated=1)
     run.check()
     errors = run.store.run_stats(run.run_id)["check_errors"]
-    assert any("links.jump_link_patterns[0]: bad regular expression" in e for e in errors)
+    assert any("site.yaml: links.jump_link_patterns[0]: bad regular expression" in e for e in errors)
 
 
 def test_streaming_with_many_pages_and_commit_every_batch(tmp_path):
