@@ -24,16 +24,18 @@ from markupsafe import Markup
 
 from checks.base import SEVERITIES
 from reports import i18n, safe, svg_chart, write_atomic
+from reports.evidence import PRIMARY, evidence_items
 from reports.model import localized
 
 FILENAME = "report.html"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_SIZE = 25
 REFERRERS_SHOWN = 5
-# stats keys with a label of their own; other scalar stats render under their key
-STAT_LABELS = {"pages": "stat_pages", "links": "stat_links", "skipped": "stat_skipped",
-               "errors": "stat_errors", "a11y_pages": "stat_a11y_pages", "a11y_coverage": "stat_a11y_coverage",
-               "a11y_engine": "stat_a11y_engine"}
+# run stats with a label of their own (i18n key stat_<name>); other scalars render under their key
+STAT_LABELS = ("pages", "resources", "links", "skipped", "errors", "retries", "reverified", "robots_skipped",
+               "ignored", "elapsed_s", "pages_per_s", "bytes", "crawl_finish_reason", "traps", "skipped_by_scheme",
+               "a11y_pages", "a11y_coverage", "a11y_engine")
+STAT_HIDDEN = {"profile", "check_errors", "a11y", "limits"}
 
 
 def _env() -> Environment:
@@ -59,17 +61,37 @@ def _when(stamp: Any) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def _evidence_items(evidence: dict[str, Any]) -> list[dict[str, Any]]:
-    items = []
-    for key, value in evidence.items():
-        if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-            text, code = ", ".join(str(v) for v in value), False
-        elif isinstance(value, (dict, list)):
-            text, code = json.dumps(value, ensure_ascii=False), True
-        else:
-            text, code = str(value), key in ("snippet", "html", "selector", "target", "href")
-        items.append({"key": key, "text": text, "code": code})
-    return items
+def run_facts(stats: dict[str, Any], words: dict[str, str]) -> list[tuple[str, Any]]:
+    """(label, value) pairs of the run stats that a reader cares about, known ones first."""
+    facts: list[tuple[str, Any]] = []
+
+    def show(key: str, value: Any) -> None:
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items() if not isinstance(v, (dict, list)))
+        if isinstance(value, bool) or value in (None, "") or isinstance(value, list):
+            return
+        if key == "bytes" and isinstance(value, (int, float)):
+            value = f"{value / 1048576:.1f} MB"
+        if key == "a11y_coverage" and isinstance(value, float) and value <= 1:
+            value = f"{value:.0%}"
+        facts.append((words.get(f"stat_{key}", key), value))
+
+    for key in STAT_LABELS:
+        if key in stats:
+            show(key, stats[key])
+    a11y = stats.get("a11y")
+    if isinstance(a11y, dict):
+        if a11y.get("engine"):
+            show("a11y_engine", a11y["engine"])
+        if "pages_scanned" in a11y:
+            facts.append((words["stat_a11y_scanned"], " / ".join(
+                str(a11y.get(k, "—")) for k in ("pages_scanned", "pages_represented", "pages_total"))))
+        if a11y.get("pages_failed"):
+            facts.append((words["stat_a11y_failed"], a11y["pages_failed"]))
+    for key, value in stats.items():
+        if key not in STAT_LABELS and key not in STAT_HIDDEN and not isinstance(value, (dict, list)):
+            show(key, value)
+    return facts
 
 
 def _search_text(f: dict[str, Any], lang: str, rule_title: str) -> str:
@@ -88,7 +110,7 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
         rule = rules[f["rule_id"]]
         title = localized(rule, "title", lang)
         by_rule.setdefault(f["rule_id"], []).append({
-            **f, "message": localized(f, "message", lang), "evidence_items": _evidence_items(f["evidence"]),
+            **f, "message": localized(f, "message", lang), "evidence_items": evidence_items(f["evidence"], lang),
             "search": _search_text(f, lang, title), "sev_rank": SEVERITIES.index(f["severity"]),
         })
     sections = []
@@ -100,16 +122,9 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
         sections.append({**rule, "title": localized(rule, "title", lang),
                          "advice": localized(rule, "advice", lang) or (words["unknown_rule_advice"]
                                                                        if not rule["known"] else ""),
-                         "worst": worst, "rows": rows})
+                         "worst": worst, "rows": rows, "has_refs": any(r["referrers"] for r in rows)})
     stats = model["run"]["stats"]
-    facts = []
-    for key, value in stats.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)) or value == "":
-            continue
-        label = words[STAT_LABELS[key]] if key in STAT_LABELS else key
-        if key == "a11y_coverage" and isinstance(value, float) and value <= 1:
-            value = f"{value:.0%}"
-        facts.append((label, value))
+    facts = run_facts(stats, words)
     check_errors = [str(e) for e in stats.get("check_errors") or []]
     trend = model["trend"]
     sev_names = {s: words[f"sev_{s}"] for s in SEVERITIES}
@@ -131,7 +146,7 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
         "m": model, "w": words, "lang": lang, "sections": sections, "facts": facts,
         "check_errors": check_errors, "charts": charts, "severity_bars": severity_bars,
         "columns": columns, "severities": list(reversed(SEVERITIES)), "page_size": PAGE_SIZE,
-        "referrers_shown": REFERRERS_SHOWN, "localized": localized,
+        "referrers_shown": REFERRERS_SHOWN, "evidence_shown": PRIMARY, "localized": localized,
         "clean_rules": [r for r in model["rules"] if r["ran"] and not r["counts"]["total"]],
         "idle_rules": [r for r in model["rules"] if not r["ran"] and not r["counts"]["total"]],
         "css": Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
