@@ -69,7 +69,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         (f"{e}/ext.html", "external"), (f"{e}/doc.html#sec-2", "external fragment"),
         (f"{e}/zwdt/item?id=7", "jump link"), (f"http://127.0.0.2:{dead_port}/gone", "dead"),
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
-        ("javascript:void(0)", "js"),
+        ("javascript:void(0)", "js"), ("/removed.html", "404 page"),
     ])
     portal.route("/", html(f"<html><head><title>首页</title></head><body id=top>{home_links}"
                            f'<img src="/logo.png" srcset="/logo-2x.png 2x, /logo-3x.png 3x" alt="徽标">'
@@ -107,6 +107,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
     portal.route("/huge.html", Reply(endless=True, content_type="text/html"))
     portal.route("/big.zip", lambda hit: html("no", 405) if hit.method == "HEAD"
                  else Reply(endless=True, content_type="application/zip", content_length=2 * 1024 ** 3))
+    portal.route("/removed.html", html('<title>页面不存在</title><a href="/only-from-404.html">nav</a>', 404))
     portal.route("/anchors.html", html('<html><h2 id="intro">Intro</h2><a name="legacy"></a><p id="end"></html>'))
     many = "".join(f'<a href="/anchors.html#n{i}" title="t{i}">第{i}条</a>' for i in range(3000))
     portal.route("/many.html", html(f"<html><p class='{'x' * 200000}'>{many}<div><table><tr><td>broken"))
@@ -301,3 +302,10 @@ def test_trap_skips_are_recorded_once(crawled):
     assert _res(crawled, p.url("/cal?month=1&year=1990"))["skip_reason"] == "trap:calendar"
     assert _res(crawled, p.url("/a/b/a/b/a/b/x.html"))["skip_reason"] == "trap:repeated-segments"
     assert p.hits_for("/cal?year=1990&month=1") == []
+
+
+def test_error_pages_are_recorded_but_not_crawled(crawled):
+    row = _res(crawled, crawled["portal"].url("/removed.html"))
+    assert row["status"] == 404 and row["title"] == "页面不存在"
+    assert crawled["store"].resource(crawled["run"], crawled["portal"].url("/only-from-404.html")) is None
+    assert crawled["store"].body(crawled["run"], crawled["portal"].url("/removed.html")) is None

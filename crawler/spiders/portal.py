@@ -275,8 +275,10 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         doc = parse_document(text, page_url if state.parse else state.url)
         row.update(charset=charset, decode_errors=decode_errors, title=doc.title, anchors=doc.anchors,
                    error=doc.error)
-        crawl_it = state.purpose == PURPOSE_PAGE and state.in_scope and state.parse \
-            and self.scope.in_scope(canonicalize(response.url, self.session_names)[0])
+        # an error page (404 template, 500 trace) is recorded with its title but not crawled:
+        # its links are the site chrome, and counting it as a page would inflate the crawl
+        crawl_it = (200 <= response.status < 300 and state.purpose == PURPOSE_PAGE and state.in_scope
+                    and state.parse and self.scope.in_scope(canonicalize(response.url, self.session_names)[0]))
         if state.alias and crawl_it:
             yield from self.record(state, row)  # the redirecting URL, then the page it landed on
             row = {**row, "url": state.alias, "redirect_chain": [], "attempts": 1}
