@@ -139,8 +139,9 @@ def canonicalize(url: str, session_params: Iterable[str] | frozenset[str] = ()) 
         return (scheme + base[len(scheme):] if scheme else base), fragment
     try:
         port = parts.port
-    except ValueError:
-        port = None
+    except ValueError:  # port out of range or not a number: keep the URL as written (it will fail)
+        base, _, fragment = url.partition("#")
+        return base, fragment
     host = (parts.hostname or "").rstrip(".")
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"

@@ -69,7 +69,8 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         (f"{e}/ext.html", "external"), (f"{e}/doc.html#sec-2", "external fragment"),
         (f"{e}/zwdt/item?id=7", "jump link"), (f"http://127.0.0.2:{dead_port}/gone", "dead"),
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
-        ("javascript:void(0)", "js"), ("/removed.html", "404 page"),
+        ("javascript:void(0)", "js"), ("/removed.html", "404 page"), ("http://[::1", "bad ipv6"),
+        ("http://a.gov.cn:99999/", "bad port"), ("http://exa mple/", "space in host"),
     ])
     portal.route("/", html(f"<html><head><title>首页</title></head><body id=top>{home_links}"
                            f'<img src="/logo.png" srcset="/logo-2x.png 2x, /logo-3x.png 3x" alt="徽标">'
@@ -148,7 +149,7 @@ def test_crawl_exits_cleanly_and_saves_run_stats(crawled):
     stats = crawled["store"].run_stats(crawled["run"])
     assert stats["crawl_finish_reason"] == "finished"
     assert stats["pages"] >= 8 and stats["links"] >= 3000
-    assert stats["skipped_by_scheme"] == {"mailto": 1, "tel": 1, "javascript": 1}
+    assert stats["skipped_by_scheme"] == {"mailto": 1, "tel": 1, "javascript": 1, "invalid": 1}
     assert stats["traps"] == {"calendar": 1, "repeated-segments": 1}
 
 
@@ -262,6 +263,14 @@ def test_non_http_schemes_are_recorded_not_fetched(crawled):
     assert rows["tel"]["raw_href"] == "tel:12345" and rows["javascript"]["tag"] == "a"
     urls = {r["url"] for r in crawled["store"].resources(crawled["run"])}
     assert not any(u.startswith(("mailto:", "tel:", "javascript:")) for u in urls)
+
+
+def test_malformed_hrefs_are_recorded_never_crash(crawled):
+    home = crawled["portal"].url("/")
+    targets = {ln["raw_href"]: ln for ln in crawled["store"].links_from(crawled["run"], home)}
+    assert targets["http://[::1"]["scheme"] == "invalid"
+    assert _res(crawled, "http://a.gov.cn:99999/")["error_class"] is not None
+    assert _res(crawled, crawled["portal"].url("/"))["status"] == 200
 
 
 def test_every_link_source_is_recorded(crawled):

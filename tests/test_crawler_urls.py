@@ -41,6 +41,8 @@ SESSIONS = ["jsessionid", "phpsessid", "sid", "token"]
     # non-http schemes untouched apart from scheme case
     ("MAILTO:Office@Example.gov.cn", "mailto:Office@Example.gov.cn", ""),
     ("tel:+86-21-1234", "tel:+86-21-1234", ""),
+    # a broken port is kept as written (the fetch then fails and is recorded), never "repaired"
+    ("http://a.gov.cn:99999/x#f", "http://a.gov.cn:99999/x", "f"),
 ])
 def test_canonicalize(raw, canonical, fragment):
     assert canonicalize(raw, SESSIONS) == (canonical, fragment)

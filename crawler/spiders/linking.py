@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from crawler.extract import Document
-from crawler.facts import PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_PAGE, FetchState, skip_item
+from crawler.facts import PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_PAGE, FetchState, resource_item, skip_item
 from crawler.scope import Scope
 from crawler.traps import TrapGuard
 from crawler.urls import canonicalize, clean_href, link_scheme, session_names
@@ -80,6 +80,14 @@ class LinkingMixin:
 
     def consider(self, url: str, fragment: str, tag: str, attr: str, page: FetchState):
         """Requests or skip records for a target (nothing when it was decided before)."""
+        try:
+            yield from self._consider(url, fragment, tag, attr, page)
+        except ValueError as exc:  # a URL Scrapy refuses to request: a fact, not a crash
+            yield resource_item(url=url, kind="external" if not self.scope.in_scope(url) else "asset",
+                                in_scope=self.scope.in_scope(url), depth=page.depth + 1,
+                                error=f"invalid URL: {exc}"[:500], error_class="other")
+
+    def _consider(self, url: str, fragment: str, tag: str, attr: str, page: FetchState):
         in_scope = self.scope.in_scope(url)
         kind = self.scope.kind_of(url, tag, attr, in_scope)
         wants_body = kind != "page" and (bool(fragment) and not in_scope or self.scope.is_jump_link(url))
