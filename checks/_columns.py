@@ -264,6 +264,20 @@ def home_items(ctx: Any, facts: SiteFacts) -> list[DateRead]:
             for li in list_items(tree, facts.homepage)]
 
 
+def second_level_items(ctx: Any, facts: SiteFacts) -> list[DateRead]:
+    """Dates of the list items on the pages the homepage navigation links to."""
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    out: list[DateRead] = []
+    for href in dict.fromkeys(h for h, _ in _nav_links(ctx, facts.homepage)):
+        if href == facts.homepage or href not in facts.views:
+            continue
+        html = ctx.store.body(ctx.run_id, href)
+        tree = parse_html(html) if html else None
+        if tree is not None:
+            out += [read_date(li.date_text, ctx.today, future_tolerance_days=tolerance) for li in list_items(tree, href)]
+    return out
+
+
 def normative_urls(ctx: Any, facts: SiteFacts) -> set[str]:
     """Pages holding 行政规范性文件: items of ``normative: true`` columns, URL patterns
     from ``disclosure.normative_url_patterns``, and pages printing a validity field."""

@@ -111,6 +111,12 @@ def looks_like_date(text: str | None) -> bool:
     return bool(_ZH_NUM.search(s) or _FULL.search(s) or _SHORT.search(s) or _COMPACT.search(s))
 
 
+def term_end_text(raw: str) -> str:
+    """The end of a validity term as printed: "2024年1月1日至2028年12月31日" -> "2028年12月31日"."""
+    text = normalize(raw)
+    return text.rsplit("至", 1)[-1] if "至" in text else text
+
+
 def add_working_days(start: date, days: int, holidays: Iterable[date] = ()) -> date:
     """The date ``days`` working days (Mon–Fri, minus ``holidays``) after ``start``."""
     off = set(holidays)

@@ -33,6 +33,15 @@ _LABELLED_DATE = re.compile(r"(?:发布|更新|发稿)(?:日期|时间)\s*[:：]
 _FOOTER_HINT = re.compile(r"foot|bottom|copyright|\bbq\b|\bdb\b", re.I)
 
 
+def config_regex(pattern: str, where: str) -> re.Pattern:
+    """Compile a pattern from config; a bad one fails with the key to fix, not a traceback."""
+    try:
+        return re.compile(str(pattern))
+    except re.error as exc:
+        raise ValueError(f"config/rules.yaml (or the profile's thresholds:) {where}: bad regular expression "
+                         f"{pattern!r} ({exc}); escape special characters such as ( [ ? .") from None
+
+
 def squash(text: str | None) -> str:
     return _WS.sub(" ", normalize(text or "")).strip()
 

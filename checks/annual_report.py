@@ -12,11 +12,11 @@ Basis: 条例 Art 49/50 [C]; 国办公开办函〔2021〕30号 format [S].
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date
 
 from checks._columns import site_facts
+from checks._pages import config_regex
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -57,7 +57,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         return
     pattern = conf.get("title_pattern", "{year}年.*政府信息公开工作年度报告")
     year = required_year(ctx.today, str(conf.get("deadline", "01-31")))
-    any_year = re.compile(pattern.replace("{year}", r"(?P<year>\d{4})"))
+    any_year = config_regex(pattern.replace("{year}", r"(?P<year>\d{4})"), "annual_report.title_pattern")
     reports: dict[str, int] = {}
     linked_years: set[int] = set()
     for url, view in facts.views.items():
@@ -75,10 +75,11 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             where, f"未找到{year}年度政府信息公开工作年度报告（应于{year + 1}年{conf.get('deadline', '01-31')}前公布）",
             f"No {year} annual disclosure report found (due by {year + 1}-{conf.get('deadline', '01-31')})",
             target=str(year), evidence={"year": year, "years_found": sorted(set(reports.values()) | linked_years)})
-    sections = conf.get("sections") or {}
+    sections = {name: config_regex(rx, f"annual_report.sections.{name}")
+                for name, rx in (conf.get("sections") or {}).items()}
     for url, report_year in sorted(reports.items()):
         text = facts.text(ctx, url)
-        lacking = [name for name, rx in sections.items() if not re.search(rx, text)]
+        lacking = [name for name, rx in sections.items() if not rx.search(text)]
         if lacking:
             yield REPORT_SECTIONS.finding(
                 url, f"{report_year}年度报告缺少：{'、'.join(lacking)}",

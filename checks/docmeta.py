@@ -18,7 +18,7 @@ from datetime import date
 
 from checks._columns import document_urls, site_facts
 from checks._dates import parse_iso_list, read_date, working_days_between
-from checks._pages import squash
+from checks._pages import config_regex, squash
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -110,8 +110,11 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     required = disclosure.get("required_fields") or ctx.threshold("docmeta.required_fields", []) or []
     doc_fields = disclosure.get("document_fields") or ctx.threshold("docmeta.document_fields", []) or []
     empty = set(ctx.threshold("docmeta.empty_values", []) or [])
-    docno_pattern = ctx.threshold("docmeta.docno_pattern", r"^.+〔\d{4}〕[1-9]\d*号$")
+    docno_pattern = config_regex(ctx.threshold("docmeta.docno_pattern", r"^.+〔\d{4}〕[1-9]\d*号$"),
+                                 "docmeta.docno_pattern").pattern
     index_pattern = disclosure.get("index_no_pattern") or ctx.threshold("docmeta.index_no_pattern")
+    if index_pattern:
+        index_pattern = config_regex(index_pattern, "docmeta.index_no_pattern").pattern
     limit = int(ctx.threshold("docmeta.latency_working_days", 20))
     holidays = parse_iso_list(ctx.threshold("docmeta.holidays", []))
     for url, kind in sorted(document_urls(ctx, facts).items()):

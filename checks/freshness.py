@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks._columns import page_date, site_facts, home_items
-from checks._dates import FUTURE, INVALID, MISSING, read_date
+from checks._columns import home_items, page_date, second_level_items, site_facts
+from checks._dates import FUTURE, INVALID, MISSING, read_date, term_end_text
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -65,6 +65,10 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     if facts.homepage in facts.views:
         window = int(ctx.threshold("freshness.home_window_days", 14))
         dates = [d.value for d in home_items(ctx, facts) if d.ok and d.value]
+        judged_by = "homepage"
+        if not dates:  # V3: a navigation-only homepage is judged by its second-level pages
+            dates = [d.value for d in second_level_items(ctx, facts) if d.ok and d.value]
+            judged_by = "second-level pages"
         newest = max(dates) if dates else None
         if newest is None or (ctx.today - newest).days > window:
             seen = f"最新信息日期{newest.isoformat()}" if newest else "首页没有带日期的信息"
@@ -73,7 +77,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                 facts.homepage, f"首页{window}天内无新信息（{seen}）",
                 f"No new homepage item within {window} days ({seen_en})",
                 target="V3", evidence={"newest": newest.isoformat() if newest else None,
-                                       "window_days": window, "dated_items": len(dates)})
+                                       "window_days": window, "dated_items": len(dates), "judged_by": judged_by})
     reported: set[tuple[str, str]] = set()
     for url, view in sorted(facts.views.items()):
         for field in _ISSUED_FIELDS + _TERM_FIELDS:
@@ -81,7 +85,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             if not raw or raw in empty:
                 continue
             today = ctx.today if field in _ISSUED_FIELDS else None
-            got = read_date(raw, today, allow_short=False, future_tolerance_days=tolerance)
+            text = term_end_text(raw) if field == "有效期至" else raw
+            got = read_date(text, today, allow_short=False, future_tolerance_days=tolerance)
             if got.status in (INVALID, FUTURE) or (got.status == MISSING and field != "有效期至"):
                 reported.add((url, field))
                 yield _unreadable(url, field, raw, got.reason or "unrecognised format", got.status)

@@ -12,10 +12,10 @@ A missing guide is column-missing's business (checks/columns.py), not this rule'
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from checks._columns import site_facts
+from checks._pages import config_regex
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -36,12 +36,13 @@ RULES = [GUIDE_FIELDS]
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
     name = ctx.threshold("docmeta.guide_column", "政府信息公开指南")
-    fields = ctx.threshold("docmeta.guide_fields", {}) or {}
+    fields = {field: config_regex(rx, f"docmeta.guide_fields.{field}")
+              for field, rx in (ctx.threshold("docmeta.guide_fields", {}) or {}).items()}
     column = next((c for c in facts.columns if c.name == name and c.url in facts.views), None)
     urls = [column.url] if column else sorted(u for u, v in facts.views.items() if v.title.startswith(name))
     for url in urls:
         text = facts.text(ctx, url)
-        lacking = [field for field, rx in fields.items() if not re.search(rx, text)]
+        lacking = [field for field, rx in fields.items() if not rx.search(text)]
         if lacking:
             yield GUIDE_FIELDS.finding(
                 url, f"政府信息公开指南缺少：{'、'.join(lacking)}", f"The disclosure guide lacks: {', '.join(lacking)}",

@@ -11,10 +11,10 @@ when it lacks it (else the first affected page), with every affected page counte
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from checks._columns import site_facts
+from checks._pages import config_regex
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -56,9 +56,10 @@ def _where(pages: list[str], homepage: str) -> str:
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
     items = ctx.threshold("identity.footer_items", {}) or {}
-    compiled = {name: ([re.compile(p) for p in spec.get("patterns", [])], bool(spec.get("markup")))
-                for name, spec in items.items()}
-    code_rx = re.compile(ctx.threshold("identity.site_id_code_pattern", r"网站标识码\s*[:：]?\s*(\w{10})"))
+    compiled = {name: ([config_regex(p, f"identity.footer_items.{name}") for p in spec.get("patterns", [])],
+                       bool(spec.get("markup"))) for name, spec in items.items()}
+    code_rx = config_regex(ctx.threshold("identity.site_id_code_pattern", r"网站标识码\s*[:：]?\s*(\w{10})"),
+                           "identity.site_id_code_pattern")
     tags = list(ctx.threshold("identity.meta_tags_all_pages", []) or [])
     expected_code = str(((ctx.site or {}).get("disclosure") or {}).get("site_id_code") or "")
     samples = int(ctx.threshold("identity.max_sample_pages", 10))
@@ -102,8 +103,10 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                 {"page": u, "meta": a, "expected": b} for u, a, b in mismatched[:samples]]})
     home = facts.views.get(facts.homepage)
     if home is not None:
-        hrefs = [re.compile(p) for p in ctx.threshold("identity.zhaocuo_link_patterns", []) or []]
-        texts = [re.compile(p) for p in ctx.threshold("identity.zhaocuo_text_patterns", []) or []]
+        hrefs = [config_regex(p, "identity.zhaocuo_link_patterns")
+                 for p in ctx.threshold("identity.zhaocuo_link_patterns", []) or []]
+        texts = [config_regex(p, "identity.zhaocuo_text_patterns")
+                 for p in ctx.threshold("identity.zhaocuo_text_patterns", []) or []]
         if not any(any(p.search(h) for p in hrefs) or any(p.search(t) for p in texts) for h, t in home.links):
             yield ZHAOCUO.finding(facts.homepage, "首页未找到“我为政府网站找错”入口",
                                   "The homepage has no 我为政府网站找错 entry", target="我为政府网站找错",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from checks._columns import normative_urls, site_facts
-from checks._dates import add_years, read_date
+from checks._dates import add_years, read_date, term_end_text
 from checks._pages import PageView
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
@@ -84,7 +84,7 @@ def read_validity(view: PageView, valid_words: list[str], invalid_words: list[st
     if not until_raw:
         m = _UNTIL_TEXT.search(text)
         until_raw = m.group(1) if m else ""
-    until = read_date(until_raw, None, allow_short=False) if until_raw else None
+    until = read_date(term_end_text(until_raw), None, allow_short=False) if until_raw else None
     start, source = None, ""
     for label in ("施行日期",):
         if view.fields.get(label):

@@ -77,6 +77,7 @@ def _view(rows: dict[str, str], body: str = "", title: str = "t"):
     ({}, "<p>本办法自2024年1月1日起施行，有效期至2027年12月31日。</p>", "", date(2027, 12, 31), date(2024, 1, 1)),
     ({"有效期至": "2024年2月30日"}, "", "", None, None),             # impossible date: not guessed
     ({"施行日期": "2024-06-01", "成文日期": "2024-05-01"}, "", "", None, date(2024, 6, 1)),
+    ({"有效期": "2024年1月1日至2028年12月31日"}, "", "", date(2028, 12, 31), None),   # a range: its end
     ({}, "", "", None, None),
 ])
 def test_read_validity(rows, body, state, until, start):

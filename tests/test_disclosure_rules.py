@@ -27,7 +27,7 @@ MODULES = {"columns", "freshness", "normative", "docmeta", "identity", "annual_r
 
 def fixture_url(name: str) -> str:
     stem = name.removesuffix(".html")
-    if stem in ("home", "home_stale"):
+    if stem.startswith("home"):
         return BASE + "/"
     if "_" in stem:
         folder, leaf = stem.split("_", 1)
@@ -58,7 +58,7 @@ def findings_of(ctx: CheckContext) -> set[tuple[str, str, str]]:
     return {(f.rule_id, f.page_url.removeprefix(BASE), f.target) for f in ctx.store.findings(ctx.run_id)}
 
 
-MAIN_SITE = sorted(p.name for p in FIXTURES.glob("*.html") if p.name != "home_stale.html")
+MAIN_SITE = sorted(p.name for p in FIXTURES.glob("*.html") if p.name not in ("home_stale.html", "home_navonly.html"))
 
 EXPECTED_MAIN = {
     ("column-missing", "/xxgk/zn/", "政府信息公开指南"),
@@ -158,4 +158,27 @@ def test_hostile_pages_do_not_sink_the_checks(tmp_path):
     store.commit()
     got = findings_of(ctx)
     assert ("date-unreadable", "/nested.html", "发布日期") in got
+    store.close()
+
+
+@pytest.mark.parametrize("window, stale", [(14, False), (1, True)])
+def test_navigation_only_homepage_is_judged_by_second_level_pages(tmp_path, window, stale):
+    names = [n for n in MAIN_SITE if n != "home.html"] + ["home_navonly.html"]
+    store, ctx = build_run(tmp_path, names, thresholds={"freshness": {"home_window_days": window}})
+    run_checks(ctx, only={"freshness"})
+    found = store.findings(ctx.run_id, "home-stale")
+    assert bool(found) is stale
+    if stale:
+        assert found[0].evidence["judged_by"] == "second-level pages"
+        assert found[0].evidence["newest"] == "2026-11-18"   # [11-18] on /xwzx/, year inferred
+    store.close()
+
+
+def test_bad_pattern_in_thresholds_is_a_one_line_error_naming_the_key(tmp_path):
+    bad = {"identity": {"zhaocuo_text_patterns": ["我为(政府网站找错"]}}
+    store, ctx = build_run(tmp_path, MAIN_SITE, thresholds=bad)
+    run_checks(ctx, only={"identity", "columns"})
+    errors = store.run_stats(ctx.run_id)["check_errors"]
+    assert len(errors) == 1 and "identity.zhaocuo_text_patterns" in errors[0] and "\n" not in errors[0]
+    assert store.findings(ctx.run_id, "column-stale"), "the other modules still ran"
     store.close()
