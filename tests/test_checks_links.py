@@ -372,6 +372,8 @@ def test_missing_homepage_fact_is_a_note_not_a_veto(tmp_path):
     run = Run(tmp_path)
     assert run.check() == {}
     assert any("no fact recorded for the homepage" in n for n in run.ctx.notes)
+    run.check()  # re-running the checks does not repeat the stored note
+    assert len(run.store.run_stats(run.run_id)["check_notes"]) == 1
 
 
 def test_traps_one_finding_per_cause(tmp_path):
@@ -427,7 +429,11 @@ def test_bad_jump_pattern_is_a_one_line_error_and_other_checks_run(tmp_path):
     run = Run(tmp_path, PROFILE.replace("/zwdt/", "/zwdt/(("))
     base_site(run)
     run.res(P + "/huge.html", status=200, truncated=1)
-    run.check()
+    run.res(P + "/gone.html", status=404)
+    run.link(ARTICLE, P + "/gone.html")
+    # crawl.py and the other link rules still run; only the bad pattern is dropped
+    assert set(run.check()) == {("page-too-large", P + "/huge.html", ""),
+                                ("link-broken", P + "/gone.html", P + "/gone.html")}
     errors = run.store.run_stats(run.run_id)["check_errors"]
     assert any("site.yaml: links.jump_link_patterns[0]: bad regular expression" in e for e in errors)
 
