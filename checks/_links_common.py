@@ -98,6 +98,7 @@ class LinkSettings:
     max_decode_errors: int
     trap_examples: int
     max_response_mb: float | None
+    problems: tuple[str, ...] = ()  # profile entries that could not be used (reported, then ignored)
 
     @classmethod
     def from_context(cls, ctx: CheckContext) -> "LinkSettings":
@@ -109,14 +110,14 @@ class LinkSettings:
         max_redirects = _profile(site, "links", "max_redirects")
         if max_redirects is None:
             max_redirects = _setting(ctx, "links.max_redirect_chain")
-        jump = []
+        jump, problems = [], []
         for i, pattern in enumerate(_profile(site, "links", "jump_link_patterns") or []):
             try:
                 jump.append(re.compile(pattern))
-            except re.error as exc:
-                raise ValueError(f"{getattr(ctx.site, 'path', '') or 'site profile'}: links.jump_link_patterns[{i}]: "
-                                 f"bad regular expression "
-                                 f"{pattern!r} ({exc}); escape special characters such as ? and .") from None
+            except re.error as exc:  # one bad pattern must not silence every link rule
+                where = getattr(ctx.site, "path", "") or "site profile"
+                problems.append(f"{where}: links.jump_link_patterns[{i}]: bad regular expression {pattern!r} "
+                                f"({exc}); escape special characters such as ? and . (ignored in this run)")
         soft = site.get("soft404") if isinstance(site.get("soft404"), dict) else {}
         patterns = soft.get("patterns") or []  # a profile without soft404: the rule stays silent
         max_text = soft.get("max_text_chars") or 0
@@ -138,10 +139,20 @@ class LinkSettings:
                                           "crawl.max_decode_errors")),
             trap_examples=int(_number(_setting(ctx, "crawl.trap_examples"), "crawl.trap_examples")),
             max_response_mb=_profile(site, "limits", "max_response_mb"),
+            problems=tuple(problems),
         )
 
     def is_jump_link(self, url: str) -> bool:
         return any(p.search(url) for p in self.jump_link_patterns)
+
+
+def note(ctx: CheckContext, text: str) -> None:
+    """A run note (not a finding): on the context and in the run's stats (``check_notes``),
+    so it survives into ``xunjian report`` even if the caller drops ``ctx.notes``."""
+    ctx.notes.append(text)
+    notes = list(ctx.store.run_stats(ctx.run_id).get("check_notes") or [])
+    if text not in notes:
+        ctx.store.update_run_stats(ctx.run_id, {"check_notes": [*notes, text]})
 
 
 # -- URL identity --------------------------------------------------------------------------------

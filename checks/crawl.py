@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks._links_common import LinkSettings, citing_pages, classify, homepage_identities, link_evidence
+from checks._links_common import (LinkSettings, citing_pages, classify, homepage_identities, link_evidence,
+                                  note)
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -101,18 +102,18 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 def _home_unreachable(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
     home, row, _ = homepage_identities(ctx)
     if row is None:
-        ctx.notes.append(f"home-unreachable: no fact recorded for the homepage {home}; the crawl may not "
-                         "have started (see the crawl log), so V2 was not evaluated")
+        note(ctx, f"home-unreachable: no fact recorded for the homepage {home}; the crawl may not "
+                  "have started (see the crawl log), so V2 was not evaluated")
         return
     verdict = classify(row, settings, lambda url: ctx.store.body(ctx.run_id, url))
     if verdict.outcome == "skipped":
-        ctx.notes.append(f"home-unreachable: the homepage {home} was not fetched ({verdict.cause}); "
-                         "V2 was not evaluated")
+        note(ctx, f"home-unreachable: the homepage {home} was not fetched ({verdict.cause}); "
+                  "V2 was not evaluated")
         return
     if verdict.outcome not in _HOME_FAILURES:
         if verdict.outcome == "unverified":
-            ctx.notes.append(f"home-unreachable: the homepage {home} kept the checker out "
-                             f"({verdict.reason_en}); reported as link-unverified, V2 not evaluated")
+            note(ctx, f"home-unreachable: the homepage {home} kept the checker out "
+                      f"({verdict.reason_en}); reported as link-unverified, V2 not evaluated")
         return
     evidence = {**link_evidence(row, verdict), "elapsed_ms": row.get("elapsed_ms"),
                 "single_run": True}

@@ -53,6 +53,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     yield from _status_pass(ctx, settings, home_ids, home_key, start_ids)
     yield from _soft404_pass(ctx, settings)
     yield from _fragment_pass(ctx, settings)
+    if settings.problems:  # after the findings, so checks.registry records it without losing them
+        raise ValueError("; ".join(settings.problems))
 
 
 # -- pass 1: HTTP and network verdicts -------------------------------------------------------
