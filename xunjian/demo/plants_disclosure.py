@@ -97,6 +97,10 @@ def _zfgs(site, today: date) -> None:
         (doc("meta-domain", "绿化养护执法公示", f"{fresh:%Y-%m-%d}",
              edit=lambda html: html.replace(f'<meta name="SiteDomain" content="{layout.SITE_DOMAIN}">\n', "")),
          "绿化养护执法公示", f"{fresh:%Y-%m-%d}"),
+        (doc("meta-code", "市容巡查执法公示", f"{fresh:%Y-%m-%d}",
+             edit=lambda html: html.replace(f'<meta name="SiteIDCode" content="{layout.SITE_ID_CODE}">',
+                                            '<meta name="SiteIDCode" content="3101990021">')),
+         "市容巡查执法公示", f"{fresh:%Y-%m-%d}"),
     ]
     lis = "\n".join(f'<li><a href="{href}">{title}</a>' + (f'<span class="date">{day}</span>' if day else "")
                     + "</li>" for href, title, day in items)
@@ -182,6 +186,7 @@ EXPECTED = [
     Expect("disclose-latency", f"{GFX}late.html", "published 70 days after 印发日期"),
     Expect("footer-ids", f"{ZFGS}footer-icp.html", "footer without the ICP number"),
     Expect("meta-tags", f"{ZFGS}meta-domain.html", "no SiteDomain meta tag"),
+    Expect("meta-tags", f"{ZFGS}meta-code.html", "SiteIDCode differs from the footer's 网站标识码"),
     Expect("annual-report-missing", "/xxgk/gknb/index.html", "last year's report taken down"),
     Expect("annual-report-sections", "/xxgk/gknb/plant/incomplete.html", "sections 五 and 六 missing"),
 ]
