@@ -67,7 +67,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         ("/big.zip", "2GB"), ("/anchors.html#intro", "anchor"), ("/many.html", "many"),
         ("/cal?year=1990&month=1", "calendar"), ("/a/b/a/b/a/b/x.html", "repeated"),
         (f"{e}/ext.html", "external"), (f"{e}/doc.html#sec-2", "external fragment"),
-        (f"{e}/zwdt/item?id=7", "jump link"), (f"http://127.0.0.2:{dead_port}/gone", "dead"),
+        (f"{e}/zwdt/item?id=7", "jump link"), (f"{e}/late.html", "plain first"), (f"{e}/late.html#s1", "then #"), (f"http://127.0.0.2:{dead_port}/gone", "dead"),
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
         ("javascript:void(0)", "js"), ("/removed.html", "404 page"), ("http://[::1", "bad ipv6"),
         ("http://127.0.0.2:99999/", "bad port"),
@@ -114,6 +114,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
     portal.route("/many.html", html(f"<html><p class='{'x' * 200000}'>{many}<div><table><tr><td>broken"))
     ext.route("/ext.html", html("<html><title>外部</title></html>"))
     ext.route("/doc.html", html('<html><h2 id="sec-1">One</h2><h2 id="sec-2">Two</h2></html>'))
+    ext.route("/late.html", html('<html><p id="s1">late</p></html>'))
     ext.route("/zwdt/item", html("<html><title>事项不存在</title><p>您访问的页面不存在</p></html>"))
     ext.route("/botwall", lambda hit: html("ok") if "Chrome" in hit.user_agent
               else html("blocked", 403, headers={"Server": "cloudflare", "cf-mitigated": "challenge"}))
@@ -248,6 +249,12 @@ def test_anchors_are_stored_for_pages_and_fragment_targets(crawled):
     assert ext["method"] == "GET" and ext["anchors"] == ["sec-1", "sec-2"]
     links = crawled["store"].links_to(crawled["run"], crawled["ext"].url("/doc.html"))
     assert [ln["fragment"] for ln in links] == ["sec-2"]
+
+
+def test_fragment_cited_after_a_plain_check_still_gets_anchors(crawled):
+    row = _res(crawled, crawled["ext"].url("/late.html"))
+    assert row["method"] == "GET" and row["anchors"] == ["s1"]
+    assert sorted(h.method for h in crawled["ext"].hits_for("/late.html")) == ["GET", "HEAD"]
 
 
 def test_jump_link_body_is_kept_for_soft_404_checks(crawled):

@@ -40,6 +40,7 @@ class LinkingMixin:
         self.max_depth = int(profile["limits"]["max_depth"])
         self.seen: set[str] = set()
         self.checked_without_body: set[str] = set()
+        self.body_upgrades: set[str] = set()  # their status-only check row must not win a race
         self.failed_urls: set[str] = set()
         self.pages_scheduled = 0
 
@@ -95,6 +96,7 @@ class LinkingMixin:
         if url in self.seen:
             if wants_body and url in self.checked_without_body:
                 self.checked_without_body.discard(url)
+                self.body_upgrades.add(url)
                 yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_BODY, referrer=page.url))
             return
         self.seen.add(url)

@@ -293,6 +293,8 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             yield from self.follow_links(state, doc)
 
     def record(self, state: FetchState, row: dict[str, Any]):
+        if state.purpose == PURPOSE_CHECK and state.url in self.body_upgrades and not state.reverify:
+            return  # superseded by the GET with body fetched for a late #fragment citation
         if state.reverify:
             row = self.merge_reverified(state, row)
         elif not state.in_scope and failed(row) and self.profile["links"]["reverify_failures"]:
