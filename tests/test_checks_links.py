@@ -479,3 +479,25 @@ def test_redirect_landing_rows_are_judged_through_the_linked_url(tmp_path):
     soft = findings[("link-soft-404", nf, nf)]
     assert [(r["page"], r["via"]) for r in soft.referrers] == [(OTHER, old)]
     assert findings[("link-broken", P + "/start-gone.html", P + "/start-gone.html")].referrers == []
+
+
+def test_every_link_and_crawl_rule_is_documented():
+    import re
+
+    import checks.crawl
+    import checks.links
+
+    rules = checks.links.RULES + checks.crawl.RULES
+    assert {r.id for r in rules} == {
+        "link-broken-home", "link-broken", "link-timeout", "link-unverified", "link-redirect-loop",
+        "link-redirect-chain", "link-anchor-missing", "link-soft-404", "link-jump-invalid",
+        "attachment-type-mismatch", "crawl-trap", "page-too-large", "page-decode-error", "home-unreachable"}
+    for rule in rules:
+        assert re.search(r"[\u4e00-\u9fff]", rule.title_zh) and rule.title_en and rule.advice_en, rule.id
+        assert re.search(r"[\u4e00-\u9fff]", rule.advice_zh), rule.id
+        assert re.search(r"\[[CSU]\]", rule.basis), f"{rule.id}: basis lacks a confidence mark"
+        assert all(part in rule.doc for part in ("What:", "Why:", "Example:")), rule.id
+    by_id = {r.id: r for r in rules}
+    assert by_id["link-broken-home"].assessment == by_id["link-broken"].assessment == "deduction"
+    assert by_id["home-unreachable"].assessment == "veto" and "single" in by_id["home-unreachable"].doc
+    assert by_id["link-unverified"].assessment is None and by_id["crawl-trap"].assessment is None
