@@ -1,0 +1,55 @@
+"""``xunjian serve-demo``: serve the bundled demo portal on loopback until Ctrl-C.
+
+Useful to look at the portal in a browser, or to audit it by hand with ``xunjian run``. Prints
+both base URLs, the fault routes and the command that audits the served portal. Governed by
+``--port`` / ``--external-port`` (0 = a free port) and ``--today`` (the date the portal's
+content is generated for; default: the real today). Binds 127.0.0.1 and 127.0.0.2 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from datetime import date
+
+from xunjian.commands.run import parse_today
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve-demo", help="serve the bundled demo portal on loopback until Ctrl-C",
+                       description="Serve the demo portal (127.0.0.1) and its external stand-in (127.0.0.2).")
+    p.add_argument("--port", type=int, default=0, help="portal port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--external-port", type=int, default=0, help="external stand-in port on 127.0.0.2 (default: free)")
+    p.add_argument("--today", type=parse_today, help="generate the portal as of this date (default: today)")
+    p.add_argument("--log-requests", action="store_true", help="print one line per request on stderr")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
+    from xunjian.demo import build_site
+    from xunjian.demo.routes import ROUTES
+    from xunjian.demo.server import serve
+
+    today = args.today or date.today()
+    site = build_site(today)
+    try:
+        server = serve(site, portal_port=args.port, external_port=args.external_port,
+                       verbose=args.log_requests)
+    except (OSError, ValueError) as exc:
+        print(f"xunjian: {exc}", file=sys.stderr)
+        return 2
+    port = server.portal_base.rsplit(":", 1)[1]
+    with server:
+        print(f"demo portal   {server.portal_base}/   ({site.page_count()} pages, today {today})", flush=True)
+        print(f"external host {server.external_base}/", flush=True)
+        print("fault routes:", file=sys.stderr)
+        for route in ROUTES:
+            print(f"  {route.host:8} {route.path:40} {route.behaviour}", file=sys.stderr)
+        print(f"audit it with:\n  XUNJIAN_DEMO_PORT={port} xunjian run --site config/sites/demo.yaml --today {today}\n"
+              "press Ctrl-C to stop", file=sys.stderr, flush=True)
+        try:
+            (stop or threading.Event()).wait()
+        except KeyboardInterrupt:
+            print("stopped", file=sys.stderr)
+    return 0
