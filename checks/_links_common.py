@@ -95,6 +95,7 @@ class LinkSettings:
     soft404_patterns: tuple[str, ...]
     soft404_max_text_chars: int
     soft404_title_match_any_length: bool
+    soft404_title_slack_chars: int
     max_decode_errors: int
     trap_examples: int
     max_response_mb: float | None
@@ -135,6 +136,8 @@ class LinkSettings:
             soft404_patterns=tuple(p.lower() for p in patterns if p),
             soft404_max_text_chars=int(_number(max_text, "site profile: soft404.max_text_chars")),
             soft404_title_match_any_length=bool(_setting(ctx, "soft404.title_match_any_length")),
+            soft404_title_slack_chars=int(_number(_setting(ctx, "soft404.title_slack_chars"),
+                                                  "soft404.title_slack_chars")),
             max_decode_errors=int(_number(_setting(ctx, "crawl.max_decode_errors"),
                                           "crawl.max_decode_errors")),
             trap_examples=int(_number(_setting(ctx, "crawl.trap_examples"), "crawl.trap_examples")),

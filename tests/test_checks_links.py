@@ -276,6 +276,9 @@ def test_soft404_and_jump_links(tmp_path):
     run.page(titled, f"<html><head><title>404 Not Found - 某区城管执法局</title></head><body><ul>{NAV}</ul>"
                      "</body></html>", title="404 Not Found - 某区城管执法局")
     run.page(long_, LONG_ARTICLE, title="关于网站改版的说明")
+    # a long article whose title merely contains a signature is not a not-found page
+    run.page(P + "/faq.html", LONG_ARTICLE.replace("关于网站改版的说明", "关于“页面不存在”提示的常见问题"),
+             title="关于“页面不存在”提示的常见问题")
     # the signature only inside a script (invisible) on a normal page: not a soft 404
     run.page(P + "/script.html", "<html><head><title>正常</title><script>var m='页面不存在';</script></head>"
                                  "<body><p>正常内容</p></body></html>", title="正常")
@@ -287,7 +290,7 @@ def test_soft404_and_jump_links(tmp_path):
     # an external non-jump page with a stored body that is a not-found page
     ext_soft = E + "/moved.html"
     run.page(ext_soft, "<html><body>Page Not Found</body></html>", kind="external", in_scope=False)
-    for url in (soft, titled, long_, bad, good, ext_soft, P + "/script.html"):
+    for url in (soft, titled, long_, bad, good, ext_soft, P + "/script.html", P + "/faq.html"):
         run.link(ARTICLE, url)
     findings = run.check()
     assert set(findings) == {("link-soft-404", soft, soft), ("link-soft-404", titled, titled),
