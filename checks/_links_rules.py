@@ -111,9 +111,10 @@ LINK_SOFT_404 = Rule(
     advice_zh="删除指向该页面的链接或恢复内容；并让服务器对不存在的页面返回 404/410 状态码。",
     advice_en="Remove the links to this page or restore its content, and make the server answer 404/410 "
               "for missing pages.",
-    doc="What: a 200 HTML page (in scope, or an external page whose body was stored) whose <title> "
-        "carries a not-found signature of the profile's `soft404.patterns`, or whose visible text is at "
-        "most `soft404.max_text_chars` characters and carries one.\n"
+    doc="What: a 200 HTML page (in scope, or an external page whose body was stored) whose <title> is a "
+        "not-found signature of the profile's `soft404.patterns` (its leading segment, within "
+        "`soft404.title_slack_chars`), or whose visible text is at most `soft404.max_text_chars` "
+        "characters and carries one in the title or text.\n"
         "Why: visitors see '页面不存在' although every status-code checker calls the link fine.\n"
         "Example: /xxgk/2019/123.html answers 200 with the CMS template '您访问的页面不存在'. A long "
         "article that merely mentions '404' is not flagged.",
