@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from datetime import date
 from pathlib import Path
@@ -23,7 +24,6 @@ from checks.base import CheckContext
 from checks.registry import run_checks
 from config import load_thresholds
 from crawler.browser import run_a11y
-from crawler.browser.pool import USER_DATA_PREFIX
 from crawler.store import Store
 from tests.test_a11y_support import (FixturePortal, build_store, chromium_pids_under, fixture_pages, profile,
                                      wait_for)
@@ -64,7 +64,10 @@ def _audit(tmp_path: Path, portal: FixturePortal, site, db: Path, run_id: int):
 
 
 @pytest.fixture()
-def portal():
+def portal(tmp_path, monkeypatch):
+    # browsers' user-data-dirs go under tmp_path, so leak checks and the kill below only ever
+    # see this test's Chromium (other suites may run the browser stage at the same time)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     server = FixturePortal(fixture_pages())
     yield server
     server.stop()
@@ -102,7 +105,7 @@ def test_planted_defects_found_decoys_spared_and_cache_reused(tmp_path, portal):
     assert portal.base + "/art/3.html" not in rows and portal.base + "/art/1.html" in rows
     assert stats["pages_scanned"] == len(rows) == stats["pages_selected"]
     assert stats["pages_represented"] == 9
-    assert not chromium_pids_under(USER_DATA_PREFIX), "Chromium outlived the run"
+    assert not chromium_pids_under(str(tmp_path)), "Chromium outlived the run"
 
     # incremental: same pages in a new run -> every result reused, no browser needed
     run2 = build_store(db, portal.base, portal.pages)
@@ -136,7 +139,7 @@ def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):
         assert portal.slow_started.wait(60)
         # the renderer is busy with /slow: kill the main Chromium process of every browser (the
         # other one is either idle or hanging on /hang); the stage must restart and retry
-        for pid in chromium_pids_under(USER_DATA_PREFIX):
+        for pid in chromium_pids_under(str(tmp_path)):
             try:
                 cmd = psutil.Process(pid).cmdline()
             except psutil.Error:
@@ -159,7 +162,7 @@ def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):
     assert not_scanned[0].evidence["attempts"] == 2
     assert stats["pages_failed"] == 1 and stats["pages_retried"] >= 1
     assert rows[portal.base + "/"]["status"] == "scanned"
-    assert wait_for(lambda: not chromium_pids_under(USER_DATA_PREFIX), 5), "Chromium outlived the run"
+    assert wait_for(lambda: not chromium_pids_under(str(tmp_path)), 5), "Chromium outlived the run"
 
 
 def test_remote_webdriver_endpoint_replaces_local_pool(tmp_path, portal):

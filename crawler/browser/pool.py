@@ -74,9 +74,10 @@ def check_local_browser() -> None:
 class Browser:
     """One WebDriver session with a deadline-guarded life cycle."""
 
-    def __init__(self, index: int, settings: dict[str, Any]):
+    def __init__(self, index: int, settings: dict[str, Any], preload: str = ""):
         self.index = index
         self.settings = settings
+        self.preload = preload
         self.driver: Any = None
         self.user_data_dir: str | None = None
         self.driver_pid: int | None = None
@@ -119,11 +120,11 @@ class Browser:
                                   popen_kw={"start_new_session": True})
                 self.driver = webdriver.Chrome(options=options, service=service)
                 self.driver_pid = service.process.pid if service.process else None
-                try:
-                    self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                                {"source": NEW_DOCUMENT_HOOK})
-                except Exception:  # noqa: BLE001 - pop-up recording is a bonus, not a requirement
-                    log.debug("CDP hook unavailable", exc_info=True)
+                for source in filter(None, (NEW_DOCUMENT_HOOK, self.preload)):
+                    try:
+                        self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
+                    except Exception:  # noqa: BLE001 - both are optimisations; the scanner checks and injects
+                        log.debug("CDP new-document script unavailable", exc_info=True)
             self.driver.set_page_load_timeout(self.settings["page_timeout_s"])
             self.driver.set_script_timeout(self.settings["script_timeout_s"])
         except Exception as exc:
@@ -230,11 +231,11 @@ def _quietly(fn: Any) -> None:
 class BrowserPool:
     """N browsers, started lazily, guarded by one watchdog thread; ``close()`` is idempotent."""
 
-    def __init__(self, settings: dict[str, Any]):
+    def __init__(self, settings: dict[str, Any], preload: str = ""):
         self.settings = settings
         if not settings["remote_url"]:
             check_local_browser()
-        self.browsers = [Browser(i, settings) for i in range(settings["browsers"])]
+        self.browsers = [Browser(i, settings, preload) for i in range(settings["browsers"])]
         self._closed = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="xunjian-browser-watchdog", daemon=True)
         self._watchdog.start()

@@ -104,7 +104,8 @@ def find_homepage(pages: dict[str, dict[str, Any]], homepage: str) -> str | None
 
 def column_urls(site: Any, pages: dict[str, dict[str, Any]], home_url: str | None, home_doc: Any,
                 nav_selectors: list[str]) -> list[str]:
-    declared = [c.get("url") for c in site.get("columns") or [] if isinstance(c, dict) and c.get("url")]
+    base = home_url or site.homepage
+    declared = [urljoin(base, c["url"]) for c in site.get("columns") or [] if isinstance(c, dict) and c.get("url")]
     wanted = declared or (nav_links(home_doc, home_url, nav_selectors) if home_url else [])
     out = []
     for want in wanted:

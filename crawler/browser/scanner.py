@@ -44,8 +44,7 @@ def scan_page(driver: Any, url: str, engine: Engine, settings: dict[str, Any]) -
         time.sleep(settings["settle_ms"] / 1000)
     final_url = driver.current_url
     axe = PinnedAxe(driver, engine)
-    axe.inject()
-    version = axe.page_engine_version()
+    version = axe.ensure()
     if version != engine.version:
         raise RuntimeError(f"page reports axe-core {version}, expected the pinned {engine.version}")
     raw = axe.run(options=axe_options(settings))

@@ -13,7 +13,8 @@ Keys (defaults in ``A11Y_SCHEMA``):
 ``enabled``            run the browser stage at all (default true)
 ``per_template``       pages scanned per DOM template besides homepage and columns
 ``all_pages``          scan every crawled page instead of a sample
-``max_pages``          hard cap on pages scanned in one run (0 = no cap)
+``max_pages``          hard cap on pages scanned in one run (0 = no cap); pages truncated at
+                       limits.max_response_mb are never loaded in a browser
 ``browsers``           size of the local headless Chromium pool (2 suits 2 cores)
 ``remote_url``         a WebDriver endpoint (Selenium Grid, chromedriver --port) that
                        replaces the local pool when set
@@ -57,7 +58,7 @@ A11Y_SCHEMA: dict[str, Any] = {
     "locale": ("str", "zh_CN"),
     "window": ("str", "1280x800"),
     "settle_ms": ("int", 300),
-    "keyboard_tabs": ("int", 60),
+    "keyboard_tabs": ("int", 40),
     "nav_selectors": ("list[str]", DEFAULT_NAV_SELECTORS),
     "template_depth": ("int", 7),
 }

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 _PAGES_SQL = ("SELECT r.url, r.final_url, r.depth, r.content_hash, b.text_z FROM resources r "
               "JOIN bodies b ON b.run_id=r.run_id AND b.url=r.url "
               "WHERE r.run_id=? AND r.kind='page' AND r.in_scope=1 AND r.status BETWEEN 200 AND 299 "
+              "AND r.truncated=0 "
               "ORDER BY r.url")
 _ASSETS_SQL = ("SELECT l.target_url, r.content_hash, r.status FROM links l LEFT JOIN resources r "
                "ON r.run_id=l.run_id AND r.url=l.target_url "
@@ -106,7 +107,7 @@ def _scan_all(jobs: list[tuple[Candidate, str]], engine: Any, settings: dict[str
         todo.put(job)
     done: queue.Queue = queue.Queue()
     stopping = threading.Event()
-    pool = BrowserPool(settings)
+    pool = BrowserPool(settings, preload=engine.preload_source())
 
     def worker(browser: Any) -> None:
         while not stopping.is_set():
@@ -202,7 +203,10 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
             _scan_all(jobs, engine, settings, progress, on_outcome)
         stats = {
             "engine": engine.label, "locale": engine.locale_name,
-            "browsers": 1 if settings["remote_url"] else settings["browsers"],
+            "browsers": settings["browsers"],
+            "pages_too_large": store.db.execute(
+                "SELECT COUNT(*) FROM resources WHERE run_id=? AND kind='page' AND in_scope=1 AND truncated=1",
+                (run_id,)).fetchone()[0],
             "remote": bool(settings["remote_url"]),
             **coverage,
             "pages_scanned": counts["scanned"], "pages_reused": counts["reused"],
