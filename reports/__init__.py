@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from config import ConfigError
 from crawler.store import Store
 
 DEFAULT_FORMATS = ("html", "json", "junit", "csv", "xlsx", "md")
@@ -25,6 +26,10 @@ FORMAT_MODULES = {
     "csv": "reports.csv_report", "xlsx": "reports.xlsx_report", "md": "reports.md_report",
 }
 _UNSAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
+
+
+class FormatError(ConfigError, ValueError):
+    """An unknown report format or language (a usage error: the CLI exits 2 with this line)."""
 
 
 def report_dir(out_root: str | Path, site: str, today: date | str, run_id: int) -> Path:
@@ -42,7 +47,7 @@ def check_formats(formats: tuple[str, ...] | list[str]) -> list[str]:
             if not part:
                 continue
             if part not in FORMAT_MODULES:
-                raise ValueError(f"unknown report format {part!r}; use one of {', '.join(DEFAULT_FORMATS)}")
+                raise FormatError(f"unknown report format {part!r}; use one of {', '.join(DEFAULT_FORMATS)}")
             if part not in wanted:
                 wanted.append(part)
     return wanted
@@ -55,7 +60,8 @@ def render(store: Store, run_id: int, out_dir: str | Path, lang: str = "zh",
     ``model_options`` go to ``reports.model.build`` (extra rules, thresholds, disabled modules).
     """
     from reports import i18n, model as model_mod
-    i18n.strings(lang)
+    if lang not in i18n.LANGS:
+        raise FormatError(f"unknown report language {lang!r}; use one of {', '.join(i18n.LANGS)}")
     wanted = check_formats(formats)
     model = model_mod.build(store, run_id, lang, **model_options)
     out = Path(out_dir)

@@ -9,11 +9,14 @@ since the previous run), run facts, the 30-run trend (inline SVG), then per rule
 its title, severity, basis, advice and every finding (page, element, evidence,
 referrers), with filters (rule, severity, column, new/persisting), a search box,
 sortable columns and long lists shown ``PAGE_SIZE`` rows at a time. A print
-stylesheet lays it out for A4.
+stylesheet lays it out for A4. A Content-Security-Policy allows only the report's
+own inline script (by hash) and loads nothing.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -142,6 +145,9 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
                       "pct": round(100 * model["summary"]["by_severity"][s] / total, 1)}
                      for s in reversed(SEVERITIES)]
     columns = sorted({f["column"] for f in model["findings"]})
+    # the one inline script is allowed by its hash (Content-Security-Policy): anything that
+    # slipped past escaping could still not run
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     return {
         "m": model, "w": words, "lang": lang, "sections": sections, "facts": facts,
         "check_errors": check_errors, "charts": charts, "severity_bars": severity_bars,
@@ -150,7 +156,8 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
         "clean_rules": [r for r in model["rules"] if r["ran"] and not r["counts"]["total"]],
         "idle_rules": [r for r in model["rules"] if not r["ran"] and not r["counts"]["total"]],
         "css": Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
-        "js": Markup((TEMPLATES / "report.js").read_text(encoding="utf-8")),
+        "js": Markup(script),
+        "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
         "ui": {"showing": words["showing"], "of": words["of"], "items": words["items"],
                "show_all": words["show_all"], "expand": words["expand"], "collapse": words["collapse"]},
     }

@@ -87,7 +87,8 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
         elif found:
             ET.SubElement(case, "system-out").text = _listing(found, lang)
         elif not rule["ran"]:
-            ET.SubElement(case, "skipped", message=safe.xml_text(rule.get("not_run_reason") or "not run"))
+            reason = rule.get("not_run_reason") or ""
+            ET.SubElement(case, "skipped", message=safe.xml_text(words.get(f"nr_{reason}", reason or "not run")))
     totals = [_close_suite(rules_suite)]
 
     veto_suite = _suite(root, safe.xml_text(f"{run['site']}.veto"), stamp)

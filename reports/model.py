@@ -14,6 +14,7 @@ profile's ``checks.disable``, it is switched off with ``rules.<id>.enabled:
 false``, or its module crashed (``check_errors`` in the run stats). When the
 run stats carry ``checks_run`` (module names), that list is taken as is.
 Findings of rule ids the registry does not know still render, as generic rules.
+``rules[].not_run_reason`` is a code (``NOT_RUN_REASONS``) the renderers translate.
 
 Strings from crawled pages are kept raw here; each renderer escapes for its format.
 """
@@ -34,6 +35,7 @@ from xunjian import history
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1.0"
+NOT_RUN_REASONS = ("rule-disabled", "not-registered", "module-not-run", "module-disabled", "module-crashed")
 _CHECK_ERROR_RE = re.compile(r"checks/([A-Za-z0-9_]+)\.py failed")
 
 
@@ -146,16 +148,16 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
 
     def ran(rule_id: str) -> tuple[bool, str]:
         if rule_id in disabled_rules:
-            return False, "rule disabled (rules.<id>.enabled: false)"
+            return False, "rule-disabled"
         module = module_of.get(rule_id)
         if module is None:
-            return (rule_id in extra), ("" if rule_id in extra else "rule not registered")
+            return (rule_id in extra), ("" if rule_id in extra else "not-registered")
         if modules_run is not None and module not in modules_run:
-            return False, f"module checks/{module}.py not run"
+            return False, "module-not-run"
         if module in disabled_modules:
-            return False, f"module {module} disabled by the site profile (checks.disable)"
+            return False, "module-disabled"
         if module in failed_modules:
-            return False, f"module checks/{module}.py crashed"
+            return False, "module-crashed"
         return True, ""
 
     findings = store.findings(run_id)
@@ -209,9 +211,10 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         worst = max((severity_rank(s) for s, n in e["counts"]["by_severity"].items() if n), default=-1)
         return (-worst, -e["counts"]["total"], e["id"])
 
+    # a finding is only "fixed" if its rule ran again: a disabled or crashed check fixes nothing
     fixed = [{"fingerprint": f.fingerprint, "rule_id": f.rule_id, "severity": f.severity,
               "page_url": f.page_url, "target": f.target, "message_zh": f.message_zh,
-              "message_en": f.message_en} for f in diff.fixed]
+              "message_en": f.message_en} for f in diff.fixed if rule_entries.get(f.rule_id, {}).get("ran")]
     prev = history.get_run(store, diff.base_run) if diff.base_run is not None else None
     return {
         "schema_version": SCHEMA_VERSION,
@@ -229,7 +232,7 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
                     "veto_passed": sum(1 for v in veto if v["status"] == "pass")},
         "summary": {
             "total": len(out_findings), "by_severity": by_sev,
-            "new": len(diff.new), "persisting": len(diff.persisting), "fixed": len(diff.fixed),
+            "new": len(diff.new), "persisting": len(diff.persisting), "fixed": len(fixed),
             "deductions": sum(d["count"] for d in deductions),
             "rules_with_findings": sum(1 for e in rule_entries.values() if e["counts"]["total"]),
         },

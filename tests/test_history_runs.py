@@ -157,3 +157,18 @@ def test_prune_command(tmp_path, capsys):
     reopened = Store(db)
     assert [r["id"] for r in reopened.runs()] == [latest]
     reopened.close()
+
+
+def test_report_counts_fixed_only_for_rules_that_ran_again(tmp_path):
+    from checks.base import Rule
+    from reports import model
+
+    rules = {rid: Rule(rid, rid, rid, "error", "basis [S]", "fix", "fix") for rid in ("link-broken", "column-blank")}
+    store = Store(tmp_path / "m.sqlite")
+    _run(store, "2026-11-01", [_f("link-broken", "/a"), _f("column-blank", "/c")])
+    second = _run(store, "2026-11-02", [])
+    thresholds = {"assessment": {"veto_items": []}, "rules": {"column-blank": {"enabled": False}}}
+    doc = model.build(store, second, rules=rules, thresholds=thresholds)
+    assert [f["rule_id"] for f in doc["fixed"]] == ["link-broken"] and doc["summary"]["fixed"] == 1
+    assert {f.rule_id for f in history.changes_since_previous(store, second).fixed} == {"link-broken", "column-blank"}
+    store.close()

@@ -184,13 +184,35 @@ def test_markdown_is_escaped_and_tables_are_well_formed(rendered):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile and "<script" not in hostile
 
 
+def _tags(html: str) -> list[tuple[str, dict]]:
+    from html.parser import HTMLParser
+
+    class Collect(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags: list[tuple[str, dict]] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+
+    parser = Collect()
+    parser.feed(html)
+    return parser.tags
+
+
 def test_html_escapes_crawled_strings(rendered):
     html = rendered["files"]["zh"]["html"].read_text(encoding="utf-8")
     assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html
     assert 'href="javascript:' not in html
     assert html.count("<script") == 1  # the report's own, inlined
-    assert not re.search(r'(src|href)="(https?:)?//(?!127\.0\.0\.1|external\.example)', html)
+    # nothing is loaded from anywhere: no element with src, no <link>, no CSS url()/@import;
+    # and the hostile strings produced no element of their own
+    tags = _tags(html)
+    assert not [t for t in tags if "src" in t[1] or t[0] in ("link", "img", "iframe", "object", "embed")]
+    assert [t[0] for t in tags].count("script") == 1
+    assert not [t for t in tags if any(k.startswith("on") for k in t[1])]
+    assert "url(" not in html.split("<style>", 1)[1].split("</style>", 1)[0]
     assert '<html lang="zh-CN">' in html and "每日巡检报告" in html
     en = rendered["files"]["en"]["html"].read_text(encoding="utf-8")
     assert '<html lang="en">' in en and "Daily inspection report" in en
@@ -223,3 +245,42 @@ def test_report_command_renders_a_stored_run(rendered, tmp_path, capsys):
     assert "run 999 is not in" in capsys.readouterr().err
     assert main(["report", "--db", str(tmp_path / "missing.sqlite")]) == 2
     assert main(["report", "--db", db, "--format", "pdf", "--out", str(tmp_path)]) == 2
+
+
+def test_html_evidence_shows_the_report_language_and_structured_records(rendered):
+    zh = rendered["files"]["zh"]["html"].read_text(encoding="utf-8")
+    en = rendered["files"]["en"]["html"].read_text(encoding="utf-8")
+    def finding_row(html: str, rule: str) -> str:
+        row = html[html.index(f'<tr class="finding" data-rule="{rule}"'):]
+        return row[:row.index("</tr>")]
+
+    zh_row, en_row = finding_row(zh, "a11y-image-alt"), finding_row(en, "a11y-image-alt")
+    assert "<dd>严重</dd>" in zh_row and "<dd>critical</dd>" not in zh_row
+    assert "<dd>critical</dd>" in en_row and "<dd>严重</dd>" not in en_row
+    assert "图像必须有替代文本" in zh_row and "Images must have alternate text" not in zh_row
+    assert "Images must have alternate text" in en_row
+    # axe nodes as records: selector and html as code, never as markup
+    assert '<ol class="records">' in zh_row and "<code>img.banner</code>" in zh_row
+    assert "<code>&lt;img class=&#34;banner&#34; src=&#34;b.png&#34;&gt;</code>" in zh_row
+    assert '<a href="https://dequeuniversity.com/rules/axe/4.14/image-alt"' in zh_row
+    assert 'class="more-ev"' in zh_row  # engine statistics fold away
+
+
+def test_rules_that_did_not_run_say_why_in_the_report_language(tmp_path):
+    from crawler.store import Store
+    store = Store(tmp_path / "s.sqlite")
+    rid = store.start_run("demo", "2026-11-21")
+    store.finish_run(rid, "complete", {"check_errors": ["checks/links.py failed: RuntimeError: boom"]})
+    files = reports.render(store, rid, tmp_path / "o", formats=("json", "html", "junit"),
+                           thresholds={"assessment": {"veto_items": []}})
+    doc = json.loads(files["json"].read_text(encoding="utf-8"))
+    jsonschema.validate(doc, SCHEMA)
+    reasons = {r["id"]: r["not_run_reason"] for r in doc["rules"]}
+    from checks.registry import check_modules
+    if "checks.links" in {m.__name__ for m in check_modules()}:
+        assert reasons["link-broken"] == "module-crashed"
+        assert "所属检查模块运行出错" in files["html"].read_text(encoding="utf-8")
+        skipped = ET.parse(files["junit"]).getroot().find(".//testcase[@name]/skipped")
+        assert skipped is not None and skipped.get("message") == "所属检查模块运行出错"
+    assert all(reason in ("", *model.NOT_RUN_REASONS) for reason in reasons.values())
+    store.close()

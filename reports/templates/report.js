@@ -83,6 +83,7 @@
       t.textContent = t.getAttribute(open ? "data-collapse" : "data-expand");
     }
   });
+  document.querySelector("form.toolbar").addEventListener("submit", function (ev) { ev.preventDefault(); });
   [fRule, fSev, fCol, fChange].forEach(function (el) { el.addEventListener("change", apply); });
   search.addEventListener("input", apply);
   // A printout carries every finding that matches the filters, expanded.
