@@ -12,7 +12,7 @@ from pathlib import Path
 
 from crawler.run import REPO_ROOT, crawl
 from crawler.store import Store
-from tests._servers import Hit, TestServer, html
+from tests._servers import Hit, Reply, TestServer, html
 
 
 def _write_profile(tmp: Path, start: str, body: str) -> Path:
@@ -150,3 +150,21 @@ def test_ctrl_c_stops_the_child_cleanly_and_keeps_facts(tmp_path):
         json.dumps(stats)
     finally:
         server.stop()
+
+
+def test_homepage_moved_to_another_host_is_followed_into_scope(tmp_path, capfd):
+    old, new = TestServer().start(), TestServer("127.0.0.2").start()
+    try:
+        old.route("/", Reply(status=301, headers={"Location": new.url("/")}))
+        new.route("/", html('<title>新首页</title><a href="/news.html">新闻</a>'))
+        new.route("/news.html", html("<title>新闻</title>"))
+        profile = _write_profile(tmp_path, old.url("/"), "politeness: {obey_robots: false}\n")
+        rc, store, run = _crawl(tmp_path, profile)
+        assert rc == 0
+        home = store.resource(run, old.url("/"))
+        assert home["status"] == 200 and home["final_url"] == new.url("/")
+        assert store.resource(run, new.url("/news.html"))["title"] == "新闻"
+        assert "redirects to host 127.0.0.2" in capfd.readouterr().err
+    finally:
+        old.stop()
+        new.stop()

@@ -46,7 +46,7 @@ from crawler.fetchpolicy import (HEAD_FALLBACK_STATUSES, RetryPolicy, classify_f
                                  is_transient_status)
 from crawler.spiders.linking import LinkingMixin
 from crawler.store import Store
-from crawler.urls import canonicalize
+from crawler.urls import canonicalize, host_key
 
 DEFAULT_DB = "xunjian-runs/xunjian.sqlite"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -257,6 +257,12 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         landing = canonicalize(final_url, self.session_names)[0]
         if landing == state.url:
             return
+        if state.depth == 0 and not self.scope.in_scope(landing) and host_key(landing):
+            # the homepage moved (x.gov.cn -> www.x.gov.cn): crawling nothing would help nobody
+            self.scope.hosts.add(host_key(landing))
+            print(f"xunjian: warning: start URL {state.url} redirects to host {host_key(landing)}; "
+                  f"crawling it too — add it to scope.hosts / 首页跳转到其他主机，已纳入抓取范围",
+                  file=sys.stderr, flush=True)
         if landing in self.seen or not self.scope.in_scope(landing):
             state.parse = False
         else:
