@@ -51,6 +51,7 @@ class Column:
     status: int | None = None
     items: list[Item] = field(default_factory=list)
     problem: str = ""        # why the column is missing, when it is
+    scripted: str = ""       # the script marker found when an empty list is probably filled by JavaScript
 
     @property
     def present(self) -> bool:
@@ -103,6 +104,18 @@ def page_date(view: PageView | None, today: date, ctx: Any) -> tuple[DateRead, s
         return read_date(view.meta["PubDate"], today, allow_short=False,
                          future_tolerance_days=tolerance), "meta-tag"
     return DateRead(MISSING, reason="no date on the page"), ""
+
+
+def _scripted_marker(html: str, ctx: Any) -> str:
+    markers = ctx.threshold("columns.scripted_list_markers", []) or []
+    return next((m for m in markers if m in html), "")
+
+
+def _fill(col: Column, spec: dict[str, Any], facts_views: dict[str, PageView], ctx: Any) -> None:
+    """Read the column's items; note a script marker when the list comes out empty."""
+    col.items = _column_items(col.url or "", spec, facts_views, ctx.today, ctx)
+    if not col.items:
+        col.scripted = _scripted_marker(ctx.store.body(ctx.run_id, col.url or "") or "", ctx)
 
 
 def _column_items(url: str, spec: dict[str, Any], facts_views: dict[str, PageView],
@@ -230,7 +243,7 @@ def site_facts(ctx: Any) -> SiteFacts:
         elif not col.present:
             col.problem = f"list page answered HTTP {col.status}"
         if col.present and url in views:
-            col.items = _column_items(url, spec, views, ctx.today, ctx)
+            _fill(col, spec, views, ctx)
         if url:
             seen_urls.add(url)
         columns.append(col)
@@ -242,7 +255,7 @@ def site_facts(ctx: Any) -> SiteFacts:
             ctype = _guess_type(text, ctx)
             col = Column(name=text, type=ctype, required=False, normative=False, url=href, declared=False,
                          window_days=_window(ctype, {}, ctx), status=statuses.get(href))
-            col.items = _column_items(href, {}, views, ctx.today, ctx)
+            _fill(col, {}, views, ctx)
             columns.append(col)
     facts = SiteFacts(views=views, statuses=statuses, homepage=homepage, columns=columns,
                       discovered=discovered, truncated=truncated, link_index=link_index)

@@ -83,7 +83,18 @@ COLUMNS_DISCOVERED = Rule(
         "typed by columns.type_keywords. Missing columns cannot be detected this way.",
 )
 
-RULES = [COLUMN_MISSING, COLUMN_BLANK, COLUMN_STALE, VETO_V4A, VETO_V4B, VETO_V4C, COLUMNS_DISCOVERED]
+COLUMN_UNREADABLE = Rule(
+    id="column-unreadable", title_zh="栏目列表由脚本生成，无法核查", title_en="Column list rendered by script: not checked",
+    severity="info", assessment=None, basis="xunjian practice: an unverifiable column is not a blank column",
+    advice_zh="在站点配置中为该栏目设置 list_xpath 或提供静态列表页地址；必要时人工核查该栏目。",
+    advice_en="Give the column a static list URL or list_xpath in the profile, or check it by hand.",
+    doc="The column's list page has no items in its HTML but loads them with a script (a marker of "
+        "columns.scripted_list_markers is present). It is neither counted blank nor stale, because a "
+        "crawler that does not run JavaScript cannot tell. Example: a list filled by createPageHTML().",
+)
+
+RULES = [COLUMN_MISSING, COLUMN_BLANK, COLUMN_STALE, VETO_V4A, VETO_V4B, VETO_V4C, COLUMNS_DISCOVERED,
+         COLUMN_UNREADABLE]
 
 TYPE_ZH = {"news": "要闻动态", "notice": "通知公告", "policy": "政策文件", "personnel": "人事",
            "plan": "规划计划", "static": "静态"}
@@ -128,6 +139,12 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                     col.url or home, f"必设栏目“{col.name}”缺失：{col.problem}",
                     f"Required column '{col.name}' is missing: {col.problem}",
                     target=col.name, evidence={"column": col.name, "url": col.url, "status": col.status})
+            continue
+        if not col.items and col.scripted:
+            yield COLUMN_UNREADABLE.finding(
+                col.url, f"栏目“{col.name}”的列表由脚本（{col.scripted}）生成，未能核查更新情况",
+                f"Column '{col.name}' fills its list with a script ({col.scripted}); not checked",
+                target=col.name, evidence={**_brief(col), "script_marker": col.scripted})
             continue
         if not col.items and col.type != "static":
             blank.append(col)

@@ -64,6 +64,7 @@ EXPECTED_MAIN = {
     ("column-missing", "/xxgk/zn/", "政府信息公开指南"),
     ("column-stale", "/tzgg/", "通知公告"),
     ("column-blank", "/kbl/", "专项规划"),
+    ("column-unreadable", "/bsgg/", "办事公告"),   # empty list filled by createPageHTML(): not blank
     ("item-no-date", "/rsxx/a2.html", ""),
     ("date-unreadable", "/art/bad.html", "发布日期"),
     ("date-unreadable", "/art/future.html", "发布日期"),
