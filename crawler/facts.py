@@ -42,6 +42,7 @@ class FetchState:
     parse: bool = True             # False when a redirect lands on a page crawled anyway
     alias: str | None = None       # in-scope page a redirect landed on, recorded on its own too
     reverify: bool = False
+    user_agent: str | None = None  # set for the reverification pass (browser user agent), every hop
     first_attempt: dict[str, Any] | None = None
     truncated: bool = False
 

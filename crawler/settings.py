@@ -13,11 +13,15 @@ Design choices worth knowing:
   retries itself so every hop and attempt is recorded, and deduplicates on canonical URLs
   (``crawler.urls``) so a redirect loop is detected instead of being silently dropped.
 - ``DOWNLOAD_MAXSIZE`` is 0: the size cap (``limits.max_response_mb``) is applied by the
-  spider's ``bytes_received`` handler, which keeps what was read (``truncated=1``).
+  spider's ``bytes_received`` handler, which keeps what was read (``truncated=1``), and by
+  ``CappedDecompressionMiddleware`` to inflated gzip bodies.
+- ``DEPTH_LIMIT`` is 0: ``limits.max_depth`` is enforced by the spider (redirect hops and
+  HEAD->GET retries are not depth), so a URL beyond it is recorded as ``limit:max-depth``.
 - Scrapy's logging is quiet (WARNING) by default; set ``-s LOG_LEVEL=INFO`` to debug.
 
 xunjian settings: ``XUNJIAN_PROGRESS``, ``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions),
-``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines), ``XUNJIAN_MAX_RESPONSE_BYTES`` (set from the profile).
+``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines), ``XUNJIAN_MAX_RESPONSE_BYTES`` (set from the
+profile; crawler.middlewares).
 """
 
 BOT_NAME = "xunjian"
@@ -55,7 +59,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 # -- our components ---------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.DecompressionCapMiddleware": 595}
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.CappedDecompressionMiddleware": 595}
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,
     # no listening consoles: the telnet console and Scrapy 2.19's remote-control HTTP server

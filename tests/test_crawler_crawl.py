@@ -8,6 +8,7 @@ facts it stored. Timing assertions are lower bounds proving a wait happened, nev
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 from pathlib import Path
@@ -69,7 +70,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         (f"{e}/ext.html", "external"), (f"{e}/doc.html#sec-2", "external fragment"),
         (f"{e}/zwdt/item?id=7", "jump link"), (f"{e}/late.html", "plain first"), (f"{e}/late.html#s1", "then #"), (f"http://127.0.0.2:{dead_port}/gone", "dead"),
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
-        ("javascript:void(0)", "js"), ("/removed.html", "404 page"), ("http://[::1", "bad ipv6"),
+        ("javascript:void(0)", "js"), ("/removed.html", "404 page"), ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"),
         ("http://127.0.0.2:99999/", "bad port"),
     ])
     portal.route("/", html(f"<html><head><title>首页</title></head><body id=top>{home_links}"
@@ -108,6 +109,10 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
     portal.route("/huge.html", Reply(endless=True, content_type="text/html"))
     portal.route("/big.zip", lambda hit: html("no", 405) if hit.method == "HEAD"
                  else Reply(endless=True, content_type="application/zip", content_length=2 * 1024 ** 3))
+    gz = {"Content-Encoding": "gzip"}
+    portal.route("/gz.html", Reply(body=gzip.compress("<title>压缩</title><p id=z>".encode()), headers=gz))
+    portal.route("/gzbomb.html", Reply(body=gzip.compress(b"<title>bomb</title>" + b" " * (20 * 1024 * 1024)),
+                                       headers=gz))
     portal.route("/removed.html", html('<title>页面不存在</title><a href="/only-from-404.html">nav</a>', 404))
     portal.route("/anchors.html", html('<html><h2 id="intro">Intro</h2><a name="legacy"></a><p id="end"></html>'))
     many = "".join(f'<a href="/anchors.html#n{i}" title="t{i}">第{i}条</a>' for i in range(3000))
@@ -326,3 +331,11 @@ def test_error_pages_are_recorded_but_not_crawled(crawled):
     assert row["status"] == 404 and row["title"] == "页面不存在"
     assert crawled["store"].resource(crawled["run"], crawled["portal"].url("/only-from-404.html")) is None
     assert crawled["store"].body(crawled["run"], crawled["portal"].url("/removed.html")) is None
+
+
+def test_gzip_pages_inflate_and_a_gzip_bomb_is_capped(crawled):
+    page = _res(crawled, crawled["portal"].url("/gz.html"))
+    assert page["status"] == 200 and page["title"] == "压缩" and page["anchors"] == ["z"]
+    bomb = _res(crawled, crawled["portal"].url("/gzbomb.html"))
+    assert bomb["status"] == 200 and bomb["truncated"] == 1 and bomb["size"] == 1024 * 1024
+    assert bomb["title"] == "bomb" and bomb["error"] is None

@@ -88,7 +88,7 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         self.cap_bytes = int(float(self.profile["limits"]["max_response_mb"]) * 1024 * 1024)
         self.run_id = int(run_id) if run_id not in (None, "") else self._start_run()
         self.init_linking(self.profile, self.today)
-        self.counters: dict[str, Any] = {"pages": 0, "resources": 0, "links": 0, "errors": 0, "retries": 0,
+        self.counters: dict[str, Any] = {"pages": 0, "resources": 0, "links": 0, "retries": 0,
                                          "reverified": 0, "skipped_by_scheme": {}, "traps": {},
                                          "limits": {}, "robots": 0, "ignored": 0, "bytes": 0}
         self.started_at = time.monotonic()
@@ -136,10 +136,10 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             settings.set(key, value, priority="spider")
 
     # -- requests ---------------------------------------------------------------------------
-    def make_request(self, state: FetchState, url: str | None = None, user_agent: str | None = None):
+    def make_request(self, state: FetchState, url: str | None = None):
         state.tries += 1
         state.attempts += 1
-        headers = {"User-Agent": user_agent} if user_agent else None
+        headers = {"User-Agent": state.user_agent} if state.user_agent else None
         priority = -state.depth * 2 - (0 if state.purpose == PURPOSE_PAGE else 1)
         return scrapy.Request(
             url or state.url, method=state.method, headers=headers, callback=self.on_response,
@@ -202,8 +202,8 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             for url, first in self._reverify.items():
                 state = FetchState(url, first["kind"], bool(first["in_scope"]), first.get("depth") or 0,
                                    first["purpose"], method="GET", attempts=first.get("attempts") or 0,
-                                   reverify=True, first_attempt=first)
-                self.crawler.engine.crawl(self.make_request(state, user_agent=ua))
+                                   reverify=True, first_attempt=first, user_agent=ua)
+                self.crawler.engine.crawl(self.make_request(state))
             raise DontCloseSpider
 
     def on_closed(self, spider, reason) -> None:
@@ -277,8 +277,7 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
 
     def record_html(self, state: FetchState, response, body: bytes, row: dict[str, Any]):
         text, charset, decode_errors = decode_html(body, row["content_type"])
-        page_url = state.alias or state.url
-        doc = parse_document(text, page_url if state.parse else state.url)
+        doc = parse_document(text, response.url)  # relative links resolve against where the page lives
         row.update(charset=charset, decode_errors=decode_errors, title=doc.title, anchors=doc.anchors,
                    error=doc.error)
         # an error page (404 template, 500 trace) is recorded with its title but not crawled:
@@ -371,10 +370,12 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             if delay is not None:
                 self.later(self.make_request(state, request.url), delay)
                 return
+        error = describe_failure(failure)
+        inflated = "during decompression" in error  # gzip bomb stopped by DecompressionCapMiddleware
         row = {"url": state.url, "kind": state.kind, "in_scope": state.in_scope, "method": state.method,
                "final_url": request.url if state.chain else None, "redirect_chain": state.chain,
                "elapsed_ms": state.elapsed_ms(), "attempts": state.attempts, "depth": state.depth,
-               "error": describe_failure(failure), "error_class": error_class, "truncated": state.truncated}
+               "error": error, "error_class": error_class, "truncated": state.truncated or inflated}
         yield from self.record(state, row)
 
     # -- run stats ----------------------------------------------------------------------------
