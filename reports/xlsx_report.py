@@ -1,7 +1,8 @@
 """findings.xlsx: the office workbook: a findings sheet (one row per finding, Chinese
 headers, filter and frozen header row) and a summary sheet (verdict, veto items, counts).
 
-Every text cell is written as a string, never a formula (``reports.safe``).
+Written in openpyxl's write-only mode so a portal with tens of thousands of findings
+streams out quickly. Every text cell is a string, never a formula (``reports.safe``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -21,41 +23,42 @@ from reports.rows import finding_rows
 FILENAME = "findings.xlsx"
 _WIDTHS = {"page_url": 50, "message": 50, "evidence": 50, "referrers": 50, "advice": 40, "basis": 30,
            "rule_title": 28, "target": 30}
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _put(ws, row: int, col: int, value: Any):
-    cell = ws.cell(row=row, column=col)
-    cell.value = safe.spreadsheet_cell(value)
+def _cell(ws, value: Any, font: Font | None = None, fill: PatternFill | None = None,
+          alignment: Alignment | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=safe.spreadsheet_cell(value))
     if isinstance(cell.value, str):
-        cell.data_type = "s"  # openpyxl would otherwise treat a leading "=" as a formula
+        cell.data_type = "s"  # belt and braces: a string cell is never a formula
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if alignment:
+        cell.alignment = alignment
     return cell
-
-
-def _header(ws, labels: list[str]) -> None:
-    for col, label in enumerate(labels, 1):
-        cell = _put(ws, 1, col, label)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = _HEADER_FILL
-    ws.freeze_panes = "A2"
 
 
 def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
     words = i18n.strings(lang)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = words["findings"][:31]
-    _header(ws, i18n.export_headers(lang))
-    wrap = Alignment(wrap_text=True, vertical="top")
-    n = 1
-    for n, row in enumerate(finding_rows(model, lang), 2):
-        for col, value in enumerate(row, 1):
-            _put(ws, n, col, value).alignment = wrap
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(words["findings"][:31])
+    ws.freeze_panes = "A2"
     for col, (key, _zh, _en) in enumerate(i18n.EXPORT_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(key, 14)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(i18n.EXPORT_COLUMNS))}{max(n, 1)}"
+    rows = len(model["findings"]) + 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(i18n.EXPORT_COLUMNS))}{rows}"
+    ws.append([_cell(ws, label, _HEADER_FONT, _HEADER_FILL) for label in i18n.export_headers(lang)])
+    for row in finding_rows(model, lang):
+        ws.append([_cell(ws, value, alignment=_WRAP) for value in row])
 
     summary = wb.create_sheet(words["verdict"][:31])
+    summary.column_dimensions["A"].width = 40
+    summary.column_dimensions["B"].width = 30
     run = model["run"]
     lines: list[tuple[str, Any]] = [
         (words["site"], run["site"]), (words["run"], run["id"]), (words["today"], run["today"]),
@@ -67,11 +70,8 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
     lines.append(("", ""))
     lines += [(f"{v['id']} {localized(v, 'title', lang)}", words[f"veto_status_{v['status']}"])
               for v in model["veto_items"]]
-    for r, (label, value) in enumerate(lines, 1):
-        _put(summary, r, 1, label).font = Font(bold=True)
-        _put(summary, r, 2, value)
-    summary.column_dimensions["A"].width = 40
-    summary.column_dimensions["B"].width = 30
+    for label, value in lines:
+        summary.append([_cell(summary, label, _BOLD), _cell(summary, value)])
     buf = io.BytesIO()
     wb.save(buf)
     return write_atomic(out_dir / FILENAME, buf.getvalue())

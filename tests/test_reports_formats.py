@@ -144,6 +144,7 @@ def test_xlsx_opens_with_chinese_headers_and_no_formulas(rendered):
     assert broken[col["问题描述"]] == "'@SUM(1+1) 链接无效"
     assert broken[col["引用页面"]].startswith(f"{BASE}/a.html")
     assert wb.worksheets[1]["B4"].value == "单项否决：不通过"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:O{len(LATEST_FINDINGS) + 1}"
 
 
 def test_csv_parses_with_bom_and_neutralised_cells(rendered):

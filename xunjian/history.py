@@ -134,13 +134,13 @@ def changes_since_previous(store: Store, run_id: int) -> RunDiff:
 def refresh_first_seen(store: Store, site: str) -> None:
     """Record the earliest run each fingerprint of ``site`` was seen in (kept across pruning)."""
     ensure_schema(store)
+    # one pass over the site's findings; SQLite fills the bare column r.today from the row
+    # holding MIN(r.id) (documented behaviour of min()/max() aggregates)
     store.db.execute(
         """
         INSERT INTO finding_first_seen (site, fingerprint, first_run_id, first_seen)
-        SELECT r.site, f.fingerprint, r.id, r.today FROM findings f JOIN runs r ON r.id = f.run_id
-        WHERE r.site = ? AND r.id = (
-            SELECT MIN(r2.id) FROM findings f2 JOIN runs r2 ON r2.id = f2.run_id
-            WHERE r2.site = r.site AND f2.fingerprint = f.fingerprint)
+        SELECT r.site, f.fingerprint, MIN(r.id), r.today FROM findings f JOIN runs r ON r.id = f.run_id
+        WHERE r.site = ? GROUP BY f.fingerprint
         ON CONFLICT (site, fingerprint) DO UPDATE SET
             first_run_id = excluded.first_run_id, first_seen = excluded.first_seen
         WHERE excluded.first_run_id < finding_first_seen.first_run_id
