@@ -35,6 +35,7 @@ links:
   max_retry_after_s: 2
   max_redirects: 3
   jump_link_patterns: ["^http://127\\\\.0\\\\.0\\\\.2:[0-9]+/zwdt/"]
+  ignore: ["/logout\\\\.do"]
 {extra}
 """, encoding="utf-8")
     return path
@@ -70,7 +71,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         (f"{e}/ext.html", "external"), (f"{e}/doc.html#sec-2", "external fragment"),
         (f"{e}/zwdt/item?id=7", "jump link"), (f"{e}/late.html", "plain first"), (f"{e}/late.html#s1", "then #"), (f"http://127.0.0.2:{dead_port}/gone", "dead"),
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
-        ("javascript:void(0)", "js"), ("/removed.html", "404 page"), ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"),
+        ("javascript:void(0)", "js"), ("/logout.do?next=/", "ignored"), ("/removed.html", "404 page"), ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"),
         ("http://127.0.0.2:99999/", "bad port"),
     ])
     portal.route("/", html(f"<html><head><title>首页</title></head><body id=top>{home_links}"
@@ -317,6 +318,12 @@ def test_bot_wall_keeps_both_attempts(crawled):
     assert attempts[1]["status"] == 200 and row["status"] == 200
     agents = [h.user_agent for h in crawled["ext"].hits_for("/botwall")]
     assert "Chrome" not in agents[0] and "Chrome" in agents[-1]
+
+
+def test_ignored_urls_are_recorded_not_fetched(crawled):
+    p = crawled["portal"]
+    assert _res(crawled, p.url("/logout.do?next=/"))["skip_reason"] == "ignored"
+    assert p.hits_for("/logout.do?next=/") == [] and crawled["store"].run_stats(crawled["run"])["ignored"] == 1
 
 
 def test_trap_skips_are_recorded_once(crawled):

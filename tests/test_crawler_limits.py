@@ -15,12 +15,14 @@ from crawler.store import Store
 from tests._servers import Hit, Reply, TestServer, html
 
 
-def _write_profile(tmp: Path, start: str, body: str) -> Path:
+def _write_profile(tmp: Path, start: str, robots: bool = True, check_external: bool = True) -> Path:
     path = tmp / "site.yaml"
     path.write_text(f'name: limits\nstart_urls: ["{start}"]\n'
-                    "politeness: {delay_s: 0, autothrottle: false, concurrency: 4, concurrency_per_host: 4}\n"
-                    "links: {retries: 0, retry_backoff_s: 0.1, reverify_failures: false}\n"
-                    "limits: {timeout_s: 3}\n" + body, encoding="utf-8")
+                    f"politeness: {{delay_s: 0, autothrottle: false, concurrency: 4, concurrency_per_host: 4,"
+                    f" obey_robots: {str(robots).lower()}}}\n"
+                    f"links: {{retries: 0, retry_backoff_s: 0.1, reverify_failures: false,"
+                    f" check_external: {str(check_external).lower()}}}\n"
+                    "limits: {timeout_s: 3}\n", encoding="utf-8")
     return path
 
 
@@ -36,60 +38,36 @@ def _crawl(tmp: Path, profile: Path, **kw) -> tuple[int, Store, int]:
 def test_depth_and_page_limits_are_recorded_not_fetched(tmp_path):
     server = TestServer().start()
     try:
-        server.route("/", html("".join(f'<a href="/p{i}.html">{i}</a>' for i in range(6))
-                               + '<a href="/deep/1.html">deep</a>'))
+        server.route("/", html('<a href="/deep/1.html">deep</a>'
+                               + "".join(f'<a href="/p{i}.html">{i}</a>' for i in range(6))))
         for i in range(6):
             server.route(f"/p{i}.html", html(f"<title>p{i}</title>"))
         for i in range(1, 5):
             server.route(f"/deep/{i}.html", html(f'<a href="/deep/{i + 1}.html">next</a>'))
-        profile = _write_profile(tmp_path, server.url("/"), "")
-        rc, store, run = _crawl(tmp_path, profile, overrides={"limits": {"max_depth": 2, "max_pages": 6}})
-        rows = {r["url"]: r for r in store.resources(run)}
-        reasons = [r["skip_reason"] for r in rows.values() if r["skip_reason"]]
+        profile = _write_profile(tmp_path, server.url("/"))
+        rc, store, run = _crawl(tmp_path, profile, overrides={"limits": {"max_depth": 1, "max_pages": 5}})
+        rows = {r["url"].replace(server.base, ""): r for r in store.resources(run)}
         assert rc == 0
-        # home + 5 pages fit in max_pages 6; /deep/1 (depth 1) was the 7th page candidate
-        assert reasons.count("limit:max-pages") == 2
-        fetched = [r for r in rows.values() if r["status"] == 200]
-        assert len(fetched) == 6
+        # pages in link order: /, /deep/1, /p0, /p1, /p2 fill max_pages 5; /p3../p5 do not fit
+        assert sorted(u for u, r in rows.items() if r["status"] == 200) == sorted(
+            ["/", "/deep/1.html", "/p0.html", "/p1.html", "/p2.html"])
+        assert {u for u, r in rows.items() if r["skip_reason"] == "limit:max-pages"} == {
+            "/p3.html", "/p4.html", "/p5.html"}
+        assert rows["/deep/2.html"]["skip_reason"] == "limit:max-depth" and rows["/deep/2.html"]["depth"] == 2
+        assert "/deep/3.html" not in rows
         for url, row in rows.items():
             if row["skip_reason"]:
-                assert server.hits_for(url.replace(server.base, "")) == []
-        stats = store.run_stats(run)
-        assert stats["limits"] == {"limit:max-pages": 2}
-
-        rc, store, run = _crawl(tmp_path, profile, overrides={"limits": {"max_depth": 2}})
-        deep = {r["url"].rsplit("/", 1)[1]: r for r in store.resources(run) if "/deep/" in r["url"]}
-        assert deep["1.html"]["status"] == 200 and deep["2.html"]["status"] == 200
-        assert deep["3.html"]["skip_reason"] == "limit:max-depth" and deep["3.html"]["depth"] == 3
-        assert "4.html" not in deep
+                assert server.hits_for(url) == []
+        assert store.run_stats(run)["limits"] == {"limit:max-pages": 3, "limit:max-depth": 1}
     finally:
         server.stop()
-
-
-def test_ignore_patterns_and_disabled_external_checks(tmp_path):
-    server, ext = TestServer().start(), TestServer("127.0.0.2").start()
-    try:
-        server.route("/", html(f'<a href="/logout.do">out</a><a href="{ext.url("/x.html")}">ext</a>'
-                               '<a href="/ok.html">ok</a>'))
-        server.route("/ok.html", html("<title>ok</title>"))
-        profile = _write_profile(tmp_path, server.url("/"), 'links: {ignore: ["logout"], check_external: false,'
-                                 " retries: 0, reverify_failures: false}\n")
-        rc, store, run = _crawl(tmp_path, profile)
-        assert rc == 0
-        assert store.resource(run, server.url("/logout.do"))["skip_reason"] == "ignored"
-        assert store.resource(run, ext.url("/x.html"))["skip_reason"] == "external-disabled"
-        assert server.hits_for("/logout.do") == [] and ext.hits == []
-        assert store.resource(run, server.url("/ok.html"))["status"] == 200
-    finally:
-        server.stop()
-        ext.stop()
 
 
 def test_dead_homepage_is_recorded_and_crawl_ends_cleanly(tmp_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    profile = _write_profile(tmp_path, f"http://127.0.0.1:{port}/", "politeness: {obey_robots: false}\n")
+    profile = _write_profile(tmp_path, f"http://127.0.0.1:{port}/", robots=False)
     rc, store, run = _crawl(tmp_path, profile)
     home = store.resource(run, f"http://127.0.0.1:{port}/")
     assert rc == 0 and home["error_class"] == "refused" and home["status"] is None and home["kind"] == "page"
@@ -106,7 +84,7 @@ def test_bad_profile_is_one_line_error_exit_2(tmp_path):
     assert len(lines) == 1 and "start_urls[0]" in lines[0] and "Traceback" not in proc.stderr
     rc = crawl(str(bad), str(tmp_path / "x.sqlite"), 1, today="2026-11-22", progress=False)
     assert rc == 2
-    good = _write_profile(tmp_path, "http://127.0.0.1:9/", "")
+    good = _write_profile(tmp_path, "http://127.0.0.1:9/")
     assert crawl(str(good), str(tmp_path / "x.sqlite"), 1, today="2026-11-22", progress=False,
                  overrides={"limits": {"max_pagez": 3}}) == 2
 
@@ -121,7 +99,7 @@ def test_ctrl_c_stops_the_child_cleanly_and_keeps_facts(tmp_path):
         server.route("/", slow_page)
         for n in range(1, 2000):
             server.route(f"/p{n}", slow_page)
-        profile = _write_profile(tmp_path, server.url("/"), "politeness: {obey_robots: false}\n")
+        profile = _write_profile(tmp_path, server.url("/"), robots=False)
         db = tmp_path / "facts.sqlite"
         store = Store(db)
         run = store.start_run("limits", "2026-11-22")
@@ -156,15 +134,17 @@ def test_homepage_moved_to_another_host_is_followed_into_scope(tmp_path, capfd):
     old, new = TestServer().start(), TestServer("127.0.0.2").start()
     try:
         old.route("/", Reply(status=301, headers={"Location": new.url("/")}))
-        new.route("/", html('<title>新首页</title><a href="/news.html">新闻</a>'))
+        new.route("/", html('<title>新首页</title><a href="/news.html">新闻</a>'
+                            '<a href="http://127.0.0.3:9/elsewhere.html">外链</a>'))
         new.route("/news.html", html("<title>新闻</title>"))
-        profile = _write_profile(tmp_path, old.url("/"), "politeness: {obey_robots: false}\n")
+        profile = _write_profile(tmp_path, old.url("/"), robots=False, check_external=False)
         rc, store, run = _crawl(tmp_path, profile)
         assert rc == 0
         home = store.resource(run, old.url("/"))
         assert home["status"] == 200 and home["final_url"] == new.url("/")
         assert store.resource(run, new.url("/news.html"))["title"] == "新闻"
         assert "redirects to host 127.0.0.2" in capfd.readouterr().err
+        assert store.resource(run, "http://127.0.0.3:9/elsewhere.html")["skip_reason"] == "external-disabled"
     finally:
         old.stop()
         new.stop()
