@@ -42,7 +42,7 @@ class StorePipeline:
             self.store.put_links(self.run_id, item["rows"])
         else:
             log.warning("unknown item dropped: %r", list(item)[:5])
-        return None  # nothing downstream needs the item; do not keep it alive
+        return item
 
     def close_spider(self) -> None:
         spider = self.crawler.spider
