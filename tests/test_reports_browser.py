@@ -164,9 +164,15 @@ def test_report_in_chromium(driver, report_files, tmp_path):
     shots.mkdir(parents=True, exist_ok=True)
     drv.execute_script("window.scrollTo(0, 0)")
     _screenshot(drv, shots / "report-desktop-zh.png", 1366)
+    # print: no toolbar; collapsed rules and rows beyond the page size print anyway
+    drv.get(report_files["zh"].as_uri())  # fresh page: link-broken shows 25 of 41 again
+    drv.find_element("css selector", "#rule-link-unverified .rule-toggle").click()
+    assert len(_visible_rows(drv, "#rule-link-broken")) == 25
     drv.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert drv.execute_script(
         "return getComputedStyle(document.querySelector('.toolbar')).display") == "none"
+    assert len(_visible_rows(drv, "#rule-link-broken")) == 41
+    assert len(_visible_rows(drv, "#rule-link-unverified")) == 1
     _screenshot(drv, shots / "report-print-zh.png", 794)  # A4 width at 96 dpi
     drv.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     pdf = base64.b64decode(drv.print_page())
