@@ -35,7 +35,9 @@ from urllib.parse import parse_qsl, urlsplit
 MAX_QUERY_GROWTH_STEPS = 3
 MAX_CALENDAR_STEPS = 12  # a year of month-by-month "next" links
 _ASPNET_SESSION_RE = re.compile(r"/\((?:[A-Z]\([^)]*\))+\)/", re.I)
-_CALENDAR_PATH_RE = re.compile(r"calendar|rili|richeng|schedule|event|agenda|/cal/|date|day|month", re.I)
+# whole path segments only: "/update/2015/" or "/today/" are not calendars
+_CALENDAR_PATH_RE = re.compile(
+    r"(?:^|/)(?:calendar|rili|richeng|schedule|events?|agenda|cal|date|day|month)(?=$|/|[-_.])", re.I)
 _DATE_TOKEN_RE = re.compile(
     r"(?<!\d)((?:19|20|21)\d{2})(?:[-_/.]?(0[1-9]|1[0-2])(?:[-_/.]?(0[1-9]|[12]\d|3[01]))?)?(?!\d)")
 _YEAR_PARAM_RE = re.compile(r"year|yr|date|day|month|time|cal|nian|rq|^y$|^d$|^m$", re.I)

@@ -44,6 +44,8 @@ def test_trap_causes(guard, url, cause):
     "http://h/list?page=3&size=20&type=a",
     "http://h/a/b/a/x.html",                      # a segment twice is allowed (max_repeated_segments 2)
     "http://h/search?id=20100101",                # a number that looks like a date in a non-date param
+    "http://h/update/2015/notice.html",           # "date" inside a word is no calendar
+    "http://h/today/2010/x.html",
 ])
 def test_legitimate_urls_pass(guard, url):
     assert guard.check(url).cause is None
