@@ -97,7 +97,7 @@ def _excerpt(text: str, at: int, width: int = 60) -> str:
     return text[max(0, at - width):at + width]
 
 
-def fragment_verdict(fragment: str, anchors: list[str], settings: LinkSettings) -> str:
+def fragment_verdict(fragment: str, anchors: list[str] | frozenset[str], settings: LinkSettings) -> str:
     """"ok", "ignored" (not an element reference) or "missing"."""
     fragment = fragment[1:] if fragment.startswith("#") else fragment
     decoded = unquote(fragment)
@@ -105,7 +105,7 @@ def fragment_verdict(fragment: str, anchors: list[str], settings: LinkSettings) 
         return "ok"
     if any(fragment.startswith(p) for p in settings.anchor_ignore_prefixes):
         return "ignored"
-    names = set(anchors)
+    names = anchors if isinstance(anchors, (set, frozenset)) else set(anchors)
     if fragment in names or decoded in names:
         return "ok"
     if any(unquote(a) == decoded for a in names if "%" in a):

@@ -222,7 +222,7 @@ def _fragment_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Findin
             for _ in rows:  # drain the group; the target gives no anchor verdict
                 pass
             continue
-        anchors = res["anchors"]
+        anchors = frozenset(res["anchors"])
         missing: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             fragment = row["fragment"]
