@@ -65,6 +65,17 @@ def _screenshot(drv, path: Path, width: int) -> None:
     drv.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def _axe_violations(drv) -> list:
+    """Run the pinned axe-core on the open page; (rule, help, first targets) per violation."""
+    drv.execute_script(AXE.read_text(encoding="utf-8"))
+    result = drv.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: arguments[0]}).then(r => done(JSON.stringify(r.violations)),"
+        " e => done(JSON.stringify([{id: 'axe-error', help: String(e)}])));", AXE_TAGS)
+    return [(v["id"], v.get("help"), [n.get("target") for n in v.get("nodes", [])][:3])
+            for v in json.loads(result)]
+
+
 def _visible_rows(drv, within: str = "") -> list[dict]:
     """data-* of the finding rows a person can see (one round trip, not one per row)."""
     return drv.execute_script(
@@ -151,14 +162,8 @@ def test_report_in_chromium(driver, report_files, tmp_path):
     resources = drv.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert resources == []
 
-    drv.execute_script(AXE.read_text(encoding="utf-8"))
-    result = drv.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: arguments[0]}).then(r => done(JSON.stringify(r.violations)),"
-        " e => done(JSON.stringify([{id: 'axe-error', help: String(e)}])));", AXE_TAGS)
-    violations = json.loads(result)
-    assert violations == [], [(v["id"], v.get("help"), [n.get("target") for n in v.get("nodes", [])][:3])
-                              for v in violations]
+    violations = _axe_violations(drv)
+    assert violations == [], violations
 
     shots = Path(os.environ.get("XUNJIAN_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
@@ -189,6 +194,7 @@ def test_english_report_in_chromium(driver, report_files, tmp_path):
     assert drv.title.startswith("Daily inspection report")
     assert "Veto items: FAIL" in drv.find_element("css selector", ".verdict-text").text
     assert "Broken link on the homepage" in drv.find_element("id", "rule-link-broken-home").text
+    assert _axe_violations(drv) == []
     shots = Path(os.environ.get("XUNJIAN_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     _screenshot(drv, shots / "report-desktop-en.png", 1366)
