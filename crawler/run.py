@@ -79,7 +79,8 @@ def _stop_child(child: subprocess.Popen) -> None:
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m crawler.run", description="Crawl one portal into the store.")
+    parser = argparse.ArgumentParser(prog="python -m crawler.run",
+                                     description="Crawl one portal into the store.")
     parser.add_argument("--site", required=True, help="site profile, e.g. config/sites/demo.yaml")
     parser.add_argument("--db", default="xunjian-runs/xunjian.sqlite", help="SQLite store")
     parser.add_argument("--run-id", type=int, default=None, help="write into this run (default: start one)")

@@ -117,7 +117,9 @@ class TestServer:
             handler.send_response(reply.status)
             if reply.content_type:
                 handler.send_header("Content-Type", reply.content_type)
-            length = reply.content_length if reply.content_length is not None else (None if reply.endless else len(body))
+            length = reply.content_length
+            if length is None and not reply.endless:
+                length = len(body)
             if length is not None:
                 handler.send_header("Content-Length", str(length))
             for name, value in reply.headers.items():

@@ -69,9 +69,11 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         ("/big.zip", "2GB"), ("/anchors.html#intro", "anchor"), ("/many.html", "many"),
         ("/cal?year=1990&month=1", "calendar"), ("/a/b/a/b/a/b/x.html", "repeated"),
         (f"{e}/ext.html", "external"), (f"{e}/doc.html#sec-2", "external fragment"),
-        (f"{e}/zwdt/item?id=7", "jump link"), (f"{e}/late.html", "plain first"), (f"{e}/late.html#s1", "then #"), (f"http://127.0.0.2:{dead_port}/gone", "dead"),
+        (f"{e}/zwdt/item?id=7", "jump link"), (f"{e}/late.html", "plain first"), (f"{e}/late.html#s1", "then #"),
+        (f"http://127.0.0.2:{dead_port}/gone", "dead"),
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
-        ("javascript:void(0)", "js"), ("/logout.do?next=/", "ignored"), ("/removed.html", "404 page"), ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"),
+        ("javascript:void(0)", "js"), ("/logout.do?next=/", "ignored"), ("/removed.html", "404 page"),
+        ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"),
         ("http://127.0.0.2:99999/", "bad port"),
     ])
     portal.route("/", html(f"<html><head><title>首页</title></head><body id=top>{home_links}"

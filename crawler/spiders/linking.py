@@ -58,7 +58,8 @@ class LinkingMixin:
                    "attr": link.attr, "position": position}
             if scheme and scheme not in FETCHED_SCHEMES:
                 target, _, fragment = href.partition("#")
-                rows.append({**row, "target_url": target[:4096], "fragment": fragment or None, "scheme": scheme})
+                rows.append({**row, "target_url": target[:4096], "fragment": fragment or None,
+                             "scheme": scheme})
                 self._bump("skipped_by_scheme", scheme)
                 continue
             try:
@@ -69,7 +70,8 @@ class LinkingMixin:
                 self._bump("skipped_by_scheme", "invalid")
                 continue
             scheme = link_scheme(target)
-            rows.append({**row, "target_url": target, "fragment": fragment or None, "scheme": scheme or "invalid"})
+            rows.append({**row, "target_url": target, "fragment": fragment or None,
+                         "scheme": scheme or "invalid"})
             if scheme not in FETCHED_SCHEMES:
                 self._bump("skipped_by_scheme", scheme or "invalid")
                 continue
@@ -97,7 +99,8 @@ class LinkingMixin:
             if wants_body and url in self.checked_without_body:
                 self.checked_without_body.discard(url)
                 self.body_upgrades.add(url)
-                yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_BODY, referrer=page.url))
+                yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_BODY,
+                                                   referrer=page.url))
             return
         self.seen.add(url)
         if self.scope.ignored(url):

@@ -71,7 +71,8 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             self.today = date.fromisoformat(today) if today else date.today()
             self.profile = load_site(site, extra or None)
         except json.JSONDecodeError as exc:
-            _config_exit(f"-a overrides: not valid JSON ({exc}); pass e.g. '{{\"limits\": {{\"max_pages\": 10}}}}'")
+            _config_exit(f"-a overrides: not valid JSON ({exc}); "
+                         "pass e.g. '{\"limits\": {\"max_pages\": 10}}'")
         except ConfigError as exc:
             _config_exit(str(exc))
         except ValueError as exc:
@@ -227,7 +228,8 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             return
         if is_transient_status(status) and not state.reverify:
             retry_after = response.headers.get(b"Retry-After")
-            delay = self.policy.delay(state.tries, status, retry_after.decode("latin-1") if retry_after else None)
+            retry_after_text = retry_after.decode("latin-1") if retry_after else None
+            delay = self.policy.delay(state.tries, status, retry_after_text)
             if delay is not None:
                 self.later(self.make_request(state, response.url), delay)
                 return
@@ -272,7 +274,8 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
     def record_alias(self, state: FetchState, row: dict[str, Any]):
         """A redirect landed on an in-scope URL nobody else will fetch: record it under its own URL."""
         if state.alias:
-            alias = FetchState(state.alias, row["kind"], True, state.depth, state.purpose, method=state.method)
+            alias = FetchState(state.alias, row["kind"], True, state.depth, state.purpose,
+                               method=state.method)
             yield from self.record(alias, {**row, "url": state.alias, "redirect_chain": [], "attempts": 1})
 
     def record_html(self, state: FetchState, response, body: bytes, row: dict[str, Any]):
@@ -282,8 +285,9 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
                    error=doc.error)
         # an error page (404 template, 500 trace) is recorded with its title but not crawled:
         # its links are the site chrome, and counting it as a page would inflate the crawl
+        landed_in_scope = self.scope.in_scope(canonicalize(response.url, self.session_names)[0])
         crawl_it = (200 <= response.status < 300 and state.purpose == PURPOSE_PAGE and state.in_scope
-                    and state.parse and self.scope.in_scope(canonicalize(response.url, self.session_names)[0]))
+                    and state.parse and landed_in_scope)
         if state.alias and crawl_it:
             yield from self.record(state, row)  # the redirecting URL, then the page it landed on
             row = {**row, "url": state.alias, "redirect_chain": [], "attempts": 1}
