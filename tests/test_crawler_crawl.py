@@ -73,7 +73,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         (f"http://127.0.0.2:{dead_port}/gone", "dead"),
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
         ("javascript:void(0)", "js"), ("/logout.do?next=/", "ignored"), ("/removed.html", "404 page"),
-        ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"),
+        ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"), ("/short.html", "cut"),
         ("http://127.0.0.2:99999/", "bad port"),
     ])
     portal.route("/", html(f"<html><head><title>首页</title></head><body id=top>{home_links}"
@@ -116,6 +116,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
     portal.route("/gz.html", Reply(body=gzip.compress("<title>压缩</title><p id=z>".encode()), headers=gz))
     portal.route("/gzbomb.html", Reply(body=gzip.compress(b"<title>bomb</title>" + b" " * (20 * 1024 * 1024)),
                                        headers=gz))
+    portal.route("/short.html", html("<title>半截</title><p id=cut>", content_length=10_000))
     portal.route("/removed.html", html('<title>页面不存在</title><a href="/only-from-404.html">nav</a>', 404))
     portal.route("/anchors.html", html('<html><h2 id="intro">Intro</h2><a name="legacy"></a><p id="end"></html>'))
     many = "".join(f'<a href="/anchors.html#n{i}" title="t{i}">第{i}条</a>' for i in range(3000))
@@ -348,3 +349,9 @@ def test_gzip_pages_inflate_and_a_gzip_bomb_is_capped(crawled):
     bomb = _res(crawled, crawled["portal"].url("/gzbomb.html"))
     assert bomb["status"] == 200 and bomb["truncated"] == 1 and bomb["size"] == 1024 * 1024
     assert bomb["title"] == "bomb" and bomb["error"] is None
+
+
+def test_body_cut_before_content_length_is_kept_and_noted(crawled):
+    row = _res(crawled, crawled["portal"].url("/short.html"))
+    assert row["status"] == 200 and row["title"] == "半截" and row["anchors"] == ["cut"]
+    assert "Content-Length" in row["error"] and row["error_class"] is None

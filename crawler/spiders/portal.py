@@ -241,6 +241,8 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         body = response.body[: self.cap_bytes] if state.method == "GET" else None
         self.counters["bytes"] += len(body or b"")
         row = response_fields(state, response, body)
+        if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS is off: keep what came, say so
+            row["error"] = "connection closed before the announced Content-Length was received"
         stopped_at_headers = "download_stopped" in response.flags and not state.truncated
         if state.purpose in (PURPOSE_PAGE, PURPOSE_BODY) and body is not None and not stopped_at_headers \
                 and is_html(row["content_type"], body):
@@ -282,7 +284,7 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         text, charset, decode_errors = decode_html(body, row["content_type"])
         doc = parse_document(text, response.url)  # relative links resolve against where the page lives
         row.update(charset=charset, decode_errors=decode_errors, title=doc.title, anchors=doc.anchors,
-                   error=doc.error)
+                   error=doc.error or row.get("error"))
         # an error page (404 template, 500 trace) is recorded with its title but not crawled:
         # its links are the site chrome, and counting it as a page would inflate the crawl
         landed_in_scope = self.scope.in_scope(canonicalize(response.url, self.session_names)[0])
