@@ -35,9 +35,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_SIZE = 25
 REFERRERS_SHOWN = 5
 # run stats with a label of their own (i18n key stat_<name>); other scalars render under their key
-STAT_LABELS = ("pages", "resources", "links", "skipped", "errors", "retries", "reverified", "robots_skipped",
-               "ignored", "elapsed_s", "pages_per_s", "bytes", "crawl_finish_reason", "traps", "skipped_by_scheme",
-               "a11y_pages", "a11y_coverage", "a11y_engine")
+STAT_LABELS = ("pages", "resources", "links", "skipped", "errors", "retries", "reverified",
+               "robots_skipped", "ignored", "elapsed_s", "pages_per_s", "bytes", "crawl_finish_reason",
+               "traps", "skipped_by_scheme", "a11y_pages", "a11y_coverage", "a11y_engine")
 STAT_HIDDEN = {"profile", "check_errors", "a11y", "limits"}
 
 
@@ -113,7 +113,8 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
         rule = rules[f["rule_id"]]
         title = localized(rule, "title", lang)
         by_rule.setdefault(f["rule_id"], []).append({
-            **f, "message": localized(f, "message", lang), "evidence_items": evidence_items(f["evidence"], lang),
+            **f, "message": localized(f, "message", lang),
+            "evidence_items": evidence_items(f["evidence"], lang),
             "search": _search_text(f, lang, title), "sev_rank": SEVERITIES.index(f["severity"]),
         })
     sections = []

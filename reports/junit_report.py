@@ -68,13 +68,14 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
     rules_suite = _suite(root, safe.xml_text(f"{run['site']}.rules"), stamp)
     props = ET.SubElement(rules_suite, "properties")
     for key, value in (("site", run["site"]), ("run_id", run["id"]), ("today", run["today"]),
-                       ("veto_verdict", model["verdict"]["veto"]), ("schema_version", model["schema_version"])):
+                       ("veto_verdict", model["verdict"]["veto"]),
+                       ("schema_version", model["schema_version"])):
         ET.SubElement(props, "property", name=key, value=safe.xml_text(value))
     for rule in model["rules"]:
         found = by_rule.get(rule["id"], [])
         title = localized(rule, "title", lang)
         case = ET.SubElement(rules_suite, "testcase", classname=f"xunjian.{rule['assessment'] or 'quality'}",
-                             name=safe.xml_text(f"{rule['id']}: {title}" if title != rule["id"] else rule["id"]),
+                             name=safe.xml_text(rule["id"] if title == rule["id"] else f"{rule['id']}: {title}"),
                              time="0")
         serious = [f for f in found if severity_rank(f["severity"]) >= severity_rank("warning")]
         if serious:
@@ -88,7 +89,8 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
             ET.SubElement(case, "system-out").text = _listing(found, lang)
         elif not rule["ran"]:
             reason = rule.get("not_run_reason") or ""
-            ET.SubElement(case, "skipped", message=safe.xml_text(words.get(f"nr_{reason}", reason or "not run")))
+            text = words.get(f"nr_{reason}", reason or "not run")
+            ET.SubElement(case, "skipped", message=safe.xml_text(text))
     totals = [_close_suite(rules_suite)]
 
     veto_suite = _suite(root, safe.xml_text(f"{run['site']}.veto"), stamp)

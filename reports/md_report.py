@@ -39,8 +39,9 @@ def to_markdown(model: dict[str, Any], lang: str) -> str:
     out += ["", f"| {w['total_findings']} | " + " | ".join(w[f"sev_{s}"] for s in reversed(SEVERITIES))
             + f" | {w['new']} | {w['fixed']} | {w['persisting']} | {w['deductions']} |",
             "|---:|" + "---:|" * (len(SEVERITIES) + 4)]
-    out.append(f"| {summary['total']} | " + " | ".join(str(summary["by_severity"][s]) for s in reversed(SEVERITIES))
-               + f" | {summary['new']} | {summary['fixed']} | {summary['persisting']} | {summary['deductions']} |")
+    counts = [summary["total"], *(summary["by_severity"][s] for s in reversed(SEVERITIES)),
+              summary["new"], summary["fixed"], summary["persisting"], summary["deductions"]]
+    out.append("| " + " | ".join(str(n) for n in counts) + " |")
     if model["previous_run"] is None:
         out += ["", w["first_run"]]
     ranked = [r for r in model["rules"] if r["counts"]["total"]][:TOP_RULES]
@@ -49,7 +50,8 @@ def to_markdown(model: dict[str, Any], lang: str) -> str:
                 f"| {w['rule']} | {w['severity']} | {w['count']} | {w['new']} |", "|---|---|---:|---:|"]
         for r in ranked:
             worst = next(s for s in reversed(SEVERITIES) if r["counts"]["by_severity"][s])
-            out.append(f"| `{md_text(r['id'])}` {md_text(localized(r, 'title', lang))} | {w['sev_' + worst]} | "
+            title = md_text(localized(r, "title", lang))
+            out.append(f"| `{md_text(r['id'])}` {title} | {w['sev_' + worst]} | "
                        f"{r['counts']['total']} | {r['counts']['new']} |")
     new = [f for f in model["findings"] if f["change"] == "new"][:NEW_LISTED]
     if new:

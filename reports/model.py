@@ -205,7 +205,8 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
 
     deductions = [{"rule_id": rid, "title_zh": e["title_zh"], "title_en": e["title_en"],
                    "count": e["counts"]["total"]}
-                  for rid, e in rule_entries.items() if e["assessment"] == "deduction" and e["counts"]["total"]]
+                  for rid, e in rule_entries.items()
+                  if e["assessment"] == "deduction" and e["counts"]["total"]]
 
     def rule_order(e: dict[str, Any]) -> tuple:
         worst = max((severity_rank(s) for s, n in e["counts"]["by_severity"].items() if n), default=-1)

@@ -85,8 +85,9 @@ def severity_trend(points: list[dict[str, Any]], title: str, severity_names: dic
     body += _x_labels(points, slot)
     legend_x = PAD_LEFT
     for sev in reversed(SEVERITIES):
-        body.append(f'<rect x="{legend_x}" y="{HEIGHT - 12}" width="10" height="10" fill="{SEVERITY_COLOURS[sev]}"/>'
-                    f'<text x="{legend_x + 14}" y="{HEIGHT - 3}" class="legend">{escape(severity_names[sev])}</text>')
+        body.append(f'<rect x="{legend_x}" y="{HEIGHT - 12}" width="10" height="10" '
+                    f'fill="{SEVERITY_COLOURS[sev]}"/><text x="{legend_x + 14}" y="{HEIGHT - 3}" '
+                    f'class="legend">{escape(severity_names[sev])}</text>')
         legend_x += 70
     last = points[-1] if points else {"total": 0, "today": ""}
     desc = f"{len(points)} runs; latest {last['today']}: {last['total']}"

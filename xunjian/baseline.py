@@ -107,8 +107,8 @@ def write(store: Store, run_id: int, path: str | Path, *, reason: str, expires: 
             continue
         entries.append({"fingerprint": f.fingerprint, "rule_id": f.rule_id, "page_url": f.page_url,
                         "target": f.target, "reason": reason, "expires": expires.isoformat()})
-    doc = {"xunjian_baseline": FORMAT_VERSION, "site": run["site"] if run else "", "created": today.isoformat(),
-           "from_run": run_id, "entries": entries}
+    doc = {"xunjian_baseline": FORMAT_VERSION, "site": run["site"] if run else "",
+           "created": today.isoformat(), "from_run": run_id, "entries": entries}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")

@@ -105,11 +105,13 @@ def check_config(gate_config: dict[str, Any] | None) -> list[dict[str, Any]]:
     for i, item in enumerate(raw):
         where = f"{WHERE}.assertions[{i}]"
         if not isinstance(item, dict):
-            raise ConfigError(f"{where}: expected a mapping such as {{name: x, rules: [link-broken], max: 0}}")
+            raise ConfigError(f"{where}: expected a mapping such as "
+                              "{name: x, rules: [link-broken], max: 0}")
         for key in item:
             if key not in ASSERTION_KEYS:
                 close = difflib.get_close_matches(str(key), ASSERTION_KEYS, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(ASSERTION_KEYS)}"
+                hint = (f"did you mean '{close[0]}'?" if close
+                        else f"allowed keys: {', '.join(ASSERTION_KEYS)}")
                 raise ConfigError(f"{where}.{key}: unknown key; {hint}")
         a: dict[str, Any] = {"name": str(item.get("name") or f"assertion-{i + 1}")}
         where = f"{WHERE}.assertions[{i}] ({a['name']})"
@@ -175,7 +177,8 @@ def _matches(a: dict[str, Any], f: Finding, change: str, assessment_of: dict[str
 
 
 def _examples(found: list[Finding]) -> str:
-    shown = [f"{f.rule_id} {f.page_url}" + (f" -> {f.target}" if f.target else "") for f in found[:EXAMPLES_SHOWN]]
+    shown = [f"{f.rule_id} {f.page_url}" + (f" -> {f.target}" if f.target else "")
+             for f in found[:EXAMPLES_SHOWN]]
     more = f" and {len(found) - EXAMPLES_SHOWN} more" if len(found) > EXAMPLES_SHOWN else ""
     return "; ".join(shown) + more
 
@@ -203,8 +206,8 @@ def evaluate(store: Store, run_id: int, gate_config: dict[str, Any] | None, base
             result.warnings.append(f"baseline entry {entry.fingerprint} ({entry.rule_id or '?'}) expired on "
                                    f"{entry.expires}; the finding counts again (reason was: {entry.reason})")
         if len(expired) > EXAMPLES_SHOWN:
-            result.warnings.append(f"{len(expired) - EXAMPLES_SHOWN} more baseline entries expired; renew them "
-                                   f"with `xunjian baseline` or fix the findings")
+            result.warnings.append(f"{len(expired) - EXAMPLES_SHOWN} more baseline entries expired; "
+                                   "renew them with `xunjian baseline` or fix the findings")
     change = history.changes_since_previous(store, run_id).status_of()
     all_findings = store.findings(run_id)
     findings = [f for f in all_findings if f.fingerprint not in accepted]

@@ -22,8 +22,10 @@ from xunjian.runner import DEFAULT_DB
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("baseline", help="accept a run's findings in a baseline file for the gate",
-                       description="Write a baseline of accepted findings (with reason and expiry) from a run.")
-    p.add_argument("run", nargs="?", default="latest", help="run id, 'latest' or 'latest~N' (default: latest)")
+                       description="Write a baseline of accepted findings (with reason and expiry) "
+                                   "from a run.")
+    p.add_argument("run", nargs="?", default="latest",
+                   help="run id, 'latest' or 'latest~N' (default: latest)")
     p.add_argument("--db", default=DEFAULT_DB, help="SQLite store (default: %(default)s)")
     p.add_argument("--out", type=Path, required=True, help="baseline file to write, e.g. ci/baseline.json")
     p.add_argument("--reason", required=True, help="why these findings are accepted for now")

@@ -66,8 +66,9 @@ def run(args: argparse.Namespace) -> int:
         def dump(items):
             return [{"fingerprint": f.fingerprint, "rule_id": f.rule_id, "severity": f.severity,
                      "page_url": f.page_url, "target": f.target, "message_en": f.message_en} for f in items]
-        print(json.dumps({"base_run": base, "head_run": head, "new": dump(diff.new), "fixed": dump(diff.fixed),
-                          "persisting": dump(diff.persisting)}, ensure_ascii=False, indent=2))
+        doc = {"base_run": base, "head_run": head, "new": dump(diff.new), "fixed": dump(diff.fixed),
+               "persisting": dump(diff.persisting)}
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
         return 0
     print(f"run {base} -> run {head}: {len(diff.new)} new, {len(diff.fixed)} fixed, "
           f"{len(diff.persisting)} persisting")

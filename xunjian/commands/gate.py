@@ -23,7 +23,8 @@ from xunjian.runner import DEFAULT_DB
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gate", help="check a stored run against the CI gate assertions",
                        description="Evaluate the gate assertions of config/rules.yaml on a stored run.")
-    p.add_argument("run", nargs="?", default="latest", help="run id, 'latest' or 'latest~N' (default: latest)")
+    p.add_argument("run", nargs="?", default="latest",
+                   help="run id, 'latest' or 'latest~N' (default: latest)")
     p.add_argument("--db", default=DEFAULT_DB, help="SQLite store (default: %(default)s)")
     p.add_argument("--site", help="site profile whose thresholds.gate overrides apply (default: the run's)")
     p.add_argument("--rules", type=Path, default=RULES_FILE, help="rules file (default: config/rules.yaml)")

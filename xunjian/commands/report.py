@@ -21,14 +21,17 @@ from xunjian.runner import DEFAULT_DB
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="render the report of a stored run",
                        description="Render the daily inspection report of a stored run again.")
-    p.add_argument("run", nargs="?", default="latest", help="run id, 'latest' or 'latest~N' (default: latest)")
+    p.add_argument("run", nargs="?", default="latest",
+                   help="run id, 'latest' or 'latest~N' (default: latest)")
     p.add_argument("--db", default=DEFAULT_DB, help="SQLite store (default: %(default)s)")
     p.add_argument("--site", help="site name, to pick 'latest' among several sites")
     p.add_argument("--out", help="report root folder (default: the profile's report.out_dir)")
     p.add_argument("--dir", type=Path, help="write into exactly this folder instead of the dated one")
-    p.add_argument("--lang", choices=("zh", "en"), default=None, help="report language (default: profile's, zh)")
+    p.add_argument("--lang", choices=("zh", "en"), default=None,
+                   help="report language (default: the profile's, else zh)")
     p.add_argument("--format", dest="formats", action="append",
-                   help=f"output format, repeatable or comma-separated ({', '.join(reports.DEFAULT_FORMATS)})")
+                   help="output format, repeatable or comma-separated "
+                        f"({', '.join(reports.DEFAULT_FORMATS)})")
     p.set_defaults(func=run)
 
 
