@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urldefrag
@@ -66,13 +67,41 @@ def parse_html(html: str) -> Any | None:
         return None
 
 
+_MAX_ROWS, _MAX_ELEMENTS = 300, 3000
+_LOOKUPS: dict[int, tuple[dict[str, list[str]], dict[str, str]]] = {}
+
+
+def _lookup(aliases: dict[str, list[str]]) -> dict[str, str]:
+    """{printed label: canonical field}, built once per aliases mapping."""
+    cached = _LOOKUPS.get(id(aliases))
+    if cached is None or cached[0] is not aliases:
+        table = {}
+        for canonical, names in aliases.items():
+            for name in [canonical, *(names or [])]:
+                table.setdefault(squash(name).replace(" ", ""), canonical)
+        cached = _LOOKUPS[id(aliases)] = (aliases, table)
+    return cached[1]
+
+
 def canonical_label(label: str, aliases: dict[str, list[str]]) -> str | None:
     """Map a printed label (``发文机关：``) to its canonical field (``发文机构``)."""
-    clean = squash(label).replace(" ", "").rstrip(":：")
-    for canonical, names in aliases.items():
-        if clean == canonical or clean in (names or []):
-            return canonical
-    return None
+    return _lookup(aliases).get(squash(label).replace(" ", "").rstrip(":："))
+
+
+def _head(el: Any, n: int = 16) -> str:
+    """The first ``n``-odd characters of an element's text, without building all of it."""
+    out, size = [], 0
+    for chunk in el.itertext():
+        out.append(chunk)
+        size += len(chunk)
+        if size >= n:
+            break
+    return "".join(out)
+
+
+def _labelled(el: Any) -> bool:
+    head = _head(el).lstrip()
+    return ":" in head or "：" in head
 
 
 def metadata_fields(tree: Any, aliases: dict[str, list[str]]) -> dict[str, str]:
@@ -84,16 +113,18 @@ def metadata_fields(tree: Any, aliases: dict[str, list[str]]) -> dict[str, str]:
         if key and key not in found:
             found[key] = squash(value)
 
-    for row in tree.iter("tr"):
+    # Metadata sits near the top of a document: the caps bound the work on a hostile page
+    # (a 5 MB statistics table) without missing it on a real one.
+    for row in islice(tree.iter("tr"), _MAX_ROWS):
         cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("th", "td")]
         i = 0
         while i < len(cells):
-            text = text_of(cells[i])
+            text = text_of(cells[i]) if len(_head(cells[i], 40)) < 40 or _labelled(cells[i]) else ""
             m = _LABEL_SPLIT.match(text)
             if m and m.group(2) and canonical_label(m.group(1), aliases):
                 put(m.group(1), m.group(2))  # "索引号：xxx" in one cell
                 i += 1
-            elif canonical_label(text, aliases) and i + 1 < len(cells):
+            elif text and canonical_label(text, aliases) and i + 1 < len(cells):
                 put(text, text_of(cells[i + 1]))
                 i += 2
             else:
@@ -103,9 +134,9 @@ def metadata_fields(tree: Any, aliases: dict[str, list[str]]) -> dict[str, str]:
         for a, b in zip(terms, terms[1:]):
             if a.tag == "dt" and b.tag == "dd":
                 put(text_of(a), text_of(b))
-    for el in tree.iter("li", "p", "div", "span"):
-        if el.tag == "div" and len(el) > 3:
-            continue  # containers: their children are visited on their own
+    for el in islice(tree.iter("li", "p", "div", "span"), _MAX_ELEMENTS):
+        if el.tag == "div" and len(el) > 3 or not _labelled(el):
+            continue  # containers are visited through their children; labels come first
         m = _LABEL_SPLIT.match(text_of(el))
         if m and canonical_label(m.group(1), aliases):
             value = m.group(2)
