@@ -172,3 +172,18 @@ def test_report_counts_fixed_only_for_rules_that_ran_again(tmp_path):
     assert [f["rule_id"] for f in doc["fixed"]] == ["link-broken"] and doc["summary"]["fixed"] == 1
     assert {f.rule_id for f in history.changes_since_previous(store, second).fixed} == {"link-broken", "column-blank"}
     store.close()
+
+
+def test_trend_covers_the_last_30_runs_of_the_site(tmp_path):
+    store = Store(tmp_path / "t.sqlite")
+    for n in range(33):
+        _run(store, f"2026-{10 + n // 28:02d}-{1 + n % 28:02d}",
+             [_f("link-broken", f"/{i}") for i in range(n % 4)] + [_f("column-blank", "/c", "warning")])
+    _run(store, "2026-12-01", [_f("link-broken", "/x")], site="other")
+    latest = store.latest_run_id("demo")
+    points = history.trend(store, latest)
+    assert len(points) == 30 and points[-1]["run_id"] == latest and points[0]["run_id"] == latest - 29
+    assert [p["broken_links"] for p in points[-4:]] == [(n % 4) for n in range(29, 33)]
+    assert points[-1]["by_severity"] == {"info": 0, "warning": 1, "error": 0, "critical": 0}
+    assert all(p["pages"] == 1 for p in points)
+    store.close()
