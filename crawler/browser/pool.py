@@ -74,10 +74,12 @@ def check_local_browser() -> None:
 class Browser:
     """One WebDriver session with a deadline-guarded life cycle."""
 
-    def __init__(self, index: int, settings: dict[str, Any], preload: str = ""):
+    def __init__(self, index: int, settings: dict[str, Any], preload: str = "",
+                 closed: threading.Event | None = None):
         self.index = index
         self.settings = settings
         self.preload = preload
+        self.closed = closed or threading.Event()
         self.driver: Any = None
         self.user_data_dir: str | None = None
         self.driver_pid: int | None = None
@@ -133,6 +135,9 @@ class Browser:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
             raise BrowserUnavailable(f"could not start a browser session on {where}: {first}") from exc
         self.starts += 1
+        if self.closed.is_set():  # the pool closed while this browser was starting: do not leak it
+            self.kill()
+            raise BrowserUnavailable("browser pool closed (run interrupted)")
 
     def chromium_pids(self) -> list[int]:
         """Chromium processes of this browser (descendants of chromedriver)."""
@@ -197,9 +202,10 @@ def _kill_tree(driver_pid: int | None, user_data_dir: str | None) -> None:
             victims.add(driver_pid)
         except psutil.Error:
             pass
-        try:  # last resort: chromedriver leads its own process group
-            os.killpg(driver_pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, OSError):
+        try:  # last resort: chromedriver leads its own process group (checked: pids get reused)
+            if "chromedriver" in psutil.Process(driver_pid).name() and os.getpgid(driver_pid) == driver_pid:
+                os.killpg(driver_pid, signal.SIGKILL)
+        except (psutil.Error, ProcessLookupError, PermissionError, OSError):
             pass
     if user_data_dir:
         victims.update(_pids_with_arg(user_data_dir))
@@ -235,8 +241,8 @@ class BrowserPool:
         self.settings = settings
         if not settings["remote_url"]:
             check_local_browser()
-        self.browsers = [Browser(i, settings, preload) for i in range(settings["browsers"])]
         self._closed = threading.Event()
+        self.browsers = [Browser(i, settings, preload, self._closed) for i in range(settings["browsers"])]
         self._watchdog = threading.Thread(target=self._watch, name="xunjian-browser-watchdog", daemon=True)
         self._watchdog.start()
 
