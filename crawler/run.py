@@ -94,14 +94,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    from config import ConfigError, load_site
-    try:
-        overrides = json.loads(args.overrides) if args.overrides else None
-        load_site(args.site, overrides)  # fail fast with one line, before Scrapy starts
-    except json.JSONDecodeError as exc:
-        print(f"xunjian: error: --overrides is not valid JSON ({exc})", file=sys.stderr)
-        return EXIT_CONFIG
-    except ConfigError as exc:
+    from crawler.spiders.portal import ArgumentError, PortalSpider, check_arguments
+    try:  # fail fast with one line, before Scrapy starts
+        check_arguments(args.site, args.db, args.run_id, args.today, args.overrides)
+    except ArgumentError as exc:
         print(f"xunjian: error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
 
@@ -109,8 +105,6 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
-
-    from crawler.spiders.portal import PortalSpider
 
     settings = get_project_settings()
     settings.set("XUNJIAN_PROGRESS", not args.no_progress, priority="cmdline")

@@ -87,6 +87,8 @@ def test_bad_profile_is_one_line_error_exit_2(tmp_path):
     good = _write_profile(tmp_path, "http://127.0.0.1:9/")
     assert crawl(str(good), str(tmp_path / "x.sqlite"), 1, today="2026-11-22", progress=False,
                  overrides={"limits": {"max_pagez": 3}}) == 2
+    assert crawl(str(good), str(tmp_path / "x.sqlite"), 99, today="2026-11-22", progress=False) == 2
+    assert crawl(str(good), str(tmp_path / "x.sqlite"), 1, today="22.11.2026", progress=False) == 2
 
 
 def test_ctrl_c_stops_the_child_cleanly_and_keeps_facts(tmp_path):

@@ -53,9 +53,47 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_BODY_TEXT = 2_000_000  # characters of decoded text kept per page body
 
 
+class ArgumentError(Exception):
+    """A bad spider argument; str() is the one-line message (file/argument, problem, fix)."""
+
+
 def _config_exit(message: str) -> None:
     print(f"xunjian: error: {message}", file=sys.stderr, flush=True)
     raise SystemExit(2)
+
+
+def check_arguments(site: str | None, db: str, run_id: str | int | None, today: str | None,
+                    overrides: str | dict | None) -> tuple[Any, date, int | None]:
+    """Validate the spider arguments: (profile, today, existing run id or None). Raises
+    ArgumentError; ``crawler.run`` calls this before Scrapy starts, the spider again."""
+    if not site:
+        raise ArgumentError("no site profile given; run: scrapy crawl portal -a site=config/sites/demo.yaml")
+    try:
+        extra = json.loads(overrides) if isinstance(overrides, str) and overrides else overrides
+    except json.JSONDecodeError as exc:
+        raise ArgumentError(f"overrides: not valid JSON ({exc}); "
+                            "pass e.g. '{\"limits\": {\"max_pages\": 10}}'") from None
+    try:
+        day = date.fromisoformat(today) if today else date.today()
+    except ValueError as exc:
+        raise ArgumentError(f"today={today!r}: {exc}; use YYYY-MM-DD") from None
+    try:
+        profile = load_site(site, extra or None)
+    except ConfigError as exc:
+        raise ArgumentError(str(exc)) from None
+    if run_id in (None, ""):
+        return profile, day, None
+    try:
+        number = int(run_id)
+    except ValueError:
+        raise ArgumentError(f"run_id={run_id!r}: not a number; omit it to start a new run") from None
+    store = Store(db)
+    try:
+        if store.run(number) is None:
+            raise ArgumentError(f"run_id={number}: no such run in {db}; omit it to start a new run")
+    finally:
+        store.close()
+    return profile, day, number
 
 
 class PortalSpider(LinkingMixin, scrapy.Spider):
@@ -64,19 +102,10 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
     def __init__(self, site: str | None = None, db: str = DEFAULT_DB, run_id: str | int | None = None,
                  today: str | None = None, overrides: str | dict | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        if not site:
-            _config_exit("no site profile given; run: scrapy crawl portal -a site=config/sites/demo.yaml")
         try:
-            extra = json.loads(overrides) if isinstance(overrides, str) and overrides else overrides
-            self.today = date.fromisoformat(today) if today else date.today()
-            self.profile = load_site(site, extra or None)
-        except json.JSONDecodeError as exc:
-            _config_exit(f"-a overrides: not valid JSON ({exc}); "
-                         "pass e.g. '{\"limits\": {\"max_pages\": 10}}'")
-        except ConfigError as exc:
+            self.profile, self.today, existing_run = check_arguments(site, db, run_id, today, overrides)
+        except ArgumentError as exc:
             _config_exit(str(exc))
-        except ValueError as exc:
-            _config_exit(f"-a today={today!r}: {exc}; use YYYY-MM-DD")
         self.site_path = site
         # an unreachable robots.txt is logged by Scrapy with a traceback; the page's own fetch
         # records the failure as a fact, so that log line is noise
@@ -87,7 +116,7 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
                                   float(links["max_retry_after_s"]))
         self.max_redirect_hops = max(10, 2 * int(links["max_redirects"]))
         self.cap_bytes = int(float(self.profile["limits"]["max_response_mb"]) * 1024 * 1024)
-        self.run_id = int(run_id) if run_id not in (None, "") else self._start_run()
+        self.run_id = existing_run if existing_run is not None else self._start_run()
         self.init_linking(self.profile, self.today)
         self.counters: dict[str, Any] = {"pages": 0, "resources": 0, "links": 0, "retries": 0,
                                          "reverified": 0, "skipped_by_scheme": {}, "traps": {},
