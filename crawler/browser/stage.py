@@ -210,6 +210,7 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
             "remote": bool(settings["remote_url"]),
             **coverage,
             "pages_scanned": counts["scanned"], "pages_reused": counts["reused"],
+            "pages_audited": counts["scanned"] + counts["reused"],
             "pages_failed": counts["failed"], "pages_retried": counts["retried"],
             "pages_not_scanned": len(chosen) - counts["scanned"] - counts["reused"],
             "pages_represented": sum(by_template[t] for t in audited_templates),
