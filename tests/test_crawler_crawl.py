@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
         ("javascript:void(0)", "js"), ("/logout.do?next=/", "ignored"), ("/removed.html", "404 page"),
         ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"), ("/short.html", "cut"),
+        ("/t0", "12 redirects"), ("/reset-once.html", "reset"), ("/slow-once.html", "timeout"),
         ("http://127.0.0.2:99999/", "bad port"),
     ])
     portal.route("/", html(f"<html><head><title>首页</title></head><body id=top>{home_links}"
@@ -117,6 +119,16 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
     portal.route("/gzbomb.html", Reply(body=gzip.compress(b"<title>bomb</title>" + b" " * (20 * 1024 * 1024)),
                                        headers=gz))
     portal.route("/short.html", html("<title>半截</title><p id=cut>", content_length=10_000))
+    for i in range(12):
+        portal.route(f"/t{i}", Reply(status=302, headers={"Location": f"/t{i + 1}"}))
+    portal.route("/t12", ok)
+    portal.route("/reset-once.html", _sequence(Reply(drop=True), ok))
+
+    def slow_once(hit: Hit) -> Reply:
+        if len(portal.hits_for("/slow-once.html")) == 1:
+            time.sleep(3.5)  # beyond limits.timeout_s 3
+        return ok
+    portal.route("/slow-once.html", slow_once)
     portal.route("/removed.html", html('<title>页面不存在</title><a href="/only-from-404.html">nav</a>', 404))
     portal.route("/anchors.html", html('<html><h2 id="intro">Intro</h2><a name="legacy"></a><p id="end"></html>'))
     many = "".join(f'<a href="/anchors.html#n{i}" title="t{i}">第{i}条</a>' for i in range(3000))
@@ -355,3 +367,16 @@ def test_body_cut_before_content_length_is_kept_and_noted(crawled):
     row = _res(crawled, crawled["portal"].url("/short.html"))
     assert row["status"] == 200 and row["title"] == "半截" and row["anchors"] == ["cut"]
     assert "Content-Length" in row["error"] and row["error_class"] is None
+
+
+def test_too_many_redirects_is_cut_at_the_hard_cap(crawled):
+    row = _res(crawled, crawled["portal"].url("/t0"))
+    assert row["error_class"] == "too-many-redirects" and len(row["redirect_chain"]) == 10
+    assert crawled["portal"].hits_for("/t10") == []
+
+
+def test_reset_and_timeout_are_retried(crawled):
+    reset = _res(crawled, crawled["portal"].url("/reset-once.html"))
+    assert (reset["status"], reset["attempts"], reset["error_class"]) == (200, 2, None)
+    slow = _res(crawled, crawled["portal"].url("/slow-once.html"))
+    assert (slow["status"], slow["attempts"], slow["error_class"]) == (200, 2, None)
