@@ -1,0 +1,1 @@
+"""Template, stylesheet and script of the HTML report (a package so they ship as package data)."""
