@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from checks._dates import MISSING, DateRead, read_date
-from checks._pages import PageView, iter_views, list_items, page_view, parse_html
+from checks._pages import PageView, in_chrome, iter_views, list_items, page_view, parse_html
 
 STATIC = "static"
 
@@ -195,6 +195,50 @@ def _nav_links(ctx: Any, homepage: str) -> list[tuple[str, str]]:
     return out
 
 
+def _content_links(ctx: Any, url: str) -> list[tuple[str, str]]:
+    """Links in a page's content (not header, navigation, breadcrumbs or footer)."""
+    html = ctx.store.body(ctx.run_id, url)
+    tree = parse_html(html) if html else None
+    if tree is None:
+        return []
+    out = []
+    for a in tree.iter("a"):
+        href = a.get("href")
+        if href and not href.startswith(("javascript:", "#", "mailto:", "tel:")) and not in_chrome(a):
+            out.append((urljoin(url, href.strip()), " ".join((a.text_content() or "").split())))
+    return out
+
+
+def _discover(ctx: Any, homepage: str, views: dict[str, PageView], statuses: dict[str, int | None],
+              seen: set[str]) -> list[Column]:
+    """Columns found from the homepage: its navigation targets and content links that list at
+    least ``columns.discover_min_items`` dated items, and, below a navigation target that lists
+    none (an overview page such as 政府信息公开), the column pages it links to. A page without
+    items is never taken for a column: blank and overview pages cannot be told apart."""
+    minimum = int(ctx.threshold("columns.discover_min_items", 3) or 1)
+    found: list[Column] = []
+
+    def consider(href: str, text: str, descend: bool) -> None:
+        if href in seen or href == homepage or href not in views or not text:
+            return
+        seen.add(href)
+        ctype = _guess_type(text, ctx)
+        col = Column(name=text, type=ctype, required=False, normative=False, url=href, declared=False,
+                     window_days=_window(ctype, {}, ctx), status=statuses.get(href))
+        _fill(col, {}, views, ctx)
+        if sum(1 for i in col.items if i.list_date.status != MISSING) >= minimum:
+            found.append(col)
+        elif descend and not col.items:
+            for sub_href, sub_text in _content_links(ctx, href):
+                consider(sub_href, sub_text, False)
+
+    for href, text in _nav_links(ctx, homepage):
+        consider(href, text, True)
+    for href, text in _content_links(ctx, homepage):
+        consider(href, text, False)
+    return found
+
+
 def homepage_url(ctx: Any) -> str:
     site = ctx.site
     return site.homepage if hasattr(site, "homepage") else (site or {}).get("start_urls", [""])[0]
@@ -248,15 +292,7 @@ def site_facts(ctx: Any) -> SiteFacts:
             seen_urls.add(url)
         columns.append(col)
     if discovered and home is not None:
-        for href, text in _nav_links(ctx, homepage):
-            if href in seen_urls or href == homepage or href not in views or not text:
-                continue
-            seen_urls.add(href)
-            ctype = _guess_type(text, ctx)
-            col = Column(name=text, type=ctype, required=False, normative=False, url=href, declared=False,
-                         window_days=_window(ctype, {}, ctx), status=statuses.get(href))
-            _fill(col, {}, views, ctx)
-            columns.append(col)
+        columns += _discover(ctx, homepage, views, statuses, seen_urls)
     facts = SiteFacts(views=views, statuses=statuses, homepage=homepage, columns=columns,
                       discovered=discovered, truncated=truncated, link_index=link_index)
     try:

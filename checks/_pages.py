@@ -168,7 +168,7 @@ def list_items(tree: Any, base_url: str, container_xpath: str | None = None) -> 
         candidates = [el for root in roots for el in root.iter("li", "tr")]
         strict = False
     else:
-        candidates = [el for el in tree.iter("li", "tr") if not _in_chrome(el)]
+        candidates = [el for el in tree.iter("li", "tr") if not in_chrome(el)]
         strict = True
     items: list[ListItem] = []
     for el in candidates:
@@ -187,7 +187,8 @@ def list_items(tree: Any, base_url: str, container_xpath: str | None = None) -> 
     return items
 
 
-def _in_chrome(el: Any) -> bool:
+def in_chrome(el: Any) -> bool:
+    """True inside header, navigation, breadcrumbs, footer or link boxes."""
     for anc in el.iterancestors():
         if anc.tag in ("nav", "header", "footer"):
             return True
