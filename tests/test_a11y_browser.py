@@ -8,12 +8,14 @@ hangs is reported as not scanned with the reason; no Chromium outlives a run.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -122,6 +124,19 @@ def test_planted_defects_found_decoys_spared_and_cache_reused(tmp_path, portal):
     stats3, findings3, _ = _audit(tmp_path, portal, site, db, run3)
     assert (stats3["pages_scanned"], stats3["pages_reused"]) == (1, stats["pages_scanned"] - 1)
     assert ("elder-text-size", portal.base + "/col/c/") not in {(f.rule_id, f.page_url) for f in findings3}
+
+    # a result older than a11y.cache_max_age_days (7) is rescanned although nothing changed
+    store = Store(db)
+    blob = store.db.execute("SELECT result_z FROM a11y_results WHERE run_id=? AND url=?",
+                            (run3, portal.base + "/art/1.html")).fetchone()[0]
+    data = json.loads(zlib.decompress(blob))
+    data["scanned_at"] = "2026-01-01T00:00:00+00:00"
+    store.db.execute("UPDATE a11y_results SET result_z=? WHERE run_id=? AND url=?",
+                     (zlib.compress(json.dumps(data).encode()), run3, portal.base + "/art/1.html"))
+    store.close()
+    run4 = build_store(db, portal.base, changed)
+    stats4, _, rows4 = _audit(tmp_path, portal, site, db, run4)
+    assert stats4["pages_scanned"] == 1 and rows4[portal.base + "/art/1.html"]["status"] == "scanned"
 
 
 def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):

@@ -21,6 +21,7 @@ Keys (defaults in ``A11Y_SCHEMA``):
 ``page_timeout_s`` / ``script_timeout_s``  per-page load and axe run limits
 ``retries``            extra attempts for a page whose browser crashed or hung
 ``incremental``        reuse a stored result when page hash, engine and rules are unchanged
+``cache_max_age_days`` never reuse a result older than this (0 = no limit)
 ``axe_tags``           axe-core ``runOnly`` tags (WCAG 2.0/2.1/2.2 A+AA by default)
 ``axe_rules``          per-rule switches passed to axe, e.g. ``{region: false}``
 ``locale``             axe-core message locale file under node_modules/axe-core/locales
@@ -53,6 +54,7 @@ A11Y_SCHEMA: dict[str, Any] = {
     "script_timeout_s": ("num", 30.0),
     "retries": ("int", 1),
     "incremental": ("bool", True),
+    "cache_max_age_days": ("int", 7),
     "axe_tags": ("list[str]", ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]),
     "axe_rules": ("dict", {}),
     "locale": ("str", "zh_CN"),
@@ -69,7 +71,7 @@ _WINDOW = re.compile(r"^(\d{3,5})x(\d{3,5})$")
 def validate_a11y(block: Any, where: str) -> dict[str, Any]:
     """Validate the profile's ``a11y:`` block and fill defaults; raise ``ConfigError``."""
     data = validate(block, A11Y_SCHEMA, where, "a11y.")
-    for key in ("per_template", "max_pages", "retries", "settle_ms", "keyboard_tabs"):
+    for key in ("per_template", "max_pages", "retries", "settle_ms", "keyboard_tabs", "cache_max_age_days"):
         if data[key] < 0:
             raise ConfigError(f"{where}: a11y.{key}: must be 0 or more, got {data[key]}")
     if data["browsers"] < 1:

@@ -8,9 +8,10 @@ looks up each page's cache key in earlier runs of the same site
 ``a11y_results`` row per page: ``scanned``, ``reused`` or ``failed`` (with the
 reason). Coverage figures go into the run's stats under ``a11y``.
 
-Cache key = page content hash + hashes of its stylesheets/scripts (as crawled)
-+ engine version and locale + axe options + probe script + probe settings: any
-change to one of them rescans the page.
+Cache key = page content hash + hash/size/status of its stylesheets and scripts (as
+crawled) + engine version and locale + axe options + probe script + probe settings:
+any change to one of them rescans the page, and so does a stored result older than
+``a11y.cache_max_age_days``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sys
 import threading
 import time
 import zlib
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from crawler.browser.engine import axe_options, load_engine
@@ -31,7 +33,7 @@ from crawler.browser.pool import BrowserPool
 from crawler.browser.sampling import Candidate, choose, column_urls, find_homepage, parse, skeleton
 from crawler.browser.scanner import PROBE_JS, Outcome, scan_with_retry
 from crawler.browser.settings import a11y_settings
-from crawler.store import Store
+from crawler.store import Store, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ _PAGES_SQL = ("SELECT r.url, r.final_url, r.depth, r.content_hash, b.text_z FROM
               "WHERE r.run_id=? AND r.kind='page' AND r.in_scope=1 AND r.status BETWEEN 200 AND 299 "
               "AND r.truncated=0 "
               "ORDER BY r.url")
-_ASSETS_SQL = ("SELECT l.target_url, r.content_hash, r.status FROM links l LEFT JOIN resources r "
+_ASSETS_SQL = ("SELECT l.target_url, r.content_hash, r.status, r.size FROM links l LEFT JOIN resources r "
                "ON r.run_id=l.run_id AND r.url=l.target_url "
                "WHERE l.run_id=? AND l.source_url=? AND l.tag IN ('link', 'script') ORDER BY l.target_url")
 _REUSE_SQL = ("SELECT a.result_z, a.run_id FROM a11y_results a JOIN runs r ON r.id=a.run_id "
@@ -63,8 +65,9 @@ def rules_fingerprint(engine: Any, settings: dict[str, Any]) -> str:
 
 def _page_key(store: Store, run_id: int, cand: Candidate, rules_key: str) -> str:
     h = hashlib.sha256(f"{cand.content_hash}\n{rules_key}\n".encode())
-    for target, content_hash, status in store.db.execute(_ASSETS_SQL, (run_id, cand.url)):
-        h.update(f"{target} {content_hash} {status}\n".encode())
+    # stylesheets/scripts are often only HEAD-checked by the crawl: size stands in for a hash
+    for target, content_hash, status, size in store.db.execute(_ASSETS_SQL, (run_id, cand.url)):
+        h.update(f"{target} {content_hash} {status} {size}\n".encode())
     return h.hexdigest()[:24]
 
 
@@ -169,15 +172,20 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
             return {"template": cand.template, "roles": sorted(cand.roles),
                     "represents": by_template.get(cand.template, 1)}
 
+        # a result older than cache_max_age_days is rescanned even if nothing we can see changed
+        # (a stylesheet edited in place keeps its size now and then)
+        max_age = settings["cache_max_age_days"]
+        oldest = (datetime.now(timezone.utc) - timedelta(days=max_age)).isoformat(timespec="seconds") \
+            if max_age else ""
         jobs: list[tuple[Candidate, str]] = []
         for cand in chosen:
             key = _page_key(store, run_id, cand, rules_key)
             row = store.db.execute(_REUSE_SQL, (site.name, run_id, cand.url, key)).fetchone() \
                 if settings["incremental"] else None
-            if row is None:
+            data = json.loads(zlib.decompress(row[0])) if row else None
+            if data is None or data.get("scanned_at", "") < oldest:
                 jobs.append((cand, key))
                 continue
-            data = json.loads(zlib.decompress(row[0]))
             data.update(meta(cand), reused_from_run=row[1])
             _put(store, run_id, cand.url, "reused", engine.label, key, True, data, "")
             counts["reused"] += 1
@@ -189,7 +197,7 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
         def on_outcome(cand: Candidate, key: str, outcome: Outcome) -> None:
             note = "; ".join(outcome.notes)
             if outcome.ok:
-                data = {**(outcome.data or {}), **meta(cand), "attempts": outcome.attempts}
+                data = {**(outcome.data or {}), **meta(cand), "attempts": outcome.attempts, "scanned_at": utcnow()}
                 _put(store, run_id, cand.url, "scanned", engine.label, key, False, data, note)
                 counts["scanned"] += 1
                 counts["retried"] += int(outcome.attempts > 1)
