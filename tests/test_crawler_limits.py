@@ -26,12 +26,12 @@ def _write_profile(tmp: Path, start: str, robots: bool = True, check_external: b
     return path
 
 
-def _crawl(tmp: Path, profile: Path, **kw) -> tuple[int, Store, int]:
+def _crawl(tmp: Path, profile: Path, progress: bool = False, **kw) -> tuple[int, Store, int]:
     db = tmp / "facts.sqlite"
     store = Store(db)
     run_id = store.start_run("limits", "2026-11-22")
     store.close()
-    rc = crawl(str(profile), str(db), run_id, today="2026-11-22", progress=False, **kw)
+    rc = crawl(str(profile), str(db), run_id, today="2026-11-22", progress=progress, **kw)
     return rc, Store(db), run_id
 
 
@@ -140,12 +140,15 @@ def test_homepage_moved_to_another_host_is_followed_into_scope(tmp_path, capfd):
                             '<a href="http://127.0.0.3:9/elsewhere.html">外链</a>'))
         new.route("/news.html", html("<title>新闻</title>"))
         profile = _write_profile(tmp_path, old.url("/"), robots=False, check_external=False)
-        rc, store, run = _crawl(tmp_path, profile)
+        rc, store, run = _crawl(tmp_path, profile, progress=True)
         assert rc == 0
         home = store.resource(run, old.url("/"))
         assert home["status"] == 200 and home["final_url"] == new.url("/")
         assert store.resource(run, new.url("/news.html"))["title"] == "新闻"
-        assert "redirects to host 127.0.0.2" in capfd.readouterr().err
+        err = capfd.readouterr().err
+        assert "redirects to host 127.0.0.2" in err
+        # progress on a pipe: plain lines, and a closing summary with the finish reason
+        assert "[crawl] 页面 pages 2 |" in err and "| finished in" in err
         assert store.resource(run, "http://127.0.0.3:9/elsewhere.html")["skip_reason"] == "external-disabled"
     finally:
         old.stop()
