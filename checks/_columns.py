@@ -8,8 +8,9 @@ Columns come from the profile's ``columns:`` block (validated by
 ``config.columns``): name, aliases, ``url`` or ``pattern``, ``type``, ``required``,
 ``normative``, optional ``list_xpath`` and ``window_days``. When the profile
 declares none (or ``disclosure.discover_columns: true``), columns are discovered
-from the homepage navigation and typed by ``columns.type_keywords``
-(config/rules.yaml); the report says so (rule ``columns-discovered``).
+from the homepage navigation and content links (``_discover``; governed by
+``columns.discover_min_items`` and ``columns.type_keywords`` in config/rules.yaml);
+the report says so (rule ``columns-discovered``).
 
 An item's date is read, in order, from the article's metadata table
 (``docmeta.date_fields``), the date printed beside it in the list, the article

@@ -80,7 +80,8 @@ COLUMNS_DISCOVERED = Rule(
     advice_zh="在站点配置 columns: 中声明栏目（名称、类型、是否必设），使栏目检查更准确。",
     advice_en="Declare the columns (name, type, required) in the profile's columns: block for exact checks.",
     doc="The profile declares no columns, so columns were discovered from the homepage navigation and "
-        "typed by columns.type_keywords. Missing columns cannot be detected this way.",
+        "content links (one level below overview pages) and typed by columns.type_keywords. Missing and "
+        "blank columns cannot be detected this way.",
 )
 
 COLUMN_UNREADABLE = Rule(
