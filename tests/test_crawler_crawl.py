@@ -75,7 +75,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
         ("javascript:void(0)", "js"), ("/logout.do?next=/", "ignored"), ("/removed.html", "404 page"),
         ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"), ("/short.html", "cut"),
-        ("/t0", "12 redirects"), ("/reset-once.html", "reset"), ("/slow-once.html", "timeout"),
+        ("/t0", "12 redirects"), ("/sess", "jsessionid redirect"), ("/reset-once.html", "reset"), ("/slow-once.html", "timeout"),
         ("http://127.0.0.2:99999/", "bad port"),
     ])
     portal.route("/", html(f"<html><head><title>首页</title></head><body id=top>{home_links}"
@@ -122,6 +122,8 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
     for i in range(12):
         portal.route(f"/t{i}", Reply(status=302, headers={"Location": f"/t{i + 1}"}))
     portal.route("/t12", ok)
+    portal.route("/sess", Reply(status=302, headers={"Location": "/sess;jsessionid=ABC123"}))
+    portal.route("/sess;jsessionid=ABC123", html("<title>会话</title>"))
     portal.route("/reset-once.html", _sequence(Reply(drop=True), ok))
 
     def slow_once(hit: Hit) -> Reply:
@@ -380,3 +382,11 @@ def test_reset_and_timeout_are_retried(crawled):
     assert (reset["status"], reset["attempts"], reset["error_class"]) == (200, 2, None)
     slow = _res(crawled, crawled["portal"].url("/slow-once.html"))
     assert (slow["status"], slow["attempts"], slow["error_class"]) == (200, 2, None)
+
+
+def test_session_id_redirect_is_followed_not_mistaken_for_a_loop(crawled):
+    p = crawled["portal"]
+    row = _res(crawled, p.url("/sess"))
+    assert row["error_class"] is None and row["status"] == 200 and row["title"] == "会话"
+    assert row["final_url"] == p.url("/sess;jsessionid=ABC123")
+    assert row["redirect_chain"] == [{"url": p.url("/sess"), "status": 302}]

@@ -363,15 +363,18 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         return self.make_request(state, url)
 
     def follow_redirect(self, state: FetchState, response):
+        """Follow Location exactly as sent (a Tomcat ``;jsessionid=`` hop must be taken as is);
+        a loop is an exact revisit, judged without stripping session ids."""
         location = response.headers.get(b"Location").decode("utf-8", "replace")
         try:
-            target, _ = canonicalize(urljoin(response.url, location.strip()), self.session_names)
+            target = urljoin(response.url, location.strip()).partition("#")[0]
+            target_key = canonicalize(target, frozenset())[0]
         except ValueError:
-            target = location
+            target = target_key = location
         state.chain.append({"url": response.url, "status": response.status})
-        visited = {hop["url"] for hop in state.chain} | {state.url}
+        visited = {canonicalize(url, frozenset())[0] for url in [state.url] + [h["url"] for h in state.chain]}
         error_class = None
-        if target in visited or canonicalize(target, self.session_names)[0] in visited:
+        if target_key in visited:
             error_class = "redirect-loop"
         elif len(state.chain) >= self.max_redirect_hops:
             error_class = "too-many-redirects"
@@ -384,7 +387,12 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             yield from self.record(state, row)
             return
         state.tries = 0
-        yield self.make_request(state, target)
+        try:
+            yield self.make_request(state, target)
+        except ValueError as exc:  # Location Scrapy cannot request
+            row = response_fields(state, response, None)
+            row.update(final_url=target, error_class="other", error=f"bad Location {location[:300]}: {exc}")
+            yield from self.record(state, row)
 
     # -- failures -----------------------------------------------------------------------------
     def on_error(self, failure: Failure):
