@@ -66,6 +66,13 @@ def _columns(site, today: date) -> None:
                               path=f"{folder}{key}/t{k + 1}.html", **kwargs)
         links.append((f"{folder}{key}/index.html", name))
     links.append((f"{ZFGS}index.html", "执法公示"))
+    # a list the CMS fills in the browser: the crawler sees an empty <ul> and a script
+    script = ('<ul class="list" id="list-sjgk"></ul>\n<script>/* 列表由 createPageHTML(total, page, "index", "html") '
+              '分页脚本在浏览器中生成 */ document.getElementById("list-sjgk");</script>')
+    site.add("portal", f"{GK}sjkf/index.html", layout.page("数据开放", f"<h1>数据开放</h1>\n{script}",
+             breadcrumbs=[("法定主动公开内容", "/xxgk/fdzdgknr/index.html"), ("数据开放", "")],
+             meta=layout.column_meta("数据开放", "数据开放")))
+    links.append((f"{GK}sjkf/index.html", "数据开放"))
     lis = "\n".join(f'<li><a href="{href}">{name}</a></li>' for href, name in links)
     site.insert_before("portal", "/xxgk/fdzdgknr/index.html", f'<h2>其他栏目</h2>\n<ul class="more">\n{lis}\n</ul>\n')
 
@@ -171,6 +178,7 @@ EXPECTED = [
       for key, name, folder, age, _ in STALE],
     Expect("veto-v4a-stale-columns", "/", "7 stale news+notice/policy columns"),
     Expect("veto-v4b-long-stale-columns", "/", "10 stale columns"),
+    Expect("column-unreadable", f"{GK}sjkf/index.html", "empty list filled by a script: not judged"),
     Expect("item-no-date", f"{ZFGS}undated.html", "no date in the list nor on the page"),
     Expect("date-unreadable", f"{ZFGS}index.html", "list date [02-30]"),
     Expect("date-unreadable", f"{ZFGS}bad-date.html", "发布日期 YYYY-02-30"),
@@ -201,4 +209,5 @@ DECOYS = [
     Decoy("*", f"{ZFGS}fresh.html", "a complete, dated record"),
     Decoy("footer-ids", "/", "the shared footer is complete"),
     Decoy("column-missing", "/xxgk/gkzn/index.html", "政府信息公开指南 exists (not a list: static)"),
+    Decoy("column-blank", f"{GK}sjkf/index.html", "its list is filled by a script: unverifiable, not blank"),
 ]
