@@ -94,8 +94,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    from crawler.spiders.portal import ArgumentError, PortalSpider, check_arguments
-    try:  # fail fast with one line, before Scrapy starts
+    from crawler.arguments import ArgumentError, check_arguments
+    try:  # fail fast with one line, before Scrapy is even imported
         check_arguments(args.site, args.db, args.run_id, args.today, args.overrides)
     except ArgumentError as exc:
         print(f"xunjian: error: {exc}", file=sys.stderr)
@@ -105,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.portal import PortalSpider
 
     settings = get_project_settings()
     settings.set("XUNJIAN_PROGRESS", not args.no_progress, priority="cmdline")

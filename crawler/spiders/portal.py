@@ -27,7 +27,6 @@ import json
 import logging
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -37,7 +36,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest, StopDownload
 from twisted.python.failure import Failure
 
-from config import ConfigError, load_site
+from crawler.arguments import ArgumentError, check_arguments
 from crawler.encoding import decode_html, is_html
 from crawler.extract import parse_document
 from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_PAGE, FetchState, attempt_summary, failed,
@@ -53,47 +52,9 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_BODY_TEXT = 2_000_000  # characters of decoded text kept per page body
 
 
-class ArgumentError(Exception):
-    """A bad spider argument; str() is the one-line message (file/argument, problem, fix)."""
-
-
 def _config_exit(message: str) -> None:
     print(f"xunjian: error: {message}", file=sys.stderr, flush=True)
     raise SystemExit(2)
-
-
-def check_arguments(site: str | None, db: str, run_id: str | int | None, today: str | None,
-                    overrides: str | dict | None) -> tuple[Any, date, int | None]:
-    """Validate the spider arguments: (profile, today, existing run id or None). Raises
-    ArgumentError; ``crawler.run`` calls this before Scrapy starts, the spider again."""
-    if not site:
-        raise ArgumentError("no site profile given; run: scrapy crawl portal -a site=config/sites/demo.yaml")
-    try:
-        extra = json.loads(overrides) if isinstance(overrides, str) and overrides else overrides
-    except json.JSONDecodeError as exc:
-        raise ArgumentError(f"overrides: not valid JSON ({exc}); "
-                            "pass e.g. '{\"limits\": {\"max_pages\": 10}}'") from None
-    try:
-        day = date.fromisoformat(today) if today else date.today()
-    except ValueError as exc:
-        raise ArgumentError(f"today={today!r}: {exc}; use YYYY-MM-DD") from None
-    try:
-        profile = load_site(site, extra or None)
-    except ConfigError as exc:
-        raise ArgumentError(str(exc)) from None
-    if run_id in (None, ""):
-        return profile, day, None
-    try:
-        number = int(run_id)
-    except ValueError:
-        raise ArgumentError(f"run_id={run_id!r}: not a number; omit it to start a new run") from None
-    store = Store(db)
-    try:
-        if store.run(number) is None:
-            raise ArgumentError(f"run_id={number}: no such run in {db}; omit it to start a new run")
-    finally:
-        store.close()
-    return profile, day, number
 
 
 class PortalSpider(LinkingMixin, scrapy.Spider):
