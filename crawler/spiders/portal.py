@@ -6,11 +6,16 @@ Usage (from the repository root)::
                         [-a today=YYYY-MM-DD] [-a overrides='{"limits": {"max_pages": 10}}']
 
 ``db`` defaults to ``xunjian-runs/xunjian.sqlite``; without ``run_id`` a new run is
-started with ``Store.start_run``; ``overrides`` (JSON) is deep-merged into the profile.
-The profile is loaded with ``config.load_site``; a ``ConfigError`` is printed as one
-line and the process exits with code 2. ``from_crawler`` applies the profile to the
-crawler settings (concurrency, per-host concurrency, delay, AutoThrottle, timeout, user
-agent, robots.txt) before Scrapy freezes them.
+started with ``Store.start_run`` (an explicit one must exist); ``today`` (default: the
+system date) anchors the calendar trap; ``overrides`` (JSON) is deep-merged into the
+profile. Arguments are checked by ``crawler.arguments.check_arguments``; a problem
+(``ConfigError`` included) is printed as one line and the process exits with code 2.
+``from_crawler`` applies the profile to the crawler settings (concurrency, per-host
+concurrency, delay floor, AutoThrottle, timeout, user agent, robots.txt, size cap) before
+Scrapy freezes them; ``-s NAME=VALUE`` still wins.
+
+robots.txt (``politeness.obey_robots``) governs the portal's own URLs; a one-off check of
+an external link is not crawling, so no robots.txt is fetched per external host.
 
 In-scope HTML pages are crawled (GET, decoded, links extracted, body and anchors
 stored); in-scope assets/attachments and external URLs are checked once each (HEAD,
@@ -19,6 +24,12 @@ GET stopped after the headers when HEAD is refused); external URLs cited with a
 Retry-After and the final reverification pass are done here, not by Scrapy's
 middlewares, so every hop and attempt is recorded. Link handling (scope, traps,
 limits) lives in ``crawler.spiders.linking``; fetch policy in ``crawler.fetchpolicy``.
+
+Run statistics saved at close with ``Store.update_run_stats`` (flat keys): ``pages``,
+``resources``, ``links``, ``skipped_by_scheme`` ({scheme: n}), ``traps`` ({cause: n}),
+``limits``, ``robots_skipped``, ``ignored``, ``errors`` (URLs failing at the end),
+``retries``, ``reverified``, ``bytes``, ``elapsed_s``, ``pages_per_s``,
+``crawl_finish_reason`` (``finished``, ``shutdown`` after Ctrl-C, ...), ``profile``.
 """
 
 from __future__ import annotations
