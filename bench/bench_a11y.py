@@ -20,10 +20,12 @@ import argparse
 import hashlib
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
 import urllib.request
+import zlib
 from datetime import date
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
@@ -64,6 +66,18 @@ def store_pages(db: Path, base: str, paths: list[str], site_name: str) -> int:
     return run_id
 
 
+def phase_medians(db: Path, run_id: int) -> dict[str, int]:
+    """Median milliseconds per scan phase (load, axe, probe) of the pages scanned in a run."""
+    store = Store(db)
+    per_phase: dict[str, list[int]] = {}
+    for (blob,) in store.db.execute("SELECT result_z FROM a11y_results WHERE run_id=? AND status='scanned'",
+                                    (run_id,)):
+        for name, ms in (json.loads(zlib.decompress(blob)).get("timings") or {}).items():
+            per_phase.setdefault(name, []).append(ms)
+    store.close()
+    return {name: int(statistics.median(values)) for name, values in per_phase.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=60, help="HTML pages to scan (default 60)")
@@ -99,13 +113,16 @@ def main() -> int:
                 stats = run_a11y(str(db), run_id, profile_site, progress=False)
                 wall = time.monotonic() - started
                 done = stats["pages_scanned"] + stats["pages_reused"]
-                rows.append({"pool": pool, "mode": label, "pages": done, "scanned": stats["pages_scanned"],
+                phases = phase_medians(db, run_id)
+                rows.append({"phases_ms": phases, "pool": pool, "mode": label, "pages": done, "scanned": stats["pages_scanned"],
                              "reused": stats["pages_reused"], "failed": stats["pages_failed"],
                              "wall_s": round(wall, 2), "pages_per_min": round(done / wall * 60, 1),
                              "engine": stats["engine"]})
                 print(f"pool={pool} {label:11} {done:4} pages ({stats['pages_scanned']} scanned, "
                       f"{stats['pages_reused']} reused, {stats['pages_failed']} failed) in {wall:7.2f}s "
-                      f"= {done / wall * 60:8.1f} pages/min", flush=True)
+                      f"= {done / wall * 60:8.1f} pages/min"
+                      + (f"  (median per page: {', '.join(f'{k} {v}' for k, v in phases.items())})" if phases else ""),
+                      flush=True)
     print(f"engine {rows[0]['engine'] if rows else '?'}; cores {os.cpu_count()}; "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if args.json:

@@ -38,16 +38,26 @@ class Outcome:
 
 
 def scan_page(driver: Any, url: str, engine: Engine, settings: dict[str, Any]) -> dict[str, Any]:
-    started = time.monotonic()
+    timings: dict[str, int] = {}
+    started = mark = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.monotonic()
+        timings[name] = int((now - mark) * 1000)
+        mark = now
+
     driver.get(url)
     if settings["settle_ms"]:
         time.sleep(settings["settle_ms"] / 1000)
     final_url = driver.current_url
+    lap("load_ms")
     axe = PinnedAxe(driver, engine)
     version = axe.ensure()
     if version != engine.version:
         raise RuntimeError(f"page reports axe-core {version}, expected the pinned {engine.version}")
     raw = axe.run(options=axe_options(settings))
+    lap("axe_ms")
     selectors = settings["nav_selectors"]
     measure = driver.execute_script(PROBE_JS, "measure", selectors)
     walk: dict[str, Any] = {}
@@ -55,8 +65,9 @@ def scan_page(driver: Any, url: str, engine: Engine, settings: dict[str, Any]) -
         driver.execute_script(PROBE_JS, "prepare", selectors)
         ActionChains(driver).send_keys(Keys.TAB * settings["keyboard_tabs"]).perform()
         walk = driver.execute_script(PROBE_JS, "walk", selectors)
+    lap("probe_ms")
     return {"axe": compact_results(raw), "probe": {**measure, **(walk or {})}, "final_url": final_url,
-            "elapsed_ms": int((time.monotonic() - started) * 1000)}
+            "elapsed_ms": int((time.monotonic() - started) * 1000), "timings": timings}
 
 
 def describe_failure(exc: BaseException, browser: Browser, settings: dict[str, Any]) -> str:

@@ -26,7 +26,7 @@ Keys (defaults in ``A11Y_SCHEMA``):
 ``axe_rules``          per-rule switches passed to axe, e.g. ``{region: false}``
 ``locale``             axe-core message locale file under node_modules/axe-core/locales
 ``window``             viewport size ``WIDTHxHEIGHT``
-``settle_ms``          wait after load before probing (lets pop-ups open)
+``settle_ms``          wait after load before scanning (pop-ups are measured after axe has run too)
 ``keyboard_tabs``      Tab presses of the keyboard walk (focus visibility, nav reachability)
 ``nav_selectors``      CSS selectors of the main navigation, first match wins
 ``template_depth``     how deep the DOM skeleton signature of a template looks
@@ -59,7 +59,7 @@ A11Y_SCHEMA: dict[str, Any] = {
     "axe_rules": ("dict", {}),
     "locale": ("str", "zh_CN"),
     "window": ("str", "1280x800"),
-    "settle_ms": ("int", 300),
+    "settle_ms": ("int", 100),
     "keyboard_tabs": ("int", 40),
     "nav_selectors": ("list[str]", DEFAULT_NAV_SELECTORS),
     "template_depth": ("int", 7),
