@@ -192,3 +192,16 @@ def test_probe_rules_judge_stored_measurements_with_config_thresholds(tmp_path):
     run_checks(ctx2, only={"elder"})
     rules = {f.rule_id for f in ctx2.store.findings(run_id)}
     assert "elder-text-size" not in rules and "elder-popup" not in rules
+
+
+def test_dead_remote_endpoint_is_one_clear_error(tmp_path):
+    from crawler.browser import run_a11y
+    from crawler.browser.pool import BrowserUnavailable
+
+    db = tmp_path / "x.sqlite"
+    run_id = build_store(db, BASE, {"/": page("t", "<p>x</p>")})
+    site = profile(tmp_path, BASE, {"remote_url": "http://127.0.0.1:1"})
+    with pytest.raises(BrowserUnavailable) as err:
+        run_a11y(str(db), run_id, site, progress=False)
+    message = str(err.value)
+    assert message.startswith("could not start a browser session on http://127.0.0.1:1") and "\n" not in message

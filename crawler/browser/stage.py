@@ -127,6 +127,9 @@ def _scan_all(jobs: list[tuple[Candidate, str]], engine: Any, settings: dict[str
     threads = [threading.Thread(target=worker, args=(b,), name=f"xunjian-a11y-{b.index}", daemon=True)
                for b in pool.browsers[: max(1, min(len(pool.browsers), len(jobs)))]]
     try:
+        # preflight: a browser that cannot start at all (missing binary, dead remote endpoint) is
+        # one clear error for the whole stage, not a "failed" row per page
+        pool.browsers[0].start()
         for t in threads:
             t.start()
         finished = 0
@@ -145,7 +148,8 @@ def _scan_all(jobs: list[tuple[Candidate, str]], engine: Any, settings: dict[str
         stopping.set()
         pool.close()
         for t in threads:
-            t.join(timeout=5)
+            if t.ident is not None:
+                t.join(timeout=5)
 
 
 def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) -> dict[str, Any]:
