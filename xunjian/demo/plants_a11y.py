@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from xunjian.demo import Decoy, Expect, layout
+from xunjian.demo import Decoy, Expect
 
 BASE = "/ztzl/wza/"
 ELDER_LINK = '<a href="/elder/index.html">长者模式</a> | '
