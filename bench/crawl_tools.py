@@ -63,7 +63,8 @@ def _say(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
-def _tree_rss(proc: psutil.Process) -> int:
+def _sample_tree(proc: psutil.Process, cpu_by_pid: dict[int, float]) -> int:
+    """Summed RSS of the tree now; records each process's latest CPU time in ``cpu_by_pid``."""
     total = 0
     try:
         procs = [proc, *proc.children(recursive=True)]
@@ -71,7 +72,10 @@ def _tree_rss(proc: psutil.Process) -> int:
         return 0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            with p.oneshot():
+                total += p.memory_info().rss
+                times = p.cpu_times()
+                cpu_by_pid[p.pid] = times.user + times.system
         except psutil.Error:
             pass  # exited between listing and reading
     return total
@@ -88,9 +92,10 @@ def run_measured(cmd: list[str], timeout_s: float, log_path: Path, env: dict[str
                                 start_new_session=True)
         ps = psutil.Process(proc.pid)
         peak = 0
+        cpu_by_pid: dict[int, float] = {}
         try:
             while proc.poll() is None:
-                peak = max(peak, _tree_rss(ps))
+                peak = max(peak, _sample_tree(ps, cpu_by_pid))
                 if time.monotonic() - started > timeout_s:
                     m.timed_out = True
                     _say(f"timeout after {timeout_s:.0f}s: stopping {cmd[0]}")
@@ -103,7 +108,9 @@ def run_measured(cmd: list[str], timeout_s: float, log_path: Path, env: dict[str
         proc.wait(timeout=30)
     m.seconds = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    m.cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # children reaped by their parent count in RUSAGE_CHILDREN; orphans only in the polled figures
+    m.cpu_s = max((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+                  sum(cpu_by_pid.values()))
     # ru_maxrss (KiB) is the largest single waited process; the tree sum is usually larger
     m.peak_rss_mb = max(peak / 2**20, after.ru_maxrss / 1024 if after.ru_maxrss > before.ru_maxrss else 0)
     m.returncode = proc.returncode
