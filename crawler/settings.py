@@ -7,7 +7,7 @@ AutoThrottle, timeout, user agent, robots.txt) and ``-s NAME=VALUE`` beats both.
 Design choices worth knowing:
 
 - robots.txt is obeyed by default (``politeness.obey_robots``); a disallowed URL is
-  recorded with ``skip_reason="robots"``, never fetched.
+  recorded with ``skip_reason="robots"``, never fetched; its ``Crawl-delay`` is honoured.
 - Scrapy's own redirect, retry and duplicate-filter behaviour is bypassed per request
   (``dont_redirect``, ``dont_retry``, ``dont_filter``): the spider follows redirects and
   retries itself so every hop and attempt is recorded, and deduplicates on canonical URLs
@@ -19,8 +19,8 @@ Design choices worth knowing:
   HEAD->GET retries are not depth), so a URL beyond it is recorded as ``limit:max-depth``.
 - Scrapy's logging is quiet (WARNING) by default; set ``-s LOG_LEVEL=INFO`` to debug.
 
-xunjian settings: ``XUNJIAN_PROGRESS``, ``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions),
-``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines), ``XUNJIAN_MAX_RESPONSE_BYTES`` (set from the
+xunjian settings: ``XUNJIAN_MAX_CRAWL_DELAY`` (crawler.middlewares), ``XUNJIAN_PROGRESS``,
+``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions), ``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines), ``XUNJIAN_MAX_RESPONSE_BYTES`` (set from the
 profile; crawler.middlewares).
 """
 
@@ -59,7 +59,11 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 # -- our components ---------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.CappedDecompressionMiddleware": 595}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.CrawlDelayMiddleware": 110,          # robots.txt Crawl-delay
+    "crawler.middlewares.CappedDecompressionMiddleware": 595,
+}
+XUNJIAN_MAX_CRAWL_DELAY = 10.0
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,
     # no listening consoles: the telnet console and Scrapy 2.19's remote-control HTTP server

@@ -153,3 +153,20 @@ def test_homepage_moved_to_another_host_is_followed_into_scope(tmp_path, capfd):
     finally:
         old.stop()
         new.stop()
+
+
+def test_robots_crawl_delay_spaces_requests_to_the_portal(tmp_path):
+    server = TestServer().start()
+    try:
+        server.route("/robots.txt", Reply(body=b"User-agent: *\nCrawl-delay: 0.4\nDisallow: /private/\n",
+                                          content_type="text/plain"))
+        server.route("/", html("".join(f'<a href="/p{i}.html">{i}</a>' for i in range(3))))
+        for i in range(3):
+            server.route(f"/p{i}.html", html(f"<title>p{i}</title>"))
+        rc, store, run = _crawl(tmp_path, _write_profile(tmp_path, server.url("/")))
+        assert rc == 0 and store.run_stats(run)["pages"] == 4
+        pages = sorted(h.at for h in server.hits if h.path != "/robots.txt")
+        assert len(pages) == 4
+        assert all(later - earlier >= 0.38 for earlier, later in zip(pages, pages[1:]))
+    finally:
+        server.stop()
