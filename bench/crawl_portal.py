@@ -163,6 +163,9 @@ def generate(root: str | Path, pages: int = 20000, seed: int = 20251122,
         for src in rng.sample(all_articles, rng.randint(1, 3)):
             extra_links.setdefault(src, []).append((target, text))
 
+    good_ext_ids = [k for k in range(EXTERNAL_POOL) if k not in broken_ext_ids]
+    for target in m.broken_external:  # cited explicitly so every planted one is reachable
+        cite(f"{ext}{target}", "外部链接（已失效）")
     for k in range(n_broken):
         ci = rng.randrange(len(COLUMNS))
         target = f"/col/{COLUMNS[ci][0]}/art/{900000 + k:06d}.html"
@@ -218,7 +221,7 @@ def generate(root: str | Path, pages: int = 20000, seed: int = 20251122,
                 attachments += 1
                 atts.append(_a(att, f"附件{a + 1}.{ext_name}"))
             externals = [
-                _a(f"{ext}/ext/{rng.randrange(EXTERNAL_POOL):04d}.html", "上海市人民政府")
+                _a(f"{ext}/ext/{rng.choice(good_ext_ids):04d}.html", "上海市人民政府")
                 for _ in range(rng.randint(1, 3))]
             prev_next = []
             if i > 0:
