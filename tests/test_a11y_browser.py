@@ -49,8 +49,9 @@ EXPECTED = {
     ("a11y-static-img-alt", "/art/3.html", ""),
 }
 # pages that look suspicious but are correct: decorative alt="", a linked image with alt, a
-# labelled input, a fixed header bar and a small 返回顶部 button, outline replaced by a
-# box-shadow, 12px footer under 16px body text, maximum-scale=5, 关怀版 as the elder entry
+# labelled input, a fixed bottom bar and a small 返回顶部 button, outline replaced by a focus
+# background that fades in (CSS transition), 12px footer under 16px body text, maximum-scale=5,
+# 关怀版 as the elder entry
 CLEAN_PAGES = {"/", "/art/2.html"}
 
 

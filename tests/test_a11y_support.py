@@ -30,7 +30,8 @@ HEADER_NO_ELDER = """<div class="top"><a href="/wza.html">无障碍</a></div>
 <div class="nav"><a href="/col/a/">通知公告</a> <a href="/col/b/">政策文件</a> <a href="/col/c/">工作动态</a></div>"""
 BASE_CSS = """body{font-size:16px;color:#222;background:#fff} .foot{font-size:12px}
 .top a, .nav a, .list a, main > a {display:inline-block; padding:6px 10px} main, .foot {max-width:900px}
-a:focus{outline:none; box-shadow:0 0 0 3px #1a5fb4}"""
+a{transition:background-color .4s ease-in} a:focus{outline:none; background-color:#ffe066}
+.totop:focus{outline:3px solid #000}"""
 
 
 def page(title: str, body: str, *, lang: str = "zh-CN", css: str = BASE_CSS,
@@ -55,7 +56,7 @@ def fixture_pages() -> dict[str, str]:
             <label for="q">站内搜索</label><input id="q" type="text">
             <p>城市管理行政执法局负责本区市容环境卫生、城市绿化、市政设施等方面的执法工作。</p>
             <div style="position:fixed;bottom:0;left:0;right:0;height:40px;background:#eee">固定底栏 服务热线 12345</div>
-            <a href="#top" style="position:fixed;right:10px;bottom:80px;width:40px;height:40px;background:#1a5fb4;color:#fff">顶部</a></main>"""),
+            <a href="#top" class="totop" style="position:fixed;right:10px;bottom:80px;width:40px;height:40px;background:#1a5fb4;color:#fff">顶部</a></main>"""),
         "/col/a/": page("通知公告", HEADER_NO_ELDER + f"""
             <main><h1>通知公告</h1><ul class="list">{LIST_ITEMS}</ul>
             <p style="color:#bbb;background:#fff">本栏目信息由办公室负责维护更新。</p></main>"""),

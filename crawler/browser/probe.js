@@ -73,6 +73,11 @@ return (function (mode, navSelectors) {
   }
   var st = window.__xunjianProbe = window.__xunjianProbe || {};
   if (mode === "prepare") {
+    // a focus style that fades in would read as "unchanged" at focusin time: freeze transitions
+    var freeze = document.createElement("style");
+    freeze.id = "__xunjian_freeze";
+    freeze.textContent = "*,*::before,*::after{transition:none!important;animation:none!important}";
+    (document.head || document.documentElement).appendChild(freeze);
     st.baseline = new Map();
     var focusables = document.querySelectorAll("a[href], button, input, select, textarea, [tabindex], [onclick], [contenteditable=true]");
     for (var i = 0; i < focusables.length && i < 2000; i++) st.baseline.set(focusables[i], focusStyle(focusables[i]));
@@ -88,7 +93,11 @@ return (function (mode, navSelectors) {
     }, true);
     return true;
   }
-  if (mode === "walk") return walkResult();
+  if (mode === "walk") {
+    var frozen = document.getElementById("__xunjian_freeze");
+    if (frozen) frozen.remove();
+    return walkResult();
+  }
   var vw = window.innerWidth, vh = window.innerHeight;
   // text sizes: characters of visible text per computed font size (px)
   var sizes = {}, walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
