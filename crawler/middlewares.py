@@ -1,12 +1,16 @@
 """Downloader middlewares of the xunjian crawl.
 
-``CrawlDelayMiddleware`` (at 110, right after Scrapy's ``RobotsTxtMiddleware``): Scrapy
-obeys robots.txt ``Disallow`` but not ``Crawl-delay``, which government portals use to
-protect small servers. When robots.txt is obeyed, the Crawl-delay for our user agent is
-read from every robots.txt fetched, and requests to that host are spaced at least that
-far apart (capped by ``XUNJIAN_MAX_CRAWL_DELAY``, default 10 s, with a one-line warning),
-whatever the concurrency. Requests that do not obey robots.txt (external checks) are not
-delayed.
+``HostPacingMiddleware`` (at 110, right after Scrapy's ``RobotsTxtMiddleware``) spaces
+requests per host, whatever the concurrency:
+
+- robots.txt ``Crawl-delay`` (Scrapy obeys ``Disallow`` but not ``Crawl-delay``, which
+  portals use to protect small servers): read for our user agent from every robots.txt
+  fetched and applied to requests that obey robots.txt, capped by
+  ``XUNJIAN_MAX_CRAWL_DELAY`` (default 10 s, with a one-line warning);
+- ``Retry-After`` on a 429/503: the whole host is left alone for that long (up to
+  ``links.max_retry_after_s``, setting ``XUNJIAN_MAX_RETRY_AFTER_S``), so one rate-limit
+  answer does not turn into a burst of them (the retry itself is scheduled by the spider).
+  Requests already handed to Scrapy's per-host queue (at most the concurrency) still go.
 
 ``CappedDecompressionMiddleware`` (enabled in ``crawler.settings`` at 595, so its
 ``process_response`` runs just before Scrapy's ``HttpCompressionMiddleware`` at 590):
@@ -30,6 +34,8 @@ from protego import Protego
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
+
+from crawler.fetchpolicy import RETRY_AFTER_STATUSES, parse_retry_after
 
 _GZIP_OR_ZLIB = zlib.MAX_WBITS | 32  # auto-detect the gzip or zlib header
 _RAW_DEFLATE = -zlib.MAX_WBITS
@@ -80,25 +86,29 @@ class CappedDecompressionMiddleware:
         return response.replace(body=body, headers=headers)
 
 
-class CrawlDelayMiddleware:
-    def __init__(self, user_agent: str, max_delay: float, enabled: bool):
+class HostPacingMiddleware:
+    def __init__(self, user_agent: str, max_crawl_delay: float, max_retry_after: float, robots: bool):
         self.user_agent = user_agent
-        self.max_delay = max_delay
-        self.enabled = enabled
-        self.delays: dict[str, float] = {}
-        self.next_slot: dict[str, float] = {}
+        self.max_crawl_delay = max_crawl_delay
+        self.max_retry_after = max_retry_after
+        self.robots = robots
+        self.crawl_delays: dict[str, float] = {}
+        self.next_start: dict[str, float] = {}    # crawl-delay spacing, per host
+        self.paused_until: dict[str, float] = {}  # Retry-After pauses, per host
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         mw = cls(settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "*",
-                 settings.getfloat("XUNJIAN_MAX_CRAWL_DELAY", 10.0), settings.getbool("ROBOTSTXT_OBEY"))
+                 settings.getfloat("XUNJIAN_MAX_CRAWL_DELAY", 10.0),
+                 settings.getfloat("XUNJIAN_MAX_RETRY_AFTER_S", 30.0), settings.getbool("ROBOTSTXT_OBEY"))
         crawler.signals.connect(mw.response_received, signal=signals.response_received)
         return mw
 
     def response_received(self, response, request, **kwargs) -> None:
+        """robots.txt answers fetched by RobotsTxtMiddleware (they bypass process_response order)."""
         parts = urlsplit(request.url)
-        if not self.enabled or parts.path != "/robots.txt" or response.status != 200 \
+        if not self.robots or parts.path != "/robots.txt" or response.status != 200 \
                 or not request.meta.get("dont_obey_robotstxt"):
             return
         try:
@@ -106,23 +116,30 @@ class CrawlDelayMiddleware:
         except Exception:  # noqa: BLE001 - a robots.txt Protego cannot read only loses the delay
             return
         if delay and delay > 0:
-            if delay > self.max_delay:
-                print(f"xunjian: warning: {parts.netloc} robots.txt asks Crawl-delay {delay:g}s; using "
-                      f"{self.max_delay:g}s (XUNJIAN_MAX_CRAWL_DELAY) / robots.txt 抓取间隔过长，已按上限执行",
+            if delay > self.max_crawl_delay:
+                print(f"xunjian: warning: {parts.netloc} robots.txt asks Crawl-delay {delay:g}s; "
+                      f"using {self.max_crawl_delay:g}s (XUNJIAN_MAX_CRAWL_DELAY) / "
+                      "robots.txt 抓取间隔过长，已按上限执行",
                       file=sys.stderr, flush=True)
-            self.delays[parts.netloc] = min(float(delay), self.max_delay)
+            self.crawl_delays[parts.netloc] = min(float(delay), self.max_crawl_delay)
 
     async def process_request(self, request):
-        if request.meta.get("dont_obey_robotstxt"):
-            return None
         netloc = urlsplit(request.url).netloc
-        delay = self.delays.get(netloc)
-        if not delay:
-            return None
         now = time.monotonic()
-        start = max(now, self.next_slot.get(netloc, now))
-        self.next_slot[netloc] = start + delay
+        start = max(now, self.paused_until.get(netloc, now))
+        delay = None if request.meta.get("dont_obey_robotstxt") else self.crawl_delays.get(netloc)
+        if delay:
+            start = max(start, self.next_start.get(netloc, now))
+            self.next_start[netloc] = start + delay
         if start > now:
             from twisted.internet import reactor  # the one Scrapy installed, imported late on purpose
             await maybe_deferred_to_future(deferLater(reactor, start - now, lambda: None))
         return None
+
+    def process_response(self, request, response):
+        if response.status in RETRY_AFTER_STATUSES:
+            wait = parse_retry_after((response.headers.get(b"Retry-After") or b"").decode("latin-1"))
+            if wait and wait <= self.max_retry_after:
+                netloc = urlsplit(request.url).netloc
+                self.paused_until[netloc] = max(self.paused_until.get(netloc, 0.0), time.monotonic() + wait)
+        return response

@@ -19,9 +19,10 @@ Design choices worth knowing:
   HEAD->GET retries are not depth), so a URL beyond it is recorded as ``limit:max-depth``.
 - Scrapy's logging is quiet (WARNING) by default; set ``-s LOG_LEVEL=INFO`` to debug.
 
-xunjian settings: ``XUNJIAN_MAX_CRAWL_DELAY`` (crawler.middlewares), ``XUNJIAN_PROGRESS``,
-``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions), ``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines), ``XUNJIAN_MAX_RESPONSE_BYTES`` (set from the
-profile; crawler.middlewares).
+xunjian settings (all documented where they are used):
+``XUNJIAN_MAX_CRAWL_DELAY``, ``XUNJIAN_MAX_RETRY_AFTER_S``, ``XUNJIAN_MAX_RESPONSE_BYTES``
+(crawler.middlewares; the last two set from the profile), ``XUNJIAN_PROGRESS``,
+``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions), ``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines).
 """
 
 BOT_NAME = "xunjian"
@@ -60,10 +61,11 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # -- our components ---------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.CrawlDelayMiddleware": 110,          # robots.txt Crawl-delay
+    "crawler.middlewares.HostPacingMiddleware": 110,          # Crawl-delay, Retry-After pauses
     "crawler.middlewares.CappedDecompressionMiddleware": 595,
 }
 XUNJIAN_MAX_CRAWL_DELAY = 10.0
+XUNJIAN_MAX_RETRY_AFTER_S = 30.0  # set from links.max_retry_after_s
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,
     # no listening consoles: the telnet console and Scrapy 2.19's remote-control HTTP server

@@ -15,10 +15,11 @@ from crawler.store import Store
 from tests._servers import Hit, Reply, TestServer, html
 
 
-def _write_profile(tmp: Path, start: str, robots: bool = True, check_external: bool = True) -> Path:
+def _write_profile(tmp: Path, start: str, robots: bool = True, check_external: bool = True,
+                   per_host: int = 4) -> Path:
     path = tmp / "site.yaml"
     path.write_text(f'name: limits\nstart_urls: ["{start}"]\n'
-                    f"politeness: {{delay_s: 0, autothrottle: false, concurrency: 4, concurrency_per_host: 4,"
+                    f"politeness: {{delay_s: 0, autothrottle: false, concurrency: {per_host}, concurrency_per_host: {per_host},"
                     f" obey_robots: {str(robots).lower()}}}\n"
                     f"links: {{retries: 0, retry_backoff_s: 0.1, reverify_failures: false,"
                     f" check_external: {str(check_external).lower()}}}\n"
@@ -153,6 +154,28 @@ def test_homepage_moved_to_another_host_is_followed_into_scope(tmp_path, capfd):
     finally:
         old.stop()
         new.stop()
+
+
+def test_retry_after_pauses_the_whole_host(tmp_path):
+    server = TestServer().start()
+    try:
+        server.route("/", html('<a href="/limited.html">a</a><a href="/next.html">b</a>'))
+        state = {"n": 0}
+
+        def limited(hit: Hit):
+            state["n"] += 1
+            return html("slow down", 429, headers={"Retry-After": "1"}) if state["n"] == 1 else html("ok")
+        server.route("/limited.html", limited)
+        server.route("/next.html", html("<title>next</title>"))
+        profile = _write_profile(tmp_path, server.url("/"), robots=False, per_host=1)
+        rc, store, run = _crawl(tmp_path, profile, overrides={"links": {"retries": 1}})
+        assert rc == 0 and store.resource(run, server.url("/limited.html"))["status"] == 200
+        first_429 = server.hits_for("/limited.html")[0].at
+        later = [h.at for h in server.hits if h.at > first_429]
+        assert later and min(later) - first_429 >= 0.95  # nothing was sent to the host meanwhile
+        assert store.resource(run, server.url("/next.html"))["status"] == 200
+    finally:
+        server.stop()
 
 
 def test_robots_crawl_delay_spaces_requests_to_the_portal(tmp_path):

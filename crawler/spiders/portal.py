@@ -133,6 +133,7 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             "ROBOTSTXT_OBEY": bool(pol["obey_robots"]),
             "ROBOTSTXT_USER_AGENT": pol["user_agent"],
             "XUNJIAN_MAX_RESPONSE_BYTES": self.cap_bytes,
+            "XUNJIAN_MAX_RETRY_AFTER_S": float(self.profile["links"]["max_retry_after_s"]),
         }
         for key, value in values.items():
             settings.set(key, value, priority="spider")
