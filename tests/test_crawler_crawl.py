@@ -70,18 +70,21 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
         ("/big.zip", "2GB"), ("/anchors.html#intro", "anchor"), ("/many.html", "many"),
         ("/cal?year=1990&month=1", "calendar"), ("/a/b/a/b/a/b/x.html", "repeated"),
         (f"{e}/ext.html", "external"), (f"{e}/doc.html#sec-2", "external fragment"),
-        (f"{e}/zwdt/item?id=7", "jump link"), (f"{e}/late.html", "plain first"), (f"{e}/late.html#s1", "then #"),
+        (f"{e}/zwdt/item?id=7", "jump link"), (f"{e}/late.html", "plain first"),
+        (f"{e}/late.html#s1", "then #"),
         (f"http://127.0.0.2:{dead_port}/gone", "dead"),
         (f"{e}/botwall", "bot wall"), ("mailto:office@example.gov.cn", "mail"), ("tel:12345", "phone"),
         ("javascript:void(0)", "js"), ("/logout.do?next=/", "ignored"), ("/removed.html", "404 page"),
         ("/gz.html", "gzip"), ("/gzbomb.html", "bomb"), ("http://[::1", "bad ipv6"), ("/short.html", "cut"),
-        ("/t0", "12 redirects"), ("/sess", "jsessionid redirect"), ("/reset-once.html", "reset"), ("/slow-once.html", "timeout"),
+        ("/t0", "12 redirects"), ("/sess", "jsessionid redirect"), ("/reset-once.html", "reset"),
+        ("/slow-once.html", "timeout"),
         ("http://127.0.0.2:99999/", "bad port"),
     ])
     portal.route("/", html(f"<html><head><title>首页</title></head><body id=top>{home_links}"
                            f'<img src="/logo.png" srcset="/logo-2x.png 2x, /logo-3x.png 3x" alt="徽标">'
                            f'<span onclick="window.open(\'/files/notice.pdf\')">通知</span></body></html>'))
-    portal.route("/robots.txt", Reply(body=b"User-agent: *\nDisallow: /private/\n", content_type="text/plain"))
+    portal.route("/robots.txt", Reply(body=b"User-agent: *\nDisallow: /private/\n",
+                                      content_type="text/plain"))
     portal.route("/gbk.html", Reply(body=f"<html><title>GBK页</title><p>中文{GBK_ONLY}</p><a href='{e}/ext.html'>x</a>"
                                     .encode("gbk"), content_type="text/html; charset=GBK"))
     portal.route("/gb2312.html", Reply(body=f'<html><head><meta charset="gb2312"><title>国标</title></head>'

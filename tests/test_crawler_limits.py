@@ -19,7 +19,8 @@ def _write_profile(tmp: Path, start: str, robots: bool = True, check_external: b
                    per_host: int = 4) -> Path:
     path = tmp / "site.yaml"
     path.write_text(f'name: limits\nstart_urls: ["{start}"]\n'
-                    f"politeness: {{delay_s: 0, autothrottle: false, concurrency: {per_host}, concurrency_per_host: {per_host},"
+                    f"politeness: {{delay_s: 0, autothrottle: false, concurrency: {per_host},"
+                    f" concurrency_per_host: {per_host},"
                     f" obey_robots: {str(robots).lower()}}}\n"
                     f"links: {{retries: 0, retry_backoff_s: 0.1, reverify_failures: false,"
                     f" check_external: {str(check_external).lower()}}}\n"

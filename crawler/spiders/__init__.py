@@ -1,1 +1,2 @@
-"""Scrapy spiders of xunjian: ``portal`` (crawler.spiders.portal) and its link handling (crawler.spiders.linking)."""
+"""Scrapy spiders of xunjian: ``portal`` (crawler.spiders.portal) and its link handling
+(crawler.spiders.linking)."""
