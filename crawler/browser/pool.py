@@ -160,12 +160,13 @@ class Browser:
     def overdue(self) -> bool:
         return self.deadline is not None and time.monotonic() > self.deadline
 
-    def kill(self) -> None:
-        """Quit the session; kill whatever is left of the local browser tree."""
+    def kill(self, graceful: bool = True) -> None:
+        """Quit the session; kill whatever is left of the local browser tree. ``graceful=False``
+        (Ctrl-C) kills a local browser at once instead of asking it to quit first."""
         with self._lock:
             driver, self.driver = self.driver, None
-            if driver is not None:
-                _call_with_timeout(driver.quit, 5 if not self.remote else 15)
+            if driver is not None and (graceful or self.remote):
+                _call_with_timeout(driver.quit, (5 if graceful else 3) if not self.remote else 15)
             if not self.remote:
                 _kill_tree(self.driver_pid, self.user_data_dir)
                 if self.user_data_dir:
@@ -254,10 +255,10 @@ class BrowserPool:
                     browser.disarm()
                     browser.watchdog_kill()
 
-    def close(self) -> None:
+    def close(self, graceful: bool = True) -> None:
         self._closed.set()
         for browser in self.browsers:
-            browser.kill()
+            browser.kill(graceful)
 
     def __enter__(self) -> "BrowserPool":
         return self

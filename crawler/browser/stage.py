@@ -126,6 +126,7 @@ def _scan_all(jobs: list[tuple[Candidate, str]], engine: Any, settings: dict[str
 
     threads = [threading.Thread(target=worker, args=(b,), name=f"xunjian-a11y-{b.index}", daemon=True)
                for b in pool.browsers[: max(1, min(len(pool.browsers), len(jobs)))]]
+    graceful = True
     try:
         # preflight: a browser that cannot start at all (missing binary, dead remote endpoint) is
         # one clear error for the whole stage, not a "failed" row per page
@@ -144,9 +145,12 @@ def _scan_all(jobs: list[tuple[Candidate, str]], engine: Any, settings: dict[str
             on_outcome(cand, key, outcome)
             if progress and (finished % 10 == 0 or finished == len(jobs)):
                 _say(f"{finished}/{len(jobs)} pages scanned")
+    except BaseException:
+        graceful = False  # Ctrl-C / SIGTERM / error: kill the browsers now, do not wait for them
+        raise
     finally:
         stopping.set()
-        pool.close()
+        pool.close(graceful)
         for t in threads:
             if t.ident is not None:
                 t.join(timeout=5)
