@@ -4,7 +4,7 @@
   decompressed, cached on the check context;
 * ``wcag_refs(tags)`` / ``basis_text(scs)``: WCAG success criteria from axe tags and the
   matching GB/T 37668-2019 citation, from ``checks/_gbt37668_wcag.yaml``;
-* ``html_pages(ctx)``: in-scope 2xx HTML pages with bodies, parsed once;
+* ``iter_pages(ctx)``: in-scope 2xx HTML pages, parsed one at a time (streamed);
 * ``home_and_columns(ctx)``: the homepage and column pages, chosen exactly like the
   browser stage does (``crawler.browser.sampling``).
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,29 +97,44 @@ def audited_urls(ctx: CheckContext) -> set[str]:
     return {r.url for r in results(ctx) if r.status in ("scanned", "reused")}
 
 
-def html_pages(ctx: CheckContext) -> list[tuple[dict[str, Any], Any, str]]:
-    """(resource row, lxml document or None, html) for in-scope 2xx pages; parsed once per run."""
-    cache = ctx.__dict__.get("_a11y_pages")
-    if cache is not None:
-        return cache
+def _is_html_page(row: dict[str, Any]) -> bool:
+    return row.get("kind") == "page" and bool(row.get("status")) and 200 <= row["status"] < 300
+
+
+def iter_pages(ctx: CheckContext) -> Iterator[tuple[dict[str, Any], Any]]:
+    """(resource row, lxml document or None) for in-scope 2xx pages, parsed one at a time
+    (streamed: a 50,000-page portal must not sit in memory as parsed trees)."""
     from crawler.browser.sampling import parse
 
-    out = []
     for row, html in ctx.store.pages_with_bodies(ctx.run_id):
-        if row.get("kind") != "page" or not row.get("status") or not 200 <= row["status"] < 300:
-            continue
-        out.append((row, parse(html), html))
-    ctx.__dict__["_a11y_pages"] = out
-    return out
+        if _is_html_page(row):
+            yield row, parse(html)
+
+
+def page_rows(ctx: CheckContext) -> dict[str, dict[str, Any]]:
+    """In-scope 2xx pages of the run by URL (facts only, no bodies); cached on the context."""
+    cache = ctx.__dict__.get("_a11y_page_rows")
+    if cache is None:
+        cache = {row["url"]: row for row in ctx.store.resources(ctx.run_id, "in_scope=1 AND kind='page'")
+                 if _is_html_page(row)}
+        ctx.__dict__["_a11y_page_rows"] = cache
+    return cache
+
+
+def doc_for(ctx: CheckContext, url: str) -> Any | None:
+    from crawler.browser.sampling import parse
+
+    html = ctx.store.body(ctx.run_id, url)
+    return parse(html) if html else None
 
 
 def home_and_columns(ctx: CheckContext) -> tuple[str | None, list[str]]:
     from crawler.browser.sampling import column_urls, find_homepage
     from crawler.browser.settings import DEFAULT_NAV_SELECTORS
 
-    pages = {row["url"]: row for row, _doc, _html in html_pages(ctx)}
+    pages = page_rows(ctx)
     home = find_homepage(pages, ctx.site.homepage) if pages else None
-    home_doc = next((doc for row, doc, _ in html_pages(ctx) if row["url"] == home), None)
+    home_doc = doc_for(ctx, home) if home else None
     selectors = (ctx.site.get("a11y") or {}).get("nav_selectors") or DEFAULT_NAV_SELECTORS
     return home, column_urls(ctx.site, pages, home, home_doc, selectors)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checks._a11y_common import home_and_columns, html_pages, results
+from checks._a11y_common import doc_for, home_and_columns, iter_pages, results
 from checks.base import CheckContext, CheckResult, Rule
 
 MIIT = "MIIT《互联网网站适老化通用设计规范》(2021) [S]"
@@ -139,9 +139,8 @@ def _check_entries(ctx: CheckContext) -> CheckResult:
     wanted = set(_t(ctx, "entry_pages", ["home", "columns"]))
     pages = ([home] if home and "home" in wanted else []) + (columns if "columns" in wanted else [])
     patterns = _t(ctx, "entry_patterns", _DEFAULT_ENTRY_PATTERNS)
-    docs = {row["url"]: doc for row, doc, _ in html_pages(ctx)}
     for page in pages:
-        doc = docs.get(page)
+        doc = doc_for(ctx, page)
         if doc is None:
             continue
         role_zh, role_en = ("首页", "homepage") if page == home else ("栏目页", "column page")
@@ -162,7 +161,7 @@ def _check_entries(ctx: CheckContext) -> CheckResult:
 
 def _check_zoom(ctx: CheckContext) -> CheckResult:
     floor = float(_t(ctx, "min_maximum_scale", 2))
-    for row, doc, _html in html_pages(ctx):
+    for row, doc in iter_pages(ctx):
         if doc is None:
             continue
         for meta in doc.iter("meta"):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks._a11y_common import audited_urls, gbt_clause, html_pages
+from checks._a11y_common import audited_urls, gbt_clause, iter_pages
 from checks.base import CheckContext, CheckResult, Rule
 
 _ADVICE_TAIL_ZH = "本项为不启动浏览器的静态检查，覆盖全部已抓取页面。"
@@ -110,7 +110,7 @@ def _field_unlabeled(el: Any, doc: Any, labelled_ids: set[str]) -> bool:
 
 def run(ctx: CheckContext) -> CheckResult:
     skip = audited_urls(ctx) if ctx.threshold("a11y.static.skip_browser_scanned", True) else set()
-    for row, doc, _html in html_pages(ctx):
+    for row, doc in iter_pages(ctx):
         url = row["url"]
         if url in skip or doc is None:
             continue

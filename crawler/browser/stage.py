@@ -37,7 +37,7 @@ from crawler.store import Store, utcnow
 
 log = logging.getLogger(__name__)
 
-_PAGES_SQL = ("SELECT r.url, r.final_url, r.depth, r.content_hash, b.text_z FROM resources r "
+_PAGES_SQL = ("SELECT {cols} FROM resources r "
               "JOIN bodies b ON b.run_id=r.run_id AND b.url=r.url "
               "WHERE r.run_id=? AND r.kind='page' AND r.in_scope=1 AND r.status BETWEEN 200 AND 299 "
               "AND r.truncated=0 "
@@ -72,21 +72,20 @@ def _page_key(store: Store, run_id: int, cand: Candidate, rules_key: str) -> str
 
 
 def _candidates(store: Store, run_id: int, site: Any, settings: dict[str, Any]) -> list[Candidate]:
-    rows: dict[str, dict[str, Any]] = {}
+    """Every scannable page with its template; bodies are streamed, never all held at once."""
+    rows = {r["url"]: dict(r) for r in store.db.execute(_PAGES_SQL.format(cols="r.url, r.final_url, r.depth, "
+                                                                           "r.content_hash"), (run_id,))}
+    home_url = find_homepage(rows, site.homepage)
     templates: dict[str, str] = {}
     home_doc = None
-    pages = [dict(r) for r in store.db.execute(_PAGES_SQL, (run_id,))]
-    meta = {p["url"]: p for p in pages}
-    home_url = find_homepage(meta, site.homepage)
-    for page in pages:
-        html = zlib.decompress(page.pop("text_z")).decode("utf-8", "replace")
+    for url, text_z in store.db.execute(_PAGES_SQL.format(cols="r.url, b.text_z"), (run_id,)):
+        html = zlib.decompress(text_z).decode("utf-8", "replace")
         doc = parse(html)
-        templates[page["url"]] = skeleton(doc, settings["template_depth"])
-        if page["url"] == home_url:
+        templates[url] = skeleton(doc, settings["template_depth"])
+        if url == home_url:
             home_doc = doc
-        if not page.get("content_hash"):
-            page["content_hash"] = hashlib.sha256(html.encode()).hexdigest()
-        rows[page["url"]] = page
+        if not rows[url].get("content_hash"):
+            rows[url]["content_hash"] = hashlib.sha256(html.encode()).hexdigest()
     columns = set(column_urls(site, rows, home_url, home_doc, settings["nav_selectors"]))
     out = []
     for url, row in rows.items():
