@@ -110,8 +110,10 @@ def run(ctx: CheckContext) -> CheckResult:
             impact = _worst_impact(rule)
             evidence = _evidence(ctx, row, rule, impact)
             count = evidence["node_count"]
-            zh = f"{rule.get('help') or rule['id']}（{count} 处，影响程度：{IMPACT_ZH.get(impact, impact)}）"
-            en = f"{rule.get('help_en') or rule['id']} ({count} element(s), impact {impact})"
+            ref_zh = f"WCAG {'、'.join(evidence['wcag'])}" if evidence["wcag"] else "最佳实践"
+            ref_en = f"WCAG {', '.join(evidence['wcag'])}" if evidence["wcag"] else "best practice"
+            zh = f"{rule.get('help') or rule['id']}（{count} 处，影响程度：{IMPACT_ZH.get(impact, impact)}；{ref_zh}）"
+            en = f"{rule.get('help_en') or rule['id']} ({count} element(s), impact {impact}; {ref_en})"
             if rule["id"] in CONTRAST_RULES:
                 yield CONTRAST.finding(row.url, zh, en, target=rule["id"], evidence=evidence,
                                        severity=contrast_severity)
