@@ -98,7 +98,8 @@ class Browser:
         for flag in CHROMIUM_FLAGS:
             options.add_argument(flag)
         options.add_argument(f"--window-size={width},{height}")
-        options.set_capability("unhandledPromptBehavior", "dismiss")
+        # "accept" lets a beforeunload prompt (possible after our Tab presses) leave the page
+        options.set_capability("unhandledPromptBehavior", "accept")
         options.page_load_strategy = "normal"
         if not self.remote:
             options.binary_location = CHROMIUM
