@@ -51,7 +51,7 @@ _REUSE_SQL = ("SELECT a.result_z, a.run_id FROM a11y_results a JOIN runs r ON r.
 
 
 def _say(message: str) -> None:
-    print(f"[xunjian] a11y: {message}", file=sys.stderr, flush=True)
+    print(f"[xunjian] 无障碍 a11y: {message}", file=sys.stderr, flush=True)
 
 
 def rules_fingerprint(engine: Any, settings: dict[str, Any]) -> str:
@@ -143,7 +143,7 @@ def _scan_all(jobs: list[tuple[Candidate, str]], engine: Any, settings: dict[str
             finished += 1
             on_outcome(cand, key, outcome)
             if progress and (finished % 10 == 0 or finished == len(jobs)):
-                _say(f"{finished}/{len(jobs)} pages scanned")
+                _say(f"已检测 scanned {finished}/{len(jobs)}")
     except BaseException:
         graceful = False  # Ctrl-C / SIGTERM / error: kill the browsers now, do not wait for them
         raise
@@ -198,8 +198,9 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
             counts["reused"] += 1
             audited_templates.add(cand.template)
         if progress:
-            _say(f"{len(chosen)} of {len(candidates)} pages chosen ({coverage['templates_found']} templates), "
-                 f"{counts['reused']} unchanged and reused, {len(jobs)} to scan with {engine.label}")
+            _say(f"选取 chosen {len(chosen)}/{len(candidates)} 页 pages, 模板 templates "
+                 f"{coverage['templates_found']}, 复用 reused {counts['reused']}, 待检测 to scan {len(jobs)} "
+                 f"({engine.label})")
 
         def on_outcome(cand: Candidate, key: str, outcome: Outcome) -> None:
             note = "; ".join(outcome.notes)
@@ -234,9 +235,10 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
         }
         store.update_run_stats(run_id, {"a11y": stats})
         if progress:
-            _say(f"{stats['pages_scanned']} scanned, {stats['pages_reused']} reused, "
-                 f"{stats['pages_failed']} failed; {stats['pages_represented']}/{stats['pages_total']} pages "
-                 f"represented by {stats['templates_sampled']}/{stats['templates_found']} templates")
+            _say(f"检测 scanned {stats['pages_scanned']}, 复用 reused {stats['pages_reused']}, "
+                 f"失败 failed {stats['pages_failed']}; 代表 represented {stats['pages_represented']}/"
+                 f"{stats['pages_total']} 页 pages, 模板 templates {stats['templates_sampled']}/"
+                 f"{stats['templates_found']}")
         return stats
     finally:
         restore_sigterm()
