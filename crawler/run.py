@@ -10,7 +10,7 @@ Exit codes: 0 crawl finished; 1 crawl ended otherwise (see the run's
 130 interrupted.
 
 Ctrl-C: the child runs in its own session so a terminal's SIGINT reaches only this
-process, which forwards exactly one SIGINT: Scrapy then stops cleanly (pipelines close,
+process (if this process is killed outright, the child notices and stops by itself), which forwards exactly one SIGINT: Scrapy then stops cleanly (pipelines close,
 the store commits, run stats are saved). A second Ctrl-C forwards a second SIGINT
 (Scrapy's forced shutdown; at most one uncommitted batch is lost). The child is awaited
 and ``KeyboardInterrupt`` re-raised, so the caller stops too; facts already written stay.
@@ -29,6 +29,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ def crawl(site_path: str, db_path: str, run_id: int, *, today: str, overrides: d
         cmd += ["--overrides", json.dumps(overrides, ensure_ascii=False)]
     if not progress:
         cmd.append("--no-progress")
+    cmd.append("--watch-parent")
     for name, value in (settings or {}).items():
         cmd += ["-s", f"{name}={value}"]
     env = dict(os.environ)
@@ -78,6 +81,19 @@ def _stop_child(child: subprocess.Popen) -> None:
         child.wait()
 
 
+def _watch_parent(parent_pid: int) -> None:
+    """The child runs in its own session, so a parent killed outright (CI timeout, SIGKILL)
+    would leave it crawling: when the parent is gone, stop like Ctrl-C would (facts kept)."""
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent_pid:
+                print("xunjian: parent process gone; stopping the crawl", file=sys.stderr, flush=True)
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+    threading.Thread(target=watch, name="xunjian-watch-parent", daemon=True).start()
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m crawler.run",
                                      description="Crawl one portal into the store.")
@@ -87,6 +103,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--today", default=None, help="YYYY-MM-DD the calendar trap judges against")
     parser.add_argument("--overrides", default=None, help="JSON deep-merged into the profile")
     parser.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
+    parser.add_argument("--watch-parent", action="store_true",
+                        help="stop cleanly when the launching process dies (set by crawl())")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="extra Scrapy setting")
     return parser.parse_args(argv)
@@ -125,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.run_id is not None:
         spider_args["run_id"] = args.run_id
     process.crawl(crawler, **spider_args)
+    if args.watch_parent:
+        _watch_parent(os.getppid())
     process.start()
     reason = outcome.get("reason")
     if reason == "finished":

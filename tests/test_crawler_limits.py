@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from crawler.run import REPO_ROOT, crawl
 from crawler.store import Store
 from tests._servers import Hit, Reply, TestServer, html
@@ -192,5 +194,38 @@ def test_robots_crawl_delay_spaces_requests_to_the_portal(tmp_path):
         pages = sorted(h.at for h in server.hits if h.path != "/robots.txt")
         assert len(pages) == 4
         assert all(later - earlier >= 0.38 for earlier, later in zip(pages, pages[1:]))
+    finally:
+        server.stop()
+
+
+def test_child_stops_by_itself_when_the_parent_is_killed(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    server = TestServer().start()
+    try:
+        def slow_page(hit: Hit):
+            time.sleep(0.3)
+            n = int(hit.path.strip("/p") or 0)
+            return html("".join(f'<a href="/p{n * 4 + i}">x</a>' for i in range(1, 5)))
+        server.route("/", slow_page)
+        for n in range(1, 2000):
+            server.route(f"/p{n}", slow_page)
+        profile = _write_profile(tmp_path, server.url("/"), robots=False)
+        store = Store(tmp_path / "f.sqlite")
+        run = store.start_run("limits", "2026-11-22")
+        store.close()
+        code = (f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); from crawler.run import crawl\n"
+                f"crawl({str(profile)!r}, {str(tmp_path / 'f.sqlite')!r}, {run}, today='2026-11-22',"
+                " progress=False)\n")
+        parent = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT)
+        deadline = time.monotonic() + 30
+        while len(server.hits) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        children = psutil.Process(parent.pid).children()
+        assert len(server.hits) >= 3 and len(children) == 1, "crawl did not start"
+        parent.kill()
+        parent.wait()
+        children[0].wait(timeout=30)  # raises psutil.TimeoutExpired if the orphan kept crawling
+        stats = Store(tmp_path / "f.sqlite").run_stats(run)
+        assert stats["crawl_finish_reason"] == "shutdown"  # stopped cleanly: stats saved
     finally:
         server.stop()
