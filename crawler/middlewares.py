@@ -125,16 +125,20 @@ class HostPacingMiddleware:
 
     async def process_request(self, request):
         netloc = urlsplit(request.url).netloc
-        now = time.monotonic()
-        start = max(now, self.paused_until.get(netloc, now))
         delay = None if request.meta.get("dont_obey_robotstxt") else self.crawl_delays.get(netloc)
-        if delay:
-            start = max(start, self.next_start.get(netloc, now))
-            self.next_start[netloc] = start + delay
-        if start > now:
+        # re-check after every wake-up: concurrent waiters and late wake-ups on a busy machine
+        # must still leave at least ``delay`` between two requests to the host
+        while True:
+            now = time.monotonic()
+            ready = self.paused_until.get(netloc, now)
+            if delay:
+                ready = max(ready, self.next_start.get(netloc, now))
+            if ready <= now:
+                if delay:
+                    self.next_start[netloc] = now + delay
+                return None
             from twisted.internet import reactor  # the one Scrapy installed, imported late on purpose
-            await maybe_deferred_to_future(deferLater(reactor, start - now, lambda: None))
-        return None
+            await maybe_deferred_to_future(deferLater(reactor, ready - now, lambda: None))
 
     def process_response(self, request, response):
         if response.status in RETRY_AFTER_STATUSES:

@@ -193,7 +193,7 @@ def test_robots_crawl_delay_spaces_requests_to_the_portal(tmp_path):
         assert rc == 0 and store.run_stats(run)["pages"] == 4
         pages = sorted(h.at for h in server.hits if h.path != "/robots.txt")
         assert len(pages) == 4
-        assert all(later - earlier >= 0.38 for earlier, later in zip(pages, pages[1:]))
+        assert all(later - earlier >= 0.3 for earlier, later in zip(pages, pages[1:]))  # ms apart without
     finally:
         server.stop()
 
