@@ -7,7 +7,8 @@
 - dot segments (``.``/``..``) resolved as RFC 3986 section 5.2.4 says, an empty
   path becomes ``/``;
 - percent-encoding normalised: escapes of unreserved characters decoded,
-  other escapes upper-cased, raw spaces / non-ASCII characters encoded as UTF-8,
+  other escapes upper-cased, raw spaces / non-ASCII characters encoded as UTF-8 (in the
+  query: in the charset of the citing page, as browsers do),
   a stray ``%`` encoded as ``%25`` (GBK escapes such as ``%D6%D0`` are kept as is);
 - session ids stripped: ``;jsessionid=...`` path parameters and every query
   parameter named in the profile's ``traps.session_params`` (case-insensitive);
@@ -46,7 +47,7 @@ def link_scheme(href: str) -> str:
     return match.group(1).lower() if match else ""
 
 
-def _normalise_escapes(component: str, safe: set[str]) -> str:
+def _normalise_escapes(component: str, safe: set[str], charset: str = "utf-8") -> str:
     out: list[str] = []
     i, n = 0, len(component)
     while i < n:
@@ -62,7 +63,11 @@ def _normalise_escapes(component: str, safe: set[str]) -> str:
         elif ch in safe:
             out.append(ch)
         else:
-            out.extend("%%%02X" % b for b in ch.encode("utf-8", "surrogatepass"))
+            try:
+                raw = ch.encode(charset)
+            except (UnicodeEncodeError, LookupError):
+                raw = ch.encode("utf-8", "surrogatepass")
+            out.extend("%%%02X" % b for b in raw)
         i += 1
     return "".join(out)
 
@@ -106,7 +111,7 @@ def _strip_path_sessions(path: str, names: frozenset[str]) -> str:
     return "/".join(segments)
 
 
-def _normalise_query(query: str, names: frozenset[str]) -> str:
+def _normalise_query(query: str, names: frozenset[str], charset: str = "utf-8") -> str:
     if not query:
         return ""
     pairs = []
@@ -116,7 +121,7 @@ def _normalise_query(query: str, names: frozenset[str]) -> str:
         name = part.split("=", 1)[0]
         if name.lower() in names:
             continue
-        pairs.append(_normalise_escapes(part, _QUERY_SAFE - {"&"}))
+        pairs.append(_normalise_escapes(part, _QUERY_SAFE - {"&"}, charset))
     pairs.sort(key=lambda p: (p.split("=", 1)[0], p))
     return "&".join(pairs)
 
@@ -125,8 +130,11 @@ def session_names(session_params: Iterable[str]) -> frozenset[str]:
     return frozenset(p.lower() for p in session_params) | {"jsessionid"}
 
 
-def canonicalize(url: str, session_params: Iterable[str] | frozenset[str] = ()) -> tuple[str, str]:
-    """Canonical form of an absolute URL and its fragment ('' when none)."""
+def canonicalize(url: str, session_params: Iterable[str] | frozenset[str] = (),
+                 query_charset: str = "utf-8") -> tuple[str, str]:
+    """Canonical form of an absolute URL and its fragment ('' when none). Raw non-ASCII
+    characters in the query are encoded in ``query_charset`` (the charset of the page the
+    link is on), as browsers do: a GBK portal's ``?q=城管`` is sent as ``%B3%C7%B9%DC``."""
     names = session_params if isinstance(session_params, frozenset) else session_names(session_params)
     try:
         parts = urlsplit(url)
@@ -153,7 +161,7 @@ def canonicalize(url: str, session_params: Iterable[str] | frozenset[str] = ()) 
         netloc = f"{userinfo}@{netloc}"
     path = _strip_path_sessions(parts.path, names)
     path = remove_dot_segments(_normalise_escapes(path, _PATH_SAFE)) or "/"
-    query = _normalise_query(parts.query, names)
+    query = _normalise_query(parts.query, names, query_charset)
     return urlunsplit((scheme, netloc, path, query, "")), parts.fragment
 
 

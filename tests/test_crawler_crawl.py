@@ -86,6 +86,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
     portal.route("/robots.txt", Reply(body=b"User-agent: *\nDisallow: /private/\n",
                                       content_type="text/plain"))
     portal.route("/gbk.html", Reply(body=f"<html><title>GBK页</title><p>中文{GBK_ONLY}</p><a href='{e}/ext.html'>x</a>"
+                                    "<a href='/search.jsp?q=城管'>搜索</a>"
                                     .encode("gbk"), content_type="text/html; charset=GBK"))
     portal.route("/gb2312.html", Reply(body=f'<html><head><meta charset="gb2312"><title>国标</title></head>'
                                        f"<p>{GBK_ONLY}</p><a href='{e}/ext.html'>x</a>".encode("gbk"),
@@ -134,6 +135,7 @@ def _build(portal: TestServer, ext: TestServer, dead_port: int) -> None:
             time.sleep(3.5)  # beyond limits.timeout_s 3
         return ok
     portal.route("/slow-once.html", slow_once)
+    portal.route("/search.jsp", html("<title>结果</title>"))
     portal.route("/removed.html", html('<title>页面不存在</title><a href="/only-from-404.html">nav</a>', 404))
     portal.route("/anchors.html", html('<html><h2 id="intro">Intro</h2><a name="legacy"></a><p id="end"></html>'))
     many = "".join(f'<a href="/anchors.html#n{i}" title="t{i}">第{i}条</a>' for i in range(3000))
@@ -393,3 +395,9 @@ def test_session_id_redirect_is_followed_not_mistaken_for_a_loop(crawled):
     assert row["error_class"] is None and row["status"] == 200 and row["title"] == "会话"
     assert row["final_url"] == p.url("/sess;jsessionid=ABC123")
     assert row["redirect_chain"] == [{"url": p.url("/sess"), "status": 302}]
+
+
+def test_query_of_a_gbk_page_link_is_sent_in_gbk_like_a_browser(crawled):
+    p = crawled["portal"]
+    assert p.hits_for("/search.jsp?q=%B3%C7%B9%DC")
+    assert _res(crawled, p.url("/search.jsp?q=%B3%C7%B9%DC"))["title"] == "结果"

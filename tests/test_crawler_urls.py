@@ -48,6 +48,14 @@ def test_canonicalize(raw, canonical, fragment):
     assert canonicalize(raw, SESSIONS) == (canonical, fragment)
 
 
+def test_raw_query_characters_use_the_page_charset_path_stays_utf8():
+    url = "http://h/搜索/s.jsp?q=城管&x=%D6%D0"
+    assert canonicalize(url, SESSIONS, "gb18030")[0] == \
+        "http://h/%E6%90%9C%E7%B4%A2/s.jsp?q=%B3%C7%B9%DC&x=%D6%D0"
+    assert canonicalize(url, SESSIONS)[0] == "http://h/%E6%90%9C%E7%B4%A2/s.jsp?q=%E5%9F%8E%E7%AE%A1&x=%D6%D0"
+    assert canonicalize("http://h/?q=😀", SESSIONS, "gb2312")[0] == "http://h/?q=%F0%9F%98%80"  # not in GB2312
+
+
 def test_canonical_form_is_idempotent():
     for raw in ("http://h/中文/./x?b=%e4&a=1#f", "HTTP://H:80/a/../b;jsessionid=1?sid=2"):
         once, _ = canonicalize(raw, SESSIONS)

@@ -48,7 +48,7 @@ class LinkingMixin:
         counts = self.counters[bucket]
         counts[key] = counts.get(key, 0) + 1
 
-    def follow_links(self, page: FetchState, doc: Document):
+    def follow_links(self, page: FetchState, doc: Document, charset: str = "utf-8"):
         rows: list[dict[str, Any]] = []
         decisions: list[Any] = []
         for position, link in enumerate(doc.links):
@@ -64,7 +64,7 @@ class LinkingMixin:
                 continue
             try:
                 absolute = urljoin(doc.base_url, href)
-                target, fragment = canonicalize(absolute, self.session_names)
+                target, fragment = canonicalize(absolute, self.session_names, charset)
             except ValueError:
                 rows.append({**row, "target_url": href[:4096], "fragment": None, "scheme": "invalid"})
                 self._bump("skipped_by_scheme", "invalid")

@@ -303,7 +303,7 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             yield {"_table": "body", "url": state.url, "text": text[:MAX_BODY_TEXT]}
         if crawl_it:
             self.counters["pages"] += 1
-            yield from self.follow_links(state, doc)
+            yield from self.follow_links(state, doc, charset)
 
     def record(self, state: FetchState, row: dict[str, Any]):
         if state.purpose == PURPOSE_CHECK and state.url in self.body_upgrades and not state.reverify:
