@@ -27,8 +27,8 @@ from checks.registry import run_checks
 from config import load_thresholds
 from crawler.browser import run_a11y
 from crawler.store import Store
-from tests.test_a11y_support import (FixturePortal, build_store, chromium_pids_under, fixture_pages, profile,
-                                     wait_for)
+from tests.test_a11y_support import (FixturePortal, build_store, chromium_pids_under, fixture_pages, page,
+                                     profile, wait_for)
 
 pytestmark = pytest.mark.browser
 A11Y_MODULES = {"a11y", "static_a11y", "elder"}
@@ -145,16 +145,23 @@ def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):
                                            "script_timeout_s": 10, "keyboard_tabs": 5,
                                            "nav_selectors": [".nav"]})
     pages = {"/": portal.pages["/"], "/col/a/": portal.pages["/col/a/"], "/col/c/": portal.pages["/col/c/"]}
-    # the homepage nav decides the column pages: point it at /slow and /hang
-    pages["/"] = pages["/"].replace('href="/col/b/"', 'href="/slow"').replace('href="/col/c/"', 'href="/hang"')
+    # the homepage nav decides the column pages: /0slow (sorts first, so the kill below
+    # happens while it loads and before the timeouts of /hang and /loop) and /hang
+    pages["/"] = pages["/"].replace('href="/col/b/"', 'href="/0slow"').replace('href="/col/c/"', 'href="/hang"') \
+        .replace('<div class="nav">', '<div class="nav"><a href="/loop">循环</a> <a href="/alert">弹框</a> ')
+    # hostile pages: a script that never returns (hung renderer), alert()/confirm() and a
+    # beforeunload prompt on load (must neither block the browser nor the next page)
+    pages["/loop"] = page("循环", "<main><p>x</p><script>setTimeout(function () { while (true) {} }, 50)</script></main>")
+    pages["/alert"] = page("弹框", "<main><p>x</p><script>alert('欢迎访问'); confirm('领取优惠？');"
+                                 "window.onbeforeunload = function () { return '确定离开？'; };</script></main>")
     portal.pages.update(pages)
     db = tmp_path / "a11y.sqlite"
-    run_id = build_store(db, portal.base, pages, extra_urls=("/slow", "/hang"))
+    run_id = build_store(db, portal.base, pages, extra_urls=("/0slow", "/hang"))
 
     def kill_the_browser_loading_slow() -> None:
         assert portal.slow_started.wait(60)
-        # the renderer is busy with /slow: kill the main Chromium process of every browser (the
-        # other one is either idle or hanging on /hang); the stage must restart and retry
+        # the renderer is busy with /0slow: kill the main Chromium process of every browser (the
+        # other one is on the homepage or idle); the stage must restart both and retry
         for pid in chromium_pids_under(str(tmp_path)):
             try:
                 cmd = psutil.Process(pid).cmdline()
@@ -168,15 +175,23 @@ def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):
     stats, findings, rows = _audit(tmp_path, portal, site, db, run_id)
     killer.join(5)
 
-    slow = rows[portal.base + "/slow"]
+    slow = rows[portal.base + "/0slow"]
     assert slow["status"] == "scanned", slow["error"]
     assert "crashed" in slow["error"] or "disconnected" in slow["error"], slow["error"]  # honest: retried
     hang = rows[portal.base + "/hang"]
     assert hang["status"] == "failed" and "timed out" in hang["error"]
     not_scanned = [f for f in findings if f.rule_id == "a11y-not-scanned"]
-    assert [f.page_url for f in not_scanned] == [portal.base + "/hang"]
+    assert sorted(f.page_url for f in not_scanned) == [portal.base + "/hang", portal.base + "/loop"]
     assert not_scanned[0].evidence["attempts"] == 2
-    assert stats["pages_failed"] == 1 and stats["pages_retried"] >= 1
+    loop_notes = next(f for f in findings if f.rule_id == "a11y-not-scanned" and f.page_url.endswith("/loop")) \
+        .evidence["notes"]
+    assert rows[portal.base + "/loop"]["status"] == "failed"
+    assert any("timed out" in note for note in loop_notes), loop_notes  # (the kill may hit one attempt)
+    assert rows[portal.base + "/alert"]["status"] == "scanned"
+    popup = next(f for f in findings if f.rule_id == "elder-popup")
+    assert popup.page_url == portal.base + "/alert" and popup.evidence["dialogs"] == ["alert: 欢迎访问",
+                                                                                      "confirm: 领取优惠？"]
+    assert stats["pages_failed"] == 2 and stats["pages_retried"] >= 1
     assert rows[portal.base + "/"]["status"] == "scanned"
     assert wait_for(lambda: not chromium_pids_under(str(tmp_path)), 5), "Chromium outlived the run"
 

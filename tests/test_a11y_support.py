@@ -1,7 +1,7 @@
 """Fixture portal and store builder for the accessibility tests (no tests in this module).
 
 ``FixturePortal`` serves a handful of pages from a dict on 127.0.0.1 (port 0) with a
-``ThreadingHTTPServer``; ``/slow`` answers after a delay and ``/hang`` effectively
+``ThreadingHTTPServer``; ``/0slow`` answers after a delay and ``/hang`` effectively
 never, so crash and timeout handling can be exercised. ``build_store`` writes the
 facts a crawl would have stored (resources, bodies, links) into a real SQLite
 store, and ``profile`` writes a site profile YAML and loads it through
@@ -85,7 +85,7 @@ def fixture_pages() -> dict[str, str]:
 
 
 class FixturePortal:
-    """A tiny loopback web server for fixture pages; ``/slow`` and ``/hang`` delay."""
+    """A tiny loopback web server for fixture pages; ``/0slow`` and ``/hang`` delay."""
 
     def __init__(self, pages: dict[str, str], slow_s: float = 2.0, hang_s: float = 30.0):
         self.pages = pages
@@ -101,14 +101,14 @@ class FixturePortal:
             def do_GET(self) -> None:  # noqa: N802 - http.server API
                 path = self.path.split("?")[0]
                 portal.hits[path] = portal.hits.get(path, 0) + 1
-                if path == "/slow":
+                if path == "/0slow":
                     portal.slow_started.set()
                     if portal.hits[path] == 1:
                         portal._stop.wait(slow_s)
                 if path == "/hang":
                     portal._stop.wait(hang_s)
                 html = portal.pages.get(path)
-                if html is None and path in ("/slow", "/hang"):
+                if html is None and path in ("/0slow", "/hang"):
                     html = page("慢页面", HEADER + "<main><h1>慢</h1><p>内容</p></main>")
                 if html is None:
                     self.send_response(404)

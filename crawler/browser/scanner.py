@@ -109,5 +109,5 @@ def scan_with_retry(browser: Browser, url: str, engine: Engine, settings: dict[s
             reason = describe_failure(exc, browser, settings)
             outcome.notes.append(f"attempt {outcome.attempts}: {reason}")
             outcome.error = reason
-            browser.kill()  # a fresh browser for the retry and for the next page
+            browser.kill(graceful=False)  # suspect after a failure: a fresh one for the retry and next page
     return outcome
