@@ -71,12 +71,20 @@ def header_html(elder: bool = False) -> str:
 
 
 def footer_html() -> str:
+    ext = "{{EXTERNAL}}"
+    links = " | ".join([
+        '<a href="/gywm/index.html">关于本站</a>', '<a href="/wzdt/index.html">网站地图</a>',
+        '<a href="/lxwm/index.html">联系我们</a>', '<a href="/yqlj/index.html">友情链接</a>',
+        f'<a href="{ext}/exposure/jiucuo.html?site_code={SITE_ID_CODE}">我为政府网站找错</a>'])
+    psb = (f'<a href="{ext}/gaba/index.html?code=31011502008867"><img src="/images/gaba.png" alt="" '
+           f'width="16" height="16">{PSB_NO}</a>')
     return f"""<footer class="site-footer">
-<p class="footer-links"><a href="/gywm/index.html">关于本站</a> | <a href="/wzdt/index.html">网站地图</a> | <a href="/lxwm/index.html">联系我们</a> | <a href="/yqlj/index.html">友情链接</a> | <a href="{{{{EXTERNAL}}}}/exposure/jiucuo.html?site_code={SITE_ID_CODE}">我为政府网站找错</a></p>
+<p class="footer-links">{links}</p>
 <p>主办单位：{SITE_NAME}　地址：{ADDRESS}　邮编：{POSTCODE}</p>
 <p>联系方式：{PHONE}（工作日 9:00-17:00）　电子邮箱：{EMAIL}</p>
-<p>网站标识码：{SITE_ID_CODE}　<a href="{{{{EXTERNAL}}}}/beian/index.html">{ICP_NO}</a>　<a href="{{{{EXTERNAL}}}}/gaba/index.html?code=31011502008867"><img src="/images/gaba.png" alt="" width="16" height="16">{PSB_NO}</a></p>
-<p class="conac"><a href="{{{{EXTERNAL}}}}/conac/sitename.html?id={SITE_ID_CODE}"><img src="/images/dzjg.png" alt="党政机关网站标识" width="55" height="64"></a></p>
+<p>网站标识码：{SITE_ID_CODE}　<a href="{ext}/beian/index.html">{ICP_NO}</a>　{psb}</p>
+<p class="conac"><a href="{ext}/conac/sitename.html?id={SITE_ID_CODE}"><img src="/images/dzjg.png" \
+alt="党政机关网站标识" width="55" height="64"></a></p>
 </footer>"""
 
 

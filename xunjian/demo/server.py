@@ -19,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import sys
 import threading
+from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
@@ -26,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 from xunjian.demo import DemoPage, layout, routes
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
+MAX_LOGGED_REQUESTS = 200_000
 
 
 @dataclass(frozen=True)
@@ -163,10 +165,12 @@ class DemoServer:
         check_loopback(portal_host)
         check_loopback(external_host)
         self.site = site
+        site.paths("portal")  # render once here, not concurrently in the first request threads
         self.verbose = verbose
         self._stopping = threading.Event()
         self._lock = threading.Lock()
-        self._requests: list[SeenRequest] = []
+        # bounded: a long `xunjian serve-demo` session must not grow without limit
+        self._requests: deque[SeenRequest] = deque(maxlen=MAX_LOGGED_REQUESTS)
         self._counts: dict[tuple[str, str], int] = {}
         self._servers: list[_HostServer] = []
         self._threads: list[threading.Thread] = []

@@ -170,9 +170,9 @@ class DemoSite:
         return item
 
     def add_document(self, key: str, **kwargs) -> str:
-        """Add a document page listed in column ``key``; see ``layout.document_page`` for the
-        keyword arguments (title, published, issued, doc_no, genre, validity, body_html,
-        attachments, meta, path, encoding). Returns the page's path."""
+        """Add a document page listed in column ``key``; see ``portal.add_document`` for the
+        keyword arguments (title, published, issued, doc_no, genre, validity, valid_until,
+        body_html, attachments, meta, path, encoding, charset, content_type). Returns its path."""
         from xunjian.demo.portal import add_document
         return add_document(self, key, **kwargs)
 
