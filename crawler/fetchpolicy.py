@@ -56,7 +56,7 @@ def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     value = (value or "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.replace(".", "", 1).isdigit():  # delta-seconds (decimals tolerated)
         return float(value)
     try:
         when = parsedate_to_datetime(value)

@@ -159,41 +159,31 @@ def test_homepage_moved_to_another_host_is_followed_into_scope(tmp_path, capfd):
         new.stop()
 
 
-def test_retry_after_pauses_the_whole_host(tmp_path):
+def test_crawl_delay_and_retry_after_pace_requests_to_the_host(tmp_path):
+    """robots.txt Crawl-delay spaces every request; a 429 Retry-After pauses the whole host
+    (one request at a time, so "nothing sent meanwhile" is deterministic)."""
     server = TestServer().start()
     try:
-        server.route("/", html('<a href="/limited.html">a</a><a href="/next.html">b</a>'))
+        server.route("/robots.txt", Reply(body=b"User-agent: *\nCrawl-delay: 0.4\n", content_type="text/plain"))
+        server.route("/", html('<a href="/limited.html">a</a>'
+                               + "".join(f'<a href="/p{i}.html">{i}</a>' for i in range(3))))
         state = {"n": 0}
 
         def limited(hit: Hit):
             state["n"] += 1
             return html("slow down", 429, headers={"Retry-After": "1"}) if state["n"] == 1 else html("ok")
         server.route("/limited.html", limited)
-        server.route("/next.html", html("<title>next</title>"))
-        profile = _write_profile(tmp_path, server.url("/"), robots=False, per_host=1)
-        rc, store, run = _crawl(tmp_path, profile, overrides={"links": {"retries": 1}})
-        assert rc == 0 and store.resource(run, server.url("/limited.html"))["status"] == 200
-        first_429 = server.hits_for("/limited.html")[0].at
-        later = [h.at for h in server.hits if h.at > first_429]
-        assert later and min(later) - first_429 >= 0.95  # nothing was sent to the host meanwhile
-        assert store.resource(run, server.url("/next.html"))["status"] == 200
-    finally:
-        server.stop()
-
-
-def test_robots_crawl_delay_spaces_requests_to_the_portal(tmp_path):
-    server = TestServer().start()
-    try:
-        server.route("/robots.txt", Reply(body=b"User-agent: *\nCrawl-delay: 0.4\nDisallow: /private/\n",
-                                          content_type="text/plain"))
-        server.route("/", html("".join(f'<a href="/p{i}.html">{i}</a>' for i in range(3))))
         for i in range(3):
             server.route(f"/p{i}.html", html(f"<title>p{i}</title>"))
-        rc, store, run = _crawl(tmp_path, _write_profile(tmp_path, server.url("/")))
-        assert rc == 0 and store.run_stats(run)["pages"] == 4
+        profile = _write_profile(tmp_path, server.url("/"), per_host=1)
+        rc, store, run = _crawl(tmp_path, profile, overrides={"links": {"retries": 1}})
+        assert rc == 0 and store.run_stats(run)["pages"] == 5
+        assert store.resource(run, server.url("/limited.html"))["status"] == 200
         pages = sorted(h.at for h in server.hits if h.path != "/robots.txt")
-        assert len(pages) == 4
+        assert len(pages) == 6  # /, /limited twice, /p0../p2
         assert all(later - earlier >= 0.3 for earlier, later in zip(pages, pages[1:]))  # ms apart without
+        first_429 = server.hits_for("/limited.html")[0].at
+        assert min(t for t in pages if t > first_429) - first_429 >= 0.95
     finally:
         server.stop()
 

@@ -76,7 +76,7 @@ def test_is_html():
 
 def test_retry_after_seconds_and_http_date():
     now = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
-    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("7") == 7.0 and parse_retry_after("1.5") == 1.5
     assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30.0
     assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now) == 0.0
     assert parse_retry_after("soon") is None and parse_retry_after("") is None
