@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve-demo", help="serve the bundled demo portal on loopback until Ctrl-C",
                        description="Serve the demo portal (127.0.0.1) and its external stand-in (127.0.0.2).")
     p.add_argument("--port", type=int, default=0, help="portal port on 127.0.0.1 (default: a free one)")
-    p.add_argument("--external-port", type=int, default=0, help="external stand-in port on 127.0.0.2 (default: free)")
+    p.add_argument("--external-port", type=int, default=0,
+                   help="external stand-in port on 127.0.0.2 (default: a free one)")
     p.add_argument("--today", type=parse_today, help="generate the portal as of this date (default: today)")
     p.add_argument("--log-requests", action="store_true", help="print one line per request on stderr")
     p.set_defaults(func=run)
@@ -46,8 +47,8 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         print("fault routes:", file=sys.stderr)
         for route in ROUTES:
             print(f"  {route.host:8} {route.path:40} {route.behaviour}", file=sys.stderr)
-        print(f"audit it with:\n  XUNJIAN_DEMO_PORT={port} xunjian run --site config/sites/demo.yaml --today {today}\n"
-              "press Ctrl-C to stop", file=sys.stderr, flush=True)
+        print(f"audit it with:\n  XUNJIAN_DEMO_PORT={port} xunjian run --site config/sites/demo.yaml "
+              f"--today {today}\npress Ctrl-C to stop", file=sys.stderr, flush=True)
         try:
             (stop or threading.Event()).wait()
         except KeyboardInterrupt:

@@ -34,7 +34,8 @@ def paragraphs(*texts: str) -> str:
 
 
 def news(i: int) -> tuple[str, str]:
-    street, topic, action = STREETS[i % len(STREETS)], TOPICS[(i * 3) % len(TOPICS)], ACTIONS[(i * 7) % len(ACTIONS)]
+    street, topic = STREETS[i % len(STREETS)], TOPICS[(i * 3) % len(TOPICS)]
+    action = ACTIONS[(i * 7) % len(ACTIONS)]
     title = f"区城管执法局在{street}开展{topic}{action}"
     body = paragraphs(
         f"近日，区城管执法局会同{street}城管执法中队，围绕{topic}问题开展{action}。",

@@ -52,9 +52,9 @@ def build_external(site) -> None:
                                               "<p>开办单位：上海市浦江区城市管理行政执法局</p>", "中国机构编制网"),
         "/beian/index.html": external_page("ICP/IP地址/域名信息备案管理系统", "<p>备案查询。</p>", "工业和信息化部"),
         "/gaba/index.html": external_page("全国互联网安全管理服务平台", "<p>公安机关备案信息查询。</p>", "公安部"),
-        "/zwdt/index.html": external_page("上海市“一网通办”", '<ul>' + "".join(
-            f'<li><a href="/zwdt/item?code={code}">{escape(name)}</a></li>' for code, name in KNOWN_ITEM_CODES.items())
-            + "</ul>", "上海市“一网通办”"),
+        "/zwdt/index.html": external_page("上海市“一网通办”", "<ul>" + "".join(
+            f'<li><a href="/zwdt/item?code={code}">{escape(name)}</a></li>'
+            for code, name in KNOWN_ITEM_CODES.items()) + "</ul>", "上海市“一网通办”"),
     }
     for path, page in pages.items():
         site.add("external", path, page)

@@ -171,7 +171,8 @@ def not_found_html(home: str = "/") -> str:
 """
 
 
-MAIN_CSS = """body{margin:0;font:16px/1.7 "PingFang SC","Microsoft YaHei",sans-serif;color:#222;background:#fff}
+MAIN_CSS = """body{margin:0;font:16px/1.7 "PingFang SC","Microsoft YaHei",sans-serif;
+color:#222;background:#fff}
 a{color:#0b4f8a}a:focus{outline:3px solid #e8a200}
 .skip-link{position:absolute;left:-9999px}.skip-link:focus{left:8px;top:8px;background:#fff;padding:4px}
 .topbar{display:flex;justify-content:space-between;padding:4px 24px;background:#f2f2f2;font-size:14px}
@@ -180,7 +181,8 @@ a{color:#0b4f8a}a:focus{outline:3px solid #e8a200}
 .main-nav a{display:block;padding:10px 20px;color:#fff;text-decoration:none}
 .breadcrumb{padding:8px 24px;font-size:14px}.content{padding:12px 24px;min-height:320px}
 .list li{display:flex;justify-content:space-between;border-bottom:1px dashed #ccc;padding:4px 0}
-.xxgk-meta{border-collapse:collapse;width:100%}.xxgk-meta th,.xxgk-meta td{border:1px solid #bbb;padding:4px 8px}
+.xxgk-meta{border-collapse:collapse;width:100%}
+.xxgk-meta th,.xxgk-meta td{border:1px solid #bbb;padding:4px 8px}
 .xxgk-meta th{background:#eef3f8;width:12%;text-align:right}
 .site-footer{background:#eee;padding:16px 24px;font-size:14px;text-align:center}
 """

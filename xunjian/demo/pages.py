@@ -27,16 +27,18 @@ Sitemap: {{PORTAL}}/wzdt/index.html
 
 def _list(site, key: str, n: int) -> str:
     items = site.column(key).sorted_items()[:n]
-    return "\n".join(f'<li><a href="{escape(i.url)}">{escape(i.title)}</a><span class="date">{i.day:%m-%d}</span></li>'
-                     for i in items)
+    return "\n".join(f'<li><a href="{escape(i.url)}">{escape(i.title)}</a>'
+                     f'<span class="date">{i.day:%m-%d}</span></li>' for i in items)
 
 
 def render_home(site) -> dict[str, DemoPage]:
     xxgk_links = " ".join(f'<a href="{site.column(k).path}index.html">{site.column(k).name}</a>'
                           for k in ("gfxwj", "zcjd", "xzcf", "ssjygk", "czyjs", "rsxx"))
     body = f"""<section class="banners" aria-label="专题">
-<a href="/ztzl/ljfl/index.html"><img src="/images/banner-ljfl.png" alt="生活垃圾分类专题" width="600" height="100"></a>
-<a href="/ztzl/yhyshj/index.html"><img src="/images/banner-yhyshj.png" alt="优化营商环境专题" width="600" height="100"></a>
+<a href="/ztzl/ljfl/index.html"><img src="/images/banner-ljfl.png" alt="生活垃圾分类专题" \
+width="600" height="100"></a>
+<a href="/ztzl/yhyshj/index.html"><img src="/images/banner-yhyshj.png" alt="优化营商环境专题" \
+width="600" height="100"></a>
 </section>
 <section class="news" aria-labelledby="h-ywdt">
 <h2 id="h-ywdt"><a href="/xwzx/ywdt/index.html">要闻动态</a></h2>
@@ -67,7 +69,8 @@ def render_home(site) -> dict[str, DemoPage]:
 <h2 id="h-hdjl"><a href="/hdjl/index.html">互动交流</a></h2>
 <p><a href="/hdjl/zxjy/index.html">咨询建言</a> <a href="/lxwm/index.html">联系我们</a></p>
 </section>
-<p class="zhaocuo"><a href="{ZHAOCUO}"><img src="/images/zhaocuo.png" alt="我为政府网站找错" width="300" height="80"></a></p>"""
+<p class="zhaocuo"><a href="{ZHAOCUO}"><img src="/images/zhaocuo.png" alt="我为政府网站找错" \
+width="300" height="80"></a></p>"""
     return {"/": layout.page(layout.SITE_NAME, body)}
 
 
@@ -86,20 +89,23 @@ def render_elder(site) -> dict[str, DemoPage]:
 
 
 def render_sitemap(site) -> dict[str, DemoPage]:
-    lis = "\n".join(f'<li><a href="{c.path}index.html">{escape(c.name)}</a></li>' for c in site.columns.values())
+    lis = "\n".join(f'<li><a href="{c.path}index.html">{escape(c.name)}</a></li>'
+                    for c in site.columns.values())
     body = f"<h1>网站地图</h1>\n<ul>\n{lis}\n</ul>"
     return {"/wzdt/index.html": layout.page("网站地图", body, breadcrumbs=[("网站地图", "")])}
 
 
 def _overview(site, path: str, title: str, keys: list[str], intro: str) -> None:
-    lis = "\n".join(f'<li><a href="{site.column(k).path}index.html">{site.column(k).name}</a></li>' for k in keys)
+    lis = "\n".join(f'<li><a href="{site.column(k).path}index.html">{site.column(k).name}</a></li>'
+                    for k in keys)
     body = f"<h1>{title}</h1>\n<p>{intro}</p>\n<ul>\n{lis}\n</ul>"
     site.add("portal", path, layout.page(title, body, breadcrumbs=[(title, "")],
                                          meta=layout.column_meta(title, intro, "nav")))
 
 
 def _simple(site, path: str, title: str, body: str, crumbs=None, **kw) -> None:
-    site.add("portal", path, layout.page(title, f"<h1>{title}</h1>\n{body}", breadcrumbs=crumbs or [(title, "")], **kw))
+    site.add("portal", path, layout.page(title, f"<h1>{title}</h1>\n{body}", breadcrumbs=crumbs or [(title, "")],
+                                         **kw))
 
 
 def build_pages(site) -> None:
@@ -111,8 +117,9 @@ def build_pages(site) -> None:
     _overview(site, "/xwzx/index.html", "新闻中心", ["ywdt", "tzgg", "jcdt"], "本局工作动态、通知公告和基层执法动态。")
     xxgk_keys = ["gkzn", "gkzd", "fdzdgknr", "gknb", "ysqgk"]
     links = {"gkzn": ("/xxgk/gkzn/index.html", "政府信息公开指南"), "ysqgk": ("/xxgk/ysqgk/index.html", "依申请公开")}
-    lis = "\n".join(f'<li><a href="{links[k][0]}">{links[k][1]}</a></li>' if k in links else
-                    f'<li><a href="{site.column(k).path}index.html">{site.column(k).name}</a></li>' for k in xxgk_keys)
+    targets = [links[k] if k in links else (f"{site.column(k).path}index.html", site.column(k).name)
+               for k in xxgk_keys]
+    lis = "\n".join(f'<li><a href="{href}">{name}</a></li>' for href, name in targets)
     site.add("portal", "/xxgk/index.html", layout.page("政府信息公开", f"<h1>政府信息公开</h1>\n<ul>\n{lis}\n</ul>",
              breadcrumbs=[("政府信息公开", "")], meta=layout.column_meta("政府信息公开", "政府信息公开专栏", "nav")))
     _overview(site, "/xxgk/fdzdgknr/index.html", "法定主动公开内容",
@@ -137,10 +144,10 @@ def build_pages(site) -> None:
     _simple(site, "/wza/index.html", "无障碍服务", "<p>本站支持键盘操作、屏幕阅读器访问，所有图片提供替代文本。"
             '需要帮助请致电 ' + layout.PHONE + '。</p>\n<p><a href="/elder/index.html">进入长者模式</a></p>')
     _simple(site, "/gywm/index.html", "关于本站", f"<p>本站由{layout.SITE_NAME}主办，网站标识码 {layout.SITE_ID_CODE}。</p>")
-    _simple(site, "/lxwm/index.html", "联系我们", f"<p>地址：{layout.ADDRESS}</p>\n<p>电话：{layout.PHONE}　传真：{layout.FAX}</p>\n"
-            f"<p>办公时间：工作日 9:00-17:00</p>")
-    _simple(site, "/yqlj/index.html", "友情链接", f'<ul><li><a href="{{{{EXTERNAL}}}}/index.html">上海市人民政府</a></li>'
-            f'<li><a href="{{{{EXTERNAL}}}}/zwdt/index.html">上海市“一网通办”</a></li></ul>')
+    _simple(site, "/lxwm/index.html", "联系我们", f"<p>地址：{layout.ADDRESS}</p>\n"
+            f"<p>电话：{layout.PHONE}　传真：{layout.FAX}</p>\n<p>办公时间：工作日 9:00-17:00</p>")
+    _simple(site, "/yqlj/index.html", "友情链接",
+            f'<ul><li><a href="{{{{EXTERNAL}}}}/index.html">上海市人民政府</a></li><li><a href="{{{{EXTERNAL}}}}/zwdt/index.html">上海市“一网通办”</a></li></ul>')
     _simple(site, "/search/index.html", "站内搜索", "<p>请在页面顶部的搜索框输入关键词。</p>")
     del today
 
@@ -195,13 +202,15 @@ def _system_documents(site) -> None:
             f"第一条 为规范本局{title[:-2]}工作，根据《中华人民共和国政府信息公开条例》制定本制度。",
             "第二条 本局办公室负责组织、协调、推进和监督本局政府信息公开工作。",
             "第三条 拟公开的政府信息应当依法依规进行审查，确保及时、准确公开。", extra or "第四条 本制度自印发之日起施行。")
-        site.add_document("gkzd", title=f"{layout.SITE_SHORT}{title}", published=issued + timedelta(days=3), issued=issued,
-                          doc_no=f"沪浦城管办〔{issued.year}〕{site.counter(('办', issued.year))}号", genre="制度",
-                          body_html=body, encoding="gbk", charset=charset, content_type=ctype, path=GBK_DOC_PATHS[i])
+        site.add_document("gkzd", title=f"{layout.SITE_SHORT}{title}", published=issued + timedelta(days=3),
+                          issued=issued, doc_no=f"沪浦城管办〔{issued.year}〕{site.counter(('办', issued.year))}号",
+                          genre="制度", body_html=body, encoding="gbk", charset=charset, content_type=ctype,
+                          path=GBK_DOC_PATHS[i])
 
 
 def _organisation(site) -> None:
-    day = date(site.today.year, 1, 6) if date(site.today.year, 1, 6) < site.today else site.today - timedelta(days=30)
+    new_year = date(site.today.year, 1, 6)
+    day = new_year if new_year < site.today else site.today - timedelta(days=30)
     texts = [
         ("机构职能", "负责本区市容环境卫生、城市绿化、市政工程、环境保护、建设工程等方面法律、法规和规章规定的行政处罚权；"
                  "负责指导、协调、监督各街镇城管执法工作。"),
@@ -209,8 +218,8 @@ def _organisation(site) -> None:
         ("领导信息", "局长：张某某，主持全面工作；副局长：李某某，分管法制、执法指导工作。"),
     ]
     for i, (title, text) in enumerate(texts):
-        site.add_document("jgzn", title=title, published=day - timedelta(days=i), body_html=content.paragraphs(
-            text, f"办公地址：{layout.ADDRESS}；办公时间：工作日 9:00-17:00；联系电话：{layout.PHONE}。"))
+        site.add_document("jgzn", title=title, published=day - timedelta(days=i),
+                          body_html=content.paragraphs(text, f"办公地址：{layout.ADDRESS}；办公时间：工作日 9:00-17:00；联系电话：{layout.PHONE}。"))
 
 
 def _annual_reports(site) -> None:
@@ -224,7 +233,8 @@ def _annual_reports(site) -> None:
                  '<tr><th scope="col">信息内容</th><th scope="col">本年制发件数</th><th scope="col">本年废止件数</th>'
                  '<th scope="col">现行有效件数</th></tr>\n'
                  '<tr><th scope="row">规章</th><td>0</td><td>0</td><td>0</td></tr>\n'
-                 f'<tr><th scope="row">行政规范性文件</th><td>{2 + n % 3}</td><td>{n % 2}</td><td>{8 + n % 4}</td></tr>\n'
+                 f'<tr><th scope="row">行政规范性文件</th><td>{2 + n % 3}</td><td>{n % 2}</td>'
+                 f'<td>{8 + n % 4}</td></tr>\n'
                  f'<tr><th scope="row">行政许可</th><td colspan="3">本年处理决定数量：{120 + n * 7}</td></tr>\n'
                  f'<tr><th scope="row">行政处罚</th><td colspan="3">本年处理决定数量：{860 + n * 31}</td></tr>\n'
                  f'<tr><th scope="row">行政强制</th><td colspan="3">本年处理决定数量：{12 + n}</td></tr>\n'

@@ -127,8 +127,8 @@ def render_column(site, col) -> dict[str, DemoPage]:
     pages: dict[str, DemoPage] = {}
     for n, list_path in enumerate(paths):
         chunk = items[n * 15:(n + 1) * 15]
-        lis = "\n".join(f'<li><a href="{escape(i.url)}">{escape(i.title)}</a><span class="date">{i.day:%Y-%m-%d}'
-                        f"</span></li>" for i in chunk)
+        lis = "\n".join(f'<li><a href="{escape(i.url)}">{escape(i.title)}</a>'
+                        f'<span class="date">{i.day:%Y-%m-%d}</span></li>' for i in chunk)
         pager = [f"<span>共{len(items)}条　第{n + 1}/{len(paths)}页</span>"]
         if n > 0:
             pager += [f'<a href="{paths[0]}">首页</a>', f'<a href="{paths[n - 1]}">上一页</a>']
@@ -206,10 +206,11 @@ def _normative_documents(site) -> None:
         no = f"沪浦城管规〔{issued.year}〕{site.counter(('规', issued.year))}号"
         title, body = content.normative(i, issued, until, no)
         stem = f"{issued:%Y%m%d}_{i}"
-        files = [(f"{stem}.pdf", f"{title[5:-4]}.pdf"),
-                 (f"{stem}.docx" if i % 2 == 0 else f"{stem}.ofd", f"{title[5:-4]}（{'Word' if i % 2 == 0 else 'OFD'}版）")]
+        second = (f"{stem}.docx", f"{title[5:-4]}（Word版）") if i % 2 == 0 else (f"{stem}.ofd", f"{title[5:-4]}（OFD版）")
+        files = [(f"{stem}.pdf", f"{title[5:-4]}.pdf"), second]
         path = site.add_document("gfxwj", title=title, published=published, issued=issued, doc_no=no,
-                                 genre="通知", validity=validity, valid_until=until, body_html=body, attachments=files)
+                                 genre="通知", validity=validity, valid_until=until, body_html=body,
+                                 attachments=files)
         if i < 9:  # 政策解读 of the recent ones, linking back to the text (阅办联动 jump to 一网通办 too)
             code = f"3101990{i % 8 + 1:02d}000"
             site.add_document("zcjd", title=f"《{title[5:-4]}》政策解读", published=published + timedelta(days=1),

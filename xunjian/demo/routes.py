@@ -67,37 +67,38 @@ def soft_404(req: RouteRequest) -> DemoPage:
     return DemoPage(layout.not_found_html(), status=200)
 
 
+def _error_page(status: int, title: str, text: str, headers: dict[str, str] | None = None) -> DemoPage:
+    return DemoPage(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>'
+                    f"<body><h1>{title}</h1><p>{text}</p></body></html>\n", status=status, headers=dict(headers or {}))
+
+
 def server_error(req: RouteRequest) -> DemoPage:
-    return DemoPage("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>500 Internal Server "
-                    "Error</title></head><body><h1>500 Internal Server Error</h1><p>java.lang.NullPointerException"
-                    "</p></body></html>\n", status=500)
+    return _error_page(500, "500 Internal Server Error", "java.lang.NullPointerException")
 
 
 def _ok_page(req: RouteRequest, title: str) -> DemoPage:
     return _portal_page(title, "<p>查询服务正常。请在下方输入条件后查询。</p>")
 
 
-def fail_first(status: int, title: str, headers: dict[str, str] | None = None) -> Callable[[RouteRequest], DemoPage]:
+def fail_first(status: int, title: str,
+               headers: dict[str, str] | None = None) -> Callable[[RouteRequest], DemoPage]:
     """``status`` on the first request to this path, 200 afterwards (recovers after one retry)."""
     def handler(req: RouteRequest) -> DemoPage:
         if req.counter(req.path) == 1:
-            return DemoPage(f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{status}"
-                            f"</title></head><body><p>服务繁忙，请稍后再试。</p></body></html>\n", status=status,
-                            headers=dict(headers or {}))
+            return _error_page(status, str(status), "服务繁忙，请稍后再试。", headers)
         return _ok_page(req, title)
     return handler
 
 
 def rate_limited(req: RouteRequest) -> DemoPage:
-    return DemoPage("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>429 Too Many Requests"
-                    "</title></head><body><p>访问过于频繁，请稍后再试。</p></body></html>\n", status=429,
-                    headers={"Retry-After": "2"})
+    return _error_page(429, "429 Too Many Requests", "访问过于频繁，请稍后再试。", {"Retry-After": "2"})
 
 
 def redirect(to: str, status: int = 302) -> Callable[[RouteRequest], DemoPage]:
     def handler(req: RouteRequest) -> DemoPage:
+        base = "{{PORTAL}}" if req.host == "portal" else "{{EXTERNAL}}"
         return DemoPage(f'<!DOCTYPE html><html><body><a href="{to}">{to}</a></body></html>\n', status=status,
-                        headers={"Location": "{{PORTAL}}" + to if req.host == "portal" else "{{EXTERNAL}}" + to})
+                        headers={"Location": base + to})
     return handler
 
 
@@ -119,8 +120,7 @@ def html_instead_of_file(req: RouteRequest) -> DemoPage:
 
 
 def forbidden(req: RouteRequest) -> DemoPage:
-    return DemoPage("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>403 Forbidden</title>"
-                    "</head><body><p>后台管理系统，禁止访问。</p></body></html>\n", status=403)
+    return _error_page(403, "403 Forbidden", "后台管理系统，禁止访问。")
 
 
 def huge(req: RouteRequest) -> Stream:
@@ -167,7 +167,8 @@ def forum(req: RouteRequest) -> DemoPage:
     """Session-id trap: every link carries a fresh session id derived from the requested URL."""
     sid = _sid(req.path + "?" + req.query)
     tid = req.params.get("tid", "")
-    links = [f'<li><a href="/hdjl/lt/thread.jsp;jsessionid={sid}?tid={n}">市民论坛话题{n}</a></li>' for n in range(1, 4)]
+    links = [f'<li><a href="/hdjl/lt/thread.jsp;jsessionid={sid}?tid={n}">市民论坛话题{n}</a></li>'
+             for n in range(1, 4)]
     links.append(f'<li><a href="/hdjl/lt/index.jsp?sid={sid}">刷新列表</a></li>')
     links.append(f'<li><a href="/hdjl/lt/(S({sid.lower()}))/thread.aspx?tid=9">旧版论坛</a></li>')
     title = f"市民论坛话题{tid}" if tid else "市民论坛"
@@ -194,10 +195,10 @@ def bot_wall(req: RouteRequest) -> DemoPage:
 
 def cloudflare(req: RouteRequest) -> DemoPage:
     return DemoPage("<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title></head><body>"
-                    "<h1>Just a moment...</h1><p>Checking if the site connection is secure. Enable JavaScript and "
-                    "cookies to continue.</p></body></html>\n", status=503,
-                    headers={"Server": "cloudflare", "cf-mitigated": "challenge", "cf-ray": "8d2f3a1b9c0e4d5f-SJC",
-                             "Cache-Control": "private, max-age=0, no-store"})
+                    "<h1>Just a moment...</h1><p>Checking if the site connection is secure. Enable JavaScript "
+                    "and cookies to continue.</p></body></html>\n", status=503,
+                    headers={"Server": "cloudflare", "cf-mitigated": "challenge",
+                             "cf-ray": "8d2f3a1b9c0e4d5f-SJC", "Cache-Control": "private, max-age=0, no-store"})
 
 
 def zwdt_item(req: RouteRequest) -> DemoPage:
@@ -228,10 +229,12 @@ ROUTES: list[Route] = [
             f"302 -> hop {n + 1} of a 5-hop chain") for n in range(1, 6)],
     Route("portal", "/go/landing.html", lambda req: _portal_page("专题汇总", "<p>历年专题汇总。</p>"),
           "200 (end of the 5-hop chain)"),
-    Route("portal", "/xxgk/index.shtml", redirect("/xxgk/index.html", 301), "301 -> /xxgk/index.html (decoy)"),
+    Route("portal", "/xxgk/index.shtml", redirect("/xxgk/index.html", 301),
+          "301 -> /xxgk/index.html (decoy)"),
     Route("portal", "/bsfw/query/slow.jsp", slow(SLOW_S, "办件进度查询"), f"200 after {SLOW_S:g} s (timeout)"),
     Route("portal", "/bsfw/query/busy.jsp", slow(SLOW_OK_S, "排队叫号查询"), f"200 after {SLOW_OK_S:g} s (decoy)"),
-    Route("portal", "/xwzx/tpxw/202304/t20230412_5.html", soft_404, "200 with the not-found template (soft 404)"),
+    Route("portal", "/xwzx/tpxw/202304/t20230412_5.html", soft_404,
+          "200 with the not-found template (soft 404)"),
     Route("portal", "/hdjl/dczj/index.jsp", fail_first(429, "调查征集", {"Retry-After": "1"}),
           "429 Retry-After: 1 once, then 200 (decoy)"),
     Route("portal", "/search/hot.jsp", rate_limited, "429 Retry-After: 2 always (unverified)"),
@@ -244,7 +247,8 @@ ROUTES: list[Route] = [
     Route("portal", "/admin/*", forbidden, "403 (robots.txt Disallow: /admin/; never to be fetched)"),
     Route("external", "/gone.html", not_found, "404"),
     Route("external", "/news/fbh.html", bot_wall, "403 unless the User-Agent contains Mozilla (bot wall)"),
-    Route("external", "/cf/index.html", cloudflare, "503 Cloudflare challenge (server: cloudflare, cf-mitigated)"),
+    Route("external", "/cf/index.html", cloudflare,
+          "503 Cloudflare challenge (server: cloudflare, cf-mitigated)"),
     Route("external", "/api/busy.html", rate_limited, "429 Retry-After: 2 always"),
     Route("external", "/zwdt/item", zwdt_item, "一网通办 item: known code -> 200 item page, else 200 事项不存在"),
 ]

@@ -108,10 +108,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif b"{{" in body:
             body = body.replace(b"{{PORTAL}}", demo.portal_base.encode()).replace(
                 b"{{EXTERNAL}}", demo.external_base.encode())
-        headers = {"Content-Type": page.content_type, **{k: demo.substitute(v) for k, v in page.headers.items()}}
+        headers = {"Content-Type": page.content_type}
+        headers.update({k: demo.substitute(v) for k, v in page.headers.items()})
         self._send_simple(page.status, b"" if head else body, headers, length=len(body))
 
-    def _send_simple(self, status: int, body: bytes, headers: dict[str, str], length: int | None = None) -> None:
+    def _send_simple(self, status: int, body: bytes, headers: dict[str, str],
+                     length: int | None = None) -> None:
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -175,12 +177,13 @@ class DemoServer:
         self._servers: list[_HostServer] = []
         self._threads: list[threading.Thread] = []
         try:
-            for key, host, port in (("portal", portal_host, portal_port), ("external", external_host, external_port)):
+            for key, host, port in (("portal", portal_host, portal_port),
+                                    ("external", external_host, external_port)):
                 self._servers.append(_HostServer((host, port), key, self))
         except OSError as exc:
             self._close_servers()
-            raise OSError(f"demo server: cannot bind {host}:{port} ({exc.strerror or exc}); pick another port "
-                          "or pass 0 for a free one") from exc
+            raise OSError(f"demo server: cannot bind {host}:{port} ({exc.strerror or exc}); pick another "
+                          "port or pass 0 for a free one") from exc
         self.portal_base = "http://%s:%d" % self._servers[0].server_address[:2]
         self.external_base = "http://%s:%d" % self._servers[1].server_address[:2]
         for srv in self._servers:

@@ -150,7 +150,8 @@ class DemoSite:
         try:
             return self.columns[key]
         except KeyError:
-            raise KeyError(f"demo site: no column {key!r}; known: {', '.join(sorted(self.columns))}") from None
+            known = ", ".join(sorted(self.columns))
+            raise KeyError(f"demo site: no column {key!r}; known: {known}") from None
 
     def add_column(self, key: str, name: str, path: str, *, description: str = "", parent: str | None = None,
                    encoding: str = "utf-8") -> Column:
