@@ -73,8 +73,9 @@ def fetch(base: str, target: str, method: str = "GET", headers: dict | None = No
 def links_of(body: bytes, base_url: str, encoding: str = "utf-8") -> list[str]:
     doc = lxml_html.fromstring(body.decode(encoding, errors="replace").lstrip("\ufeff"))
     out = []
-    for el, attr in ((e, a) for e in doc.iter() for a in ("href", "src") if isinstance(e.tag, str) and e.get(a)):
-        out.append(urljoin(base_url, el.get(attr)))
+    for el in doc.iter():
+        if isinstance(el.tag, str):
+            out.extend(urljoin(base_url, el.get(a)) for a in ("href", "src") if el.get(a))
     return out
 
 
@@ -186,14 +187,8 @@ def test_attachments_are_served_with_their_content_types(server, site):
 
 
 # -- links: exactly the planted ones fail --------------------------------------------------------
-def _planted_targets(server) -> set[str]:
-    expected, decoys = expectations()
-    bases = {"portal": server.portal_base, "external": server.external_base}
-    out = set()
-    for item in [*expected, *decoys]:
-        host, _, path = item.where.partition(":") if item.where.startswith("external:") else ("portal", "", item.where)
-        out.add((bases[host] + path).split("#")[0])
-    return out
+def _target(parts) -> str:
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def test_every_link_resolves_except_planted_and_routed_targets(server, site):
@@ -216,7 +211,7 @@ def test_every_link_resolves_except_planted_and_routed_targets(server, site):
         if (host, parts.path) in routed or any(r.host == host and r.path.endswith("*") and
                                                 parts.path.startswith(r.path[:-1]) for r in routes.ROUTES):
             continue
-        status, _, _ = fetch(f"{parts.scheme}://{parts.netloc}", parts.path + (f"?{parts.query}" if parts.query else ""))
+        status, _, _ = fetch(f"{parts.scheme}://{parts.netloc}", _target(parts))
         if status != 200:
             failures.append(f"{status} {url}")
     assert not failures, "links nobody planted are broken:\n" + "\n".join(failures)
@@ -229,7 +224,7 @@ def test_homepage_carries_exactly_one_broken_link(server):
     for url in sorted(set(links_of(body, server.portal_base + "/"))):
         parts = urlsplit(url)
         if parts.scheme == "http":
-            status, _, _ = fetch(f"http://{parts.netloc}", parts.path + (f"?{parts.query}" if parts.query else ""))
+            status, _, _ = fetch(f"http://{parts.netloc}", _target(parts))
             if status >= 400:
                 broken.append((status, parts.path))
     assert broken == [(404, plants_links.HOME_BROKEN)]
@@ -243,6 +238,20 @@ def test_plants_cover_every_link_and_crawl_rule():
     assert rule_ids <= covered, f"rules without a plant or decoy: {sorted(rule_ids - covered)}"
     where = [(e.rule_id, e.where) for e in plants_links.EXPECTED]
     assert len(where) == len(set(where)), "one Expect per planted target and rule"
+    expected, decoys = expectations()
+    assert set(plants_links.EXPECTED) <= set(expected) and set(plants_links.DECOYS) <= set(decoys)
+
+
+def test_every_declared_target_is_served(site):
+    """Each Expect/Decoy of plants_links names a routed fault, a page of the site, or a link scheme
+    that is never fetched: a typo in ``where`` would otherwise pass unnoticed until the e2e run."""
+    for item in [*plants_links.EXPECTED, *plants_links.DECOYS]:
+        if item.where.split(":", 1)[0] in ("mailto", "tel", "javascript"):
+            continue
+        host, path = ("external", item.where[9:]) if item.where.startswith("external:") else ("portal", item.where)
+        path = path.split("#")[0].split("?")[0]
+        if routes.match(host, path) is None:
+            site.get(host, path)  # KeyError names the missing page
 
 
 def test_anchor_plants_match_the_served_documents(server):
@@ -262,7 +271,8 @@ def test_anchor_plants_match_the_served_documents(server):
 
 # -- fault routes -------------------------------------------------------------------------------
 def test_not_found_and_server_error(server):
-    for path in (plants_links.HOME_BROKEN, plants_links.DELETED_NOTICE, plants_links.MISSING_PDF, "/no/such.html"):
+    missing = (plants_links.HOME_BROKEN, plants_links.DELETED_NOTICE, plants_links.MISSING_PDF, "/no/such.html")
+    for path in missing:
         status, _, body = fetch(server.portal_base, path)
         assert status == 404 and "页面不存在".encode() in body
     assert [fetch(server.portal_base, "/bsfw/tjsj/index.jsp")[0] for _ in range(3)] == [500, 500, 500]
@@ -285,7 +295,8 @@ def test_always_429_keeps_answering_429(server):
 def test_redirects_loop_chain_and_single_hop(server):
     status, headers, _ = fetch(server.portal_base, "/old/loop-a.html")
     assert status == 302 and headers["location"] == f"{server.portal_base}/old/loop-b.html"
-    assert fetch(server.portal_base, "/old/loop-b.html")[1]["location"] == f"{server.portal_base}/old/loop-a.html"
+    status, headers, _ = fetch(server.portal_base, "/old/loop-b.html")
+    assert status == 302 and headers["location"] == f"{server.portal_base}/old/loop-a.html"
     hops, target = 0, "/go/hop1.html"
     while True:
         status, headers, _ = fetch(server.portal_base, target)
@@ -318,7 +329,8 @@ def test_soft_404_and_html_instead_of_attachment(server):
     status, headers, body = fetch(server.portal_base, plants_links.SOFT_404)
     assert status == 200 and "页面不存在".encode() in body
     status, headers, body = fetch(server.portal_base, plants_links.HTML_XLS)
-    assert status == 200 and headers["content-type"].startswith("text/html") and body.lstrip().startswith(b"<!DOCTYPE")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert body.lstrip().startswith(b"<!DOCTYPE")
 
 
 def test_head_is_supported_and_refused_where_planted(server):
@@ -368,7 +380,8 @@ def test_query_growth_trap(server):
     target, lengths = "/search/result.jsp?q=%E5%9F%8E%E7%AE%A1", []
     for _ in range(6):
         _, _, body = fetch(server.portal_base, target)
-        target = re.search(r'href="(/search/result\.jsp\?[^"]+)">缩小范围', body.decode()).group(1).replace("&amp;", "&")
+        link = re.search(r'href="(/search/result\.jsp\?[^"]+)">缩小范围', body.decode()).group(1)
+        target = link.replace("&amp;", "&")
         lengths.append(len(target))
     assert lengths == sorted(lengths) and len(set(lengths)) == 6
 

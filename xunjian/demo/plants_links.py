@@ -60,7 +60,8 @@ def contribute(site, today: date) -> None:
     ins("portal", "/ztzl/index.html", f'<ul>\n<li><a href="/calendar/?month={today:%Y-%m}">执法活动日历</a></li>\n'
         '<li><a href="/go/hop1.html">历年专题汇总</a></li>\n<li><a href="/old/loop-a.html">旧版专题</a></li>\n</ul>\n')
     ins("portal", "/bsfw/index.html", '<ul>\n<li><a href="/bsfw/tjsj/index.jsp">办事统计数据</a></li>\n'
-        '<li><a href="/bsfw/yyfw/index.jsp">在线预约</a></li>\n<li><a href="/bsfw/query/slow.jsp">办件进度查询</a></li>\n'
+        '<li><a href="/bsfw/yyfw/index.jsp">在线预约</a></li>\n'
+        '<li><a href="/bsfw/query/slow.jsp">办件进度查询</a></li>\n'
         '<li><a href="/bsfw/query/busy.jsp">排队叫号查询</a></li>\n</ul>\n')
     ins("portal", "/hdjl/index.html", '<ul>\n<li><a href="/hdjl/dczj/index.jsp">调查征集</a></li>\n'
         '<li><a href="/hdjl/lt/index.jsp">市民论坛</a></li>\n</ul>\n')
@@ -71,9 +72,11 @@ def contribute(site, today: date) -> None:
     ins("portal", "/gywm/index.html", '<p><a href="/xxgk/index.shtml">政府信息公开（旧版入口）</a></p>\n'
         '<p class="admin"><a href="/admin/login.html">网站管理</a> <a href="/admin/">内容发布系统</a></p>\n')
     ins("portal", "/lxwm/index.html", f'<p>电子邮箱：<a href="mailto:{layout.EMAIL}">{layout.EMAIL}</a>　'
-        f'电话：<a href="tel:{layout.PHONE}">{layout.PHONE}</a></p>\n<p><a href="javascript:window.print()">打印本页</a>　'
+        f'电话：<a href="tel:{layout.PHONE}">{layout.PHONE}</a></p>\n'
+        '<p><a href="javascript:window.print()">打印本页</a>　'
         '<a href="#">在线客服</a>　<a href="#top">返回顶部</a></p>\n')
-    ins("portal", "/yqlj/index.html", '<ul>\n<li><a href="{{EXTERNAL}}/gone.html">上海市城市管理精细化工作推进领导小组办公室</a></li>\n'
+    ins("portal", "/yqlj/index.html", '<ul>\n'
+        '<li><a href="{{EXTERNAL}}/gone.html">上海市城市管理精细化工作推进领导小组办公室</a></li>\n'
         '<li><a href="{{EXTERNAL}}/news/fbh.html">新闻发布会</a></li>\n'
         '<li><a href="{{EXTERNAL}}/cf/index.html">城市管理行业协会</a></li>\n'
         '<li><a href="{{EXTERNAL}}/api/busy.html">市民服务热线</a></li>\n'
@@ -107,7 +110,8 @@ def _anchor_documents(site, today: date) -> None:
                  '<div class="doc-body" id="doc-body">')
     site.replace("portal", NORM_DOC, "</ul>\n</section>",
                  f'<li><a href="{MISSING_PDF}">附件3：原规定文本（2023年版）.pdf</a></li>\n</ul>\n</section>')
-    site.add_document("zcjd", title=f"《{title[5:-4]}》政策解读", published=issued + timedelta(days=5), path=READING_DOC,
+    site.add_document("zcjd", title=f"《{title[5:-4]}》政策解读", published=issued + timedelta(days=5),
+                      path=READING_DOC,
                       body_html=content.paragraphs(
                           "一、修订背景：落实行政执法“三项制度”，进一步规范执法程序。",
                           f'原文链接：<a href="{NORM_DOC}">{escape(title)}</a>　'
@@ -137,14 +141,16 @@ EXPECTED: list[Expect] = [
     Expect("link-broken", "external:/gone.html", "external 404 in 友情链接"),
     Expect("link-timeout", "/bsfw/query/slow.jsp", "answers after 8 s > limits.timeout_s 4, every attempt"),
     Expect("link-unverified", "/search/hot.jsp", "429 with Retry-After: 2 on every attempt"),
-    Expect("link-unverified", "external:/cf/index.html", "503 Cloudflare challenge (cf-mitigated: challenge)"),
+    Expect("link-unverified", "external:/cf/index.html",
+           "503 Cloudflare challenge (cf-mitigated: challenge)"),
     Expect("link-unverified", "external:/api/busy.html", "external 429 on every attempt"),
     Expect("link-redirect-loop", "/old/loop-a.html", "302 a -> b -> a"),
     Expect("link-redirect-chain", "/go/hop1.html", "5 redirects > links.max_redirects 3, ends 200"),
     Expect("link-soft-404", SOFT_404, "200 with the 页面不存在 template"),
     Expect("link-jump-invalid", f"external:/zwdt/item?code={UNKNOWN_ITEM}",
            "阅办联动 jump from the 政策解读 art_2049 to an unknown 一网通办 item (200 事项不存在)"),
-    Expect("link-anchor-missing", f"{NORM_DOC}#{MISSING_FRAGMENT}", "政策解读 art_2049 cites an id the 规范性文件 lacks"),
+    Expect("link-anchor-missing", f"{NORM_DOC}#{MISSING_FRAGMENT}",
+           "政策解读 art_2049 cites an id the 规范性文件 lacks"),
     Expect("attachment-type-mismatch", HTML_XLS, ".xls link answered 200 text/html (login page)"),
     Expect("crawl-trap", "/calendar/", "trap:calendar: months beyond traps.calendar_years"),
     Expect("crawl-trap", "/hdjl/lt/", "trap:session-id: (S(...)) cookieless-session links; ;jsessionid= and "
@@ -175,11 +181,13 @@ DECOYS: list[Decoy] = [
     Decoy("link-broken", f"mailto:{layout.EMAIL}", "mailto: is counted, never fetched"),
     Decoy("link-broken", f"tel:{layout.PHONE}", "tel: is counted, never fetched"),
     Decoy("link-broken", "javascript:window.print()", "javascript: is counted, never fetched"),
-    Decoy("link-anchor-missing", "/lxwm/index.html", "#top (HTML: scrolls to the top without an id) and bare #"),
+    Decoy("link-anchor-missing", "/lxwm/index.html",
+          "#top (HTML: scrolls to the top without an id) and bare #"),
     Decoy("link-anchor-missing", f"{NORM_DOC}#section2", "id exists (same-page and cross-page links)"),
     Decoy("link-anchor-missing", f"{NORM_DOC}#attachments", "id exists (same-page and cross-page links)"),
     Decoy("link-anchor-missing", "external:/policy/guide.html", "#chapter2 is an id, #chapter3 an a[name]"),
-    Decoy("link-broken", "external:/news/fbh.html", "bot wall: 403 to non-browser User-Agents, 200 to Mozilla"),
+    Decoy("link-broken", "external:/news/fbh.html",
+          "bot wall: 403 to non-browser User-Agents, 200 to Mozilla"),
     Decoy("link-unverified", "external:/news/fbh.html", "bot wall: re-verification with the browser "
           "User-Agent gets 200, so no finding at all"),
     Decoy("link-broken", "external:/cf/index.html", "a Cloudflare challenge is unverified, not broken"),
