@@ -26,6 +26,7 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import openpyxl
 import pytest
 from lxml import html as lxml_html
 
@@ -181,6 +182,8 @@ def test_attachments_are_served_with_their_content_types(server, site):
                 assert body.startswith(b"%PDF-1.4") and body.rstrip().endswith(b"%%EOF")
             elif ext in ("docx", "xlsx", "ofd"):
                 assert zipfile.ZipFile(BytesIO(body)).testzip() is None
+                if ext == "xlsx":  # a real workbook, not just a zip
+                    assert openpyxl.load_workbook(BytesIO(body)).active["A1"].value
             else:
                 assert body.startswith(bytes.fromhex("d0cf11e0a1b11ae1"))
     assert seen == {"pdf", "doc", "docx", "xls", "xlsx", "ofd"}

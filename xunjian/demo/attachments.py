@@ -37,7 +37,7 @@ def _zip(files: dict[str, str]) -> bytes:
 
 def pdf_bytes(label: str) -> bytes:
     """A one-page PDF 1.4 showing ``label`` (ASCII only: no embedded CJK font needed)."""
-    text = "".join(c for c in label if 32 <= ord(c) < 127).replace("\\", "").replace("(", "").replace(")", "")
+    text = "".join(c for c in label if 32 <= ord(c) < 127 and c not in "\\()")
     stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -59,55 +59,63 @@ def pdf_bytes(label: str) -> bytes:
     return bytes(out)
 
 
+_XML = '<?xml version="1.0" encoding="UTF-8"?>'
+_OOXML = "http://schemas.openxmlformats.org"
+_REL_NS = f"{_OOXML}/package/2006/relationships"
+_OFFICE_REL = f"{_OOXML}/officeDocument/2006/relationships"
+_CT_NS = f"{_OOXML}/package/2006/content-types"
+_MIME_OOXML = "application/vnd.openxmlformats-officedocument"
+_RELS_DEFAULTS = ('<Default Extension="rels" '
+                  'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>')
+
+
+def _content_types(overrides: dict[str, str]) -> str:
+    parts = "".join(f'<Override PartName="{name}" ContentType="{ctype}"/>'
+                    for name, ctype in overrides.items())
+    return f'{_XML}<Types xmlns="{_CT_NS}">{_RELS_DEFAULTS}{parts}</Types>'
+
+
+def _rels(rel_type: str, target: str) -> str:
+    return (f'{_XML}<Relationships xmlns="{_REL_NS}"><Relationship Id="rId1" Type="{_OFFICE_REL}/{rel_type}" '
+            f'Target="{target}"/></Relationships>')
+
+
 def docx_bytes(title: str) -> bytes:
-    t = escape(title)
+    w = f"{_OOXML}/wordprocessingml/2006/main"
     return _zip({
-        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-        'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
-        'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"'
-        '/></Types>',
-        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-        "word/document.xml": '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.'
-        f'org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:body></w:document>',
+        "[Content_Types].xml": _content_types(
+            {"/word/document.xml": f"{_MIME_OOXML}.wordprocessingml.document.main+xml"}),
+        "_rels/.rels": _rels("officeDocument", "word/document.xml"),
+        "word/document.xml": f'{_XML}<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>{escape(title)}</w:t>'
+                             "</w:r></w:p></w:body></w:document>",
     })
 
 
 def xlsx_bytes(title: str) -> bytes:
-    t = escape(title)
-    ns = "http://schemas.openxmlformats.org"
+    main = f"{_OOXML}/spreadsheetml/2006/main"
     return _zip({
-        "[Content_Types].xml": f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types">'
-        f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        f'<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
-        f'"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
-        f'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet'
-        f'+xml"/></Types>',
-        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" '
-        f'Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
-        f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/>'
-        f'</sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
-        f'relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" '
-        f'Target="worksheets/sheet1.xml"/></Relationships>',
-        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}/spreadsheetml/2006/'
-        f'main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{t}</t></is></c></row></sheetData></worksheet>',
+        "[Content_Types].xml": _content_types({
+            "/xl/workbook.xml": f"{_MIME_OOXML}.spreadsheetml.sheet.main+xml",
+            "/xl/worksheets/sheet1.xml": f"{_MIME_OOXML}.spreadsheetml.worksheet+xml"}),
+        "_rels/.rels": _rels("officeDocument", "xl/workbook.xml"),
+        "xl/workbook.xml": f'{_XML}<workbook xmlns="{main}" xmlns:r="{_OFFICE_REL}"><sheets>'
+                           '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": _rels("worksheet", "worksheets/sheet1.xml"),
+        "xl/worksheets/sheet1.xml": f'{_XML}<worksheet xmlns="{main}"><sheetData><row r="1">'
+                                    f'<c r="A1" t="inlineStr"><is><t>{escape(title)}</t></is></c></row>'
+                                    "</sheetData></worksheet>",
     })
 
 
 def ofd_bytes(title: str) -> bytes:
-    t = escape(title)
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
     return _zip({
-        "OFD.xml": '<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" '
-        f'Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:Title>{t}</ofd:Title></ofd:DocInfo>'
-        '<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>',
-        "Doc_0/Document.xml": '<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="http://www.ofdspec.org/'
-        '2016"><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>'
-        '</ofd:CommonData><ofd:Pages/></ofd:Document>',
+        "OFD.xml": f'{_XML}<ofd:OFD {ns} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
+                   f"<ofd:Title>{escape(title)}</ofd:Title></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml"
+                   "</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f"{_XML}<ofd:Document {ns}><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>"
+                              "0 0 210 297</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData><ofd:Pages/>"
+                              "</ofd:Document>",
     })
 
 
@@ -121,7 +129,9 @@ def ole_bytes(title: str) -> bytes:
 def attachment(name: str, title: str) -> DemoPage:
     ext = name.rsplit(".", 1)[-1].lower()
     if ext not in CONTENT_TYPES:
-        raise ValueError(f"demo attachment {name!r}: unsupported extension; use one of {', '.join(CONTENT_TYPES)}")
-    builders = {"pdf": lambda: pdf_bytes(name), "docx": lambda: docx_bytes(title), "xlsx": lambda: xlsx_bytes(title),
-                "ofd": lambda: ofd_bytes(title), "doc": lambda: ole_bytes(title), "xls": lambda: ole_bytes(title)}
+        known = ", ".join(CONTENT_TYPES)
+        raise ValueError(f"demo attachment {name!r}: unsupported extension; use one of {known}")
+    builders = {"pdf": lambda: pdf_bytes(name), "docx": lambda: docx_bytes(title),
+                "xlsx": lambda: xlsx_bytes(title), "ofd": lambda: ofd_bytes(title),
+                "doc": lambda: ole_bytes(title), "xls": lambda: ole_bytes(title)}
     return DemoPage(builders[ext](), CONTENT_TYPES[ext])
