@@ -13,6 +13,7 @@ read timeout.
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import signal
 import socket
@@ -91,6 +92,28 @@ def test_build_is_deterministic_and_follows_today():
                    (pb.body, pb.content_type, pb.status, pb.headers, pb.encoding), f"{host}:{path} differs"
     later = build_site(date(2027, 3, 1))
     assert later.get("portal", "/").body != a.get("portal", "/").body, "dates must follow today"
+
+
+_DIGEST = '''
+import hashlib, sys
+from datetime import date
+from xunjian.demo import build_site
+site, h = build_site(date.fromisoformat(sys.argv[1])), hashlib.sha256()
+for host in ("portal", "external"):
+    for path in site.paths(host):
+        page = site.get(host, path)
+        body = page.body if isinstance(page.body, bytes) else page.body.encode(page.encoding)
+        h.update(f"{host}{path}{page.content_type}{page.status}{sorted(page.headers.items())}".encode() + body)
+print(h.hexdigest())
+'''
+
+
+def test_build_is_byte_identical_across_processes():
+    """No set/hash ordering, randomness or wall clock leaks in: other hash seeds, same bytes."""
+    digests = {subprocess.run([sys.executable, "-c", _DIGEST, TODAY.isoformat()], cwd=ROOT, check=True,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
+    assert len(digests) == 1 and len(digests.pop().strip()) == 64
 
 
 def test_page_count_and_every_page_encodes(site):

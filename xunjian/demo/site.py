@@ -27,6 +27,9 @@ Helpers for plant modules (all paths are host-relative, hosts are ``"portal"``/`
                                              体裁, 有效性 ...) listed in its column; ``meta`` overrides
                                              or (value ``None``) drops rows; returns its path
 ``site.page(title, body_html, ...)``         wrap HTML in the portal's header/footer (a DemoPage)
+``site.next_index_no(year)`` / ``site.counter(key)``  the next 索引号 / number of a sequence (文号)
+``site.add_renderer(func)``                  pages computed from the model at render time
+``site.has(host, path)``                     is there a static page at ``path``
 
 Column list pages and the homepage are rendered after every plant module ran, so items added by
 any plant appear in the lists; edits are applied last, in the order they were made.
