@@ -109,7 +109,6 @@ def _simple(site, path: str, title: str, body: str, crumbs=None, **kw) -> None:
 
 
 def build_pages(site) -> None:
-    today = site.today
     site.add("portal", "/robots.txt", DemoPage(ROBOTS_TXT, "text/plain; charset=utf-8"))
     site.add_renderer(render_home)
     site.add_renderer(render_elder)
@@ -149,7 +148,6 @@ def build_pages(site) -> None:
     _simple(site, "/yqlj/index.html", "友情链接",
             f'<ul><li><a href="{{{{EXTERNAL}}}}/index.html">上海市人民政府</a></li><li><a href="{{{{EXTERNAL}}}}/zwdt/index.html">上海市“一网通办”</a></li></ul>')
     _simple(site, "/search/index.html", "站内搜索", "<p>请在页面顶部的搜索框输入关键词。</p>")
-    del today
 
 
 def _guide(site) -> None:
