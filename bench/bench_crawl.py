@@ -74,6 +74,9 @@ def summarize(results: list[crawl_tools.ToolResult], manifest: crawl_portal.Mani
     rows = []
     for r in results:
         pages = r.pages or r.server.get("html_pages", 0)
+        if not r.urls and r.server.get("distinct_urls"):  # no summary (timeout): what the server saw
+            r.urls = r.server["distinct_urls"]
+            r.note = (r.note + "; " if r.note else "") + "links verified from the server log"
         rows.append({
             "tool": r.tool, "pages": pages, "server_pages": r.server.get("html_pages", 0),
             "server_requests": r.server.get("requests", 0), "urls": r.urls, "link_occurrences": r.links,

@@ -249,8 +249,9 @@ def start_servers(site_root: Path, work: Path, portal_port: int, external_port: 
 def count_requests(access_log: Path, offset: int, agent: str) -> dict[str, int]:
     """Requests since byte ``offset`` of the access log made by ``agent`` (both hosts), 4xx/5xx
     answers, and the portal's HTML pages answered 200 to a GET (all and distinct)."""
-    counts = {"requests": 0, "html_200": 0, "errors_4xx_5xx": 0, "html_pages": 0}
+    counts = {"requests": 0, "html_200": 0, "errors_4xx_5xx": 0, "html_pages": 0, "distinct_urls": 0}
     seen_html: set[str] = set()
+    seen_urls: set[tuple[str, str]] = set()
     with open(access_log, "rb") as fh:
         fh.seek(offset)
         for raw in fh:
@@ -259,10 +260,12 @@ def count_requests(access_log: Path, offset: int, agent: str) -> dict[str, int]:
                 continue
             status, method, host, uri = parts[1], parts[2], parts[3], parts[4].rstrip("\n")
             counts["requests"] += 1
+            seen_urls.add((host, uri))
             if status.startswith(("4", "5")):
                 counts["errors_4xx_5xx"] += 1
             if host == PORTAL_HOST and status == "200" and method == "GET" and uri.endswith((".html", "/")):
                 counts["html_200"] += 1
                 seen_html.add(uri)
     counts["html_pages"] = len(seen_html)
+    counts["distinct_urls"] = len(seen_urls)
     return counts

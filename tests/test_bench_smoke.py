@@ -110,5 +110,5 @@ def test_fallback_server_serves_redirects_404s_and_logs_per_tool(site, tmp_path)
         servers.stop()
     x = crawl_servers.count_requests(servers.access_log, 0, "xunjian")
     lc = crawl_servers.count_requests(servers.access_log, 0, "linkchecker")
-    assert x == {"requests": 3, "html_200": 2, "errors_4xx_5xx": 0, "html_pages": 2}
+    assert x == {"requests": 3, "html_200": 2, "errors_4xx_5xx": 0, "html_pages": 2, "distinct_urls": 3}
     assert lc["requests"] == 2 and lc["errors_4xx_5xx"] == 2 and lc["html_pages"] == 0
