@@ -5,12 +5,13 @@ with planted defects of every kind xunjian detects. The server runs only for
 the duration of the audit, on 127.0.0.1 (portal) and 127.0.0.2 (stand-in for
 external sites). By default the exit code is 0 even though the demo portal has
 findings (they are planted); pass ``--fail-on error`` to see the CI contract.
+``--family NAME`` picks the bundled portal family (xunjian/demo/family.py; default ``trs``),
+``--clean`` renders it without planted defects (the precision budget: no warning+ finding).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import date
 
 from config import CONFIG_DIR
@@ -25,26 +26,41 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Start the demo portal on loopback and run a full audit of it.")
     p.add_argument("--port", type=int, default=0, help="portal port on 127.0.0.1 (default: a free one)")
     p.add_argument("--external-port", type=int, default=0, help="external stand-in port on 127.0.0.2")
+    add_family_options(p)
     p.add_argument("--fail-on", choices=runner.FAIL_ON_CHOICES, default="none",
                    help="exit 1 when a finding of this severity or worse exists (default: %(default)s)")
     add_audit_options(p)
     p.set_defaults(func=run)
 
 
+def add_family_options(p: argparse.ArgumentParser) -> None:
+    from xunjian.demo.family import DEFAULT_FAMILY, family_names
+    p.add_argument("--family", choices=family_names(), default=DEFAULT_FAMILY,
+                   help="bundled portal family to serve (default: %(default)s)")
+    p.add_argument("--clean", action="store_true", help="render the portal without planted defects")
+
+
 def run(args: argparse.Namespace) -> int:
     from xunjian.demo import build_site
+    from xunjian.demo.profiles import apply_env, restore_env
     from xunjian.demo.server import serve
 
     today = args.today or date.today()
-    site = build_site(today)
+    site = build_site(today, args.family, clean=args.clean)
     with serve(site, portal_port=args.port, external_port=args.external_port) as server:
-        runner.say(f"demo portal serving at {server.portal_base} (external stand-in {server.external_base})")
-        port = server.portal_base.rsplit(":", 1)[1].rstrip("/")
-        os.environ["XUNJIAN_DEMO_PORT"] = port
-        result = runner.audit(
-            DEMO_PROFILE, db=args.db, out=args.out, today=today, lang=args.lang,
-            formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
-            gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
-        )
+        runner.say(f"demo portal ({args.family}{', clean' if args.clean else ''}) serving at "
+                   f"{server.portal_base} (external stand-in {server.external_base})")
+        profile = site.family.profile(site, {"portal": server.portal_base, "external": server.external_base},
+                                      args.clean)
+        previous = apply_env(profile.env)
+        try:
+            result = runner.audit(
+                profile.path, db=args.db, out=args.out, today=today, lang=args.lang,
+                overrides=profile.overrides or None,
+                formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
+                gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
+            )
+        finally:
+            restore_env(previous)
     runner.print_summary(result)
     return result.exit_code

@@ -3,7 +3,8 @@
 Useful to look at the portal in a browser, or to audit it by hand with ``xunjian run``. Prints
 both base URLs, the fault routes and the command that audits the served portal. Governed by
 ``--port`` / ``--external-port`` (0 = a free port) and ``--today`` (the date the portal's
-content is generated for; default: the real today). Binds 127.0.0.1 and 127.0.0.2 only.
+content is generated for; default: the real today), ``--family`` (the bundled portal family,
+default ``trs``) and ``--clean`` (no planted defects). Binds 127.0.0.1 and 127.0.0.2 only.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 import threading
 from datetime import date
 
+from xunjian.commands.demo import add_family_options
 from xunjian.commands.run import parse_today
 
 
@@ -24,16 +26,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="external stand-in port on 127.0.0.2 (default: a free one)")
     p.add_argument("--today", type=parse_today, help="generate the portal as of this date (default: today)")
     p.add_argument("--log-requests", action="store_true", help="print one line per request on stderr")
+    add_family_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     from xunjian.demo import build_site
-    from xunjian.demo.routes import ROUTES
     from xunjian.demo.server import serve
 
     today = args.today or date.today()
-    site = build_site(today)
+    family = getattr(args, "family", None)
+    clean = getattr(args, "clean", False)
+    site = build_site(today, family, clean=clean)
     try:
         server = serve(site, portal_port=args.port, external_port=args.external_port,
                        verbose=args.log_requests)
@@ -45,10 +49,15 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         print(f"demo portal   {server.portal_base}/   ({site.page_count()} pages, today {today})", flush=True)
         print(f"external host {server.external_base}/", flush=True)
         print("fault routes:", file=sys.stderr)
-        for route in ROUTES:
+        for route in site.family.routes:
             print(f"  {route.host:8} {route.path:40} {route.behaviour}", file=sys.stderr)
-        print(f"audit it with:\n  XUNJIAN_DEMO_PORT={port} xunjian run --site config/sites/demo.yaml "
-              f"--today {today}\npress Ctrl-C to stop", file=sys.stderr, flush=True)
+        if site.family.name == "trs" and not clean:
+            print(f"audit it with:\n  XUNJIAN_DEMO_PORT={port} xunjian run --site config/sites/demo.yaml "
+                  f"--today {today}\npress Ctrl-C to stop", file=sys.stderr, flush=True)
+        else:
+            print(f"audit it with:\n  xunjian demo --family {site.family.name}{' --clean' if clean else ''} "
+                  f"--today {today}   (serves and audits in one go)\npress Ctrl-C to stop",
+                  file=sys.stderr, flush=True)
         try:
             (stop or threading.Event()).wait()
         except KeyboardInterrupt:

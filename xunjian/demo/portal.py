@@ -1,9 +1,11 @@
-"""The base demo portal: columns, dated documents with the Shanghai metadata table, attachments.
+"""The base portal of the ``trs`` family: columns, dated documents with the Shanghai metadata
+table, attachments; and the family's URL scheme and list/document templates.
 
 ``build_portal(site)`` fills a ``DemoSite`` with a correct (defect-free) fictional district
 城管执法局 portal; ``pages.py`` adds the single pages (homepage, 政府信息公开 index, 指南, ...)
 and ``external.py`` the second host. Column keys (``COLUMN_SPECS``) are the handles plant modules
-use: ``site.add_document("gfxwj", title=..., published=...)``.
+use: ``site.add_document("gfxwj", title=..., published=...)``. URLs follow TRS WCM
+(cms-families.md §1): ``<column>/YYYYMM/tYYYYMMDD_N.html`` articles, ``index_k.html`` pages.
 
 All dates derive from ``site.today``: news within days of it, everything else before it.
 """
@@ -14,7 +16,7 @@ from datetime import date, timedelta
 from html import escape
 
 from xunjian.demo import DemoPage, content, layout
-from xunjian.demo.attachments import attachment
+from xunjian.demo.documents import breadcrumbs_for
 
 # key, name, path, parent key, encoding
 COLUMN_SPECS = [
@@ -44,102 +46,55 @@ GENRES = {"gfxwj": "通知", "tzgg": "通知", "zcjd": "解读", "xzcf": "决定
 THEMES = {"xzcf": "城乡建设、环境保护/行政执法", "czyjs": "财政、金融、审计/预算决算", "rsxx": "综合政务/人事工作"}
 
 
-def breadcrumbs_for(site, key: str, leaf: str | None = None) -> list[tuple[str, str]]:
-    chain = []
-    col = site.columns.get(key)
-    while col is not None:
-        chain.append((col.name, col.path + "index.html"))
-        col = site.columns.get(col.parent) if col.parent else None
-    chain.reverse()
-    if leaf:
-        chain.append((leaf, ""))
-    return chain
-
-
-def add_document(site, key: str, *, title: str, published: date, body_html: str, issued: date | None = None,
-                 doc_no: str | None = "", genre: str | None = None, validity: str | None = None,
-                 valid_until: date | None = None, attachments: list[tuple[str, str]] | tuple = (),
-                 meta: dict[str, str | None] | None = None, path: str | None = None,
-                 encoding: str | None = None, charset: str | None = None, content_type: str | None = None,
-                 metadata_table: bool | None = None, list_title: str | None = None) -> str:
-    """Add a document page to column ``key`` and list it there.
-
-    ``attachments`` is a list of (file name, link text); files are created next to the page
-    under ``<column>/files/``. ``metadata_table`` defaults to True under /xxgk/. ``meta``
-    overrides table rows by label (``None`` drops a row). ``validity`` ("有效"/"失效"/"废止")
-    adds the 有效性 and 有效期至 rows. ``encoding``/``charset``/``content_type`` choose the
-    bytes, the ``<meta charset>`` and the header (defaults: the column's encoding).
-    """
-    col = site.column(key)
-    col.serial += 1
-    issued = issued or published
-    path = path or f"{col.path}{published:%Y%m}/t{published:%Y%m%d}_{col.serial}.html"
-    encoding = encoding or col.encoding
-    show_table = path.startswith("/xxgk/") if metadata_table is None else metadata_table
-    parts = [f'<article class="doc">\n<h1 id="doc-title">{escape(title)}</h1>']
-    if show_table:
-        rows: list[tuple[str, str | None]] = [
-            ("索引号", site.next_index_no(issued.year)),
-            ("主题分类", THEMES.get(key, "城乡建设、环境保护/城市管理")),
-            ("发文机构", ISSUER), ("公开类型", "主动公开"),
-            ("印发日期", f"{issued:%Y-%m-%d}"), ("发布日期", f"{published:%Y-%m-%d}"),
-            ("文号", doc_no if doc_no else "无"), ("体裁", genre or GENRES.get(key, "其他")),
-        ]
-        if validity:
-            rows += [("有效性", validity), ("有效期至", f"{valid_until:%Y-%m-%d}" if valid_until else "长期")]
-        for label, value in (meta or {}).items():
-            idx = next((n for n, (k, _) in enumerate(rows) if k == label), None)
-            if idx is None:
-                rows.append((label, value))
-            else:
-                rows[idx] = (label, value)
-        parts.append(layout.meta_table([(k, v) for k, v in rows if v is not None]))
+def document_page(site, doc) -> DemoPage:
+    """TRS template of a document: ``h1#doc-title``, the metadata table (two pairs a row) or a
+    source line, ``div.doc-body``, the attachment list, article meta tags."""
+    parts = [f'<article class="doc">\n<h1 id="doc-title">{escape(doc.title)}</h1>']
+    if doc.show_metadata:
+        parts.append(layout.meta_table(doc.rows))
     else:
-        parts.append(f'<p class="doc-info">发布日期：{published:%Y-%m-%d}　来源：{layout.SITE_SHORT}</p>')
-    parts.append(f'<div class="doc-body" id="doc-body">\n{body_html}\n</div>')
-    if attachments:
-        links = []
-        for n, (fname, text) in enumerate(attachments, start=1):
-            fpath = fname if fname.startswith("/") else f"{col.path}files/{fname}"
-            if not site.has("portal", fpath):
-                site.add("portal", fpath, attachment(fpath, text))
-            links.append(f'<li><a href="{fpath}">附件{n}：{escape(text)}</a></li>')
+        parts.append(f'<p class="doc-info">发布日期：{doc.published:%Y-%m-%d}　来源：{layout.SITE_SHORT}</p>')
+    parts.append(f'<div class="doc-body" id="doc-body">\n{doc.body_html}\n</div>')
+    if doc.attachments:
+        links = [f'<li><a href="{href}">附件{n}：{escape(text)}</a></li>'
+                 for n, (href, text) in enumerate(doc.attachments, start=1)]
         parts.append('<section class="attachments" id="attachments">\n<h2>附件</h2>\n<ul>\n'
                      + "\n".join(links) + "\n</ul>\n</section>")
     parts.append("</article>")
-    serial = col.serial
-    pub = f"{published:%Y-%m-%d} {9 + serial % 8:02d}:{(serial * 7) % 60:02d}"
-    meta_pairs = layout.article_meta(title, pub, col.name, path, title[:60])
-    page = layout.page(title, "\n".join(parts), breadcrumbs=breadcrumbs_for(site, key, "正文"), meta=meta_pairs,
-                       charset=encoding if charset is None else charset, encoding=encoding,
-                       content_type=content_type)
-    site.add("portal", path, page)
-    site.add_item(key, list_title or title, path, published)
-    return path
+    col = site.column(doc.key)
+    pub = f"{doc.published:%Y-%m-%d} {9 + doc.serial % 8:02d}:{(doc.serial * 7) % 60:02d}"
+    meta_pairs = layout.article_meta(doc.title, pub, col.name, doc.path, doc.title[:60])
+    return layout.page(doc.title, "\n".join(parts), breadcrumbs=breadcrumbs_for(site, doc.key, "正文"),
+                       meta=meta_pairs, charset=doc.charset, encoding=doc.encoding, content_type=doc.content_type)
 
 
-def render_column(site, col) -> dict[str, DemoPage]:
-    """The paginated list pages of ``col`` (index.html, index_1.html, ...)."""
-    if col.key in OVERVIEW_COLUMNS:
-        return {}
-    items = col.sorted_items()
-    paths = col.list_paths()
-    pages: dict[str, DemoPage] = {}
-    for n, list_path in enumerate(paths):
-        chunk = items[n * 15:(n + 1) * 15]
-        lis = "\n".join(f'<li><a href="{escape(i.url)}">{escape(i.title)}</a>'
-                        f'<span class="date">{i.day:%Y-%m-%d}</span></li>' for i in chunk)
-        pager = [f"<span>共{len(items)}条　第{n + 1}/{len(paths)}页</span>"]
-        if n > 0:
-            pager += [f'<a href="{paths[0]}">首页</a>', f'<a href="{paths[n - 1]}">上一页</a>']
-        if n < len(paths) - 1:
-            pager += [f'<a href="{paths[n + 1]}">下一页</a>', f'<a href="{paths[-1]}">尾页</a>']
-        body = (f'<h1>{escape(col.name)}</h1>\n<ul class="list">\n{lis}\n</ul>\n'
-                f'<nav class="pager" aria-label="分页">{" ".join(pager)}</nav>')
-        pages[list_path] = layout.page(col.name, body, breadcrumbs=breadcrumbs_for(site, col.key)[:-1] + [
-            (col.name, "")], meta=layout.column_meta(col.name, col.description), charset=col.encoding,
-            encoding=col.encoding)
-    return pages
+def list_page(site, col, items, n: int, paths: list[str], total: int) -> DemoPage:
+    """TRS template of list page ``n`` (0-based: index.html, index_1.html, ...) of ``col``."""
+    lis = "\n".join(f'<li><a href="{escape(i.url)}">{escape(i.title)}</a>'
+                    f'<span class="date">{i.day:%Y-%m-%d}</span></li>' for i in items)
+    pager = [f"<span>共{total}条　第{n + 1}/{len(paths)}页</span>"]
+    if n > 0:
+        pager += [f'<a href="{paths[0]}">首页</a>', f'<a href="{paths[n - 1]}">上一页</a>']
+    if n < len(paths) - 1:
+        pager += [f'<a href="{paths[n + 1]}">下一页</a>', f'<a href="{paths[-1]}">尾页</a>']
+    body = (f'<h1>{escape(col.name)}</h1>\n<ul class="list">\n{lis}\n</ul>\n'
+            f'<nav class="pager" aria-label="分页">{" ".join(pager)}</nav>')
+    return layout.page(col.name, body, breadcrumbs=breadcrumbs_for(site, col.key)[:-1] + [(col.name, "")],
+                       meta=layout.column_meta(col.name, col.description), charset=col.encoding,
+                       encoding=col.encoding)
+
+
+def list_path(col, n: int) -> str:
+    """TRS pagination is 0-based: page 0 is index.html, page k is index_k.html (cms-families §1)."""
+    return col.path + ("index.html" if n == 0 else f"index_{n}.html")
+
+
+def document_path(col, published: date, serial: int, title: str) -> str:
+    return f"{col.path}{published:%Y%m}/t{published:%Y%m%d}_{serial}.html"
+
+
+def attachment_path(col, doc_path: str, name: str) -> str:
+    return f"{col.path}files/{name}"
 
 
 def _days_before(today: date, n: int) -> date:
@@ -149,7 +104,9 @@ def _days_before(today: date, n: int) -> date:
 def build_columns(site) -> None:
     today = site.today
     for key, name, path, parent, encoding in COLUMN_SPECS:
-        site.add_column(key, name, path, parent=parent, encoding=encoding)
+        site.add_column(key, name, path, parent=parent, encoding=encoding, disclosure=path.startswith("/xxgk/"),
+                        overview=key in OVERVIEW_COLUMNS, genre=GENRES.get(key, "其他"),
+                        theme=THEMES.get(key, "城乡建设、环境保护/城市管理"))
     for i in range(36):
         title, body = content.news(i)
         day = _days_before(today, 1 + (i * 5) // 2)

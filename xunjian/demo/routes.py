@@ -254,8 +254,9 @@ ROUTES: list[Route] = [
 ]
 
 
-def match(host: str, path: str) -> Route | None:
-    for route in ROUTES:
+def match(host: str, path: str, table: list[Route] | None = None) -> Route | None:
+    """The route of ``table`` (default: the trs family's ``ROUTES``) serving ``host``/``path``."""
+    for route in ROUTES if table is None else table:
         if route.host != host:
             continue
         if route.path.endswith("*") and path.startswith(route.path[:-1]) or route.path == path:

@@ -7,8 +7,8 @@ request seen: host, method, target, User-Agent), ``.hits(path)`` and ``.stop()``
 context manager. Port 0 picks a free port. Only 127.0.0.0/8 addresses are accepted: the demo
 never listens on a real interface.
 
-Per request: a dynamic route (``routes.ROUTES``: the faults) wins, else the site's static page
-(a directory path serves its ``index.html``), else 404 with the not-found template.
+Per request: a dynamic route (the family's ``routes``: the faults) wins, else the site's static
+page (a directory path serves its ``index.html``), else 404 with the family's not-found template.
 ``{{PORTAL}}``/``{{EXTERNAL}}`` in bodies and headers are replaced by the base URLs, then str
 bodies are encoded with the page's codec. HEAD answers the GET headers without a body (unless a
 route refuses HEAD). Logging is silent unless ``verbose=True`` (one line per request on stderr).
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-from xunjian.demo import DemoPage, layout, routes
+from xunjian.demo import DemoPage, routes
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 MAX_LOGGED_REQUESTS = 200_000
@@ -74,7 +74,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = unquote(parts.path) or "/"
         demo._record(SeenRequest(host, self.command, self.path, self.headers.get("User-Agent", "")))
-        route = routes.match(host, path)
+        route = routes.match(host, path, demo.site.family.routes)
         try:
             if route is not None:
                 req = routes.RouteRequest(self.command, host, path, parts.query,
@@ -98,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
                     return site.get(host, candidate)
                 except KeyError:
                     pass
-        return DemoPage(layout.not_found_html(), status=404)
+        return DemoPage(site.family.not_found_html(), status=404)
 
     def _send_page(self, page: DemoPage, head: bool) -> None:
         demo = self.server.demo

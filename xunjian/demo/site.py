@@ -1,10 +1,12 @@
-"""The demo site model: pages per host, columns with dated items, and edits by plant modules.
+"""The demo site model shared by every portal family: pages per host, columns with dated items,
+documents, and edits by plant modules.
 
-``build_site(today)`` generates the base portal (``xunjian.demo.portal``), then imports every
-``xunjian/demo/plants_*.py`` in name order and calls its ``contribute(site, today)``, then
-renders the columns and applies the recorded edits. ``expectations()`` gathers every plant
-module's ``EXPECTED`` / ``DECOYS``. The result is deterministic: the same ``today`` gives a
-byte-identical site (no randomness, no wall clock).
+``build_site(today, family="trs", clean=False)`` generates the family's base portal
+(``Family.build_portal``), then, unless ``clean``, imports every ``plants_*.py`` module of the
+family's ``plant_package`` in name order and calls its ``contribute(site, today)``, then renders
+the columns and applies the recorded edits. ``expectations(family)`` gathers every plant module's
+``EXPECTED`` / ``DECOYS``. The result is deterministic: the same ``today`` gives a byte-identical
+site (no randomness, no wall clock). URLs and markup come from the family (xunjian/demo/family.py).
 
 Helpers for plant modules (all paths are host-relative, hosts are ``"portal"``/``"external"``):
 
@@ -19,14 +21,16 @@ Helpers for plant modules (all paths are host-relative, hosts are ``"portal"``/`
 ``site.edit(host, path, func)``              arbitrary ``str -> str`` edit
 ``site.remove(host, path)``                  delete a page (its links then answer 404)
 ``site.column(key)`` / ``site.columns``      columns by key, e.g. ``"gfxwj"`` (规范性文件); see
-                                             ``portal.COLUMN_SPECS`` for every key and path
+                                             the family's column specs for every key and path
 ``site.add_column(key, name, path, ...)``    a new column with paginated list pages
+``site.remove_column(key)``                  drop a column, its list pages and its documents
 ``site.add_item(key, title, url, day)``      a dated item in a column list (no page created)
-``site.add_document(key, title=..., ...)``   a document page with the Shanghai metadata table
-                                             (索引号, 发文机构, 公开类型, 印发日期, 发布日期, 文号,
-                                             体裁, 有效性 ...) listed in its column; ``meta`` overrides
-                                             or (value ``None``) drops rows; returns its path
-``site.page(title, body_html, ...)``         wrap HTML in the portal's header/footer (a DemoPage)
+``site.add_document(key, title=..., ...)``   a document page with the 信息公开 metadata (索引号,
+                                             发文机构, 公开类型, 印发日期, 发布日期, 文号, 体裁,
+                                             有效性 ...) in the family's markup, listed in its
+                                             column; ``meta`` overrides or (value ``None``) drops
+                                             rows; returns its path (xunjian/demo/documents.py)
+``site.page(title, body_html, ...)``         wrap HTML in the family's header/footer (a DemoPage)
 ``site.next_index_no(year)`` / ``site.counter(key)``  the next 索引号 / number of a sequence (文号)
 ``site.add_renderer(func)``                  pages computed from the model at render time
 ``site.has(host, path)``                     is there a static page at ``path``
@@ -44,10 +48,9 @@ from datetime import date
 from typing import Callable
 
 from xunjian.demo import Decoy, DemoPage, Expect
-from xunjian.demo import layout
+from xunjian.demo.family import Family, get_family
 
 HOSTS = ("portal", "external")
-PAGE_SIZE = 15  # items per column list page (index.html, index_1.html, ...)
 
 
 @dataclass
@@ -63,20 +66,25 @@ class Column:
 
     key: str
     name: str
-    path: str  # directory, e.g. "/xxgk/gfxwj/"; list pages are index.html, index_1.html, ...
+    path: str  # directory, e.g. "/xxgk/gfxwj/"; list page paths come from the family's list_path
+    family: Family = field(repr=False)
     description: str = ""
     parent: str | None = None  # parent column key (breadcrumbs)
     kind: str = "list"  # ColumnType meta: "list" for item lists
     items: list[Item] = field(default_factory=list)
     encoding: str = "utf-8"  # list pages of legacy subsystems are served as GBK
     serial: int = 0  # per-column document counter (document file names)
+    disclosure: bool = False  # documents print the 信息公开 metadata by default
+    overview: bool = False  # the index page is a hand-written overview, not an item list
+    genre: str = "其他"  # default 体裁 of its documents
+    theme: str = "城乡建设、环境保护/城市管理"  # default 主题分类
 
     def sorted_items(self) -> list[Item]:
         return sorted(self.items, key=lambda i: (i.day, i.url), reverse=True)
 
     def list_paths(self) -> list[str]:
-        pages = max(1, -(-len(self.items) // PAGE_SIZE))
-        return [self.path + ("index.html" if n == 0 else f"index_{n}.html") for n in range(pages)]
+        pages = max(1, -(-len(self.items) // self.family.page_size))
+        return [self.family.list_path(self, n) for n in range(pages)]
 
 
 @dataclass
@@ -91,8 +99,9 @@ class _Edit:
 class DemoSite:
     """Pages per host, plus the column model the list pages and homepage are rendered from."""
 
-    def __init__(self, today: date):
+    def __init__(self, today: date, family: Family | str | None = None):
         self.today = today
+        self.family = family if isinstance(family, Family) else get_family(family)
         self._pages: dict[str, dict[str, DemoPage]] = {h: {} for h in HOSTS}
         self.columns: dict[str, Column] = {}
         self._edits: list[_Edit] = []
@@ -157,15 +166,26 @@ class DemoSite:
             raise KeyError(f"demo site: no column {key!r}; known: {known}") from None
 
     def add_column(self, key: str, name: str, path: str, *, description: str = "", parent: str | None = None,
-                   encoding: str = "utf-8") -> Column:
+                   encoding: str | None = None, **attrs) -> Column:
+        """``attrs``: further ``Column`` fields (disclosure, overview, genre, theme, kind)."""
         if key in self.columns:
             raise ValueError(f"demo site: column {key!r} already exists")
         if not (path.startswith("/") and path.endswith("/")):
             raise ValueError(f"demo site: column path {path!r} must start and end with '/'")
-        col = Column(key, name, path, description or name, parent, encoding=encoding)
+        col = Column(key, name, path, self.family, description or name, parent,
+                     encoding=encoding or self.family.encoding, **attrs)
         self.columns[key] = col
         self._view = None
         return col
+
+    def remove_column(self, key: str) -> None:
+        """Take a column down: its list pages and the static pages of its items disappear."""
+        col = self.column(key)
+        for item in col.items:
+            if item.url in self._pages["portal"]:
+                del self._pages["portal"][item.url]
+        del self.columns[key]
+        self._view = None
 
     def add_item(self, key: str, title: str, url: str, day: date) -> Item:
         item = Item(title, url, day)
@@ -177,11 +197,11 @@ class DemoSite:
         """Add a document page listed in column ``key``; see ``portal.add_document`` for the
         keyword arguments (title, published, issued, doc_no, genre, validity, valid_until,
         body_html, attachments, meta, path, encoding, charset, content_type). Returns its path."""
-        from xunjian.demo.portal import add_document
+        from xunjian.demo.documents import add_document
         return add_document(self, key, **kwargs)
 
     def page(self, title: str, body_html: str, **kwargs) -> DemoPage:
-        return layout.page(title, body_html, **kwargs)
+        return self.family.page(title, body_html, **kwargs)
 
     def has(self, host: str, path: str) -> bool:
         """True when ``path`` is a static page (columns' list pages are not counted)."""
@@ -194,7 +214,7 @@ class DemoSite:
 
     def next_index_no(self, year: int) -> str:
         """The next 索引号 of the bureau for ``year``, e.g. ``000014349/2024-00048``."""
-        return f"{layout.ORG_CODE}/{year}-{self.counter(('索引号', year)):05d}"
+        return f"{self.family.org_code}/{year}-{self.counter(('索引号', year)):05d}"
 
     def add_renderer(self, renderer: Callable[["DemoSite"], dict[str, DemoPage]]) -> None:
         """Register a function producing pages (path -> DemoPage, portal host) from the model at
@@ -206,7 +226,7 @@ class DemoSite:
     def _rendered(self) -> dict[str, dict[str, DemoPage]]:
         if self._view is not None:
             return self._view
-        from xunjian.demo.portal import render_column
+        from xunjian.demo.documents import render_column
         view = {h: dict(pages) for h, pages in self._pages.items()}
         for col in self.columns.values():
             view["portal"].update(render_column(self, col))
@@ -235,30 +255,33 @@ class DemoSite:
             raise ValueError(f"demo site: path {path!r} must start with '/'")
 
 
-def _plant_modules():
-    import xunjian.demo as pkg
+def plant_modules(family: Family | str | None = None):
+    """The family's ``plants_*`` modules, in name order."""
+    family = family if isinstance(family, Family) else get_family(family)
+    pkg = importlib.import_module(family.plant_package)
     names = sorted(i.name for i in pkgutil.iter_modules(pkg.__path__) if i.name.startswith("plants_"))
-    return [importlib.import_module(f"xunjian.demo.{name}") for name in names]
+    return [importlib.import_module(f"{family.plant_package}.{name}") for name in names]
 
 
-def build_site(today: date) -> DemoSite:
-    """The complete demo site for ``today``: base portal, every plant module, rendered."""
-    from xunjian.demo.portal import build_portal
-    site = DemoSite(today)
-    build_portal(site)
-    for module in _plant_modules():
-        contribute = getattr(module, "contribute", None)
-        if contribute is not None:
-            contribute(site, today)
+def build_site(today: date, family: Family | str | None = None, *, clean: bool = False) -> DemoSite:
+    """The complete site of ``family`` (default "trs") for ``today``: base portal, then every plant
+    module (none when ``clean``: the clean render, free of planted defects), rendered."""
+    site = DemoSite(today, family)
+    site.family.build_portal(site)
+    if not clean:
+        for module in plant_modules(site.family):
+            contribute = getattr(module, "contribute", None)
+            if contribute is not None:
+                contribute(site, today)
     site._rendered()  # render now so a stale edit fails here, naming the plant's edit
     return site
 
 
-def expectations() -> tuple[list[Expect], list[Decoy]]:
-    """Every plant module's EXPECTED and DECOYS, in module name order."""
+def expectations(family: Family | str | None = None) -> tuple[list[Expect], list[Decoy]]:
+    """Every plant module's EXPECTED and DECOYS of ``family`` (default "trs"), in module name order."""
     expected: list[Expect] = []
     decoys: list[Decoy] = []
-    for module in _plant_modules():
+    for module in plant_modules(family):
         expected.extend(getattr(module, "EXPECTED", []))
         decoys.extend(getattr(module, "DECOYS", []))
     return expected, decoys

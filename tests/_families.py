@@ -1,0 +1,107 @@
+"""Shared harness for the bundled portal families (tests/test_families.py, bench/families.py).
+
+``audit_family(family, tmp, clean=..., browser=...)`` builds the family's site for ``TODAY``,
+serves it on loopback, runs the real audit (``xunjian.runner.audit``) with the profile the
+family derives for the served ports, and returns a ``FamilyRun`` with the findings and the
+base URLs. ``missing_expects``, ``flagged_decoys`` and ``unplanted_link_findings`` compare the
+findings with the family's ``Expect``/``Decoy`` declarations; ``budget_breaches`` applies the
+clean-render precision budget (no warning or worse, at most ``MAX_CLEAN_INFO`` info findings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from checks.base import severity_rank
+from crawler.store import Finding, Store
+from xunjian import runner
+from xunjian.demo import build_site, expectations
+from xunjian.demo.profiles import apply_env, restore_env
+from xunjian.demo.server import serve
+
+TODAY = date(2026, 11, 22)
+MAX_CLEAN_INFO = 5
+
+
+@dataclass
+class FamilyRun:
+    family: str
+    clean: bool
+    result: runner.AuditResult
+    findings: list[Finding]
+    bases: dict[str, str]
+    stats: dict = field(default_factory=dict)
+
+
+def audit_family(family: str, tmp: Path, *, clean: bool, browser: bool) -> FamilyRun:
+    site = build_site(TODAY, family, clean=clean)
+    with serve(site) as server:
+        bases = {"portal": server.portal_base.rstrip("/"), "external": server.external_base.rstrip("/")}
+        profile = site.family.profile(site, bases, clean)
+        previous = apply_env(profile.env)
+        try:
+            result = runner.audit(profile.path, db=tmp / "x.sqlite", out=tmp / "out", today=TODAY,
+                                  overrides=profile.overrides or None, fail_on="error", progress=False,
+                                  browser=browser)
+        finally:
+            restore_env(previous)
+    store = Store(tmp / "x.sqlite")
+    try:
+        findings = store.findings(result.run_id)
+        stats = store.run_stats(result.run_id)
+    finally:
+        store.close()
+    return FamilyRun(family, clean, result, findings, bases, stats)
+
+
+def resolve(where: str, bases: dict[str, str]) -> str:
+    host, _, path = where.rpartition(":") if where.startswith("external:") else ("portal", "", where)
+    return bases[host] + path
+
+
+def points_at(finding: Finding, url: str) -> bool:
+    return url in (finding.page_url, finding.target) or finding.target.startswith(url + "#") and "#" not in url
+
+
+def missing_expects(run: FamilyRun, skip_rules: set[str] = frozenset()) -> list[str]:
+    expected, _ = expectations(run.family)
+    return [f"{e.rule_id} @ {e.where} ({e.note})" for e in expected if e.rule_id not in skip_rules
+            and not any(f.rule_id == e.rule_id and points_at(f, resolve(e.where, run.bases)) for f in run.findings)]
+
+
+def flagged_decoys(run: FamilyRun) -> list[str]:
+    _, decoys = expectations(run.family)
+    out = []
+    for decoy in decoys:
+        url = resolve(decoy.where, run.bases)
+        out += [f"{f.rule_id} @ {decoy.where} ({decoy.note})" for f in run.findings
+                if decoy.rule_id in ("*", f.rule_id) and points_at(f, url)]
+    return out
+
+
+def link_rule_ids() -> set[str]:
+    import checks.crawl
+    import checks.links
+    return {r.id for r in checks.links.RULES} | {r.id for r in checks.crawl.RULES}
+
+
+def unplanted_link_findings(run: FamilyRun) -> list[str]:
+    expected, _ = expectations(run.family)
+    ids = link_rule_ids()
+    planted = {(e.rule_id, resolve(e.where, run.bases)) for e in expected if e.rule_id in ids}
+    return [f"{f.rule_id} page={f.page_url} target={f.target}" for f in run.findings
+            if f.rule_id in ids and not any(rule == f.rule_id and points_at(f, url) for rule, url in planted)]
+
+
+def budget_breaches(findings: list[Finding], known: set[str] = frozenset()) -> list[str]:
+    """Clean-render findings over the precision budget, ignoring the rules in ``known``."""
+    counted = [f for f in findings if f.rule_id not in known]
+    severe = [f for f in counted if severity_rank(f.severity) >= severity_rank("warning")]
+    info = [f for f in counted if f.severity == "info"]
+    out = [f"{f.severity} {f.rule_id} page={f.page_url} target={f.target}: {f.message_en}" for f in severe]
+    if len(info) > MAX_CLEAN_INFO:
+        out += [f"{len(info)} info findings > {MAX_CLEAN_INFO}:"]
+        out += [f"  info {f.rule_id} page={f.page_url} target={f.target}: {f.message_en}" for f in info]
+    return out
