@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 from checks._dates import MISSING, DateRead, read_date
 from checks._pages import PageView, in_chrome, iter_views, list_items, page_view, parse_html
+from crawler.islands import find_islands
 
 STATIC = "static"
 
@@ -116,7 +117,9 @@ def _fill(col: Column, spec: dict[str, Any], facts_views: dict[str, PageView], c
     """Read the column's items; note a script marker when the list comes out empty."""
     col.items = _column_items(col.url or "", spec, facts_views, ctx.today, ctx)
     if not col.items:
-        col.scripted = _scripted_marker(ctx.store.body(ctx.run_id, col.url or "") or "", ctx)
+        html = ctx.store.body(ctx.run_id, col.url or "") or ""
+        # a data island with no record is a list the server sent empty: blank, not unreadable
+        col.scripted = "" if find_islands(html) else _scripted_marker(html, ctx)
 
 
 def _column_items(url: str, spec: dict[str, Any], facts_views: dict[str, PageView],

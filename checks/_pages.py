@@ -27,6 +27,7 @@ import lxml.html
 from lxml import etree
 
 from checks._dates import looks_like_date, normalize
+from crawler.islands import expand_islands
 
 _LABEL_SPLIT = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$", re.S)
 _WS = re.compile(r"\s+")
@@ -57,9 +58,12 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
 
 
 def parse_html(html: str) -> Any | None:
-    """An lxml tree, or None for a page lxml cannot make sense of (empty, binary)."""
+    """An lxml tree, or None for a page lxml cannot make sense of (empty, binary). Hanweb data
+    islands become lists of their records in place (``crawler.islands.expand_islands``), so list
+    readers see the records a browser user sees."""
     if not html or not html.strip():
         return None
+    html = expand_islands(html)
     try:
         return lxml.html.document_fromstring(html.encode("utf-8", "replace"),
                                              parser=_PARSER)
@@ -229,8 +233,11 @@ def footer_html(tree: Any) -> str:
 
 
 def meta_tags(tree: Any) -> dict[str, str]:
+    """Named ``<meta>`` tags of the document head. Metas inside the body are template markers
+    (Hanweb's ``ContentStart``/``ContentEnd`` in ``#zoom``, repeated ``Image``), not page metadata."""
     out = {}
-    for m in tree.iter("meta"):
+    head = tree.find("head")
+    for m in (head if head is not None else tree).iter("meta"):
         name = m.get("name")
         if name and name not in out:
             out[name] = (m.get("content") or "").strip()[:200]

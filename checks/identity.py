@@ -2,16 +2,24 @@
 homepage entry to 我为政府网站找错.
 
 Governed by config/rules.yaml ``identity:`` (``footer_items`` with their regex
-patterns, ``site_id_code_pattern``, ``meta_tags_all_pages``,
+patterns, ``site_id_code_pattern``, ``meta_tags_all_pages``, ``footer_script_patterns``,
 ``zhaocuo_link_patterns`` / ``zhaocuo_text_patterns``, ``max_sample_pages``) and the
 profile's ``disclosure.site_id_code`` (the expected 网站标识码, when known).
 A footer is a template: one finding per missing element, pointing at the homepage
 when it lacks it (else the first affected page), with every affected page counted.
+
+Some CMSs write the whole footer with a same-site script (Hanweb: ``<script
+src="/script/0/1234.js">`` calling ``document.write``); the crawler does not run scripts, so
+the raw HTML of such a page lacks every identity item. A page that lacks items and includes
+a same-site script matching ``footer_script_patterns`` is therefore not judged: it is counted
+in one ``footer-scripted`` info finding ("not checked"), never reported missing and never
+silently passed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from checks._columns import site_facts
 from checks._pages import config_regex
@@ -46,7 +54,35 @@ ZHAOCUO = Rule(
     doc="No homepage link matches identity.zhaocuo_link_patterns (href) or zhaocuo_text_patterns (text).",
 )
 
-RULES = [FOOTER_IDS, META_TAGS, ZHAOCUO]
+FOOTER_SCRIPTED = Rule(
+    id="footer-scripted", title_zh="页面底部由脚本写入，标识信息未核查",
+    title_en="Footer written by a script: identity not checked",
+    severity="info", assessment=None,
+    basis="xunjian practice: an item that cannot be read is reported as unchecked",
+    advice_zh="在页面 HTML 中直接输出页脚（网站标识码、ICP备案编号等），或人工核查脚本写入的页脚。",
+    advice_en="Print the footer (site ID code, ICP number …) in the page HTML, or check the scripted "
+              "footer by hand.",
+    doc="Pages lacking footer items include a same-site script matching identity.footer_script_patterns "
+        "(e.g. Hanweb /script/0/1234.js, which document.writes the footer); the crawler runs no script, "
+        "so the footer is reported as not checked instead of missing.",
+)
+
+RULES = [FOOTER_IDS, META_TAGS, ZHAOCUO, FOOTER_SCRIPTED]
+
+
+def _footer_script(ctx: CheckContext, url: str, patterns: list) -> str:
+    """The same-site script include of ``url`` that writes its footer, if any: the last one
+    matching (a Hanweb page includes its header script first, its footer script last)."""
+    if not patterns:
+        return ""
+    host = urlsplit(url).netloc
+    found = ""
+    for link in ctx.store.links_from(ctx.run_id, url):
+        target = link.get("target_url") or ""
+        if link.get("tag") == "script" and urlsplit(target).netloc == host \
+                and any(p.search(urlsplit(target).path) for p in patterns):
+            found = target
+    return found
 
 
 def _where(pages: list[str], homepage: str) -> str:
@@ -63,16 +99,24 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     tags = list(ctx.threshold("identity.meta_tags_all_pages", []) or [])
     expected_code = str(((ctx.site or {}).get("disclosure") or {}).get("site_id_code") or "")
     samples = int(ctx.threshold("identity.max_sample_pages", 10))
+    script_rx = [config_regex(p, "identity.footer_script_patterns")
+                 for p in ctx.threshold("identity.footer_script_patterns", []) or []]
     lacking: dict[str, list[str]] = {}
+    scripted: dict[str, str] = {}  # page -> the script writing its footer
     tag_lacking: dict[str, list[str]] = {}
     mismatched: list[tuple[str, str, str]] = []
     for url, view in sorted(facts.views.items()):
         if url in facts.truncated:
             continue  # the footer was cut off with the body; page-too-large reports the page
-        for name, (patterns, markup) in compiled.items():
-            haystack = view.footer + (" " + view.footer_markup if markup else "")
-            if not any(p.search(haystack) for p in patterns):
-                lacking.setdefault(name, []).append(url)
+        missing = [name for name, (patterns, markup) in compiled.items()
+                   if not any(p.search(view.footer + (" " + view.footer_markup if markup else ""))
+                              for p in patterns)]
+        script = _footer_script(ctx, url, script_rx) if missing else ""
+        if script:
+            scripted[url] = script
+            missing = []
+        for name in missing:
+            lacking.setdefault(name, []).append(url)
         for tag in tags:
             if not view.meta.get(tag):
                 tag_lacking.setdefault(tag, []).append(url)
@@ -87,6 +131,15 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             where, f"页面底部未列明“{name}”（共{len(pages)}个页面）",
             f"Footer lacks '{name}' ({len(pages)} pages)", target=name,
             evidence={"item": name, "pages": len(pages), "sample": pages[:samples]})
+    if scripted:
+        pages = sorted(scripted)
+        where = _where(pages, facts.homepage)
+        yield FOOTER_SCRIPTED.finding(
+            where, f"页面底部由脚本 {scripted[where]} 写入，未核查标识信息（共{len(pages)}个页面）",
+            f"Footer written by the script {scripted[where]}; identity items not checked "
+            f"({len(pages)} pages)", target="footer-script",
+            evidence={"pages": len(pages), "scripts": sorted(set(scripted.values()))[:samples],
+                      "sample": pages[:samples]})
     for tag, pages in tag_lacking.items():
         where = _where(pages, facts.homepage)
         yield META_TAGS.finding(

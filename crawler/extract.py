@@ -13,6 +13,11 @@ hide in ``onclick`` (``window.open('x.pdf')``, ``location.href='...'``) or
 ``data-href``/``data-url`` attributes. Hrefs are returned raw (resolution against the
 ``<base href>`` and canonicalisation are the spider's job). Anchors are every ``id``
 and every ``a[name]``, in document order, without duplicates.
+
+Hanweb data islands (``<script type="text/xml"><datastore>``, see ``crawler.islands``) are
+one text node to the HTML parser: their records are parsed as fragments and their links
+added after the page's own, followed by the next group's proxy URL (tag ``datastore``,
+attribute ``nextgroup``); ``reply_links`` reads a proxy reply the same way.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from crawler.islands import as_list_item, find_islands, nextgroup_url, parse_reply, proxy_url
 
 MAX_TEXT = 300          # link text kept per occurrence
 MAX_HREF = 4096         # raw href kept (data: URIs can be megabytes)
@@ -170,4 +177,38 @@ def parse_document(text: str, page_url: str) -> Document:
                 seen_anchors.add(name)
                 doc.anchors.append(_clip(name, MAX_ANCHOR))
         doc.links.extend(_links_of(el, tag))
+    doc.links.extend(island_links(cleaned, doc.base_url))
     return doc
+
+
+def _fragment_links(fragment: str) -> list[RawLink]:
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="ul")
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return []
+    return [link for el in root.iter() if isinstance(el.tag, str) for link in _links_of(el, el.tag.lower())]
+
+
+def island_links(text: str, base_url: str) -> list[RawLink]:
+    """Links of a Hanweb data island (crawler.islands): every record's links, as a browser user
+    sees them on the list page, then the next group's proxy URL (tag ``datastore``, attribute
+    ``nextgroup``), already resolved against the proxy's directory."""
+    links: list[RawLink] = []
+    for island in find_islands(text):
+        for record in island.records:
+            links += _fragment_links(as_list_item(record))
+        following = nextgroup_url(island, proxy_url(text, base_url))
+        if following:
+            links.append(RawLink(_clip(following, MAX_HREF), "datastore", "nextgroup", ""))
+    return links
+
+
+def reply_links(text: str, reply_url: str) -> tuple[list[RawLink], int]:
+    """Links of a ``dataproxy.jsp`` reply: its records' links and the following group (relative to
+    the reply's own directory, which is the proxy's); plus the number of records (0 = last group)."""
+    island = parse_reply(text)
+    links = [link for record in island.records for link in _fragment_links(as_list_item(record))]
+    following = nextgroup_url(island, reply_url)
+    if following:
+        links.append(RawLink(_clip(following, MAX_HREF), "datastore", "nextgroup", ""))
+    return links, len(island.records)

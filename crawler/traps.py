@@ -139,6 +139,19 @@ class TrapGuard:
         self._pattern_counts[key] += 1
         return self._pattern_counts[key] > self.max_pages_per_pattern
 
+    def check_data_group(self, url: str) -> TrapVerdict:
+        """Guards for a data-island group URL (``crawler.islands``): a proxy query carries a dozen
+        parameters by design (``col, appid, webid, path, columnid, unitid, webname, …``), so the
+        parameter-count and growth guards do not apply; the walk ends on an empty group and is
+        bounded by ``max_pages_per_pattern`` and the length and session guards."""
+        if self.url_length(url):
+            return TrapVerdict("url-length")
+        if self.session_id(url):
+            return TrapVerdict("session-id")
+        if self.pattern_limit(url):
+            return TrapVerdict("pattern-limit")
+        return TrapVerdict(None)
+
     # -- all guards --------------------------------------------------------------------------
     def check(self, url: str, referrer: str | None = None, growth: int = 0, calendar: int = 0) -> TrapVerdict:
         """The first guard that trips (or cause None), with the step counts for the URL's links."""

@@ -14,6 +14,10 @@ ONCE per canonical URL (the only per-URL memory is the ``seen`` set):
   targets and jump links (``links.jump_link_patterns``), fetched with GET and their body.
   A target first checked without a body and later cited with a fragment is fetched again
   once with its body, so late fragments are still verifiable.
+- a data island's next group (``crawler.islands``; tag ``datastore``, attribute ``nextgroup``)
+  is fetched with its body like a page (it counts toward ``limits.max_pages``); its records'
+  links are recorded as links of the list page that holds the island, and its own next group
+  is followed in turn until a group comes back without records.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
-from crawler.extract import Document
-from crawler.facts import PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_PAGE, FetchState, resource_item, skip_item
+from crawler.encoding import decode_html
+from crawler.extract import Document, reply_links
+from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_PAGE, FetchState,
+                           resource_item, skip_item)
 from crawler.scope import Scope
 from crawler.traps import TrapGuard
 from crawler.urls import canonicalize, clean_href, link_scheme, session_names
 
 FETCHED_SCHEMES = ("http", "https")
+ISLAND_POSITION_STRIDE = 100_000  # link positions of a list page's n-th island group start at n * stride
 
 
 class LinkingMixin:
@@ -43,15 +50,16 @@ class LinkingMixin:
         self.body_upgrades: set[str] = set()  # their status-only check row must not win a race
         self.failed_urls: set[str] = set()
         self.pages_scheduled = 0
+        self.island_groups = 0
 
     def _bump(self, bucket: str, key: str) -> None:
         counts = self.counters[bucket]
         counts[key] = counts.get(key, 0) + 1
 
-    def follow_links(self, page: FetchState, doc: Document, charset: str = "utf-8"):
+    def follow_links(self, page: FetchState, doc: Document, charset: str = "utf-8", first_position: int = 0):
         rows: list[dict[str, Any]] = []
         decisions: list[Any] = []
-        for position, link in enumerate(doc.links):
+        for position, link in enumerate(doc.links, start=first_position):
             href = clean_href(link.raw)
             scheme = link_scheme(href)
             row = {"source_url": page.url, "raw_href": link.raw, "text": link.text, "tag": link.tag,
@@ -112,11 +120,21 @@ class LinkingMixin:
             return
         verdict = None
         if in_scope:
-            verdict = self.traps.check(url, page.url, page.growth, page.calendar)
+            verdict = (self.traps.check_data_group(url) if attr == "nextgroup"
+                       else self.traps.check(url, page.url, page.growth, page.calendar))
             if verdict.cause:
                 self._bump("traps", verdict.cause)
                 yield skip_item(url, kind, in_scope, depth, f"trap:{verdict.cause}")
                 return
+        if attr == "nextgroup" and in_scope:
+            if self.pages_scheduled >= self.max_pages:
+                self._bump("limits", "limit:max-pages")
+                yield skip_item(url, kind, in_scope, depth, "limit:max-pages")
+                return
+            self.pages_scheduled += 1
+            yield self.make_request(FetchState(url, kind, True, depth, PURPOSE_ISLAND, referrer=page.url,
+                                               growth=page.growth, calendar=page.calendar))
+            return
         if kind == "page":
             limit = None
             if depth > self.max_depth:
@@ -137,3 +155,18 @@ class LinkingMixin:
         self.checked_without_body.add(url)
         yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_CHECK, method="HEAD",
                                            referrer=page.url))
+
+    def record_island(self, state: FetchState, body: bytes, row: dict[str, Any]):
+        """A data-island group answered: record it, then its records' links as links of the list
+        page (``state.referrer``) at that page's depth, after the page's own positions."""
+        text, charset, decode_errors = decode_html(body, row["content_type"])
+        links, records = reply_links(text, row.get("final_url") or state.url)
+        row.update(charset=charset, decode_errors=decode_errors)
+        yield from self.record(state, row)
+        if not records:
+            return  # the last group: nothing more to list
+        page = FetchState(state.referrer or state.url, "page", True, max(state.depth - 1, 0), PURPOSE_PAGE,
+                          growth=state.growth, calendar=state.calendar)
+        self.island_groups += 1
+        yield from self.follow_links(page, Document(base_url=row.get("final_url") or state.url, links=links),
+                                     charset, first_position=self.island_groups * ISLAND_POSITION_STRIDE)
