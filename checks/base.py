@@ -13,7 +13,7 @@ critical. ``assessment`` places a rule in the State Council indicator frame of
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,6 +22,7 @@ from crawler.store import Finding, Store
 
 SEVERITIES = ("info", "warning", "error", "critical")
 ASSESSMENTS = ("veto", "deduction", "advisory", None)
+AGGREGATIONS = ("template", None)
 
 
 def severity_rank(severity: str) -> int:
@@ -37,6 +38,10 @@ class Rule:
 
     ``basis`` cites the clause enforced (e.g. "国办秘函〔2019〕19号 单项否决 V4"), with the
     rule book's confidence mark ([C]/[S]/[U]) so a reader knows how firm it is.
+
+    ``aggregate="template"`` opts the rule into folding systematic gaps (the same gap on most
+    pages of the site or of a column) into one finding with a count; ``remake`` rebuilds a
+    page's finding that bundled several gaps once some were folded away (``checks._aggregate``).
     """
 
     id: str
@@ -48,11 +53,15 @@ class Rule:
     advice_en: str
     assessment: str | None = None
     doc: str = ""
+    aggregate: str | None = None
+    remake: Callable[[Finding, dict[str, Any]], Finding | None] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         severity_rank(self.severity)
         if self.assessment not in ASSESSMENTS:
             raise ValueError(f"rule {self.id}: assessment must be one of {ASSESSMENTS}")
+        if self.aggregate not in AGGREGATIONS:
+            raise ValueError(f"rule {self.id}: aggregate must be one of {AGGREGATIONS}")
 
     def finding(self, page_url: str, message_zh: str, message_en: str, *, target: str = "",
                 evidence: dict[str, Any] | None = None, referrers: list[dict[str, Any]] | None = None,
@@ -80,6 +89,12 @@ class CheckContext:
     thresholds: dict[str, Any]
     today: date
     notes: list[str] = field(default_factory=list)
+    considered: dict[str, set[str]] = field(default_factory=dict)
+
+    def consider(self, rule: Rule, urls: Iterable[str]) -> None:
+        """Declare the pages ``rule`` looked at (the denominator when its systematic gaps are
+        folded); without it, every in-scope 2xx HTML page of the run counts."""
+        self.considered.setdefault(rule.id, set()).update(urls)
 
     def threshold(self, dotted: str, default: Any = None) -> Any:
         node: Any = self.thresholds

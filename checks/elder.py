@@ -6,7 +6,9 @@ patterns: the ``a11y.elder`` section of config/rules.yaml ([S]/[U] figures are
 configurable on purpose).
 
 * ``elder-entry``         homepage (and column pages, ``entry_pages``) offer working 无障碍 and
-                          长者/关怀模式 entries (regexes ``accessibility_entry`` / ``elder_entry``)
+                          长者/关怀模式 entries (regexes ``accessibility_entry`` / ``elder_entry``);
+                          a header missing one on most of those pages is one template finding
+                          (``aggregate:`` in config/rules.yaml)
 * ``elder-zoom``          page zoom disabled: viewport ``user-scalable=no`` or ``maximum-scale`` below
                           ``min_maximum_scale``
 * ``elder-text-size``     the body text size (character-weighted median) is below ``min_body_text_px``
@@ -28,7 +30,7 @@ MIIT = "MIIT《互联网网站适老化通用设计规范》(2021) [S]"
 
 ENTRY = Rule(
     id="elder-entry", title_zh="缺少可用的无障碍或长者模式入口", title_en="No working accessibility / elder-mode entry",
-    severity="warning", assessment="advisory",
+    severity="warning", assessment="advisory", aggregate="template",
     basis="国办公开办函〔2021〕28号 适老化与无障碍改造 [S/U]; portals show 无障碍 and 长者模式/关怀版 in the header [S]",
     advice_zh="在页头提供“无障碍”与“长者模式/关怀版”入口，并确保链接可打开（不返回 404 等错误）。",
     advice_en="Put working 无障碍 and 长者模式/关怀版 entries in the page header (links that open, not 404).",
@@ -38,7 +40,7 @@ ENTRY = Rule(
 )
 ZOOM = Rule(
     id="elder-zoom", title_zh="页面禁止缩放", title_en="Page zoom disabled",
-    severity="warning", assessment="advisory",
+    severity="warning", assessment="advisory", aggregate="template",
     basis=f"{MIIT} 文字放大; WCAG 1.4.4 调整文本大小 (GB/T 37668-2019 可感知) [S]",
     advice_zh="去掉 viewport 中的 user-scalable=no，maximum-scale 不低于 2（建议删除该项）。",
     advice_en="Remove user-scalable=no from the viewport meta; keep maximum-scale at 2 or more (or drop it).",
@@ -138,6 +140,7 @@ def _check_entries(ctx: CheckContext) -> CheckResult:
     home, columns = home_and_columns(ctx)
     wanted = set(_t(ctx, "entry_pages", ["home", "columns"]))
     pages = ([home] if home and "home" in wanted else []) + (columns if "columns" in wanted else [])
+    ctx.consider(ENTRY, pages)  # a header without the entry on most of these pages is one template gap
     patterns = _t(ctx, "entry_patterns", _DEFAULT_ENTRY_PATTERNS)
     for page in pages:
         doc = doc_for(ctx, page)
@@ -181,7 +184,7 @@ def _check_zoom(ctx: CheckContext) -> CheckResult:
             if problems:
                 yield ZOOM.finding(row["url"], f"页面禁止缩放（{', '.join(problems)}）",
                                    f"Page zoom disabled ({', '.join(problems)})",
-                                   evidence={"viewport": content, "problems": problems,
+                                   evidence={"gap": content, "viewport": content, "problems": problems,
                                              "min_maximum_scale": floor})
             break
 

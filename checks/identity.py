@@ -3,17 +3,18 @@ homepage entry to 我为政府网站找错.
 
 Governed by config/rules.yaml ``identity:`` (``footer_items`` with their regex
 patterns, ``site_id_code_pattern``, ``meta_tags_all_pages``, ``footer_script_patterns``,
-``zhaocuo_link_patterns`` / ``zhaocuo_text_patterns``, ``max_sample_pages``) and the
-profile's ``disclosure.site_id_code`` (the expected 网站标识码, when known).
-A footer is a template: one finding per missing element, pointing at the homepage
-when it lacks it (else the first affected page), with every affected page counted.
+``zhaocuo_link_patterns`` / ``zhaocuo_text_patterns``) and the profile's
+``disclosure.site_id_code`` (the expected 网站标识码, when known).
+A footer is a template: the footer and meta-tag rules are ``aggregate="template"``, so a
+gap on most pages (site-wide or in one column, ``aggregate:`` in config/rules.yaml) is one
+finding with the count and sample pages; a gap on a few pages stays on those pages.
 
 Some CMSs write the whole footer with a same-site script (Hanweb: ``<script
 src="/script/0/1234.js">`` calling ``document.write``); the crawler does not run scripts, so
 the raw HTML of such a page lacks every identity item. A page that lacks items and includes
-a same-site script matching ``footer_script_patterns`` is therefore not judged: it is counted
-in one ``footer-scripted`` info finding ("not checked"), never reported missing and never
-silently passed.
+a same-site script matching ``footer_script_patterns`` is therefore not judged: it gets a
+``footer-scripted`` info finding ("not checked"), never reported missing and never
+silently passed (one summary finding listing ``max_sample_pages`` pages).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ GUIDE = "政府网站发展指引 国办发〔2017〕47号 [U]; 普查规则惯�
 
 FOOTER_IDS = Rule(
     id="footer-ids", title_zh="页面底部标识信息缺失", title_en="Footer identity information missing",
-    severity="error", assessment="deduction", basis=GUIDE,
+    severity="error", assessment="deduction", basis=GUIDE, aggregate="template",
     advice_zh="在全站页面底部功能区列明党政机关网站标识、网站标识码、ICP备案编号、公安机关备案号、"
               "网站主办单位和联系方式。",
     advice_en="List the 党政机关 site mark, site ID code, ICP number, public-security filing number, "
@@ -40,7 +41,7 @@ FOOTER_IDS = Rule(
 )
 META_TAGS = Rule(
     id="meta-tags", title_zh="网页元数据标签缺失或不一致", title_en="Site meta tags missing or inconsistent",
-    severity="warning", assessment="advisory", basis=GUIDE + "; 网页标签规范 [S]",
+    severity="warning", assessment="advisory", basis=GUIDE + "; 网页标签规范 [S]", aggregate="template",
     advice_zh="在全站页面 <head> 中加入 SiteName、SiteDomain、SiteIDCode，SiteIDCode 须与页脚网站标识码一致。",
     advice_en="Add SiteName, SiteDomain and SiteIDCode meta tags; SiteIDCode must equal the footer code.",
     doc="Pages lack a tag of identity.meta_tags_all_pages, or SiteIDCode differs from the 网站标识码 "
@@ -85,10 +86,6 @@ def _footer_script(ctx: CheckContext, url: str, patterns: list) -> str:
     return found
 
 
-def _where(pages: list[str], homepage: str) -> str:
-    return homepage if homepage in pages else pages[0]
-
-
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
     items = ctx.threshold("identity.footer_items", {}) or {}
@@ -98,16 +95,15 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                            "identity.site_id_code_pattern")
     tags = list(ctx.threshold("identity.meta_tags_all_pages", []) or [])
     expected_code = str(((ctx.site or {}).get("disclosure") or {}).get("site_id_code") or "")
-    samples = int(ctx.threshold("identity.max_sample_pages", 10))
     script_rx = [config_regex(p, "identity.footer_script_patterns")
                  for p in ctx.threshold("identity.footer_script_patterns", []) or []]
-    lacking: dict[str, list[str]] = {}
-    scripted: dict[str, str] = {}  # page -> the script writing its footer
-    tag_lacking: dict[str, list[str]] = {}
-    mismatched: list[tuple[str, str, str]] = []
+    samples = int(ctx.threshold("identity.max_sample_pages", 10))
+    scripted: dict[str, str] = {}  # page -> the script writing its footer (one "not checked" fact)
+    considered = []
     for url, view in sorted(facts.views.items()):
         if url in facts.truncated:
             continue  # the footer was cut off with the body; page-too-large reports the page
+        considered.append(url)
         missing = [name for name, (patterns, markup) in compiled.items()
                    if not any(p.search(view.footer + (" " + view.footer_markup if markup else ""))
                               for p in patterns)]
@@ -116,44 +112,31 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             scripted[url] = script
             missing = []
         for name in missing:
-            lacking.setdefault(name, []).append(url)
+            yield FOOTER_IDS.finding(url, f"页面底部未列明“{name}”", f"Footer lacks '{name}'", target=name,
+                                     evidence={"item": name})
         for tag in tags:
             if not view.meta.get(tag):
-                tag_lacking.setdefault(tag, []).append(url)
+                yield META_TAGS.finding(url, f"页面缺少 <meta name=\"{tag}\">", f"Page lacks <meta name=\"{tag}\">",
+                                        target=tag, evidence={"tag": tag})
         meta_code = view.meta.get("SiteIDCode", "")
         m = code_rx.search(view.footer)
         reference = expected_code or (m.group(1) if m else "")
         if meta_code and reference and meta_code != reference:
-            mismatched.append((url, meta_code, reference))
-    for name, pages in lacking.items():
-        where = _where(pages, facts.homepage)
-        yield FOOTER_IDS.finding(
-            where, f"页面底部未列明“{name}”（共{len(pages)}个页面）",
-            f"Footer lacks '{name}' ({len(pages)} pages)", target=name,
-            evidence={"item": name, "pages": len(pages), "sample": pages[:samples]})
+            yield META_TAGS.finding(
+                url, f"SiteIDCode“{meta_code}”与网站标识码“{reference}”不一致",
+                f"SiteIDCode '{meta_code}' differs from the site ID code '{reference}'", target="SiteIDCode",
+                evidence={"gap": "mismatch:SiteIDCode", "meta": meta_code, "expected": reference})
+    ctx.consider(FOOTER_IDS, [u for u in considered if u not in scripted])  # unjudged footers
+    ctx.consider(META_TAGS, considered)
     if scripted:
         pages = sorted(scripted)
-        where = _where(pages, facts.homepage)
+        where = facts.homepage if facts.homepage in scripted else pages[0]
         yield FOOTER_SCRIPTED.finding(
             where, f"页面底部由脚本 {scripted[where]} 写入，未核查标识信息（共{len(pages)}个页面）",
             f"Footer written by the script {scripted[where]}; identity items not checked "
             f"({len(pages)} pages)", target="footer-script",
             evidence={"pages": len(pages), "scripts": sorted(set(scripted.values()))[:samples],
                       "sample": pages[:samples]})
-    for tag, pages in tag_lacking.items():
-        where = _where(pages, facts.homepage)
-        yield META_TAGS.finding(
-            where, f"页面缺少 <meta name=\"{tag}\">（共{len(pages)}个页面）",
-            f"Pages lack <meta name=\"{tag}\"> ({len(pages)} pages)", target=tag,
-            evidence={"tag": tag, "pages": len(pages), "sample": pages[:samples]})
-    if mismatched:
-        where = _where([u for u, _, _ in mismatched], facts.homepage)
-        first = next(x for x in mismatched if x[0] == where)
-        yield META_TAGS.finding(
-            where, f"SiteIDCode“{first[1]}”与网站标识码“{first[2]}”不一致（共{len(mismatched)}个页面）",
-            f"SiteIDCode '{first[1]}' differs from the site ID code '{first[2]}' ({len(mismatched)} pages)",
-            target="SiteIDCode", evidence={"pages": len(mismatched), "sample": [
-                {"page": u, "meta": a, "expected": b} for u, a, b in mismatched[:samples]]})
     home = facts.views.get(facts.homepage)
     if home is not None:
         hrefs = [config_regex(p, "identity.zhaocuo_link_patterns")

@@ -4,6 +4,8 @@ Every module in the ``checks`` package that defines ``RULES`` and ``run`` is a
 check module; helpers (``base``, ``registry``, modules starting with ``_``) are
 not. A module can be switched off per site with ``checks.disable`` in the
 profile; a single rule with ``rules.<id>.enabled: false`` in config/rules.yaml.
+Findings of rules declared ``aggregate="template"`` are held until their module has
+finished and then folded (``checks._aggregate.fold``, settings ``aggregate:``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import pkgutil
 from types import ModuleType
 
 import checks
+from checks._aggregate import fold
 from checks.base import CheckContext, Rule
+from crawler.store import Finding
 
 log = logging.getLogger(__name__)
 _NOT_CHECKS = {"base", "registry"}
@@ -57,12 +61,19 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None) -> dict[str, int
             continue
         module_ids = [r.id for r in mod.RULES]
         ctx.store.clear_findings(ctx.run_id, module_ids)
+        folding = {r.id: r for r in mod.RULES if r.aggregate}
+        held: dict[str, list[Finding]] = {rid: [] for rid in folding}
         try:
             for finding in mod.run(ctx):
                 if finding.rule_id in disabled_rules:
                     continue
-                ctx.store.put_finding(ctx.run_id, finding)
-                counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+                if finding.rule_id in held:  # folded once the module has seen every page
+                    held[finding.rule_id].append(finding)
+                    continue
+                _put(ctx, finding, counts)
+            for rule_id, findings in held.items():
+                for finding in fold(ctx, folding[rule_id], findings):
+                    _put(ctx, finding, counts)
         except Exception as exc:  # noqa: BLE001 - one broken check must not sink the run
             log.exception("check module %s failed", name)
             errors.append(f"checks/{name}.py failed: {exc.__class__.__name__}: {exc}")
@@ -70,3 +81,8 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None) -> dict[str, int
     if errors:
         ctx.store.update_run_stats(ctx.run_id, {"check_errors": errors})
     return counts
+
+
+def _put(ctx: CheckContext, finding: Finding, counts: dict[str, int]) -> None:
+    ctx.store.put_finding(ctx.run_id, finding)
+    counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1

@@ -12,6 +12,11 @@ in-scope 2xx page so pages outside the sample are not blind spots:
 They follow axe-core's notion of an accessible name closely enough that the two
 agree; with ``a11y.static.skip_browser_scanned: true`` (config/rules.yaml) pages
 that axe already scanned are skipped so one defect is not reported twice.
+
+Every rule here is ``aggregate="template"``: a gap of the page template (no lang on any
+page, the same unlabelled search box in every header) is one finding with a count and
+sample pages (``aggregate:`` in config/rules.yaml); a node-list finding keys each node by
+its markup, so the template's nodes fold away and the page keeps its own.
 """
 
 from __future__ import annotations
@@ -20,16 +25,40 @@ from typing import Any
 
 from checks._a11y_common import audited_urls, gbt_clause, iter_pages
 from checks.base import CheckContext, CheckResult, Rule
+from crawler.store import Finding
 
 _ADVICE_TAIL_ZH = "本项为不启动浏览器的静态检查，覆盖全部已抓取页面。"
 _ADVICE_TAIL_EN = "This is a browserless check over every crawled page."
 
 
-def _rule(rule_id: str, zh: str, en: str, sc: str, advice_zh: str, advice_en: str, doc: str) -> Rule:
+def _rule(rule_id: str, zh: str, en: str, sc: str, advice_zh: str, advice_en: str, doc: str,
+          remake: Any = None) -> Rule:
     gbt = gbt_clause([sc])
     return Rule(id=rule_id, title_zh=zh, title_en=en, severity="warning", assessment="advisory",
                 basis=f"{gbt['zh'] if gbt else 'WCAG ' + sc} [S]", advice_zh=f"{advice_zh}{_ADVICE_TAIL_ZH}",
-                advice_en=f"{advice_en} {_ADVICE_TAIL_EN}", doc=doc)
+                advice_en=f"{advice_en} {_ADVICE_TAIL_EN}", doc=doc, aggregate="template", remake=remake)
+
+
+# What a node-list finding says, per rule: (zh, en) with the count filled in.
+_COUNTED = {
+    "a11y-static-img-alt": ("{n} 张图片缺少 alt 替代文本", "{n} image(s) lack an alt attribute"),
+    "a11y-static-link-name": ("{n} 个链接没有可辨识的文字", "{n} link(s) have no name"),
+    "a11y-static-label": ("{n} 个表单控件缺少标签", "{n} form field(s) have no label"),
+}
+
+
+def _nodes_finding(rule: Rule, url: str, nodes: list[dict[str, str]]) -> Finding:
+    """One page's finding over its faulty nodes; each node's markup is its gap key, so a node of
+    the page template (the same logo on every page) is folded into one site-level finding."""
+    zh, en = _COUNTED[rule.id]
+    gaps = {node["html"]: node for node in nodes}
+    return rule.finding(url, zh.format(n=len(nodes)), en.format(n=len(nodes)),
+                        evidence={"count": len(nodes), "nodes": nodes[:_MAX_LISTED], "gaps": gaps})
+
+
+def _remake(finding: Finding, left: dict[str, Any]) -> Finding:
+    rule = next(r for r in RULES if r.id == finding.rule_id)
+    return _nodes_finding(rule, finding.page_url, list(left.values()))
 
 
 LANG = _rule("a11y-static-lang", "页面未声明语言", "Page language not declared", "3.1.1",
@@ -44,17 +73,19 @@ IMG_ALT = _rule("a11y-static-img-alt", "图片缺少替代文本", "Images witho
                 '为有意义的图片添加 alt 说明；纯装饰图片使用 alt=""。',
                 'Add alt text to meaningful images; use alt="" for decoration.',
                 'Finds <img> without an alt attribute (alt="" is a valid decorative marker and is not flagged). '
-                "Blind users hear nothing, or the file name. Example: <img src=banner.jpg>.")
+                "Blind users hear nothing, or the file name. Example: <img src=banner.jpg>.", _remake)
 LINK_NAME = _rule("a11y-static-link-name", "链接没有可辨识的文字", "Links without a discernible name", "2.4.4",
                   "为链接提供文字，或为链接内图片提供 alt，或加 aria-label。",
                   "Give the link text, an image with alt, or an aria-label.",
                   "Finds <a href> whose accessible name is empty (no text, no img alt, no aria-label/labelledby, "
-                  "no title). A screen reader announces only 'link'. Example: <a href=/x><i class=icon></i></a>.")
+                  "no title). A screen reader announces only 'link'. Example: <a href=/x><i class=icon></i></a>.",
+                  _remake)
 LABEL = _rule("a11y-static-label", "表单控件缺少标签", "Form fields without labels", "3.3.2",
               "用 <label for> 关联说明文字，或加 aria-label/title；输入提示帮助老年人和读屏用户。",
               "Associate a <label for>, or add aria-label/title; input hints help older and screen-reader users.",
               "Finds input/select/textarea (not hidden or buttons) without label, aria-label(ledby), title or "
-              "placeholder, as axe-core judges. Example: a search box <input type=text> with no label.")
+              "placeholder, as axe-core judges. Example: a search box <input type=text> with no label.",
+              _remake)
 RULES = [LANG, TITLE, IMG_ALT, LINK_NAME, LABEL]
 
 _NON_FIELDS = {"hidden", "submit", "button", "image", "reset"}
@@ -114,6 +145,8 @@ def run(ctx: CheckContext) -> CheckResult:
         url = row["url"]
         if url in skip or doc is None:
             continue
+        for rule in RULES:  # the denominator of a template gap: the pages read here
+            ctx.consider(rule, [url])
         if not (doc.get("lang") or "").strip():
             yield LANG.finding(url, "页面 <html> 未声明 lang 语言属性", "<html> has no lang attribute",
                                evidence={"selector": "html"})
@@ -126,17 +159,11 @@ def run(ctx: CheckContext) -> CheckResult:
             continue
         imgs = [img for img in body.iter("img") if img.get("alt") is None and img.get("role") != "presentation"]
         if imgs:
-            yield IMG_ALT.finding(url, f"{len(imgs)} 张图片缺少 alt 替代文本", f"{len(imgs)} image(s) lack an alt attribute",
-                                  evidence={"count": len(imgs), "nodes": [
-                                      {"src": i.get("src", ""), "html": _snippet(i)} for i in imgs[:_MAX_LISTED]]})
+            yield _nodes_finding(IMG_ALT, url, [{"src": i.get("src", ""), "html": _snippet(i)} for i in imgs])
         links = [a for a in body.iter("a") if a.get("href") is not None and _link_unnamed(a, doc)]
         if links:
-            yield LINK_NAME.finding(url, f"{len(links)} 个链接没有可辨识的文字", f"{len(links)} link(s) have no name",
-                                    evidence={"count": len(links), "nodes": [
-                                        {"href": a.get("href", ""), "html": _snippet(a)} for a in links[:_MAX_LISTED]]})
+            yield _nodes_finding(LINK_NAME, url, [{"href": a.get("href", ""), "html": _snippet(a)} for a in links])
         labelled = {lab.get("for") for lab in doc.iter("label") if lab.get("for")}
         fields = [el for el in body.iter("input", "select", "textarea") if _field_unlabeled(el, doc, labelled)]
         if fields:
-            yield LABEL.finding(url, f"{len(fields)} 个表单控件缺少标签", f"{len(fields)} form field(s) have no label",
-                                evidence={"count": len(fields), "nodes": [
-                                    {"name": f.get("name", ""), "html": _snippet(f)} for f in fields[:_MAX_LISTED]]})
+            yield _nodes_finding(LABEL, url, [{"name": f.get("name", ""), "html": _snippet(f)} for f in fields])

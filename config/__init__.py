@@ -271,4 +271,23 @@ def load_thresholds(site: SiteProfile | None = None, rules_file: str | Path = RU
         raise ConfigError(f"{path}: expected a mapping at the top level")
     if site is not None and site.get("thresholds"):
         data = deep_merge(data, site["thresholds"])
+    if "aggregate" in data:
+        data["aggregate"] = validate_aggregate(data["aggregate"], str(path))
+    return data
+
+
+AGGREGATE_SCHEMA: dict[str, Any] = {"min_ratio": ("num", ANY), "min_pages": ("int", ANY), "samples": ("int", ANY)}
+
+
+def validate_aggregate(block: Any, where: str) -> dict[str, Any]:
+    """The ``aggregate:`` block of config/rules.yaml (folding of systematic gaps, checks/_aggregate.py)."""
+    data = validate(block, AGGREGATE_SCHEMA, where, "aggregate.")
+    if not 0 < data["min_ratio"] <= 1:
+        raise ConfigError(f"{where}: aggregate.min_ratio: {data['min_ratio']!r} is not a share of pages; "
+                          "write a number above 0 and at most 1, e.g. 0.6")
+    if data["min_pages"] < 2:
+        raise ConfigError(f"{where}: aggregate.min_pages: {data['min_pages']!r} would fold a single page; "
+                          "write 2 or more, e.g. 5")
+    if data["samples"] < 1:
+        raise ConfigError(f"{where}: aggregate.samples: write 1 or more sample URLs, got {data['samples']!r}")
     return data

@@ -318,6 +318,13 @@ class Store:
                 d[key] = json.loads(d[key]) if d[key] is not None else empty
             yield d, zlib.decompress(z).decode("utf-8")
 
+    def html_page_urls(self, run_id: int) -> list[str]:
+        """URLs of the in-scope 2xx HTML pages whose body was stored (the pages rules read)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT r.url FROM resources r JOIN bodies b ON b.run_id=r.run_id AND b.url=r.url "
+            "WHERE r.run_id=? AND r.in_scope=1 AND r.kind='page' AND r.status BETWEEN 200 AND 299 "
+            "ORDER BY r.url", (run_id,))]
+
     def links_to(self, run_id: int, target_url: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(
             "SELECT * FROM links WHERE run_id=? AND target_url=? ORDER BY source_url, position",
