@@ -35,6 +35,7 @@ from typing import Any, Callable
 # package top: layout.py, portal.py, pages.py, routes.py, plants_*.py)
 FAMILY_MODULES = {
     "trs": "xunjian.demo.trs",
+    "shanghai": "xunjian.demo.shanghai",
 }
 DEFAULT_FAMILY = "trs"
 
