@@ -333,13 +333,15 @@ def second_level_items(ctx: Any, facts: SiteFacts) -> list[DateRead]:
 
 def normative_urls(ctx: Any, facts: SiteFacts) -> set[str]:
     """Pages holding 行政规范性文件: items of ``normative: true`` columns, URL patterns
-    from ``disclosure.normative_url_patterns``, and pages printing a validity field."""
+    from ``disclosure.normative_url_patterns``, pages printing a validity field, and pages
+    whose 体裁 carries a ``docmeta.normative_markers`` word."""
     urls = {i.href for c in facts.columns if c.normative for i in c.items}
     patterns = [re.compile(p) for p in _disclosure(ctx).get("normative_url_patterns", []) or []]
+    markers = list(ctx.threshold("docmeta.normative_markers", []) or [])  # 体裁 规范性文件
     for url, view in facts.views.items():
         if any(p.search(url) for p in patterns):
             urls.add(url)
-        elif "有效性" in view.fields:
+        elif "有效性" in view.fields or any(m in view.fields.get("体裁", "") for m in markers):
             urls.add(url)
     return {u for u in urls if u in facts.views}
 

@@ -1,16 +1,20 @@
 """HTML helpers for disclosure checks: metadata tables, list items, footers, meta tags.
 
 Government portals print a document's metadata (索引号, 发文机构, 文号, 有效性 …)
-in one of three shapes, all read here into ``{label: value}``:
+in one of four shapes, all read here into ``{field: value}``:
 
-* a table of label/value cell pairs (``<th>索引号</th><td>…</td>``, or ``<td>索引号：</td>``);
+* a table of label/value cell pairs (``<th>索引号</th><td>…</td>``, or ``<td>索引号：…</td>``);
 * a definition list (``<dt>索引号</dt><dd>…</dd>``);
+* a grid of label/value elements (``<span class="l">文号</span><span class="r">…</span>``,
+  ``<div>发布机构：</div><div>…</div>``, ``<b>发文字号：</b>…``): the Shanghai platform and Hanweb;
 * label-prefixed elements (``<li><span>索引号：</span>…</li>``, ``<p>发布日期：…</p>``).
 
-Labels are matched against ``docmeta.field_aliases`` (config/rules.yaml), so a site
-printing 发文机关 instead of 发文机构 needs config, not code. ``list_items`` reads a
-column's list page: every ``<li>`` (or table row) holding one link, with the date
-text printed beside it. ``parse_page`` builds one compact ``PageView`` per page,
+Labels come from the one label table, config/rules.yaml ``labels:`` (``config.labels``):
+spacing (U+3000, NBSP) and trailing colons are ignored, a field's more specific label wins,
+and placeholder values (``docmeta.empty_values``: 无, —, - -) mean the field is absent. The
+labelled date in running text (发布时间：…) uses the labels of ``freshness.publication_date_fields``.
+``list_items`` reads a column's list page: every ``<li>`` (or table row) holding one link, with
+the date text printed beside it. ``page_view`` builds one compact ``PageView`` per page,
 cached on the check context so the disclosure modules parse each page once.
 """
 
@@ -27,11 +31,11 @@ import lxml.html
 from lxml import etree
 
 from checks._dates import looks_like_date, normalize
+from config.labels import LabelTable, label_key, label_table
 from crawler.islands import expand_islands
 
 _LABEL_SPLIT = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$", re.S)
 _WS = re.compile(r"\s+")
-_LABELLED_DATE = re.compile(r"(?:发布|更新|发稿)(?:日期|时间)\s*[:：]\s*(\S{0,16})")
 _FOOTER_HINT = re.compile(r"foot|bottom|copyright|\bbq\b|\bdb\b", re.I)
 
 
@@ -71,25 +75,29 @@ def parse_html(html: str) -> Any | None:
         return None
 
 
-_MAX_ROWS, _MAX_ELEMENTS = 300, 3000
-_LOOKUPS: dict[int, tuple[dict[str, list[str]], dict[str, str]]] = {}
+_MAX_ROWS, _MAX_ELEMENTS = 300, 5000
+_LABEL_MAX_CHARS = 24          # a label element's text is short: 索　　引　　号：
+_VALUE_MAX_CHARS = 300         # a grid value is a name, a number or a date, never an article
+# Elements that hold a label on its own, with the value in the next element (or after it):
+# <th>索引号</th><td>…</td>, <dt>…</dt><dd>…</dd>, <span>发布机构：</span>本局, <div class="l">文号</div>
+# <div class="r">…</div>, <b>发文字号：</b> ….
+_LABEL_TAGS = ("span", "b", "strong", "label", "em", "font", "i", "div", "li", "p", "dt", "th", "td", "h4", "h5")
 
 
-def _lookup(aliases: dict[str, list[str]]) -> dict[str, str]:
-    """{printed label: canonical field}, built once per aliases mapping."""
-    cached = _LOOKUPS.get(id(aliases))
-    if cached is None or cached[0] is not aliases:
-        table = {}
-        for canonical, names in aliases.items():
-            for name in [canonical, *(names or [])]:
-                table.setdefault(squash(name).replace(" ", ""), canonical)
-        cached = _LOOKUPS[id(aliases)] = (aliases, table)
-    return cached[1]
+def as_label_table(labels: LabelTable | dict[str, list[str]] | None) -> LabelTable:
+    """A ``LabelTable``; a plain ``{field: [labels]}`` mapping (older callers) is compiled."""
+    if isinstance(labels, LabelTable):
+        return labels
+    return LabelTable.build(labels) if labels else _NO_LABELS
 
 
-def canonical_label(label: str, aliases: dict[str, list[str]]) -> str | None:
+_NO_LABELS = LabelTable.build({})
+
+
+def canonical_label(label: str, labels: LabelTable | dict[str, list[str]]) -> str | None:
     """Map a printed label (``发文机关：``) to its canonical field (``发文机构``)."""
-    return _lookup(aliases).get(squash(label).replace(" ", "").rstrip(":："))
+    hit = as_label_table(labels).match(label)
+    return hit[0] if hit else None
 
 
 def _head(el: Any, n: int = 16) -> str:
@@ -108,15 +116,46 @@ def _labelled(el: Any) -> bool:
     return ":" in head or "：" in head
 
 
-def metadata_fields(tree: Any, aliases: dict[str, list[str]]) -> dict[str, str]:
-    """Document metadata ``{canonical label: value}``; the first occurrence of a label wins."""
-    found: dict[str, str] = {}
+class _Fields:
+    """Collected ``{field: value}``: placeholders (无, —) are absent; a field's more specific label
+    (lower rank) replaces a generic one, never the reverse; equal ranks keep the first."""
 
-    def put(label: str, value: str) -> None:
-        key = canonical_label(label, aliases)
-        if key and key not in found:
-            found[key] = squash(value)
+    def __init__(self, table: LabelTable):
+        self.table = table
+        self.values: dict[str, str] = {}
+        self.printed: dict[str, str] = {}
+        self.ranks: dict[str, int] = {}
 
+    def put(self, label: str, value: str) -> bool:
+        hit = self.table.match(label)
+        value = squash(value)
+        if (hit is None or not value or len(value) > _VALUE_MAX_CHARS or self.table.is_placeholder(value)
+                or self.table.match(value)):  # a header row (索引号 | 标题 | 发布日期) is not a value
+            return False
+        canonical, rank = hit
+        if canonical not in self.values or rank < self.ranks[canonical]:
+            self.values[canonical] = value
+            self.printed[canonical] = squash(label).replace(" ", "").rstrip(":：")
+            self.ranks[canonical] = rank
+        return True
+
+
+def _next_value(el: Any) -> str:
+    """The value printed after a label element: its next element sibling, else its tail."""
+    tail = squash(el.tail)
+    if tail:
+        return tail
+    nxt = el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):  # comments between label and value
+        nxt = nxt.getnext()
+    return text_of(nxt) if nxt is not None else ""
+
+
+def read_metadata(tree: Any, labels: LabelTable | dict[str, list[str]]
+                  ) -> tuple[dict[str, str], dict[str, str]]:
+    """Document metadata ``({canonical field: value}, {canonical field: label as printed})``."""
+    table = as_label_table(labels)
+    got = _Fields(table)
     # Metadata sits near the top of a document: the caps bound the work on a hostile page
     # (a 5 MB statistics table) without missing it on a real one.
     for row in islice(tree.iter("tr"), _MAX_ROWS):
@@ -125,11 +164,11 @@ def metadata_fields(tree: Any, aliases: dict[str, list[str]]) -> dict[str, str]:
         while i < len(cells):
             text = text_of(cells[i]) if len(_head(cells[i], 40)) < 40 or _labelled(cells[i]) else ""
             m = _LABEL_SPLIT.match(text)
-            if m and m.group(2) and canonical_label(m.group(1), aliases):
-                put(m.group(1), m.group(2))  # "索引号：xxx" in one cell
+            if m and m.group(2) and table.match(m.group(1)):
+                got.put(m.group(1), m.group(2))  # "索引号：xxx" in one cell
                 i += 1
-            elif text and canonical_label(text, aliases) and i + 1 < len(cells):
-                put(text, text_of(cells[i + 1]))
+            elif text and table.match(text) and i + 1 < len(cells):
+                got.put(text, text_of(cells[i + 1]))
                 i += 2
             else:
                 i += 1
@@ -137,17 +176,37 @@ def metadata_fields(tree: Any, aliases: dict[str, list[str]]) -> dict[str, str]:
         terms = [c for c in dl if isinstance(c.tag, str) and c.tag in ("dt", "dd")]
         for a, b in zip(terms, terms[1:]):
             if a.tag == "dt" and b.tag == "dd":
-                put(text_of(a), text_of(b))
-    for el in islice(tree.iter("li", "p", "div", "span"), _MAX_ELEMENTS):
-        if el.tag == "div" and len(el) > 3 or not _labelled(el):
+                got.put(text_of(a), text_of(b))
+    for el in islice(tree.iter(*_LABEL_TAGS), _MAX_ELEMENTS):
+        head = _head(el, _LABEL_MAX_CHARS)
+        if len(head) < _LABEL_MAX_CHARS and table.match(head) and next(el.iterancestors("a"), None) is None:
+            got.put(head, _next_value(el))  # a label alone in its element: the value follows it
+            continue
+        if el.tag not in ("li", "p", "div", "span") or el.tag == "div" and len(el) > 3 or not _labelled(el):
             continue  # containers are visited through their children; labels come first
         m = _LABEL_SPLIT.match(text_of(el))
-        if m and canonical_label(m.group(1), aliases):
-            value = m.group(2)
-            # "发布日期：2024-04-12 来源：本局" : stop at the next label on the same line
-            value = re.split(r"\s+[^\s\d:：]{2,6}[:：]", value, maxsplit=1)[0]
-            put(m.group(1), value)
-    return found
+        if m and table.match(m.group(1)):
+            _put_line(got, m.group(1), m.group(2))
+    return got.values, got.printed
+
+
+_NEXT_LABEL = re.compile(r"\s+([^\s\d:：]{2,8})\s*[:：]")
+
+
+def _put_line(got: _Fields, label: str, rest: str) -> None:
+    """"索引号：A/2024-1　发布机构：本局　来源：网站": every known label of one line, each value
+    ending where the next label (known or not) starts."""
+    while True:
+        nxt = _NEXT_LABEL.search(rest)
+        got.put(label, rest[:nxt.start()] if nxt else rest)
+        if nxt is None:
+            return
+        label, rest = nxt.group(1), rest[nxt.end():]
+
+
+def metadata_fields(tree: Any, labels: LabelTable | dict[str, list[str]]) -> dict[str, str]:
+    """Document metadata ``{canonical field: value}`` (see ``read_metadata``)."""
+    return read_metadata(tree, labels)[0]
 
 
 @dataclass
@@ -258,9 +317,23 @@ class PageView:
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, text)
     tree: Any = None
     labelled_date: str = ""  # the text after 发布日期：/发布时间：… in the page body, if any
+    printed: dict[str, str] = field(default_factory=dict)  # field -> its label as the page prints it
 
 
-def page_view(url: str, html: str, aliases: dict[str, list[str]], keep_tree: bool = False) -> PageView | None:
+def labelled_date_pattern(table: LabelTable, fields: list[str]) -> re.Pattern:
+    """A date printed after one of the labels of ``fields`` in running text (发布时间：2024-04-12)."""
+    names = [r"\s*".join(map(re.escape, label_key(n))) for n in table.labels_of(fields) if label_key(n)]
+    return re.compile("(?:" + "|".join(names or ["(?!)"]) + r")\s*[:：]\s*(\S{0,16})")
+
+
+_DEFAULT_DATE_FIELDS = ["发布日期"]
+
+
+def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | None, keep_tree: bool = False,
+              date_fields: list[str] | None = None) -> PageView | None:
+    """The compact view of one page; ``labels`` is the label table (``labels:`` in config) and
+    ``date_fields`` the fields whose labels mark a publication date in the text."""
+    table = as_label_table(labels)
     tree = parse_html(html)
     if tree is None:
         return None
@@ -274,21 +347,33 @@ def page_view(url: str, html: str, aliases: dict[str, list[str]], keep_tree: boo
             links.append((urldefrag(urljoin(url, href.strip()))[0], text_of(a) or a.get("title", "")))
     body = tree.find("body")
     text = text_of(body if body is not None else tree)
-    labelled = _LABELLED_DATE.search(text)
-    return PageView(url=url, title=text_of(title_el), meta=meta_tags(tree),
-                    fields=metadata_fields(tree, aliases), text=text,
+    labelled = _labelled_date_rx(table, tuple(date_fields or _DEFAULT_DATE_FIELDS)).search(text)
+    fields, printed = read_metadata(tree, table)
+    return PageView(url=url, title=text_of(title_el), meta=meta_tags(tree), fields=fields, text=text,
                     footer=footer_text(tree), footer_markup=footer_html(tree), links=links,
-                    tree=tree if keep_tree else None, labelled_date=labelled.group(1) if labelled else "")
+                    tree=tree if keep_tree else None, labelled_date=labelled.group(1) if labelled else "",
+                    printed=printed)
+
+
+_DATE_RX: dict[tuple[int, tuple[str, ...]], tuple[LabelTable, re.Pattern]] = {}
+
+
+def _labelled_date_rx(table: LabelTable, fields: tuple[str, ...]) -> re.Pattern:
+    cached = _DATE_RX.get((id(table), fields))
+    if cached is None or cached[0] is not table:
+        cached = _DATE_RX[(id(table), fields)] = (table, labelled_date_pattern(table, list(fields)))
+    return cached[1]
 
 
 def iter_views(ctx: Any, keep_tree: bool = False) -> Iterator[tuple[dict[str, Any], PageView]]:
     """Every successfully fetched in-scope page of the run as a ``PageView``."""
-    aliases = ctx.threshold("docmeta.field_aliases", {}) or {}
+    table = label_table(ctx.threshold)
+    date_fields = list(ctx.threshold("freshness.publication_date_fields", _DEFAULT_DATE_FIELDS) or [])
     not_found = list(((ctx.site or {}).get("soft404") or {}).get("patterns") or [])
     for res, html in ctx.store.pages_with_bodies(ctx.run_id):
         if res.get("status") is not None and not (200 <= int(res["status"]) < 300):
             continue
-        view = page_view(res.get("final_url") or res["url"], html, aliases, keep_tree)
+        view = page_view(res.get("final_url") or res["url"], html, table, keep_tree, date_fields)
         if view is None:
             continue
         if any(p in view.title for p in not_found):

@@ -1,13 +1,15 @@
 """Annual-report rules: the previous year's 政府信息公开工作年度报告 published by the deadline,
-with the six sections of the unified format.
+with the sections of the unified format that applies to its year.
 
-Governed by config/rules.yaml ``annual_report:`` (``deadline`` "MM-DD",
-``title_pattern`` with ``{year}``, ``sections`` name → regex) and the profile's
-``disclosure.annual_report`` (same keys, plus ``column``: the column holding the
-reports). Before the deadline the report of two years ago is the one required.
-A report is found by a crawled page title or by any link text (PDF reports
-count for existence; only HTML reports can be checked for sections).
-Basis: 条例 Art 49/50 [C]; 国办公开办函〔2021〕30号 format [S].
+Governed by config/rules.yaml ``annual_report:`` (``deadline`` "MM-DD", ``title_pattern`` with
+``{year}``, ``templates``: the section format by report year, each ``{from_year, name,
+sections}``) and the profile's ``disclosure.annual_report`` (``column``, ``deadline``,
+``title_pattern``, ``enabled``, and ``sections``, which replaces every template's sections).
+Before the deadline the report of two years ago is the one required. A report is found by a
+crawled page title or by any link text (PDF reports count for existence; only HTML reports can
+be checked for sections). Reports for years before the first template (written under the 2007
+条例, since 2008) are history: never checked for sections.
+Basis: 条例 Art 49/50 [C]; 国办公开办函〔2019〕60号 and 〔2021〕30号 formats [S].
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ REPORT_MISSING = Rule(
 )
 REPORT_SECTIONS = Rule(
     id="annual-report-sections", title_zh="年度报告缺少规定章节", title_en="Annual report lacks mandated sections",
-    severity="warning", assessment="advisory", basis="政府信息公开条例 Art 50 [C]; 国办公开办函〔2021〕30号 [S]",
+    severity="warning", assessment="advisory", basis="政府信息公开条例 Art 50 [C]; 国办公开办函〔2019〕60号、〔2021〕30号 [S]",
     advice_zh="按统一格式补全六部分：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
               "政府信息公开行政复议行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
     advice_en="Complete the six sections of the unified format.",
-    doc="An HTML annual report lacks a section of annual_report.sections. Example: a report without "
-        "“存在的主要问题及改进情况”.",
+    doc="An HTML annual report for a year covered by annual_report.templates (2019 on: the revised 条例) lacks "
+        "a section of its year's format. Example: a 2023 report without “存在的主要问题及改进情况”; a 2012 "
+        "report in the old format is not reported.",
 )
 
 RULES = [REPORT_MISSING, REPORT_SECTIONS]
@@ -75,13 +78,31 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             where, f"未找到{year}年度政府信息公开工作年度报告（应于{year + 1}年{conf.get('deadline', '01-31')}前公布）",
             f"No {year} annual disclosure report found (due by {year + 1}-{conf.get('deadline', '01-31')})",
             target=str(year), evidence={"year": year, "years_found": sorted(set(reports.values()) | linked_years)})
-    sections = {name: config_regex(rx, f"annual_report.sections.{name}")
-                for name, rx in (conf.get("sections") or {}).items()}
+    templates = sorted(ctx.threshold("annual_report.templates", []) or [], key=lambda t: t["from_year"])
+    override = (((ctx.site or {}).get("disclosure") or {}).get("annual_report") or {}).get("sections")
+    compiled: dict[int, dict] = {}
     for url, report_year in sorted(reports.items()):
+        template = template_for(report_year, templates)
+        if template is None:
+            continue  # before the revised 条例's format: history, not a defect
+        key = template["from_year"]
+        if key not in compiled:
+            compiled[key] = {name: config_regex(rx, f"annual_report.templates[{key}].sections.{name}")
+                             for name, rx in (override or template["sections"]).items()}
         text = facts.text(ctx, url)
-        lacking = [name for name, rx in sections.items() if not rx.search(text)]
+        lacking = [name for name, rx in compiled[key].items() if not rx.search(text)]
         if lacking:
             yield REPORT_SECTIONS.finding(
-                url, f"{report_year}年度报告缺少：{'、'.join(lacking)}",
-                f"The {report_year} report lacks: {', '.join(lacking)}", target="、".join(lacking),
-                evidence={"year": report_year, "missing": lacking})
+                url, f"{report_year}年度报告缺少（{template['name']}格式）：{'、'.join(lacking)}",
+                f"The {report_year} report lacks ({template['name']} format): {', '.join(lacking)}",
+                target="、".join(lacking),
+                evidence={"year": report_year, "missing": lacking, "template": template["name"]})
+
+
+def template_for(report_year: int, templates: list[dict]) -> dict | None:
+    """The section format for a report year: the last template whose from_year it reaches."""
+    chosen = None
+    for template in templates:
+        if report_year >= int(template["from_year"]):
+            chosen = template
+    return chosen

@@ -46,7 +46,7 @@ DATE_UNREADABLE = Rule(
 
 RULES = [HOME_STALE, ITEM_NO_DATE, DATE_UNREADABLE]
 
-_ISSUED_FIELDS = ("发布日期", "成文日期", "印发日期")
+_ISSUED_FIELDS = ("发布日期", "成文日期")  # canonical fields of labels: (印发日期 is 成文日期)
 _TERM_FIELDS = ("施行日期", "有效期至")
 
 

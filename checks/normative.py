@@ -98,7 +98,7 @@ def read_validity(view: PageView, valid_words: list[str], invalid_words: list[st
             if got.ok:
                 start, source = got.value, "正文施行日期"
     if start is None:
-        for label in ("成文日期", "印发日期"):
+        for label in ("成文日期",):  # 印发日期 is a label of 成文日期 (labels: in config)
             got = read_date(view.fields.get(label, ""), None, allow_short=False)
             if got.ok:
                 start, source = got.value, label

@@ -273,6 +273,12 @@ def load_thresholds(site: SiteProfile | None = None, rules_file: str | Path = RU
         data = deep_merge(data, site["thresholds"])
     if "aggregate" in data:
         data["aggregate"] = validate_aggregate(data["aggregate"], str(path))
+    from config.labels import check_profile_fields, validate_metadata_settings  # label table and its users
+    overridden = site is not None and site.get("thresholds")
+    where = f"{path} + {getattr(site, 'path', '') or 'profile'} (thresholds:)" if overridden else str(path)
+    table = validate_metadata_settings(data, where)
+    if site is not None:
+        check_profile_fields(table, site.get("disclosure") or {}, getattr(site, "path", "") or "profile")
     return data
 
 

@@ -32,7 +32,7 @@ COLUMN_TYPES = {
 COLUMN_KEYS = {"name": str, "aliases": list, "url": str, "pattern": str, "type": str, "required": bool,
                "normative": bool, "list_xpath": str, "window_days": int, "note": str}
 DISCLOSURE_KEYS = {"discover_columns": (bool, str), "site_id_code": str, "index_no_pattern": str,
-                   "required_fields": list, "document_fields": list, "normative_url_patterns": list,
+                   "required_fields": (list, dict), "document_fields": list, "normative_url_patterns": list,
                    "annual_report": dict}
 ANNUAL_KEYS = {"column": str, "deadline": str, "title_pattern": str, "sections": dict, "enabled": bool}
 
@@ -126,6 +126,8 @@ def validate_disclosure(disclosure: dict[str, Any], where: str) -> dict[str, Any
     for i, pattern in enumerate(data.get("normative_url_patterns", [])):
         _regex(where, f"disclosure.normative_url_patterns[{i}]", pattern)
     for key in ("required_fields", "document_fields"):
+        if isinstance(data.get(key), dict):
+            continue  # by item kind: names are resolved against the label table in load_thresholds
         for i, item in enumerate(data.get(key, [])):
             ok = isinstance(item, str) or (isinstance(item, list) and item and all(isinstance(x, str) for x in item))
             if not ok:

@@ -12,40 +12,52 @@ import yaml
 
 from checks._pages import metadata_fields, page_view, parse_html
 from checks.annual_report import required_year
-from checks.docmeta import docno_problems, missing_fields
+from checks.docmeta import docno_problems, docno_year_gap, missing_fields
 from checks.normative import read_validity
 from config import RULES_FILE, ConfigError, load_site
 
 RULES = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
 DOCNO = RULES["docmeta"]["docno_pattern"]
-ALIASES = RULES["docmeta"]["field_aliases"]
+ALIASES = RULES["labels"]
 
 
-@pytest.mark.parametrize("docno, issued, problem", [
-    ("沪城管规〔2024〕3号", date(2024, 5, 6), None),
-    ("国办秘函〔2019〕19号", date(2019, 3, 1), None),
-    ("沪府规〔2022〕18号", None, None),
-    (" 沪城管规 〔2024〕 3号 ", date(2024, 5, 6), None),           # stray spaces from the page
-    ("沪城管规[2024]3号", None, "六角括号"),
-    ("沪城管规【2024】3号", None, "六角括号"),
-    ("沪城管规(2024)3号", None, "六角括号"),
-    ("沪城管规（2024）3号", None, "六角括号"),
-    ("沪城管规〔2024〕03号", None, "前导0"),
-    ("沪城管规〔2024〕0号", None, "前导0"),
-    ("沪城管规〔2024〕第3号", None, "第"),
-    ("沪城管规〔2023〕3号", date(2024, 1, 5), "不一致"),
-    ("沪城管规〔24〕3号", None, "格式"),
-    ("沪城管规2024年3号", None, "格式"),
-    ("〔2024〕3号", None, "格式"),
-    ("沪城管规〔2024〕3", None, "格式"),
-    ("<b>x</b>", None, "格式"),
+@pytest.mark.parametrize("docno, problem", [
+    ("沪城管规〔2024〕3号", None),
+    ("国办秘函〔2019〕19号", None),
+    (" 沪城管规 〔2024〕 3号 ", None),           # stray spaces from the page
+    ("沪城管规〔2023〕3号", None),               # the year is not a format question (docno_year_gap)
+    ("沪城管规[2024]3号", "六角括号"),
+    ("沪城管规【2024】3号", "六角括号"),
+    ("沪城管规(2024)3号", "六角括号"),
+    ("沪城管规（2024）3号", "六角括号"),
+    ("沪城管规〔2024〕03号", "前导0"),
+    ("沪城管规〔2024〕0号", "前导0"),
+    ("沪城管规〔2024〕第3号", "第"),
+    ("沪城管规〔2024〕3", "缺少“号”"),
+    ("沪城管规〔24〕3号", "格式"),
+    ("沪城管规2024年3号", "格式"),
+    ("〔2024〕3号", "格式"),
+    ("<b>x</b>", "格式"),
 ])
-def test_docno_problems(docno, issued, problem):
-    problems = docno_problems(docno, DOCNO, issued)
+def test_docno_problems(docno, problem):
+    problems = docno_problems(docno, DOCNO)
     if problem is None:
         assert problems == []
     else:
         assert any(problem in p for p in problems), problems
+
+
+@pytest.mark.parametrize("docno, issued, gap", [
+    ("沪城管规〔2024〕3号", date(2024, 5, 6), (2024, 0)),
+    ("沪城管规〔2025〕1号", date(2024, 12, 29), (2025, 3)),     # signed late December, numbered in January
+    ("沪城管规〔2023〕5号", date(2024, 1, 5), (2023, 5)),      # numbered in December, signed in January
+    ("沪城管规〔2023〕5号", date(2024, 6, 28), (2023, 180)),
+    ("沪城管规〔2021〕5号", date(2024, 1, 2), (2021, 732)),
+    ("沪城管规〔2024〕3号", None, None),
+    ("沪城管规3号", date(2024, 5, 6), None),
+])
+def test_docno_year_gap(docno, issued, gap):
+    assert docno_year_gap(docno, issued) == gap
 
 
 @pytest.mark.parametrize("value, ok", [
@@ -85,15 +97,22 @@ def test_read_validity(rows, body, state, until, start):
     assert (v.state, v.until, v.start) == (state, until, start)
 
 
-@pytest.mark.parametrize("fields, missing", [
-    ({"索引号": "a", "发文机构": "b", "公开类型": "c", "成文日期": "d", "发布日期": "e"}, []),
-    ({"索引号": "a", "发文机构": "b", "公开类型": "c", "印发日期": "d", "发布日期": "e"}, []),
-    ({"索引号": "a", "发文机构": "b", "公开类型": "无", "发布日期": "e"}, ["公开类型", "印发日期/成文日期"]),
-    ({}, ["索引号", "发文机构", "公开类型", "印发日期/成文日期", "发布日期"]),
+RECORD = RULES["docmeta"]["required_fields"]["record"]
+DOCUMENT = RECORD + RULES["docmeta"]["required_fields"]["document"]
+
+
+@pytest.mark.parametrize("fields, required, missing", [
+    ({"索引号": "a", "发文机构": "b", "公开类型": "c", "发布日期": "e"}, RECORD, []),
+    ({"索引号": "a", "发文机构": "b", "公开类型": "c", "发布日期": "e"}, DOCUMENT, ["文号", "成文日期"]),
+    ({"索引号": "a", "发文机构": "b", "公开类型": "c", "成文日期": "d", "发布日期": "e", "文号": "f"}, DOCUMENT, []),
+    ({"索引号": "a", "发文机构": "b", "公开类型": "无", "发布日期": "e"}, RECORD, ["公开类型"]),
+    ({"索引号": "a", "发文机构": "- -", "公开类型": "—  —", "发布日期": "e"}, RECORD, ["发文机构", "公开类型"]),
+    ({}, RECORD, ["索引号", "发文机构", "公开类型", "发布日期"]),
 ])
-def test_missing_fields(fields, missing):
-    assert missing_fields(fields, RULES["docmeta"]["required_fields"], set(RULES["docmeta"]["empty_values"])) \
-        == missing
+def test_missing_fields(fields, required, missing):
+    from config.labels import LabelTable
+    table = LabelTable.build(RULES["labels"], RULES["docmeta"]["empty_values"])
+    assert missing_fields(fields, required, table) == missing
 
 
 @pytest.mark.parametrize("today, year", [

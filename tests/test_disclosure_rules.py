@@ -74,7 +74,7 @@ EXPECTED_MAIN = {
     ("doc-validity-term", "/gfxwj/n5.html", "有效期至"),
     ("docno-format", "/zcwj/d2.html", "文号"),
     ("docno-format", "/zcwj/d3.html", "文号"),
-    ("docno-format", "/zcwj/d4.html", "文号"),
+    ("docno-year-hint", "/zcwj/d4.html", "文号"),  # 〔2025〕 on a 2026-09-01 document: a hint (info), not a format defect
     ("disclose-latency", "/zcwj/d5.html", "发布日期"),
     ("doc-meta-missing", "/zcwj/d6.html", "公开类型"),
     ("index-no-format", "/zcwj/d7.html", "索引号"),

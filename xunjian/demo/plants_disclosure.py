@@ -81,9 +81,12 @@ def _zfgs(site, today: date) -> None:
     """A legacy hand-written list: dates missing, impossible or in the future."""
     fresh = today - timedelta(days=5)
 
-    def doc(stem: str, title: str, published: str | None, *, table: bool = True, edit=None) -> str:
-        rows = [("索引号", site.next_index_no(today.year)), ("发文机构", layout.SITE_NAME), ("公开类型", "主动公开"),
-                ("印发日期", f"{fresh:%Y-%m-%d}")] + ([("发布日期", published)] if published else [])
+    def doc(stem: str, title: str, published: str | None, *, table: bool = True, edit=None,
+            issued: bool = True, extra: tuple = ()) -> str:
+        rows = [("索引号", site.next_index_no(today.year)), ("发文机构", layout.SITE_NAME), ("公开类型", "主动公开")]
+        rows += [("印发日期", f"{fresh:%Y-%m-%d}")] if issued else []
+        rows += [("发布日期", published)] if published else []
+        rows += list(extra)
         body = f"<h1>{title}</h1>\n" + (layout.meta_table(rows) if table else "") + content.paragraphs(f"{title}。")
         page = layout.page(title, body, breadcrumbs=[("执法公示", f"{ZFGS}index.html"), ("正文", "")])
         if edit:
@@ -108,6 +111,12 @@ def _zfgs(site, today: date) -> None:
              edit=lambda html: html.replace(f'<meta name="SiteIDCode" content="{layout.SITE_ID_CODE}">',
                                             '<meta name="SiteIDCode" content="3101990021">')),
          "市容巡查执法公示", f"{fresh:%Y-%m-%d}"),
+        # a 法定主动公开 record (no 文号, no 印发日期, 体裁 其他): needs neither (issue 8.1)
+        (doc("record-only", "门责制落实情况公示", f"{fresh:%Y-%m-%d}", issued=False,
+             extra=(("文号", "无"), ("体裁", "其他"))), "门责制落实情况公示", f"{fresh:%Y-%m-%d}"),
+        # a 公文 by its 体裁 (通知) printed with a placeholder for its 文号: a real gap
+        (doc("notice-no-docno", "关于开展夜间施工专项检查的通知", f"{fresh:%Y-%m-%d}",
+             extra=(("文号", "— —"), ("体裁", "通知"))), "关于开展夜间施工专项检查的通知", f"{fresh:%Y-%m-%d}"),
     ]
     lis = "\n".join(f'<li><a href="{href}">{title}</a>' + (f'<span class="date">{day}</span>' if day else "")
                     + "</li>" for href, title, day in items)
@@ -141,6 +150,9 @@ def _documents(site, today: date) -> None:
                doc_no=f"沪浦城管规〔{recent.year}〕107号", meta={"索引号": f"PJCG-{recent.year}-0042"})
     _normative(site, today, "meta-missing", "关于印发《浦江区工地围挡管理规定》的通知", recent,
                doc_no=f"沪浦城管规〔{recent.year}〕108号", meta={"公开类型": None})
+    # signed in late December, numbered in the new year: normal, not a hint
+    _normative(site, today, "docno-newyear", "关于印发《浦江区公厕保洁管理规定》的通知", date(y - 1, 12, 29),
+               doc_no=f"沪浦城管规〔{y}〕110号")
     late = today - timedelta(days=240)
     _normative(site, today, "late", "关于印发《浦江区道路挖掘管理规定》的通知", late,
                doc_no=f"沪浦城管规〔{late.year}〕109号", published=late + timedelta(days=70))
@@ -153,7 +165,7 @@ def _annual_reports(site, today: date) -> None:
         if f"{due}年政府信息公开工作年度报告" in item.title:  # last year's report taken down
             column.items.remove(item)
             site.remove("portal", item.url)
-    old = today.year - 7
+    old = today.year - 7  # a report year under the revised 条例 (2019 on), so its sections are judged
     body = "\n".join([f"<h2>一、总体情况</h2><p>{old}年，本局推进政务公开工作。</p>",
                       "<h2>二、主动公开政府信息情况</h2><p>见下表。</p>",
                       "<h2>三、收到和处理政府信息公开申请情况</h2><p>本年新收申请8件。</p>",
@@ -161,6 +173,13 @@ def _annual_reports(site, today: date) -> None:
     site.add_document("gknb", title=f"{layout.SITE_NAME}{old}年政府信息公开工作年度报告",
                       published=date(old + 1, 1, 20), body_html=body, genre="报告",
                       path="/xxgk/gknb/plant/incomplete.html")
+    # a report of 2012, written under the 2007 条例 in its own layout: history, not a defect
+    legacy = "\n".join(["<h2>一、概述</h2><p>2012年，本局认真贯彻《中华人民共和国政府信息公开条例》。</p>",
+                        "<h2>二、主动公开政府信息的情况</h2><p>全年主动公开政府信息126条。</p>",
+                        "<h2>三、依申请公开政府信息的情况</h2><p>全年受理申请5件。</p>"])
+    site.add_document("gknb", title=f"{layout.SITE_NAME}2012年政府信息公开工作年度报告",
+                      published=date(2013, 3, 20), body_html=legacy, genre="报告",
+                      path="/xxgk/gknb/plant/legacy-2012.html")
 
 
 def contribute(site, today: date) -> None:
@@ -188,9 +207,10 @@ EXPECTED = [
     Expect("doc-validity-term", f"{GFX}validity-term.html", "试行 for 3 years"),
     Expect("docno-format", f"{GFX}docno-brackets.html", "【YYYY】"),
     Expect("docno-format", f"{GFX}docno-zero.html", "〔YYYY〕05号"),
-    Expect("docno-format", f"{GFX}docno-year.html", "year differs from 印发日期"),
+    Expect("docno-year-hint", f"{GFX}docno-year.html", "文号 a year before 印发日期: a hint, not a format defect"),
     Expect("index-no-format", f"{GFX}index-no.html", "PJCG-YYYY-0042"),
     Expect("doc-meta-missing", f"{GFX}meta-missing.html", "no 公开类型"),
+    Expect("doc-meta-missing", f"{ZFGS}notice-no-docno.html", "体裁 通知 (a 公文) with 文号 — —"),
     Expect("disclose-latency", f"{GFX}late.html", "published 70 days after 印发日期"),
     Expect("footer-ids", f"{ZFGS}footer-icp.html", "footer without the ICP number"),
     Expect("meta-tags", f"{ZFGS}meta-domain.html", "no SiteDomain meta tag"),
@@ -207,6 +227,9 @@ DECOYS = [
     Decoy("*", f"{GFX}docno-ok.html", "correct 文号 沪浦城管规〔YYYY〕103号"),
     Decoy("*", f"{ZFGS}meta-only.html", "its only date is in the metadata table"),
     Decoy("*", f"{ZFGS}fresh.html", "a complete, dated record"),
+    Decoy("*", f"{ZFGS}record-only.html", "a record needs neither 文号 nor 印发日期"),
+    Decoy("*", f"{GFX}docno-newyear.html", "signed YYYY-12-29, numbered 〔YYYY+1〕: normal"),
+    Decoy("annual-report-sections", "/xxgk/gknb/plant/legacy-2012.html", "2012 report: before the revised 条例"),
     Decoy("footer-ids", "/", "the shared footer is complete"),
     Decoy("column-missing", "/xxgk/gkzn/index.html", "政府信息公开指南 exists (not a list: static)"),
     Decoy("column-blank", f"{GK}sjkf/index.html", "its list is filled by a script: unverifiable, not blank"),
