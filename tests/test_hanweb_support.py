@@ -106,7 +106,7 @@ def test_expanded_island_gives_dated_list_items_in_place():
 
 
 def test_hanweb_metadata_grids_are_read_with_padded_labels():
-    aliases = load_thresholds(None)["docmeta"]["field_aliases"]
+    aliases = load_thresholds(None)["labels"]  # the one label table (config/rules.yaml labels:)
     table = page_view(BASE + ART_1, text_of("art_1.html"), aliases).fields
     assert table["索引号"] == "014500815/2026-01655"       # 索&nbsp;&nbsp;引&nbsp;&nbsp;号：
     assert table["文号"] == "某城管发〔2026〕12号"           # 文 + 8 NBSP + 号
