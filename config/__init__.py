@@ -9,6 +9,12 @@ Any problem raises ``ConfigError`` with one line naming the file, the key and
 the fix, e.g.::
 
     config/sites/x.yaml: limits.max_pagez: unknown key; did you mean 'max_pages'?
+
+Numbers are range-checked (``NUMBER_RANGES``; a number without an entry must not be
+negative). ``network:`` (address allow/deny lists) and ``auth:`` (portal credentials by
+environment-variable reference) are checked here too; ``crawler.netguard`` applies them.
+A start URL carrying ``user:pass@`` is refused: credentials belong in ``auth:``, and a
+password written into a URL ends up in logs and reports.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+
+from crawler.urls import redact_userinfo
 
 CONFIG_DIR = Path(__file__).resolve().parent
 RULES_FILE = CONFIG_DIR / "rules.yaml"
@@ -100,6 +108,39 @@ SITE_SCHEMA: dict[str, Any] = {
         "out_dir": ("str", "xunjian-runs"),
         "lang": ("str", "zh"),
     },
+    # where the crawl may connect (crawler/netguard.py; docs/operations.md "Network safety")
+    "network": {
+        "allow_addresses": ("list[str]", []),
+        "deny_addresses": ("list[str]", []),
+    },
+    # HTTP basic auth for the portal's own hosts; the password only by environment variable
+    "auth": {
+        "username": ("str", None),
+        "password_env": ("str", None),
+        "hosts": ("list[str]", []),
+    },
+}
+
+# (minimum, maximum) of numeric settings, inclusive; None = unbounded on that side. A number
+# not listed must still be >= 0 (no count, size or duration of a crawl is negative).
+NUMBER_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "limits.max_pages": (1, None),
+    "limits.max_depth": (0, None),
+    "limits.max_response_mb": (0.001, 4096),
+    "limits.timeout_s": (0.1, 3600),
+    "politeness.concurrency": (1, 512),
+    "politeness.concurrency_per_host": (1, 512),
+    "politeness.delay_s": (0, 3600),
+    "politeness.autothrottle_target": (0.1, 512),
+    "links.retries": (0, 20),
+    "links.retry_backoff_s": (0, 600),
+    "links.max_retry_after_s": (0, 86400),
+    "links.max_redirects": (0, 100),
+    "traps.max_url_length": (16, None),
+    "traps.max_query_params": (0, None),
+    "traps.max_repeated_segments": (1, None),
+    "traps.max_pages_per_pattern": (1, None),
+    "soft404.max_text_chars": (0, None),
 }
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -155,8 +196,8 @@ def validate(data: Any, schema: dict[str, Any], where: str, prefix: str = "") ->
     out: dict[str, Any] = {}
     for key in data:
         if key not in schema:
-            close = difflib.get_close_matches(str(key), list(schema), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(schema)}"
+            close = _closest_key(str(key), schema)
+            hint = f"did you mean '{close}'?" if close else f"allowed keys: {', '.join(schema)}"
             raise ConfigError(f"{where}: {prefix}{key}: unknown key; {hint}")
     for key, node in schema.items():
         path = f"{prefix}{key}"
@@ -174,8 +215,37 @@ def validate(data: Any, schema: dict[str, Any], where: str, prefix: str = "") ->
             value = float(value) if isinstance(value, int) else value
         if not _type_ok(kind, value):
             raise ConfigError(f"{where}: {path}: expected {_TYPE_WORDS[kind]}, got {value!r}")
+        if kind in ("int", "num"):
+            _check_range(value, path, where)
         out[key] = value
     return out
+
+
+def _closest_key(key: str, schema: dict[str, Any]) -> str | None:
+    """The known key ``key`` was most likely meant to be: a key of the same block, or a key of
+    one of its sub-blocks written one level too high (top-level ``maxpages`` -> ``limits.max_pages``,
+    not the unrelated ``homepage``). None when nothing is similar enough."""
+    candidates: dict[str, str] = {name: name for name in schema}
+    for block, node in schema.items():
+        if isinstance(node, dict):
+            for name in node:
+                candidates.setdefault(f"{block}.{name}", name)
+    scored = [(difflib.SequenceMatcher(None, key.lower(), leaf.lower()).ratio(), -len(shown), shown)
+              for shown, leaf in candidates.items()]
+    best = max(scored, default=None)
+    return best[2] if best and best[0] >= 0.6 else None
+
+
+def _check_range(value: float, path: str, where: str) -> None:
+    low, high = NUMBER_RANGES.get(path, (0, None))
+    if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            want = f"at least {low:g}"
+        elif low is None:
+            want = f"at most {high:g}"
+        else:
+            want = f"between {low:g} and {high:g}"
+        raise ConfigError(f"{where}: {path}: {value!r} is out of range; use a number {want}")
 
 
 def _read_yaml(path: Path) -> Any:
@@ -192,6 +262,53 @@ def _read_yaml(path: Path) -> Any:
         loc = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}: YAML syntax error at {loc}: {problem}; fix the indentation or quoting there") from None
+
+
+def _check_start_url(url: str, key: str, where: str) -> None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {key}: {redact_userinfo(url)!r} is not a valid URL ({exc}); "
+                          "write it like http://www.example.gov.cn/") from None
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(f"{where}: {key}: {redact_userinfo(url)!r} carries a user name/password; remove "
+                          "'user:pass@' and set auth: {username: ..., password_env: VAR} instead "
+                          "(see docs/operations.md)")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where}: {key}: {url!r} is not an absolute http(s) URL; "
+                          "write it like http://www.example.gov.cn/")
+
+
+def _check_network(network: dict[str, Any], where: str) -> None:
+    import ipaddress
+    for key in ("allow_addresses", "deny_addresses"):
+        for i, entry in enumerate(network[key]):
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ConfigError(f"{where}: network.{key}[{i}]: {entry!r} is not an IP address or "
+                                  "network; write e.g. 127.0.0.0/8, 10.1.2.3 or fd00::/8") from None
+
+
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_auth(auth: dict[str, Any], where: str) -> None:
+    if auth["username"] is None and auth["password_env"] is None:
+        if auth["hosts"]:
+            raise ConfigError(f"{where}: auth.hosts: given without auth.username; add username and "
+                              "password_env, or drop auth:")
+        return
+    if not auth["username"]:
+        raise ConfigError(f"{where}: auth.username: missing; add the portal account's user name")
+    if not auth["password_env"] or not _ENV_NAME_RE.match(auth["password_env"]):
+        raise ConfigError(f"{where}: auth.password_env: not an environment variable name; write e.g. "
+                          "password_env: XUNJIAN_PORTAL_PASSWORD (never the password itself)")
+    for i, host in enumerate(auth["hosts"]):
+        if not host or "/" in host or "@" in host:
+            raise ConfigError(f"{where}: auth.hosts[{i}]: {host!r} is not a host; write host or host:port, "
+                              "e.g. www.example.gov.cn")
 
 
 class SiteProfile(dict):
@@ -222,13 +339,17 @@ def load_site(path: str | Path, overrides: dict[str, Any] | None = None) -> Site
     raw = _read_yaml(path)
     if overrides:
         raw = deep_merge(raw or {}, overrides)
+    auth = raw.get("auth") if isinstance(raw, dict) else None
+    if isinstance(auth, dict) and "${" in str(auth.get("password_env") or ""):
+        raise ConfigError(f"{where}: auth.password_env: write the variable's name "
+                          "(e.g. XUNJIAN_PORTAL_PASSWORD), "
+                          "not ${...}: the password is read from it at crawl time and never stored")
     raw = _expand_env(raw, where)
     data = validate(raw, SITE_SCHEMA, where)
     for i, url in enumerate(data["start_urls"]):
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigError(f"{where}: start_urls[{i}]: {url!r} is not an absolute http(s) URL; "
-                              "write it like http://www.example.gov.cn/")
+        _check_start_url(url, f"start_urls[{i}]", where)
+    if data["homepage"]:
+        _check_start_url(data["homepage"], "homepage", where)
     if not data["start_urls"]:
         raise ConfigError(f"{where}: start_urls: empty; list at least the homepage URL")
     for key in ("include", "exclude"):
@@ -246,6 +367,8 @@ def load_site(path: str | Path, overrides: dict[str, Any] | None = None) -> Site
     data["disclosure"] = validate_disclosure(data["disclosure"], where)
     from crawler.browser.settings import validate_a11y  # a11y: block (browser stage)
     data["a11y"] = validate_a11y(data["a11y"], where)
+    _check_network(data["network"], where)
+    _check_auth(data["auth"], where)
     if data["report"]["lang"] not in ("zh", "en"):
         raise ConfigError(f"{where}: report.lang: must be 'zh' or 'en', got {data['report']['lang']!r}")
     profile = SiteProfile(data)

@@ -42,6 +42,16 @@ def test_env_default_used_when_unset(monkeypatch):
     (GOOD + "start_urls: ['http://127.0.0.1/${NO_SUCH_VAR_XJ}']\n", "environment variable NO_SUCH_VAR_XJ"),
     (GOOD + "report: {lang: fr}\n", "report.lang: must be 'zh' or 'en'"),
     ("- just\n- a list\n", "expected a mapping"),
+    (GOOD + "politeness: {concurrency: -3}\n", "politeness.concurrency: -3 is out of range; use a number between 1"),
+    (GOOD + "limits: {timeout_s: 0}\n", "limits.timeout_s: 0.0 is out of range"),
+    (GOOD + "links: {retries: -1}\n", "links.retries: -1 is out of range"),
+    (GOOD + "maxpages: 10\n", "maxpages: unknown key; did you mean 'limits.max_pages'?"),
+    (GOOD + "limits: {maxpages: 10}\n", "limits.maxpages: unknown key; did you mean 'max_pages'?"),
+    ("name: t\nstart_urls: ['http://admin:s3cret@127.0.0.1:9/']\n",
+     "start_urls[0]: 'http://***@127.0.0.1:9/' carries a user name/password; remove 'user:pass@' and set auth:"),
+    (GOOD + "network: {allow_addresses: ['127.0.0.0/33']}\n", "network.allow_addresses[0]: '127.0.0.0/33' is not an IP"),
+    (GOOD + "auth: {username: u}\n", "auth.password_env: not an environment variable name"),
+    (GOOD + "auth: {username: u, password_env: '${HOME}'}\n", "auth.password_env: write the variable's name"),
 ])
 def test_bad_profiles_give_one_line_errors(tmp_path, text, expected):
     path = write(tmp_path, text)
@@ -51,6 +61,14 @@ def test_bad_profiles_give_one_line_errors(tmp_path, text, expected):
     assert expected in message
     assert str(path) in message
     assert "\n" not in message
+    assert "s3cret" not in message
+
+
+def test_every_numeric_setting_has_a_sane_range():
+    from config import NUMBER_RANGES, SITE_SCHEMA
+    numeric = {f"{block}.{key}" for block, node in SITE_SCHEMA.items() if isinstance(node, dict)
+               for key, leaf in node.items() if leaf[0] in ("int", "num")}
+    assert numeric <= set(NUMBER_RANGES), numeric - set(NUMBER_RANGES)
 
 
 def test_missing_file_names_the_fix(tmp_path):
