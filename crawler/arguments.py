@@ -2,13 +2,15 @@
 
 ``check_arguments(site, db, run_id, today, overrides)`` loads and validates the site profile
 (``config.load_site``, ``overrides`` JSON deep-merged), parses ``today`` (YYYY-MM-DD) and checks
-that an explicit ``run_id`` exists in the store ``db``. Any problem raises ``ArgumentError``
+that an explicit ``run_id`` exists in the store ``db``, and that the environment variable
+named by ``auth.password_env`` (if any) is set. Any problem raises ``ArgumentError``
 whose text is one line naming the argument, the problem and the fix.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from typing import Any
 
@@ -39,6 +41,10 @@ def check_arguments(site: str | None, db: str, run_id: str | int | None, today: 
         profile = load_site(site, extra or None)
     except ConfigError as exc:
         raise ArgumentError(str(exc)) from None
+    variable = profile["auth"]["password_env"]
+    if profile["auth"]["username"] and variable not in os.environ:
+        raise ArgumentError(f"{profile.path}: auth.password_env: environment variable {variable} is not set; "
+                            f"export {variable}=<the portal password> before the run")
     if run_id in (None, ""):
         return profile, day, None
     try:

@@ -25,6 +25,8 @@ from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from crawler.urls import redact_userinfo
+
 HEAD_FALLBACK_STATUSES = frozenset({400, 403, 404, 405, 501})
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
@@ -97,6 +99,8 @@ def classify_failure(failure: Failure) -> str:
 
 def _classify_one(exc: BaseException) -> str | None:
     name = type(exc).__name__
+    if name == "ForbiddenAddress":  # crawler.netguard refused it before connecting
+        return "forbidden-address"
     if isinstance(exc, tx_error.DNSLookupError) or name == "CannotResolveHostError":
         return "dns"
     if isinstance(exc, tx_error.ConnectionRefusedError) or name == "DownloadConnectionRefusedError":
@@ -125,7 +129,7 @@ def describe_failure(failure: Failure) -> str:
     reasons = getattr(exc, "reasons", None)
     if reasons:
         text = "; ".join(str(getattr(r, "value", r)) for r in reasons) or text
-    return f"{type(exc).__name__}: {text}"[:500]
+    return redact_userinfo(f"{type(exc).__name__}: {text}")[:500]
 
 
 def header_subset(headers) -> dict[str, str]:
@@ -134,5 +138,5 @@ def header_subset(headers) -> dict[str, str]:
     for name in HEADER_SUBSET:
         value = headers.get(name)
         if value is not None:
-            out[name] = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+            out[name] = redact_userinfo(value.decode("latin-1") if isinstance(value, bytes) else str(value))
     return out

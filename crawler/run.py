@@ -55,6 +55,8 @@ def crawl(site_path: str, db_path: str, run_id: int, *, today: str, overrides: d
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from crawler.publicsuffix import OFFLINE_ENV
+    env.update(OFFLINE_ENV)  # every tldextract in the child: bundled snapshot, no fetch, no cache
     child = subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, start_new_session=True)
     try:
         return child.wait()

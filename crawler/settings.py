@@ -22,7 +22,13 @@ Design choices worth knowing:
 xunjian settings (all documented where they are used):
 ``XUNJIAN_MAX_CRAWL_DELAY``, ``XUNJIAN_MAX_RETRY_AFTER_S``, ``XUNJIAN_MAX_RESPONSE_BYTES``
 (crawler.middlewares; the last two set from the profile), ``XUNJIAN_PROGRESS``,
-``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions), ``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines).
+``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions), ``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines),
+``XUNJIAN_ALLOW_ADDRESSES``, ``XUNJIAN_DENY_ADDRESSES``, ``XUNJIAN_PORTAL_HOSTS`` (crawler.netguard),
+``XUNJIAN_AUTH_USER``, ``XUNJIAN_AUTH_PASSWORD_ENV``, ``XUNJIAN_AUTH_HOSTS`` (crawler.credentials).
+
+Network safety (docs/operations.md): requests to forbidden addresses are refused before
+any byte is sent (crawler.netguard); the public suffix list Scrapy's cookie handling needs
+is the snapshot bundled with tldextract, never fetched (crawler.credentials).
 """
 
 BOT_NAME = "xunjian"
@@ -61,9 +67,14 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # -- our components ---------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.netguard.NetworkGuardMiddleware": 50,            # forbidden addresses (SSRF), first of all
+    "crawler.credentials.PortalAuthMiddleware": 60,           # profile auth:, only to the portal's hosts
     "crawler.middlewares.HostPacingMiddleware": 110,          # Crawl-delay, Retry-After pauses
     "crawler.middlewares.CappedDecompressionMiddleware": 595,
 }
+XUNJIAN_ALLOW_ADDRESSES: list[str] = []   # set from network.allow_addresses (crawler.netguard)
+XUNJIAN_DENY_ADDRESSES: list[str] = []    # set from network.deny_addresses
+XUNJIAN_PORTAL_HOSTS: list[str] = []      # set from the profile's scope hosts
 XUNJIAN_MAX_CRAWL_DELAY = 10.0
 XUNJIAN_MAX_RETRY_AFTER_S = 30.0  # set from links.max_retry_after_s
 EXTENSIONS = {

@@ -13,7 +13,10 @@
 - session ids stripped: ``;jsessionid=...`` path parameters and every query
   parameter named in the profile's ``traps.session_params`` (case-insensitive);
 - query parameters sorted (stable, by name then value), an empty ``?`` dropped;
-- the fragment removed and returned separately.
+- the fragment removed and returned separately;
+- userinfo (``user:pass@``) dropped: a password a page writes into a link must not reach the
+  store, the logs or the reports, and the crawler never sends credentials from a URL (portal
+  credentials come from the profile's ``auth:``, see ``crawler.netguard``).
 
 Non-http(s) URLs (``mailto:``, ``tel:``, ...) are returned unchanged apart from
 the scheme case. ``link_scheme(href)`` tells a link's scheme without resolving it.
@@ -33,6 +36,7 @@ _QUERY_SAFE = _PATH_SAFE | set("?")
 _HEX = set("0123456789abcdefABCDEF")
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _WS_RE = re.compile(r"[\t\n\r]")
+_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s]*)@")
 
 
 def clean_href(raw: str) -> str:
@@ -156,13 +160,42 @@ def canonicalize(url: str, session_params: Iterable[str] | frozenset[str] = (),
     netloc = host
     if port is not None and port != DEFAULT_PORTS[scheme]:
         netloc = f"{host}:{port}"
-    if parts.username is not None:
-        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
-        netloc = f"{userinfo}@{netloc}"
     path = _strip_path_sessions(parts.path, names)
     path = remove_dot_segments(_normalise_escapes(path, _PATH_SAFE)) or "/"
     query = _normalise_query(parts.query, names, query_charset)
     return urlunsplit((scheme, netloc, path, query, "")), parts.fragment
+
+
+def redact_userinfo(text: str) -> str:
+    """``text`` with the userinfo of every URL in it masked (``http://u:secret@h/`` ->
+    ``http://***@h/``), for the raw href, link text and messages that are kept verbatim."""
+    return _USERINFO_RE.sub(r"\1***@", text) if text and "@" in text else text
+
+
+def strip_userinfo(url: str) -> str:
+    """``url`` without ``user:pass@`` (kept as is otherwise, e.g. a redirect's Location)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return redact_userinfo(url)
+    if "@" not in parts.netloc:
+        return url
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def same_portal_host(url_a: str, url_b: str) -> bool:
+    """Whether two http(s) URLs are on one portal host: the same host name, ignoring the port
+    and a leading ``www.`` (``x.gov.cn`` -> ``www.x.gov.cn:8080`` is the portal moving;
+    ``x.gov.cn`` -> ``www.sh.gov.cn`` is another site, even under the same registrable domain)."""
+    try:
+        a, b = urlsplit(url_a), urlsplit(url_b)
+    except ValueError:
+        return False
+    if a.scheme.lower() not in DEFAULT_PORTS or b.scheme.lower() not in DEFAULT_PORTS:
+        return False
+    host_a, host_b = ((p.hostname or "").rstrip(".").removeprefix("www.") for p in (a, b))
+    return bool(host_a) and host_a == host_b
 
 
 def host_key(url: str) -> str:

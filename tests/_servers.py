@@ -2,7 +2,7 @@
 
 ``TestServer(host)`` serves a route table: ``server.route(path, reply)`` where ``reply`` is
 a ``Reply`` or a function ``(hit: Hit) -> Reply``. Every request is logged as a ``Hit``
-(method, path, user agent, monotonic time) so tests can assert how often and when a URL
+(method, path, user agent, monotonic time, Authorization header) so tests can assert how often and when a URL
 was fetched. A ``Reply`` can also close the connection without answering
 (``drop=True``) or stream an endless body (``endless=True``), and records how many body
 bytes it managed to write before the client hung up.
@@ -24,6 +24,7 @@ class Hit:
     path: str
     user_agent: str
     at: float
+    authorization: str = ""     # the Authorization header, for tests of where credentials go
 
 
 @dataclass
@@ -96,7 +97,8 @@ class TestServer:
 
     # -- serving ------------------------------------------------------------------------
     def _serve(self, handler: BaseHTTPRequestHandler, method: str) -> None:
-        hit = Hit(method, handler.path, handler.headers.get("User-Agent", ""), time.monotonic())
+        hit = Hit(method, handler.path, handler.headers.get("User-Agent", ""), time.monotonic(),
+                  handler.headers.get("Authorization", ""))
         with self._lock:
             self.hits.append(hit)
         reply = self.routes.get(handler.path) or self.routes.get(handler.path.split("?", 1)[0])

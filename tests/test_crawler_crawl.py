@@ -37,6 +37,7 @@ links:
   max_redirects: 3
   jump_link_patterns: ["^http://127\\\\.0\\\\.0\\\\.2:[0-9]+/zwdt/"]
   ignore: ["/logout\\\\.do"]
+network: {{allow_addresses: ["127.0.0.0/8"]}}  # the "external" host is loopback too
 {extra}
 """, encoding="utf-8")
     return path

@@ -32,7 +32,7 @@ from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_
                            resource_item, skip_item)
 from crawler.scope import Scope
 from crawler.traps import TrapGuard
-from crawler.urls import canonicalize, clean_href, link_scheme, session_names
+from crawler.urls import canonicalize, clean_href, link_scheme, redact_userinfo, session_names
 
 FETCHED_SCHEMES = ("http", "https")
 ISLAND_POSITION_STRIDE = 100_000  # link positions of a list page's n-th island group start at n * stride
@@ -62,19 +62,21 @@ class LinkingMixin:
         for position, link in enumerate(doc.links, start=first_position):
             href = clean_href(link.raw)
             scheme = link_scheme(href)
-            row = {"source_url": page.url, "raw_href": link.raw, "text": link.text, "tag": link.tag,
-                   "attr": link.attr, "position": position}
+            row = {"source_url": page.url, "raw_href": redact_userinfo(link.raw),
+                   "text": redact_userinfo(link.text), "tag": link.tag, "attr": link.attr,
+                   "position": position}
             if scheme and scheme not in FETCHED_SCHEMES:
                 target, _, fragment = href.partition("#")
-                rows.append({**row, "target_url": target[:4096], "fragment": fragment or None,
-                             "scheme": scheme})
+                rows.append({**row, "target_url": redact_userinfo(target[:4096]),
+                             "fragment": fragment or None, "scheme": scheme})
                 self._bump("skipped_by_scheme", scheme)
                 continue
             try:
                 absolute = urljoin(doc.base_url, href)
                 target, fragment = canonicalize(absolute, self.session_names, charset)
             except ValueError:
-                rows.append({**row, "target_url": href[:4096], "fragment": None, "scheme": "invalid"})
+                rows.append({**row, "target_url": redact_userinfo(href[:4096]), "fragment": None,
+                             "scheme": "invalid"})
                 self._bump("skipped_by_scheme", "invalid")
                 continue
             scheme = link_scheme(target)

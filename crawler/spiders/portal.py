@@ -48,6 +48,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest, StopDownload
 from twisted.python.failure import Failure
 
 from crawler.arguments import ArgumentError, check_arguments
+from crawler.credentials import install_log_redaction
 from crawler.encoding import decode_html, is_html
 from crawler.extract import parse_document
 from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_PAGE, FetchState,
@@ -56,7 +57,7 @@ from crawler.fetchpolicy import (HEAD_FALLBACK_STATUSES, RetryPolicy, classify_f
                                  is_transient_status)
 from crawler.spiders.linking import LinkingMixin
 from crawler.store import Store
-from crawler.urls import canonicalize, host_key
+from crawler.urls import canonicalize, host_key, redact_userinfo, same_portal_host, strip_userinfo
 
 DEFAULT_DB = "xunjian-runs/xunjian.sqlite"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -110,6 +111,7 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        install_log_redaction()  # Scrapy's log handlers exist by now
         spider.apply_profile_settings(crawler.settings)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
         crawler.signals.connect(spider.on_bytes, signal=signals.bytes_received)
@@ -134,6 +136,12 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             "ROBOTSTXT_USER_AGENT": pol["user_agent"],
             "XUNJIAN_MAX_RESPONSE_BYTES": self.cap_bytes,
             "XUNJIAN_MAX_RETRY_AFTER_S": float(self.profile["links"]["max_retry_after_s"]),
+            "XUNJIAN_ALLOW_ADDRESSES": list(self.profile["network"]["allow_addresses"]),
+            "XUNJIAN_DENY_ADDRESSES": list(self.profile["network"]["deny_addresses"]),
+            "XUNJIAN_PORTAL_HOSTS": sorted(self.scope.hosts),
+            "XUNJIAN_AUTH_USER": self.profile["auth"]["username"] or "",
+            "XUNJIAN_AUTH_PASSWORD_ENV": self.profile["auth"]["password_env"] or "",
+            "XUNJIAN_AUTH_HOSTS": list(self.profile["auth"]["hosts"]) or sorted(self.scope.hosts),
         }
         for key, value in values.items():
             settings.set(key, value, priority="spider")
@@ -267,11 +275,16 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         if landing == state.url:
             return
         if state.depth == 0 and not self.scope.in_scope(landing) and host_key(landing):
-            # the homepage moved (x.gov.cn -> www.x.gov.cn): crawling nothing would help nobody
-            self.scope.hosts.add(host_key(landing))
-            print(f"xunjian: warning: start URL {state.url} redirects to host {host_key(landing)}; "
-                  f"crawling it too — add it to scope.hosts / 首页跳转到其他主机，已纳入抓取范围",
-                  file=sys.stderr, flush=True)
+            if same_portal_host(state.url, landing):
+                # the homepage moved (x.gov.cn -> www.x.gov.cn): crawling nothing would help nobody
+                self.scope.hosts.add(host_key(landing))
+                print(f"xunjian: warning: start URL {state.url} redirects to host {host_key(landing)}; "
+                      f"crawling it too — add it to scope.hosts / 首页跳转到其他主机，已纳入抓取范围",
+                      file=sys.stderr, flush=True)
+            else:  # another site is not the portal: checks/crawl.py reports home-unreachable
+                print(f"xunjian: error: start URL {state.url} redirects off-site to {host_key(landing)}; "
+                      f"not crawled — fix the redirect or the start URL / 首页跳转到站外，未抓取",
+                      file=sys.stderr, flush=True)
         if landing in self.seen or not self.scope.in_scope(landing):
             state.parse = False
         else:
@@ -303,7 +316,8 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         if not crawl_it:
             yield from self.record_alias(state, row)
         if state.purpose == PURPOSE_BODY or crawl_it:
-            yield {"_table": "body", "url": state.url, "text": text[:MAX_BODY_TEXT]}
+            # a password a page writes into a link stays out of the store (and so of the reports)
+            yield {"_table": "body", "url": state.url, "text": redact_userinfo(text[:MAX_BODY_TEXT])}
         if crawl_it:
             self.counters["pages"] += 1
             yield from self.follow_links(state, doc, charset)
@@ -313,7 +327,8 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             return  # superseded by the GET with body fetched for a late #fragment citation
         if state.reverify:
             row = self.merge_reverified(state, row)
-        elif not state.in_scope and failed(row) and self.profile["links"]["reverify_failures"]:
+        elif not state.in_scope and failed(row) and self.profile["links"]["reverify_failures"] \
+                and row.get("error_class") != "forbidden-address":  # refused by policy, not by the target
             self._reverify.setdefault(state.url, {**row, "purpose": state.purpose})
         if failed(row):
             self.failed_urls.add(state.url)
@@ -341,9 +356,9 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
     def follow_redirect(self, state: FetchState, response):
         """Follow Location exactly as sent (a Tomcat ``;jsessionid=`` hop must be taken as is);
         a loop is an exact revisit, judged without stripping session ids."""
-        location = response.headers.get(b"Location").decode("utf-8", "replace")
-        try:
-            target = urljoin(response.url, location.strip()).partition("#")[0]
+        location = redact_userinfo(response.headers.get(b"Location").decode("utf-8", "replace"))
+        try:  # credentials in a Location are never followed nor kept (crawler.urls.strip_userinfo)
+            target = strip_userinfo(urljoin(response.url, location.strip()).partition("#")[0])
             target_key = canonicalize(target, frozenset())[0]
         except ValueError:
             target = target_key = location
