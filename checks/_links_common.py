@@ -15,7 +15,7 @@ A key missing from the thresholds falls back to the value shipped in config/rule
 naming the key and the fix; ``checks.registry`` records it and the other checks go on.
 
 ``classify(resource, settings, body_of)`` turns one ``resources`` row into a ``Verdict``
-(ok / broken / unverified / timeout / loop / unterminated / skipped / unfetched). It is the
+(ok / broken / unverified / timeout / loop / unterminated / forbidden / skipped / unfetched). It is the
 single place that decides "broken", so the false-positive policy lives in one function:
 anything that only shows the checker was kept out (auth, rate limits, bot walls, Cloudflare
 challenges, HEAD refused) is *unverified*, never *broken*.
@@ -231,7 +231,7 @@ def citing_pages(ctx: CheckContext, target_url: str) -> list[dict[str, Any]]:
 # -- verdicts ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Verdict:
-    outcome: str  # ok | broken | unverified | timeout | loop | unterminated | skipped | unfetched
+    outcome: str  # ok | broken | unverified | timeout | loop | unterminated | forbidden | skipped | unfetched
     cause: str  # machine-readable: "http-404", "dns", "bot-wall", "rate-limited", ...
     reason_zh: str = ""
     reason_en: str = ""
@@ -255,6 +255,9 @@ _ERROR_REASONS = {
     "timeout": ("多次重试后仍超时", "timed out after retries"),
     "redirect-loop": ("重定向循环", "redirect loop"),
     "too-many-redirects": ("重定向次数超过上限仍未结束", "redirects did not end within the crawler's cap"),
+    "forbidden-address": ("地址解析到内网、回环、链路本地或云元数据等禁止访问的地址，按网络安全策略未访问",
+                          "resolves to a forbidden address (internal, loopback, link-local or cloud "
+                          "metadata); not fetched by the network safety policy"),
 }
 
 
@@ -329,6 +332,8 @@ def classify(resource: dict[str, Any], settings: LinkSettings,
             return Verdict("unterminated", error_class, zh, en)
         if error_class == "timeout":
             return Verdict("timeout", error_class, zh, en)
+        if error_class == "forbidden-address":  # refused by crawler/netguard.py before any byte was sent
+            return Verdict("forbidden", error_class, zh, en)
         if error_class in settings.broken_error_classes:
             return Verdict("broken", error_class, zh, en)
         detail = resource.get("error") or error_class

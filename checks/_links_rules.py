@@ -146,5 +146,32 @@ ATTACHMENT_TYPE_MISMATCH = Rule(
         "Example: /files/2024/plan.pdf redirects to /index.html.",
 )
 
+LINK_FORBIDDEN_ADDRESS = Rule(
+    id="link-forbidden-address", title_zh="链接指向内网或保留地址（未访问）",
+    title_en="Link to an internal or reserved address (not fetched)",
+    severity="warning", assessment="advisory",
+    basis="国办秘函〔2019〕19号 扣分项 D6 链接可用性 [U]：公众无法访问内网、回环、链路本地地址；"
+          "巡检安全策略 [U]：不向此类地址发送请求（防 SSRF，含云元数据地址 169.254.169.254）",
+    advice_zh="把链接改为公众可访问的正式地址；若目标确属本单位内网系统，不应出现在对外门户上。"
+              "若该地址本就应被巡检（如内网部署的门户），在站点配置 network.allow_addresses 中列出其网段。",
+    advice_en="Link the public address instead; an intranet system does not belong on a public portal. "
+              "If the address really should be inspected (an intranet deployment), list its range in the "
+              "profile's network.allow_addresses.",
+    doc="What: a link target, or a hop of its redirect chain, whose host RESOLVES to an address the crawl "
+        "refuses (crawler/netguard.py): cloud metadata (169.254.169.254, 100.100.100.200, fd00:ec2::254), "
+        "link-local (169.254.0.0/16, fe80::/10), loopback, private networks (10/8, 172.16/12, 192.168/16, "
+        "100.64/10, fc00::/7) other than the portal's own host names, other non-public ranges, and the "
+        "profile's `network.deny_addresses`; `network.allow_addresses` opens ranges (the most specific "
+        "entry decides). The request was refused before any byte was sent (error class "
+        "`forbidden-address`); the evidence names the address and the range. One finding per target, "
+        "`referrers` lists every citing page; on the homepage itself it is home-unreachable.\n"
+        "Why: visitors cannot reach internal addresses, so the link is broken for the public, and it "
+        "exposes internal systems; a crawler that follows such links can be steered by a page or a "
+        "redirect into the inspection host's own network (server-side request forgery).\n"
+        "Example: /xxgk/notice.html links http://10.1.2.3/oa/login.jsp; /go?u=… redirects to "
+        "http://169.254.169.254/latest/meta-data/.",
+)
+
 RULES = [LINK_BROKEN_HOME, LINK_BROKEN, LINK_TIMEOUT, LINK_UNVERIFIED, LINK_REDIRECT_LOOP,
-         LINK_REDIRECT_CHAIN, LINK_ANCHOR_MISSING, LINK_SOFT_404, LINK_JUMP_INVALID, ATTACHMENT_TYPE_MISMATCH]
+         LINK_REDIRECT_CHAIN, LINK_ANCHOR_MISSING, LINK_SOFT_404, LINK_JUMP_INVALID, ATTACHMENT_TYPE_MISMATCH,
+         LINK_FORBIDDEN_ADDRESS]

@@ -2,7 +2,9 @@
 
 * ``home-unreachable``: the homepage resource (``ctx.site.homepage``, compared canonically)
   has no 2xx after the crawler's retries (DNS, refused, reset, TLS, timeout, 4xx/5xx,
-  redirect loop). A bot wall or 401/403/429 on the homepage is *not* unreachable (it is
+  redirect loop, an address the network policy forbids), or it redirected away from the
+  portal: to another scheme (``file:``, ``ftp:``) or off-site (another host name than the
+  start URL's up to ``www.`` and port; the crawler does not follow it either). A bot wall or 401/403/429 on the homepage is *not* unreachable (it is
   link-unverified, checks/links.py) and a homepage with no stored fact at all is a run
   note, not a finding: neither proves the site is down.
 * ``crawl-trap``: one finding per trap cause (``skip_reason`` ``trap:<cause>``) with the
@@ -25,10 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks._links_common import (LinkSettings, citing_pages, classify, homepage_identities, link_evidence,
-                                  note)
+from checks._links_common import (LinkSettings, Verdict, citing_pages, classify, homepage_identities,
+                                  link_evidence, note)
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
+from crawler.urls import redact_userinfo, same_portal_host
 
 HOME_UNREACHABLE = Rule(
     id="home-unreachable", title_zh="首页无法访问", title_en="Homepage unreachable",
@@ -39,8 +42,10 @@ HOME_UNREACHABLE = Rule(
     advice_en="Check the server, DNS, certificate and network now and re-test once fixed. The veto itself "
               "needs a week of monitoring: confirm with your uptime records.",
     doc="What: the homepage request got no 2xx after `links.retries` retries: DNS failure, connection "
-        "refused/reset, TLS failure, timeout (`limits.timeout_s`), a 4xx/5xx that is not a bot wall, or "
-        "a redirect loop.\n"
+        "refused/reset, TLS failure, timeout (`limits.timeout_s`), a 4xx/5xx that is not a bot wall, "
+        "a redirect loop, or an address refused by the network safety policy (crawler/netguard.py); or it "
+        "redirected away from the portal: to a non-HTTP(S) URL (`file://`, `ftp:`) or to another site "
+        "(a host name other than the start URL's, up to `www.` and the port).\n"
         "Why: veto item V2 (站点无法访问) fails a site outright. A single nightly run cannot prove V2 — "
         "the veto needs ≥20 probes a day for a week with ≥5% failures — so this finding is the alarm "
         "that starts the investigation, not the verdict.\n"
@@ -88,7 +93,7 @@ PAGE_DECODE_ERROR = Rule(
 
 RULES = [HOME_UNREACHABLE, CRAWL_TRAP, PAGE_TOO_LARGE, PAGE_DECODE_ERROR]
 
-_HOME_FAILURES = {"broken", "timeout", "loop", "unterminated"}
+_HOME_FAILURES = {"broken", "timeout", "loop", "unterminated", "forbidden"}
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
@@ -105,7 +110,8 @@ def _home_unreachable(ctx: CheckContext, settings: LinkSettings) -> Iterator[Fin
         note(ctx, f"home-unreachable: no fact recorded for the homepage {home}; the crawl may not "
                   "have started (see the crawl log), so V2 was not evaluated")
         return
-    verdict = classify(row, settings, lambda url: ctx.store.body(ctx.run_id, url))
+    verdict = _landing_verdict(row, home) or classify(row, settings,
+                                                      lambda url: ctx.store.body(ctx.run_id, url))
     if verdict.outcome == "skipped":
         note(ctx, f"home-unreachable: the homepage {home} was not fetched ({verdict.cause}); "
                   "V2 was not evaluated")
@@ -121,6 +127,27 @@ def _home_unreachable(ctx: CheckContext, settings: LinkSettings) -> Iterator[Fin
         row["url"], f"首页无法访问：{verdict.reason_zh}（单次巡检结果，否决需持续一周监测确认）",
         f"Homepage unreachable: {verdict.reason_en} (one run; the V2 veto needs a week of monitoring)",
         evidence=evidence)
+
+
+def _landing_verdict(row: dict[str, Any], home: str) -> Verdict | None:
+    """A homepage that redirected away from the portal did not yield the homepage, whatever the
+    final status: to another scheme (``file:``, ``ftp:``, ``javascript:``) or to another site
+    (the crawler's rule, ``crawler.urls.same_portal_host``: same host name up to ``www.`` and port)."""
+    final = row.get("final_url") or ""
+    if not final or not row.get("redirect_chain"):
+        return None
+    try:
+        scheme = urlsplit(final).scheme.lower()
+    except ValueError:
+        scheme = ""
+    shown = redact_userinfo(final)[:300]
+    if scheme not in ("http", "https"):
+        return Verdict("broken", "home-redirect-scheme", f"首页跳转到非 HTTP(S) 地址 {shown}，浏览器无法打开首页",
+                       f"the homepage redirects to a non-HTTP(S) URL {shown}; no browser shows a homepage there")
+    if not same_portal_host(row["url"], final) and not same_portal_host(home, final):
+        return Verdict("broken", "home-redirect-offsite", f"首页跳转到站外地址 {shown}，门户首页不可达",
+                       f"the homepage redirects off-site to {shown}; the portal's homepage is not there")
+    return None
 
 
 @dataclass

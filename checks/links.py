@@ -20,6 +20,7 @@ Governed by config/rules.yaml ``links:`` and ``soft404:`` and by the profile's `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -30,8 +31,8 @@ from checks._links_common import (LinkSettings, Verdict, canonical, citing_pages
                                   homepage_identities, link_evidence)
 from checks._links_content import fragment_verdict, soft404_match
 from checks._links_rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, LINK_BROKEN,
-                                 LINK_BROKEN_HOME, LINK_JUMP_INVALID, LINK_REDIRECT_CHAIN,
-                                 LINK_REDIRECT_LOOP, LINK_SOFT_404, LINK_TIMEOUT, LINK_UNVERIFIED, RULES)
+                                 LINK_BROKEN_HOME, LINK_FORBIDDEN_ADDRESS, LINK_JUMP_INVALID,
+                                 LINK_REDIRECT_CHAIN, LINK_REDIRECT_LOOP, LINK_SOFT_404, LINK_TIMEOUT, LINK_UNVERIFIED, RULES)
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -121,6 +122,10 @@ def _status_verdicts(res: dict[str, Any], verdict: Verdict, is_home: bool) -> li
     if outcome == "broken":
         return [_Verdict(LINK_BROKEN, f"链接目标不可用：{_brace(verdict.reason_zh)}{{cited}}",
                          f"Broken link target: {_brace(verdict.reason_en)}{{cited}}")]
+    if outcome == "forbidden":
+        return [_Verdict(LINK_FORBIDDEN_ADDRESS, f"链接目标{_brace(verdict.reason_zh)}{{cited}}",
+                         f"Link target {_brace(verdict.reason_en)}{{cited}}",
+                         _forbidden_evidence(res.get("error") or ""))]
     if outcome == "timeout":
         return [_Verdict(LINK_TIMEOUT, f"链接目标{verdict.reason_zh}，疑似不可用{{cited}}",
                          f"Link target {verdict.reason_en}; suspected broken{{cited}}")]
@@ -128,6 +133,16 @@ def _status_verdicts(res: dict[str, Any], verdict: Verdict, is_home: bool) -> li
         return [_Verdict(LINK_REDIRECT_LOOP, "链接目标重定向循环，无法到达{cited}",
                          "Link target redirects in a loop and never arrives{cited}")]
     return []
+
+
+_FORBIDDEN_RE = re.compile(
+    r"(?P<address>[0-9A-Fa-f:.]+): (?P<label>[^;]+?) \((?P<network>[^)]+)\); not fetched")
+
+
+def _forbidden_evidence(error: str) -> dict[str, str]:
+    """Address, range and its label from the crawler's refusal (crawler/netguard.py ``Judgement.reason``)."""
+    match = _FORBIDDEN_RE.search(error)
+    return {f"forbidden_{k}": v for k, v in match.groupdict().items()} if match else {}
 
 
 def _brace(text: str) -> str:

@@ -494,7 +494,8 @@ def test_every_link_and_crawl_rule_is_documented():
     assert {r.id for r in rules} == {
         "link-broken-home", "link-broken", "link-timeout", "link-unverified", "link-redirect-loop",
         "link-redirect-chain", "link-anchor-missing", "link-soft-404", "link-jump-invalid",
-        "attachment-type-mismatch", "crawl-trap", "page-too-large", "page-decode-error", "home-unreachable"}
+        "attachment-type-mismatch", "crawl-trap", "page-too-large", "page-decode-error", "home-unreachable",
+        "link-forbidden-address"}
     for rule in rules:
         assert re.search(r"[\u4e00-\u9fff]", rule.title_zh) and rule.title_en and rule.advice_en, rule.id
         assert re.search(r"[\u4e00-\u9fff]", rule.advice_zh), rule.id
