@@ -167,6 +167,8 @@ traps:
   max_pages_per_pattern: {max_pages}
 a11y:
   enabled: false
+network:
+  allow_addresses: ["127.0.0.0/8"]   # the "external" host is loopback (127.0.0.2)
 """
 
 
