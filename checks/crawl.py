@@ -4,9 +4,10 @@
   has no 2xx after the crawler's retries (DNS, refused, reset, TLS, timeout, 4xx/5xx,
   redirect loop, an address the network policy forbids), or it redirected away from the
   portal: to another scheme (``file:``, ``ftp:``) or off-site (another host name than the
-  start URL's up to ``www.`` and port; the crawler does not follow it either). A bot wall or 401/403/429 on the homepage is *not* unreachable (it is
-  link-unverified, checks/links.py) and a homepage with no stored fact at all is a run
-  note, not a finding: neither proves the site is down.
+  start URL's up to ``www.`` and port; the crawler does not follow it either). A bot wall
+  or 401/403/429 on the homepage is *not* unreachable (it is link-unverified, checks/links.py)
+  and a homepage with no stored fact at all is a run note, not a finding: neither proves the
+  site is down.
 * ``crawl-trap``: one finding per trap cause (``skip_reason`` ``trap:<cause>``) with the
   complete count, the busiest paths and ``crawl.trap_examples`` example URLs.
 * ``page-too-large``: ``truncated`` = 1 (body capped at the profile's
@@ -143,7 +144,8 @@ def _landing_verdict(row: dict[str, Any], home: str) -> Verdict | None:
     shown = redact_userinfo(final)[:300]
     if scheme not in ("http", "https"):
         return Verdict("broken", "home-redirect-scheme", f"首页跳转到非 HTTP(S) 地址 {shown}，浏览器无法打开首页",
-                       f"the homepage redirects to a non-HTTP(S) URL {shown}; no browser shows a homepage there")
+                       f"the homepage redirects to a non-HTTP(S) URL {shown}; no browser shows a homepage "
+                       "there")
     if not same_portal_host(row["url"], final) and not same_portal_host(home, final):
         return Verdict("broken", "home-redirect-offsite", f"首页跳转到站外地址 {shown}，门户首页不可达",
                        f"the homepage redirects off-site to {shown}; the portal's homepage is not there")

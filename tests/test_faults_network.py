@@ -156,7 +156,8 @@ def test_homepage_redirect_off_site_is_unreachable(tmp_path, guard, capfd):
 def test_start_url_with_credentials_is_refused_without_echoing_them(tmp_path):
     profile = _profile(tmp_path, "http://admin:Pa55-SECRET@127.0.0.1:9/")
     proc = subprocess.run([sys.executable, "-m", "xunjian.cli", "run", "--site", str(profile),
-                           "--db", str(tmp_path / "x.sqlite"), "--out", str(tmp_path / "out"), "--no-browser"],
+                           "--db", str(tmp_path / "x.sqlite"), "--out", str(tmp_path / "out"),
+                           "--no-browser"],
                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
@@ -319,7 +320,8 @@ def _store_text(db: Path) -> str:
     con = sqlite3.connect(db)
     try:
         dump = "\n".join(con.iterdump())
-        bodies = [zlib.decompress(z).decode("utf-8", "replace") for (z,) in con.execute("SELECT text_z FROM bodies")]
+        bodies = [zlib.decompress(z).decode("utf-8", "replace")
+                  for (z,) in con.execute("SELECT text_z FROM bodies")]
     finally:
         con.close()
     return dump + "\n".join(bodies)
