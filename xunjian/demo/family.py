@@ -36,6 +36,7 @@ from typing import Any, Callable
 FAMILY_MODULES = {
     "trs": "xunjian.demo.trs",
     "shanghai": "xunjian.demo.shanghai",
+    "hanweb": "xunjian.demo.hanweb",
 }
 DEFAULT_FAMILY = "trs"
 

@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import parse_qsl, quote, urlencode
 
 from xunjian.demo import DemoPage, layout
@@ -49,6 +49,7 @@ class RouteRequest:
     today: date
     stop: threading.Event  # set when the server stops: slow handlers return early
     counter: Callable[[str], int]  # per-server count of requests to a key, this one included
+    site: Any = None  # the DemoSite served (routes answering from the site model: Hanweb's dataproxy.jsp)
 
     @property
     def params(self) -> dict[str, str]:

@@ -79,7 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
             if route is not None:
                 req = routes.RouteRequest(self.command, host, path, parts.query,
                                           {k.lower(): v for k, v in self.headers.items()}, demo.site.today,
-                                          demo._stopping, lambda key: demo._count(host, key))
+                                          demo._stopping, lambda key: demo._count(host, key), demo.site)
                 result = route.handler(req)
             else:
                 result = self._static(host, path)
