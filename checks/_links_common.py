@@ -31,6 +31,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from checks.base import CheckContext
+from crawler.urls import redact_userinfo, same_portal_host
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
@@ -365,6 +366,30 @@ def classify(resource: dict[str, Any], settings: LinkSettings,
         return Verdict("broken", f"http-{status}", f"返回 HTTP {status}", f"answered HTTP {status}")
     return Verdict("unverified", f"http-{status}", f"返回非标准状态 {status}，无法核验",
                    f"answered the non-standard status {status}; could not verify")
+
+
+def homepage_landing_verdict(row: dict[str, Any], home: str) -> Verdict | None:
+    """A homepage that redirected away from the portal did not yield the homepage, whatever the
+    final status: to another scheme (``file:``, ``ftp:``, ``javascript:``) or to another site
+    (the crawler's rule, ``crawler.urls.same_portal_host``: same host name up to ``www.`` and
+    port). home-unreachable reports it; the link pass must not judge that row a second time."""
+    final = row.get("final_url") or ""
+    if not final or not row.get("redirect_chain"):
+        return None
+    try:
+        scheme = urlsplit(final).scheme.lower()
+    except ValueError:
+        scheme = ""
+    shown = redact_userinfo(final)[:300]
+    if scheme not in ("http", "https"):
+        return Verdict("broken", "home-redirect-scheme",
+                       f"首页跳转到非 HTTP(S) 地址 {shown}，浏览器无法打开首页",
+                       f"the homepage redirects to a non-HTTP(S) URL {shown}; no browser shows a homepage "
+                       "there")
+    if not same_portal_host(row["url"], final) and not same_portal_host(home, final):
+        return Verdict("broken", "home-redirect-offsite", f"首页跳转到站外地址 {shown}，门户首页不可达",
+                       f"the homepage redirects off-site to {shown}; the portal's homepage is not there")
+    return None
 
 
 def link_evidence(resource: dict[str, Any], verdict: Verdict | None = None) -> dict[str, Any]:

@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks._links_common import (LinkSettings, Verdict, citing_pages, classify, homepage_identities,
-                                  link_evidence, note)
+from checks._links_common import (LinkSettings, citing_pages, classify, homepage_identities,
+                                  homepage_landing_verdict, link_evidence, note)
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
-from crawler.urls import redact_userinfo, same_portal_host
 
 HOME_UNREACHABLE = Rule(
     id="home-unreachable", title_zh="首页无法访问", title_en="Homepage unreachable",
@@ -111,7 +110,7 @@ def _home_unreachable(ctx: CheckContext, settings: LinkSettings) -> Iterator[Fin
         note(ctx, f"home-unreachable: no fact recorded for the homepage {home}; the crawl may not "
                   "have started (see the crawl log), so V2 was not evaluated")
         return
-    verdict = _landing_verdict(row, home) or classify(row, settings,
+    verdict = homepage_landing_verdict(row, home) or classify(row, settings,
                                                       lambda url: ctx.store.body(ctx.run_id, url))
     if verdict.outcome == "skipped":
         note(ctx, f"home-unreachable: the homepage {home} was not fetched ({verdict.cause}); "
@@ -128,28 +127,6 @@ def _home_unreachable(ctx: CheckContext, settings: LinkSettings) -> Iterator[Fin
         row["url"], f"首页无法访问：{verdict.reason_zh}（单次巡检结果，否决需持续一周监测确认）",
         f"Homepage unreachable: {verdict.reason_en} (one run; the V2 veto needs a week of monitoring)",
         evidence=evidence)
-
-
-def _landing_verdict(row: dict[str, Any], home: str) -> Verdict | None:
-    """A homepage that redirected away from the portal did not yield the homepage, whatever the
-    final status: to another scheme (``file:``, ``ftp:``, ``javascript:``) or to another site
-    (the crawler's rule, ``crawler.urls.same_portal_host``: same host name up to ``www.`` and port)."""
-    final = row.get("final_url") or ""
-    if not final or not row.get("redirect_chain"):
-        return None
-    try:
-        scheme = urlsplit(final).scheme.lower()
-    except ValueError:
-        scheme = ""
-    shown = redact_userinfo(final)[:300]
-    if scheme not in ("http", "https"):
-        return Verdict("broken", "home-redirect-scheme", f"首页跳转到非 HTTP(S) 地址 {shown}，浏览器无法打开首页",
-                       f"the homepage redirects to a non-HTTP(S) URL {shown}; no browser shows a homepage "
-                       "there")
-    if not same_portal_host(row["url"], final) and not same_portal_host(home, final):
-        return Verdict("broken", "home-redirect-offsite", f"首页跳转到站外地址 {shown}，门户首页不可达",
-                       f"the homepage redirects off-site to {shown}; the portal's homepage is not there")
-    return None
 
 
 @dataclass

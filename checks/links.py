@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from checks._links_common import (LinkSettings, Verdict, canonical, citing_pages, classify,
-                                  homepage_identities, link_evidence)
+                                  homepage_identities, homepage_landing_verdict, link_evidence)
 from checks._links_content import fragment_verdict, soft404_match
 from checks._links_rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, LINK_BROKEN,
                                  LINK_BROKEN_HOME, LINK_FORBIDDEN_ADDRESS, LINK_JUMP_INVALID,
@@ -88,10 +88,10 @@ def _status_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[
         return ctx.store.body(ctx.run_id, url)
 
     for res in ctx.store.resources(ctx.run_id, _NOT_PLAIN_OK):
-        verdict = classify(res, settings, body_of)
+        is_home = canonical(res["url"]) == home_key
+        verdict = (is_home and homepage_landing_verdict(res, home_key)) or classify(res, settings, body_of)
         if verdict.outcome in ("skipped", "unfetched"):
             continue
-        is_home = canonical(res["url"]) == home_key
         verdicts = [*_status_verdicts(res, verdict, is_home), *_chain_verdicts(res, verdict, settings),
                     *_attachment_verdicts(res)]
         if not verdicts:

@@ -126,6 +126,7 @@ def test_homepage_redirect_to_file_is_unreachable(tmp_path, guard):
         portal.stop()
     [home] = _by_rule(findings, "home-unreachable")
     assert "file:///etc/passwd" in home.message_en and "non-HTTP(S)" in home.message_en
+    assert [f.rule_id for f in findings if f.rule_id.startswith(("link-", "home-"))] == ["home-unreachable"]
     assert result.exit_code == 1
     assert guard() == []
 
@@ -350,6 +351,12 @@ def test_credentials_never_leak_and_go_only_to_the_portal(tmp_path, guard, monke
         portal.route("/moved", Reply(status=302, headers={
             "Location": ext.url("/landing").replace("http://", f"http://root:{PAGE_SECRET}@")}))
         monkeypatch.setenv("XUNJIAN_TEST_PORTAL_PASSWORD", SECRET)
+        import crawler.run
+        plain_crawl = crawler.run.crawl
+
+        def verbose_crawl(*args, **kwargs):  # Scrapy's DEBUG log: every request, redirect and setting
+            return plain_crawl(*args, **{**kwargs, "settings": {"LOG_LEVEL": "DEBUG"}})
+        monkeypatch.setattr(crawler.run, "crawl", verbose_crawl)
         profile = _profile(tmp_path, portal.url("/"), f"network: {{allow_addresses: {LOOPBACK}}}\n"
                            "auth: {username: inspector, password_env: XUNJIAN_TEST_PORTAL_PASSWORD}")
         result, findings = _audit(tmp_path, profile, formats=("html", "json", "junit", "csv", "xlsx", "md"))
@@ -365,6 +372,7 @@ def test_credentials_never_leak_and_go_only_to_the_portal(tmp_path, guard, monke
     for secret in (SECRET, PAGE_SECRET, base64.b64encode(f"inspector:{SECRET}".encode()).decode()):
         assert secret not in reports and secret not in store and secret not in err, secret
     assert "http://***@127.0.0.2" in store  # the raw href is kept, masked
+    assert "DEBUG: Crawled (200)" in err  # the verbose log was really captured
     assert guard() == []
 
 
