@@ -32,7 +32,8 @@ from checks._links_common import (LinkSettings, Verdict, canonical, citing_pages
 from checks._links_content import fragment_verdict, soft404_match
 from checks._links_rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, LINK_BROKEN,
                                  LINK_BROKEN_HOME, LINK_FORBIDDEN_ADDRESS, LINK_JUMP_INVALID,
-                                 LINK_REDIRECT_CHAIN, LINK_REDIRECT_LOOP, LINK_SOFT_404, LINK_TIMEOUT, LINK_UNVERIFIED, RULES)
+                                 LINK_REDIRECT_CHAIN, LINK_REDIRECT_LOOP, LINK_SOFT_404, LINK_TIMEOUT,
+                                 LINK_UNVERIFIED, RULES)
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 

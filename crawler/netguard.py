@@ -35,6 +35,7 @@ link-local ranges are never opened implicitly.
 from __future__ import annotations
 
 import ipaddress
+import socket
 from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import urlsplit
@@ -84,6 +85,20 @@ class Judgement:
 
 class ForbiddenAddress(IgnoreRequest):
     """A request whose host resolves to a forbidden address; str() is the one-line reason."""
+
+
+def literal_address(host: str) -> str | None:
+    """The address a host written as an IP literal stands for, in every form the system resolver
+    accepts (``169.254.169.254``, ``2852039166``, ``0xa9.0xfe.0xa9.0xfe``, ``169.254.43518``,
+    ``::ffff:a9fe:a9fe``); None for a name."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except (OSError, UnicodeError, ValueError):
+        return None
 
 
 def _hostname(url_or_host: str) -> str:
@@ -148,10 +163,8 @@ class NetworkGuardMiddleware:
         host = urlsplit(request.url).hostname
         if not host:
             return None
-        address = host
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:  # a name: resolve it as the download will (same resolver, same cache)
+        address = literal_address(host)
+        if address is None:  # a name: resolve it as the download will (same resolver, same cache)
             from twisted.internet import reactor
             address = await maybe_deferred_to_future(reactor.resolver.getHostByName(host))
         judgement = self.policy.judge(address, request.url)

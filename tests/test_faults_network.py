@@ -167,19 +167,24 @@ def test_start_url_with_credentials_is_refused_without_echoing_them(tmp_path):
 
 
 # -- 9.6: SSRF ------------------------------------------------------------------------------------
-@pytest.mark.fault(item="9.6", case="link to 169.254.169.254 (metadata, literal)",
+@pytest.mark.fault(item="9.6", case="link to 169.254.169.254 (literal; decimal, hex, IPv4-mapped)",
                    expected="not fetched; link-forbidden-address with citing page")
 def test_link_to_the_metadata_address_is_refused(tmp_path, guard):
     portal = TestServer().start()
     meta = "http://169.254.169.254/latest/meta-data/iam/"
+    spelled = ["http://2852039166/latest/", "http://0xa9.0xfe.0xa9.0xfe/latest/",
+               "http://[::ffff:a9fe:a9fe]/"]
     try:
-        portal.route("/", html(f'<title>首页</title><a href="/news.html">news</a><img src="{meta}">'))
+        portal.route("/", html(f'<title>首页</title><a href="/news.html">news</a><img src="{meta}">'
+                               + "".join(f'<a href="{u}">x</a>' for u in spelled)))
         portal.route("/news.html", html(f'<title>新闻</title><a href="{meta}">meta</a>'))
         result, findings = _audit(tmp_path, _profile(tmp_path, portal.url("/")))
     finally:
         portal.stop()
-    [finding] = _by_rule(findings, "link-forbidden-address")
-    assert finding.page_url == meta
+    forbidden = {f.page_url: f for f in _by_rule(findings, "link-forbidden-address")}
+    assert set(forbidden) == {meta, *spelled}
+    assert {f.evidence["forbidden_address"] for f in forbidden.values()} == {"169.254.169.254"}
+    finding = forbidden[meta]
     assert {r["page"] for r in finding.referrers} == {portal.url("/"), portal.url("/news.html")}
     assert finding.evidence["forbidden_network"] == "169.254.169.254/32"
     assert "metadata" in finding.evidence["forbidden_label"]

@@ -45,6 +45,14 @@ def test_public_addresses_are_allowed(address):
     assert AddressPolicy().judge(address, "http://example.test/").allowed
 
 
+@pytest.mark.parametrize("host", ["169.254.169.254", "2852039166", "0xa9.0xfe.0xa9.0xfe", "0xA9FEA9FE",
+                                  "169.254.43518", "0251.0376.0251.0376"])
+def test_every_literal_spelling_of_the_metadata_address_is_recognised(host):
+    from crawler.netguard import literal_address
+    assert literal_address(host) == "169.254.169.254"
+    assert literal_address("www.gov.test") is None and literal_address("localhost") is None
+
+
 def test_the_most_specific_entry_decides():
     policy = AddressPolicy(allow=["127.0.0.0/8", "0.0.0.0/0", "10.0.0.0/8"], deny=["127.0.0.3/32"])
     assert policy.judge("127.0.0.2").allowed                      # allow /8 ties built-in /8: allow wins
