@@ -14,12 +14,21 @@ asserted by xfail tests naming them, so a fix shows up as XPASS and the list can
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from tests._families import (TODAY, FamilyRun, audit_family, budget_breaches, flagged_decoys, missing_expects,
+from xunjian.demo.harness import (TODAY, FamilyRun, audit_family, budget_breaches, flagged_decoys, missing_expects,
                              unplanted_link_findings)
 from xunjian.demo import build_site
 from xunjian.demo.family import family_names
+from xunjian.demo.profiles import raw_columns
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PLANTED_FAMILIES = [name for name in family_names() if name != "trs"]  # trs: tests/test_demo_audit.py
 PLANTED_BROWSER = {"shanghai"}
@@ -117,11 +126,44 @@ def test_known_false_findings_on_clean_renders(family, tmp_path_factory):
     assert not false, "\n".join(false)
 
 
+_DIGEST = """
+import hashlib, sys
+from datetime import date
+from xunjian.demo import build_site
+for clean in (False, True):
+    site, h = build_site(date.fromisoformat(sys.argv[1]), sys.argv[2], clean=clean), hashlib.sha256()
+    for host in ("portal", "external"):
+        for path in site.paths(host):
+            page = site.get(host, path)
+            body = page.body if isinstance(page.body, bytes) else page.body.encode(page.encoding)
+            h.update(f"{host}{path}{page.content_type}{page.status}{sorted(page.headers.items())}".encode() + body)
+    print(len(site.paths("portal")), h.hexdigest())
+"""
+
+
 @pytest.mark.parametrize("family", family_names())
-def test_clean_build_has_no_plants_and_is_deterministic(family):
-    a = build_site(TODAY, family, clean=True)
-    b = build_site(TODAY, family, clean=True)
-    planted = build_site(TODAY, family)
-    assert a.paths("portal") == b.paths("portal")
-    assert all(a.get("portal", p).body == b.get("portal", p).body for p in a.paths("portal"))
-    assert len(set(planted.paths("portal")) - set(a.paths("portal"))) >= 10, "the plants add pages"
+def test_builds_are_byte_identical_across_processes_and_clean_has_no_plants(family):
+    outputs = {subprocess.run([sys.executable, "-c", _DIGEST, TODAY.isoformat(), family], cwd=ROOT, check=True,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
+    assert len(outputs) == 1, "hash seeds change the bytes"
+    (planted_pages, planted_digest), (clean_pages, clean_digest) = (line.split() for line in outputs.pop().splitlines())
+    assert planted_digest != clean_digest and int(planted_pages) > int(clean_pages), "the plants add pages"
+
+
+def test_shanghai_is_audited_with_the_template_profile():
+    """config/sites/template-shanghai-cgzf.yaml follows the platform (channel list pages), keeps its
+    VERIFY marks, and the family's profile is that file with loopback-only overrides."""
+    site = build_site(TODAY, "shanghai", clean=True)
+    profile = site.family.profile(site, {"portal": "http://127.0.0.1:9", "external": "http://127.0.0.2:9"}, True)
+    assert profile.path.name == "template-shanghai-cgzf.yaml"
+    text = profile.path.read_text(encoding="utf-8")
+    assert text.count("VERIFY") >= 20 and "${XUNJIAN_CGZF_URL:-https://cgzf.sh.gov.cn/}" in text
+    columns = raw_columns(profile.path)
+    assert columns and all(re.fullmatch(r"/channel_\d+/index\.html", c["url"]) for c in columns)
+    assert profile.overrides["columns"] == columns, "the clean portal serves every channel the template lists"
+    served = set(site.paths("portal"))
+    assert [c["name"] for c in columns if c.get("required", True) and c["url"] not in served] == []
+    assert set(profile.overrides) <= {"name", "limits", "politeness", "links", "disclosure", "columns"}
+    assert set(profile.overrides["disclosure"]) == {"site_id_code"}
+    assert profile.env == {"XUNJIAN_CGZF_URL": "http://127.0.0.1:9/"}

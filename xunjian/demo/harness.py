@@ -1,4 +1,4 @@
-"""Shared harness for the bundled portal families (tests/test_families.py, bench/families.py).
+"""Audit harness for the bundled portal families (tests/test_families.py, bench/families.py).
 
 ``audit_family(family, tmp, clean=..., browser=...)`` builds the family's site for ``TODAY``,
 serves it on loopback, runs the real audit (``xunjian.runner.audit``) with the profile the
@@ -36,6 +36,7 @@ class FamilyRun:
 
 
 def audit_family(family: str, tmp: Path, *, clean: bool, browser: bool) -> FamilyRun:
+    tmp.mkdir(parents=True, exist_ok=True)
     site = build_site(TODAY, family, clean=clean)
     with serve(site) as server:
         bases = {"portal": server.portal_base.rstrip("/"), "external": server.external_base.rstrip("/")}
