@@ -9,7 +9,8 @@ loopback, the real ``xunjian.runner.audit``), one planted and one clean per fami
 
 Columns: ``planted`` = Expect rows of the rule family (rows of browser-only rules are left out
 without the browser, their browserless twins with it), ``found`` = of those, found;
-``false`` = decoys flagged plus, for links and crawl, findings nobody planted; ``other`` = the
+``false`` = findings on a decoy plus, for links and crawl, findings nobody planted (each finding
+counted once); ``other`` = the
 remaining findings of the rule family on the planted render (consequences of plants, e.g. a
 veto counted from planted stale columns). Figures are printed, never asserted here.
 """
@@ -28,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 from checks.base import SEVERITIES  # noqa: E402
 from xunjian.demo import expectations  # noqa: E402
 from xunjian.demo.family import family_names  # noqa: E402
-from xunjian.demo.harness import (audit_family, flagged_decoys, link_rule_ids, points_at,  # noqa: E402
-                                  resolve, unplanted_link_findings)
+from xunjian.demo.harness import audit_family, false_alarms, link_rule_ids, points_at, resolve  # noqa: E402
 
 RULE_FAMILIES = {
     "links": ("links",), "crawl": ("crawl",), "a11y": ("a11y", "static_a11y", "elder"),
@@ -57,7 +57,7 @@ def planted_rows(family: str, browser: bool, tmp: Path) -> list[tuple]:
     skip = STATIC_TWINS if browser else BROWSER_ONLY
     expected, _ = expectations(family)
     expected = [e for e in expected if e.rule_id not in skip]
-    false_lines = flagged_decoys(run) + unplanted_link_findings(run)
+    false_found = false_alarms(run)
     matched = set()
     rows = []
     for rf in RULE_FAMILIES:
@@ -67,9 +67,9 @@ def planted_rows(family: str, browser: bool, tmp: Path) -> list[tuple]:
             hits = [f for f in run.findings if f.rule_id == e.rule_id and points_at(f, resolve(e.where, run.bases))]
             found += bool(hits)
             matched.update(id(f) for f in hits)
-        false = sum(1 for line in false_lines if fam_of.get(line.split()[0]) == rf)
+        false = sum(1 for f in false_found if fam_of.get(f.rule_id) == rf)
         other = sum(1 for f in run.findings if fam_of.get(f.rule_id) == rf and id(f) not in matched
-                    and f.rule_id not in link_rule_ids())
+                    and f not in false_found and f.rule_id not in link_rule_ids())
         rows.append((rf, len(exp), found, false, other))
     return rows
 

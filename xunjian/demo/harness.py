@@ -17,7 +17,7 @@ from pathlib import Path
 from checks.base import severity_rank
 from crawler.store import Finding, Store
 from xunjian import runner
-from xunjian.demo import build_site, expectations
+from xunjian.demo import Decoy, build_site, expectations
 from xunjian.demo.profiles import apply_env, restore_env
 from xunjian.demo.server import serve
 
@@ -72,14 +72,14 @@ def missing_expects(run: FamilyRun, skip_rules: set[str] = frozenset()) -> list[
             and not any(f.rule_id == e.rule_id and points_at(f, resolve(e.where, run.bases)) for f in run.findings)]
 
 
-def flagged_decoys(run: FamilyRun) -> list[str]:
+def decoy_hits(run: FamilyRun) -> list[tuple[Decoy, Finding]]:
     _, decoys = expectations(run.family)
-    out = []
-    for decoy in decoys:
-        url = resolve(decoy.where, run.bases)
-        out += [f"{f.rule_id} @ {decoy.where} ({decoy.note})" for f in run.findings
-                if decoy.rule_id in ("*", f.rule_id) and points_at(f, url)]
-    return out
+    return [(decoy, f) for decoy in decoys for f in run.findings
+            if decoy.rule_id in ("*", f.rule_id) and points_at(f, resolve(decoy.where, run.bases))]
+
+
+def flagged_decoys(run: FamilyRun) -> list[str]:
+    return [f"{f.rule_id} @ {decoy.where} ({decoy.note})" for decoy, f in decoy_hits(run)]
 
 
 def link_rule_ids() -> set[str]:
@@ -88,12 +88,24 @@ def link_rule_ids() -> set[str]:
     return {r.id for r in checks.links.RULES} | {r.id for r in checks.crawl.RULES}
 
 
-def unplanted_link_findings(run: FamilyRun) -> list[str]:
+def unplanted_link_finding_list(run: FamilyRun) -> list[Finding]:
+    """Link and crawl findings that no ``Expect`` of the family declares."""
     expected, _ = expectations(run.family)
     ids = link_rule_ids()
     planted = {(e.rule_id, resolve(e.where, run.bases)) for e in expected if e.rule_id in ids}
-    return [f"{f.rule_id} page={f.page_url} target={f.target}" for f in run.findings
+    return [f for f in run.findings
             if f.rule_id in ids and not any(rule == f.rule_id and points_at(f, url) for rule, url in planted)]
+
+
+def unplanted_link_findings(run: FamilyRun) -> list[str]:
+    return [f"{f.rule_id} page={f.page_url} target={f.target}" for f in unplanted_link_finding_list(run)]
+
+
+def false_alarms(run: FamilyRun) -> list[Finding]:
+    """Findings on a decoy, plus link/crawl findings nobody planted (each finding once)."""
+    seen: dict[int, Finding] = {id(f): f for _, f in decoy_hits(run)}
+    seen.update((id(f), f) for f in unplanted_link_finding_list(run))
+    return list(seen.values())
 
 
 def budget_breaches(findings: list[Finding], known: set[str] = frozenset()) -> list[str]:

@@ -13,6 +13,8 @@ Where each is linked from (never from the shared chrome, so each is cited only b
                                          links: 404, bot wall, Cloudflare challenge, always-429
   联系我们 /lxwm/                      -> mailto:, tel:, javascript:, #top
   CONSULT_DOC (咨询建言, fixed path)  -> a real answer whose text quotes "页面不存在" (decoy)
+  专题专栏 /channel_110/               -> a page migrated from the old GBK site, declared UTF-8 but
+                                         holding a GBK paragraph (page-decode-error)
 The routes serving the non-404 faults are in ``routes.py``; missing targets simply answer 404.
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
-from xunjian.demo import Decoy, Expect, content
+from xunjian.demo import Decoy, DemoPage, Expect, content
 from xunjian.demo.shanghai import templates as t
 from xunjian.demo.shanghai.portal import hex32, local
 from xunjian.demo.shanghai.routes import HTML_PDF, LEGACY_ENTRY, LOOP_A, SOFT_404
@@ -33,6 +35,7 @@ NORM_DOC = f"/channel_88/20260905/{hex32('plant', 'anchor norm')}.html"
 READING_DOC = f"/channel_91/20260910/{hex32('plant', 'anchor reading')}.html"
 BUDGET_DOC = f"/channel_96/20200722/{hex32('plant', 'budget html pdf')}.html"
 CONSULT_DOC = f"/channel_101/20261020/{hex32('plant', 'consultation 404 text')}.html"
+LEGACY_PAGE = "/oldweb/2016/zfdt_0612.html"
 MISSING_FRAGMENT = "tiaokuan9"
 ARTICLE_END = "</div>\n</div>\n</main>"  # end of #ivs_content (or div.fujian), then of div.article
 UNKNOWN_ITEM = "310198099000"
@@ -52,7 +55,9 @@ def contribute(site, today: date) -> None:
     site.add_document("czyjs", title=f"{t.SITE_NAME}2019年部门决算", published=date(2020, 7, 22), path=BUDGET_DOC,
                       body_html="<p>现将本局2019年部门决算予以公开。</p>", attachments=[(HTML_PDF, "2019年部门决算.pdf")])
     site.insert_before("portal", "/channel_110/index.html",
-                       f'<p><a href="{LOOP_A}">旧版专题（2018年以前）</a></p>\n')
+                       f'<p><a href="{LOOP_A}">旧版专题（2018年以前）</a></p>\n'
+                       f'<p><a href="{LEGACY_PAGE}">执法动态（2016年存档）</a></p>\n')
+    _legacy_page(site)
     site.insert_before("portal", "/gywm/index.html", f'<p><a href="{LEGACY_ENTRY}">政府信息公开（旧版入口）</a></p>\n'
                        '<h2>相关链接</h2>\n<ul>\n'
                        '<li><a href="{{EXTERNAL}}/gone.html">上海市城市管理精细化工作推进领导小组办公室</a></li>\n'
@@ -69,6 +74,16 @@ def contribute(site, today: date) -> None:
                           "本局网站于近期完成集约化平台迁移，部分历史链接地址发生变化，我们已逐一核对并设置跳转。"
                           "如您仍遇到无法打开的页面，可通过页面底部“我为政府网站找错”反映，我们将在一个工作日内处理。",
                           f"联系电话：{t.PHONE}（工作日 9:00-17:00）。"))
+
+
+def _legacy_page(site) -> None:
+    """Migrated from the pre-platform site: the page says UTF-8, one paragraph kept its GBK bytes."""
+    marker = "@@GBK@@"
+    page = t.page("执法动态（2016年存档）", f"<h1>执法动态（2016年存档）</h1>\n<p>{marker}</p>",
+                  breadcrumbs=[("专题专栏", "/channel_110/index.html"), ("2016年存档", "")])
+    legacy = "2016年6月，区城管执法局开展夏季市容环境整治，共清理跨门营业三十余处，整治成效得到居民好评。".encode("gbk")
+    site.add("portal", LEGACY_PAGE, DemoPage(page.body.encode("utf-8").replace(marker.encode(), legacy),
+                                             "text/html; charset=utf-8"))
 
 
 def _anchor_documents(site, today: date) -> None:
@@ -106,6 +121,7 @@ EXPECTED = [
     Expect("link-anchor-missing", f"{NORM_DOC}#{MISSING_FRAGMENT}", "政策解读 cites an id the 规范性文件 lacks"),
     Expect("link-jump-invalid", f"external:/zwdt/item?code={UNKNOWN_ITEM}", "阅办联动 jump to an unknown item"),
     Expect("attachment-type-mismatch", HTML_PDF, "/cmsres/ .pdf answered 200 text/html"),
+    Expect("page-decode-error", LEGACY_PAGE, "declared UTF-8, holds a GBK paragraph"),
 ]
 
 DECOYS = [
