@@ -164,6 +164,6 @@ def test_shanghai_is_audited_with_the_template_profile():
     assert profile.overrides["columns"] == columns, "the clean portal serves every channel the template lists"
     served = set(site.paths("portal"))
     assert [c["name"] for c in columns if c.get("required", True) and c["url"] not in served] == []
-    assert set(profile.overrides) <= {"name", "limits", "politeness", "links", "disclosure", "columns"}
+    assert set(profile.overrides) <= {"name", "limits", "politeness", "links", "disclosure", "columns", "network"}
     assert set(profile.overrides["disclosure"]) == {"site_id_code"}
     assert profile.env == {"XUNJIAN_CGZF_URL": "http://127.0.0.1:9/"}

@@ -8,7 +8,7 @@ profile entries for the columns they plant).
 Audited with a profile derived from config/sites/template-shanghai-cgzf.yaml: the template's
 ``start_urls`` read ``XUNJIAN_CGZF_URL`` (set to the served portal), and the overrides only adapt
 what a loopback test portal needs (politeness, time-outs, the footer's 网站标识码, the 一网通办
-jump pattern) and append the planted columns. Its channels are the template's.
+jump pattern, loopback "external" hosts allowed) and append the planted columns. Its channels are the template's.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ def profile(site, bases: dict[str, str], clean: bool) -> AuditProfile:
         "links": {"retries": 2, "retry_backoff_s": 0.2, "max_retry_after_s": 5, "max_redirects": 3,
                   "jump_link_patterns": ["^http://127\\.0\\.0\\.2:[0-9]+/zwdt/"]},
         "disclosure": {"site_id_code": templates.SITE_ID_CODE},
+        # the "external" stand-in sites live on 127.0.0.2 (docs/operations.md: internal addresses)
+        "network": {"allow_addresses": ["127.0.0.0/8"]},
         "columns": columns_for(columns, site, clean),
     }
     return AuditProfile(TEMPLATE, overrides, {"XUNJIAN_CGZF_URL": bases["portal"].rstrip("/") + "/"})
