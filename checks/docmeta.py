@@ -30,6 +30,24 @@ from checks.base import CheckContext, Rule
 from config.labels import LabelTable, label_table, required_by_kind, resolve_fields
 from crawler.store import Finding
 
+
+def _missing_finding(url: str, lacking: list[str], evidence: dict) -> Finding:
+    """One page's doc-meta-missing; each missing field is its own gap, so a field the template
+    never prints folds into one site/column finding (checks._aggregate) and the rest stays here."""
+    return META_MISSING.finding(
+        url, f"元数据缺少：{'、'.join(lacking)}", f"Metadata lacks: {', '.join(lacking)}",
+        target="、".join(lacking),
+        evidence={**evidence, "missing": lacking, "gaps": {name: {"field": name} for name in lacking}})
+
+
+def _remake_missing(finding: Finding, left: dict) -> Finding | None:
+    """The page's finding once the template-wide gaps are folded away: only its own gaps."""
+    if not left:
+        return None
+    lacking = [name for name in finding.evidence.get("missing", []) if name in left]
+    return _missing_finding(finding.page_url, lacking, finding.evidence)
+
+
 META_MISSING = Rule(
     id="doc-meta-missing", title_zh="公开信息元数据不全", title_en="Document metadata incomplete",
     severity="warning", assessment="advisory",
@@ -39,7 +57,10 @@ META_MISSING = Rule(
               "发布日期; a 公文 also shows its 文号 and 成文日期 (印发日期).",
     doc="A disclosure page lacks a field its kind requires (docmeta.required_fields: record for every item, "
         "document in addition for a 公文); a nested list means any one of them. Example: a notice with 体裁 "
-        "通知 and no 文号 row; a 行政处罚 decision needs no 成文日期.",
+        "通知 and no 文号 row; a 行政处罚 decision needs no 成文日期. A field the template never prints "
+        "(missing on most disclosure pages of the site or of a column, settings aggregate:) is one "
+        "site/column finding with the count and sample pages.",
+    aggregate="template", remake=_remake_missing,
 )
 DOCNO_FORMAT = Rule(
     id="docno-format", title_zh="发文字号格式不规范", title_en="Document number (文号) malformed",
@@ -200,17 +221,16 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     limit = int(ctx.threshold("docmeta.latency_working_days", 20))
     holidays = parse_iso_list(ctx.threshold("docmeta.holidays", []))
     document_column_items = {i.href for c in facts.columns if c.type in kinds.column_types for i in c.items}
-    for url, listed in sorted(document_urls(ctx, facts).items()):
+    pages = document_urls(ctx, facts)
+    ctx.consider(META_MISSING, pages)  # the denominator when a never-printed field is folded
+    for url, listed in sorted(pages.items()):
         view = facts.views[url]
         fields = view.fields
         kind = kinds.kind(view, listed, url in document_column_items)
         lacking = missing_fields(fields, kinds.needed(kind), table)
         if lacking:
-            yield META_MISSING.finding(
-                url, f"元数据缺少：{'、'.join(lacking)}", f"Metadata lacks: {', '.join(lacking)}",
-                target="、".join(lacking),
-                evidence={"missing": lacking, "present": sorted(fields), "kind": kind,
-                          "体裁": fields.get("体裁", ""), "printed_labels": view.printed})
+            yield _missing_finding(url, lacking, {"present": sorted(fields), "kind": kind,
+                                                  "体裁": fields.get("体裁", ""), "printed_labels": view.printed})
         issued, issued_label = _issued(view)
         docno = fields.get("文号", "")
         if docno:

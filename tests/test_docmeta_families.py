@@ -233,3 +233,36 @@ def test_profile_required_fields_resolve_labels_and_reject_unknown_names(tmp_pat
     profile.write_text(f"name: t\nstart_urls: ['{BASE}/']\ndisclosure:\n  required_fields: [信息索引号, 印发日期]\n",
                        encoding="utf-8")
     load_thresholds(load_site(profile))   # printed labels resolve to their fields
+
+
+def test_a_field_the_template_never_prints_is_one_finding_with_a_count(tmp_path):
+    """Hanweb pages whose template has no 公开方式 row: one folded doc-meta-missing with the count
+    and samples (checks/_aggregate.py), while a page's own gap (a 文号 on a 通知) stays per page."""
+    base = _html("hanweb/art_4975_1503990.html")
+    row = "<dt>公开方式：</dt><dd>主动公开</dd>"
+    assert row in base
+    names = []
+    store = Store(tmp_path / "x.sqlite")
+    run_id = store.start_run("template-gap", TODAY.isoformat())
+    for n in range(7):
+        html = base.replace(row, "").replace("014500815/2026-01702", f"014500815/2026-0{1710 + n}")
+        if n == 3:  # this one is a 公文 by its 体裁 and prints no 文号 either
+            html = html.replace("<dt>发布日期：", "<dt>体裁：</dt><dd>通知</dd><dt>发布日期：")
+        url = f"{BASE}/art/2026/7/{n + 1}/art_4975_{1504000 + n}.html"
+        names.append(url)
+        store.put_resource(run_id, url=url, kind="page", in_scope=True, status=200, final_url=url,
+                           content_type="text/html")
+        store.put_body(run_id, url, html)
+    store.commit()
+    profile = tmp_path / "site.yaml"
+    profile.write_text(f"name: gap\nstart_urls: ['{BASE}/']\n", encoding="utf-8")
+    site = load_site(profile)
+    ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=load_thresholds(site), today=TODAY)
+    run_checks(ctx, only={"docmeta"})
+    missing = [f for f in store.findings(run_id) if f.rule_id == "doc-meta-missing"]
+    folded = [f for f in missing if "aggregate" in f.evidence]
+    assert len(folded) == 1, [(f.page_url, f.target) for f in missing]
+    assert folded[0].evidence["gap"] == "公开类型" and folded[0].evidence["pages"] == 7
+    assert folded[0].evidence["aggregate"]["total"] == 7 and len(folded[0].evidence["sample"]) == 5
+    own = [(f.page_url, f.target) for f in missing if "aggregate" not in f.evidence]
+    assert own == [(names[3], "文号")]
