@@ -10,11 +10,13 @@ gap on most pages (site-wide or in one column, ``aggregate:`` in config/rules.ya
 finding with the count and sample pages; a gap on a few pages stays on those pages.
 
 Some CMSs write the whole footer with a same-site script (Hanweb: ``<script
-src="/script/0/1234.js">`` calling ``document.write``); the crawler does not run scripts, so
-the raw HTML of such a page lacks every identity item. A page that lacks items and includes
-a same-site script matching ``footer_script_patterns`` is therefore not judged: it gets a
-``footer-scripted`` info finding ("not checked"), never reported missing and never
-silently passed (one summary finding listing ``max_sample_pages`` pages).
+src="/script/0/1234.js">`` calling ``document.write``); the crawler runs no script, so the raw
+HTML of such a page lacks every identity item. The crawler keeps the text of same-site scripts
+matching ``footer_script_patterns``; a page lacking items that includes one is judged on its
+footer plus the HTML the script writes (``checks._written``). When that text was not kept (the
+script failed or was not fetched) the page is not judged: it gets a ``footer-scripted`` info
+finding ("not checked"), never reported missing and never silently passed (one summary finding
+listing ``max_sample_pages`` pages).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from checks._columns import site_facts
-from checks._pages import config_regex
+from checks._pages import config_regex, parse_html, squash
+from checks._written import written_html
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -86,6 +89,26 @@ def _footer_script(ctx: CheckContext, url: str, patterns: list) -> str:
     return found
 
 
+def _missing(compiled: dict, footer: str, markup_text: str) -> list[str]:
+    return [name for name, (patterns, markup) in compiled.items()
+            if not any(p.search(footer + (" " + markup_text if markup else "")) for p in patterns)]
+
+
+def _written_footer(ctx: CheckContext, script: str,
+                    cache: dict[str, tuple[str, str] | None]) -> tuple[str, str] | None:
+    """(text, image/link attributes) of what ``script`` writes; None when its text was not kept or
+    it writes nothing literal (output computed at run time cannot be judged)."""
+    if script not in cache:
+        html = written_html(ctx.store.body(ctx.run_id, script) or "")
+        tree = parse_html(f"<html><body>{html}</body></html>") if html.strip() else None
+        if tree is None:
+            cache[script] = None
+        else:
+            attrs = [el.get(a, "") for el in tree.iter("img", "a") for a in ("alt", "title", "src", "href")]
+            cache[script] = (squash(tree.text_content()), " ".join(a for a in attrs if a))
+    return cache[script]
+
+
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
     items = ctx.threshold("identity.footer_items", {}) or {}
@@ -99,18 +122,23 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                  for p in ctx.threshold("identity.footer_script_patterns", []) or []]
     samples = int(ctx.threshold("identity.max_sample_pages", 10))
     scripted: dict[str, str] = {}  # page -> the script writing its footer (one "not checked" fact)
+    written: dict[str, tuple[str, str] | None] = {}  # script URL -> what it writes (None: text not kept)
     considered = []
     for url, view in sorted(facts.views.items()):
         if url in facts.truncated:
             continue  # the footer was cut off with the body; page-too-large reports the page
         considered.append(url)
-        missing = [name for name, (patterns, markup) in compiled.items()
-                   if not any(p.search(view.footer + (" " + view.footer_markup if markup else ""))
-                              for p in patterns)]
+        footer, footer_markup = view.footer, view.footer_markup
+        missing = _missing(compiled, footer, footer_markup)
         script = _footer_script(ctx, url, script_rx) if missing else ""
         if script:
-            scripted[url] = script
-            missing = []
+            extra = _written_footer(ctx, script, written)
+            if extra is None:
+                scripted[url] = script
+                missing = []
+            else:
+                footer, footer_markup = f"{footer} {extra[0]}", f"{footer_markup} {extra[1]}"
+                missing = _missing(compiled, footer, footer_markup)
         for name in missing:
             yield FOOTER_IDS.finding(url, f"页面底部未列明“{name}”", f"Footer lacks '{name}'", target=name,
                                      evidence={"item": name})
@@ -119,7 +147,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                 yield META_TAGS.finding(url, f"页面缺少 <meta name=\"{tag}\">", f"Page lacks <meta name=\"{tag}\">",
                                         target=tag, evidence={"tag": tag})
         meta_code = view.meta.get("SiteIDCode", "")
-        m = code_rx.search(view.footer)
+        m = code_rx.search(footer)
         reference = expected_code or (m.group(1) if m else "")
         if meta_code and reference and meta_code != reference:
             yield META_TAGS.finding(

@@ -22,6 +22,7 @@ from crawler.fetchpolicy import header_subset
 PURPOSE_PAGE = "page"    # GET; an in-scope HTML answer is parsed, its links followed
 PURPOSE_CHECK = "check"  # HEAD, or GET stopped after the headers: status only
 PURPOSE_BODY = "body"    # GET with (capped) body, anchors and text kept: #fragment / jump links
+PURPOSE_SCRIPT = "script"  # GET of a same-site script that document.writes page parts (footer): text kept
 PURPOSE_ISLAND = "island"  # GET of a data-island group (crawler.islands): records are links of a list page
 
 

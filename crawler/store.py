@@ -308,9 +308,11 @@ class Store:
         return zlib.decompress(row[0]).decode("utf-8") if row else None
 
     def pages_with_bodies(self, run_id: int) -> Iterator[tuple[dict[str, Any], str]]:
-        """In-scope HTML pages with their decoded text, streamed one at a time."""
+        """In-scope HTML pages with their decoded text, streamed one at a time (kept bodies of other
+        resources, such as a script that writes the footer, are read with ``body``)."""
         sql = ("SELECT r.*, b.text_z AS _z FROM resources r JOIN bodies b "
-               "ON b.run_id=r.run_id AND b.url=r.url WHERE r.run_id=? AND r.in_scope=1 ORDER BY r.url")
+               "ON b.run_id=r.run_id AND b.url=r.url WHERE r.run_id=? AND r.in_scope=1 AND r.kind='page' "
+               "ORDER BY r.url")
         for row in self.db.execute(sql, (run_id,)):
             d = dict(row)
             z = d.pop("_z")

@@ -192,6 +192,36 @@ def test_a_raw_footer_still_wins_over_the_script_exemption(tmp_path):
     assert BASE + ART_2 not in scripted.evidence["sample"]
 
 
+def _with_footer_script(ctx: CheckContext, js: str) -> CheckContext:
+    """The run with the footer script's text kept, as the crawler keeps it; a fresh context."""
+    url = BASE + "/script/0/1234.js"
+    ctx.store.put_resource(ctx.run_id, url=url, kind="asset", in_scope=True, status=200, final_url=url,
+                           content_type="application/javascript")
+    ctx.store.put_body(ctx.run_id, url, js)
+    ctx.store.commit()
+    return CheckContext(store=ctx.store, run_id=ctx.run_id, site=ctx.site, thresholds=ctx.thresholds, today=TODAY)
+
+
+def test_a_kept_footer_script_is_read_and_judged(tmp_path):
+    js = (FIXTURES / "footer_1234.js").read_bytes().decode("gbk")
+    ctx = _with_footer_script(_store_run(tmp_path), js)
+    run_checks(ctx, only={"identity"})
+    found = {(f.rule_id, f.target) for f in ctx.store.findings(ctx.run_id)}
+    assert not [f for f in found if f[0] in ("footer-scripted", "footer-ids")], found
+    ctx = _with_footer_script(ctx, js.replace("沪ICP备12345678号-1", "备案信息"))
+    run_checks(ctx, only={"identity"})
+    found = {(f.rule_id, f.target) for f in ctx.store.findings(ctx.run_id)}
+    assert ("footer-ids", "ICP备案号") in found and not [f for f in found if f[0] == "footer-scripted"]
+    assert len([f for f in found if f[0] == "footer-ids"]) == 1  # the other items are written
+
+
+def test_a_script_writing_nothing_literal_leaves_the_footer_unchecked(tmp_path):
+    ctx = _with_footer_script(_store_run(tmp_path), "var f = build(); document.write(f);")
+    run_checks(ctx, only={"identity"})
+    rules = {f.rule_id for f in ctx.store.findings(ctx.run_id)}
+    assert "footer-scripted" in rules and "footer-ids" not in rules
+
+
 # -- a real crawl -------------------------------------------------------------------------------------
 def _article(title: str) -> Reply:
     body = text_of("art_2.html").replace("关于调整占道设摊管理规定的公告", title)
@@ -277,6 +307,15 @@ def test_records_of_later_groups_are_links_of_the_column_page(hanweb_crawl):
     attachment = store.resource(run_id, portal.base + "/module/download/downfile.jsp?classid=0&filename="
                                 "5f0c1d2e3a4b5c6d7e8f90a1b2c3d4e5.docx")
     assert attachment is not None and attachment["status"] == 200
+
+
+def test_same_site_footer_scripts_are_fetched_with_their_text(hanweb_crawl):
+    store, run_id, portal = hanweb_crawl
+    script = store.resource(run_id, portal.base + "/script/0/1234.js")
+    assert script["kind"] == "asset" and script["method"] == "GET" and script["status"] == 200
+    assert "网站标识码：3101000012" in store.body(run_id, portal.base + "/script/0/1234.js")
+    assert store.body(run_id, portal.base + "/module/jslib/jquery/jquery.js") is None  # other scripts: HEAD
+    assert portal.base + "/script/0/1234.js" not in {r["url"] for r, _ in store.pages_with_bodies(run_id)}
 
 
 def test_broken_record_and_wrong_proxy_path_are_reported_on_the_column(hanweb_crawl):

@@ -18,18 +18,23 @@ ONCE per canonical URL (the only per-URL memory is the ``seen`` set):
   is fetched with its body like a page (it counts toward ``limits.max_pages``); its records'
   links are recorded as links of the list page that holds the island, and its own next group
   is followed in turn until a group comes back without records.
+- an in-scope ``<script src>`` whose path matches ``identity.footer_script_patterns``
+  (config/rules.yaml or the profile's ``thresholds:``; Hanweb ``/script/0/1234.js``) is fetched
+  with its body, kept, so the identity checks can read the footer it ``document.write``s.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from config import load_thresholds
 from crawler.encoding import decode_html
 from crawler.extract import Document, reply_links
-from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_PAGE, FetchState,
-                           resource_item, skip_item)
+from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_PAGE, PURPOSE_SCRIPT,
+                           FetchState, resource_item, skip_item)
 from crawler.scope import Scope
 from crawler.traps import TrapGuard
 from crawler.urls import canonicalize, clean_href, link_scheme, redact_userinfo, session_names
@@ -51,6 +56,8 @@ class LinkingMixin:
         self.failed_urls: set[str] = set()
         self.pages_scheduled = 0
         self.island_groups = 0
+        patterns = (load_thresholds(profile).get("identity") or {}).get("footer_script_patterns") or []
+        self.page_script_patterns = [re.compile(str(p)) for p in patterns]
 
     def _bump(self, bucket: str, key: str) -> None:
         counts = self.counters[bucket]
@@ -137,6 +144,10 @@ class LinkingMixin:
             yield self.make_request(FetchState(url, kind, True, depth, PURPOSE_ISLAND, referrer=page.url,
                                                growth=page.growth, calendar=page.calendar))
             return
+        writes_page = tag == "script" and any(rx.search(urlsplit(url).path) for rx in self.page_script_patterns)
+        if in_scope and writes_page:
+            yield self.make_request(FetchState(url, kind, True, depth, PURPOSE_SCRIPT, referrer=page.url))
+            return
         if kind == "page":
             limit = None
             if depth > self.max_depth:
@@ -172,3 +183,10 @@ class LinkingMixin:
         self.island_groups += 1
         yield from self.follow_links(page, Document(base_url=row.get("final_url") or state.url, links=links),
                                      charset, first_position=self.island_groups * ISLAND_POSITION_STRIDE)
+
+    def record_script(self, state: FetchState, body: bytes, row: dict[str, Any]):
+        """A same-site script writing page parts answered: record it and keep its text."""
+        text, charset, decode_errors = decode_html(body, row["content_type"])
+        row.update(charset=charset, decode_errors=decode_errors)
+        yield from self.record(state, row)
+        yield {"_table": "body", "url": state.url, "text": text}

@@ -51,8 +51,8 @@ from crawler.arguments import ArgumentError, check_arguments
 from crawler.credentials import install_log_redaction
 from crawler.encoding import decode_html, is_html
 from crawler.extract import parse_document
-from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_PAGE, FetchState,
-                           attempt_summary, failed, resource_item, response_fields)
+from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_PAGE, PURPOSE_SCRIPT,
+                           FetchState, attempt_summary, failed, resource_item, response_fields)
 from crawler.fetchpolicy import (HEAD_FALLBACK_STATUSES, RetryPolicy, classify_failure, describe_failure,
                                  is_transient_status)
 from crawler.spiders.linking import LinkingMixin
@@ -256,6 +256,9 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         stopped_at_headers = "download_stopped" in response.flags and not state.truncated
         if state.purpose == PURPOSE_ISLAND and body and 200 <= status < 300:
             yield from self.record_island(state, body, row)  # crawler.spiders.linking
+            return
+        if state.purpose == PURPOSE_SCRIPT and body and 200 <= status < 300:
+            yield from self.record_script(state, body, row)  # crawler.spiders.linking
             return
         if state.purpose in (PURPOSE_PAGE, PURPOSE_BODY) and body is not None and not stopped_at_headers \
                 and is_html(row["content_type"], body):
