@@ -213,7 +213,7 @@ def _read_xunjian_store(db: Path, result: ToolResult) -> None:
 
     store = Store(db)
     try:
-        run_id = store.latest_run_id()
+        run_id = store.latest_run_id(complete_only=False)
         if run_id is None:
             result.note = "store has no run"
             return

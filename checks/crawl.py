@@ -92,6 +92,7 @@ PAGE_DECODE_ERROR = Rule(
 )
 
 RULES = [HOME_UNREACHABLE, CRAWL_TRAP, PAGE_TOO_LARGE, PAGE_DECODE_ERROR]
+NEEDS_CONTENT = False  # judges fetch facts: runs (and reports home-unreachable) on an unreadable site
 
 _HOME_FAILURES = {"broken", "timeout", "loop", "unterminated", "forbidden"}
 

@@ -37,7 +37,8 @@ from checks._links_rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, 
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
-__all__ = ["RULES", "run"]
+__all__ = ["RULES", "run", "NEEDS_CONTENT"]
+NEEDS_CONTENT = False  # judges fetch facts of the links found: runs on an unreadable site too
 
 _NOT_PLAIN_OK = ("skip_reason IS NULL AND (status IS NULL OR status NOT BETWEEN 200 AND 299 "
                  "OR redirect_chain != '[]' OR kind = 'attachment')")

@@ -6,6 +6,14 @@ not. A module can be switched off per site with ``checks.disable`` in the
 profile; a single rule with ``rules.<id>.enabled: false`` in config/rules.yaml.
 Findings of rules declared ``aggregate="template"`` are held until their module has
 finished and then folded (``checks._aggregate.fold``, settings ``aggregate:``).
+
+``run_checks`` writes the run manifest (``checks.manifest``): which modules ran, were
+disabled, crashed (with the exception) or could not judge. A module that reads page content
+(every module unless it sets ``NEEDS_CONTENT = False``: the link and crawl modules judge
+fetch facts only) is ``unknowable`` when the homepage was not fetched as a readable page:
+its rules are "not checked", never a pass and never a finding about content nobody saw.
+A store write that fails (``sqlite3.Error``) is not a module crash: it propagates and
+fails the run.
 """
 
 from __future__ import annotations
@@ -13,15 +21,17 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import sqlite3
 from types import ModuleType
 
 import checks
+from checks import manifest as manifest_mod
 from checks._aggregate import fold
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
 log = logging.getLogger(__name__)
-_NOT_CHECKS = {"base", "registry"}
+_NOT_CHECKS = {"base", "registry", "manifest", "verdict"}
 
 
 def check_modules() -> list[ModuleType]:
@@ -45,22 +55,55 @@ def all_rules() -> dict[str, Rule]:
     return rules
 
 
-def run_checks(ctx: CheckContext, only: set[str] | None = None) -> dict[str, int]:
-    """Run every enabled check module; store findings; return counts per rule.
+def site_readable(ctx: CheckContext) -> bool:
+    """Is there page content to judge? Not when no page body was stored, nor when the
+    homepage was recorded as failing (no 2xx answer): what hangs off it was never seen."""
+    if ctx.store.page_count(ctx.run_id) == 0:
+        return False
+    from checks._links_common import homepage_identities
+    _home, row, _ids = homepage_identities(ctx)
+    if row is None:  # facts stored without a homepage row (a partial store): judge what is there
+        return True
+    status = row.get("status")
+    return isinstance(status, int) and 200 <= status < 300
 
-    A check that crashes is reported and the others still run: a bug in one
-    rule must not cost the webmaster the rest of the report.
+
+def _disabled_modules(site: object) -> set[str]:
+    try:
+        return {str(m) for m in site["checks"]["disable"]}  # type: ignore[index]
+    except (KeyError, TypeError):
+        return set()
+
+
+def run_checks(ctx: CheckContext, only: set[str] | None = None,
+               browser_stats: dict | None = None) -> dict[str, int]:
+    """Run every enabled check module; store findings and the run manifest; return counts per rule.
+
+    A check that crashes is recorded (manifest and ``check_errors`` stat) and the others still
+    run: a bug in one rule must not cost the webmaster the rest of the report (the run is
+    incomplete all the same: the runner reads the manifest).
     """
-    disabled_rules = {rid for rid, cfg in (ctx.thresholds.get("rules") or {}).items()
-                      if isinstance(cfg, dict) and cfg.get("enabled") is False}
+    disabled_rules = set(manifest_mod.disabled_rules(ctx.thresholds))
+    disabled_modules = _disabled_modules(ctx.site)
+    readable = site_readable(ctx)
     counts: dict[str, int] = {}
     errors: list[str] = []
+    modules: dict[str, dict] = {}
     for mod in check_modules():
         name = mod.__name__.rsplit(".", 1)[-1]
-        if only and name not in only:
-            continue
         module_ids = [r.id for r in mod.RULES]
+        entry: dict = {"status": manifest_mod.RAN, "rules": module_ids}
+        modules[name] = entry
+        if only and name not in only:
+            entry["status"] = manifest_mod.NOT_SELECTED
+            continue
         ctx.store.clear_findings(ctx.run_id, module_ids)
+        if name in disabled_modules:
+            entry["status"] = manifest_mod.DISABLED
+            continue
+        if not readable and getattr(mod, "NEEDS_CONTENT", True):
+            entry["status"] = manifest_mod.UNKNOWABLE
+            continue
         folding = {r.id: r for r in mod.RULES if r.aggregate}
         held: dict[str, list[Finding]] = {rid: [] for rid in folding}
         try:
@@ -74,12 +117,20 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None) -> dict[str, int
             for rule_id, findings in held.items():
                 for finding in fold(ctx, folding[rule_id], findings):
                     _put(ctx, finding, counts)
+        except sqlite3.Error:
+            raise  # the store failed, not the rule: the run fails (runner: store-error)
         except Exception as exc:  # noqa: BLE001 - one broken check must not sink the run
             log.exception("check module %s failed", name)
-            errors.append(f"checks/{name}.py failed: {exc.__class__.__name__}: {exc}")
+            entry["status"] = manifest_mod.CRASHED
+            entry["error"] = f"{exc.__class__.__name__}: {exc}"
+            errors.append(f"checks/{name}.py failed: {entry['error']}")
     ctx.store.commit()
     if errors:
         ctx.store.update_run_stats(ctx.run_id, {"check_errors": errors})
+    profile_path = getattr(ctx.site, "path", "") or ""
+    ctx.store.put_manifest(ctx.run_id, manifest_mod.build(
+        ctx.site, str(profile_path), ctx.thresholds, modules, site_readable=readable,
+        browser_stats=browser_stats))
     return counts
 
 

@@ -4,12 +4,20 @@ Items are the tagged dicts built in ``crawler.facts`` (``_table`` = resource / b
 links). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 200) bounds both
 memory and what a crash can lose. At close the spider's run statistics are saved with
 ``Store.update_run_stats`` (keys documented in ``PortalSpider.run_stats``).
+
+A write that fails (``sqlite3.Error``: disk full, locked past the busy timeout, file
+replaced) is never swallowed: the spider is closed with reason ``store_error`` and
+``spider.store_error`` names the failure, so the crawl exits non-zero and the run is
+stored incomplete.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
+
+from scrapy.exceptions import DropItem
 
 from crawler.store import Store
 
@@ -33,6 +41,18 @@ class StorePipeline:
         self.run_id = spider.run_id
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        spider = self.crawler.spider
+        if getattr(spider, "store_error", None):
+            raise DropItem("store write failed earlier; the crawl is stopping")
+        try:
+            return self._write(item)
+        except sqlite3.Error as exc:
+            spider.store_error = f"writing to {self.store.path} failed: {exc}"
+            log.error("xunjian: %s; stopping the crawl", spider.store_error)
+            self.crawler.engine.close_spider(spider, "store_error")
+            raise DropItem(spider.store_error) from None
+
+    def _write(self, item: dict[str, Any]) -> dict[str, Any]:
         table = item.get("_table")
         if table == "resource":
             self.store.put_resource(self.run_id, **{k: v for k, v in item.items() if k != "_table"})
@@ -52,6 +72,10 @@ class StorePipeline:
             self.store.commit()
             if spider is not None and hasattr(spider, "run_stats"):  # final figures follow at spider_closed
                 self.store.update_run_stats(self.run_id, spider.run_stats())
+        except sqlite3.Error as exc:
+            if spider is not None:
+                spider.store_error = spider.store_error or f"final commit to {self.store.path} failed: {exc}"
+            raise
         finally:
             self.store.close()
             self.store = None

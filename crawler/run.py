@@ -7,7 +7,11 @@ process. The child's stderr (progress line, warnings, one-line errors) passes th
 
 Exit codes: 0 crawl finished; 1 crawl ended otherwise (see the run's
 ``crawl_finish_reason`` stat); 2 bad profile or arguments (one line on stderr);
-130 interrupted.
+3 a write to the store failed (one line on stderr); 130 interrupted. A child killed
+by a signal shows as ``-N`` to ``crawl()``'s caller.
+
+``crawl(..., lock_fd=FD)`` hands the store lock (``crawler.storelock``) to the child, so
+the store stays locked while an orphaned child is still writing.
 
 Ctrl-C: the child runs in its own session so a terminal's SIGINT reaches only this
 process (if this process is killed outright, the child notices and stops by itself), which forwards exactly one SIGINT: Scrapy then stops cleanly (pipelines close,
@@ -35,14 +39,16 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-EXIT_OK, EXIT_INCOMPLETE, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INCOMPLETE, EXIT_CONFIG, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 INTERRUPT_GRACE_S = 60
 
 
 def crawl(site_path: str, db_path: str, run_id: int, *, today: str, overrides: dict[str, Any] | None = None,
-          progress: bool = True, settings: dict[str, Any] | None = None) -> int:
+          progress: bool = True, settings: dict[str, Any] | None = None, lock_fd: int | None = None,
+          on_start: Any = None) -> int:
     """Crawl the site into ``db_path`` under ``run_id`` in a subprocess; return its exit code.
-    ``settings`` are extra Scrapy settings (``-s NAME=VALUE``), e.g. ``{"LOG_LEVEL": "INFO"}``."""
+    ``settings`` are extra Scrapy settings (``-s NAME=VALUE``), e.g. ``{"LOG_LEVEL": "INFO"}``;
+    ``on_start(pid)`` is called once the child runs (the runner records it)."""
     cmd = [sys.executable, "-m", "crawler.run", "--site", str(Path(site_path).resolve()),
            "--db", str(Path(db_path).resolve()), "--run-id", str(run_id), "--today", str(today)]
     if overrides:
@@ -57,7 +63,10 @@ def crawl(site_path: str, db_path: str, run_id: int, *, today: str, overrides: d
     env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from crawler.publicsuffix import OFFLINE_ENV
     env.update(OFFLINE_ENV)  # every tldextract in the child: bundled snapshot, no fetch, no cache
-    child = subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, start_new_session=True)
+    child = subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, start_new_session=True,
+                             pass_fds=(lock_fd,) if lock_fd is not None else ())
+    if on_start is not None:
+        on_start(child.pid)
     try:
         return child.wait()
     except KeyboardInterrupt:
@@ -149,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         _watch_parent(os.getppid())
     process.start()
     reason = outcome.get("reason")
+    if getattr(crawler.spider, "store_error", None):  # a failed write fails the crawl, whatever else
+        print(f"xunjian: error: {crawler.spider.store_error}", file=sys.stderr, flush=True)
+        return EXIT_STORE
     if reason == "finished":
         return EXIT_OK
     if reason == "shutdown":

@@ -8,7 +8,11 @@ between the stages, so each can be re-run on a stored run (``xunjian report``).
 Schema (documented here and in docs/store.md; bump SCHEMA_VERSION on change):
 
 ``runs``        one row per audit run: site name, profile path, the "today" the
-                checks judged against, start/finish time, status, stats (JSON).
+                checks judged against, start/finish time, status (``running``,
+                ``complete``, ``incomplete``) with the reason of an incomplete run,
+                the owner process (pid, host, start token), stats (JSON) and the run
+                manifest (JSON: effective profile and thresholds, rule modules that
+                ran / were disabled / crashed, engine versions).
 ``resources``   one row per distinct canonical URL fetched (or deliberately not
                 fetched) in a run: crawled pages, assets, attachments, external
                 link targets. Status, final URL, redirect chain, content type,
@@ -23,8 +27,19 @@ Schema (documented here and in docs/store.md; bump SCHEMA_VERSION on change):
                 target, messages, evidence (JSON), referrers (JSON).
 ``a11y_results`` per-page axe-core results (written by the browser stage).
 
+``meta``        ``schema_version`` and ``store_id`` (random, made when the file is
+                created: report folders carry it so two stores never share one).
+
 Writes are batched (``commit_every``) so memory does not grow with the size of
-the portal and a crash loses at most one batch.
+the portal and a crash loses at most one batch. The file is in WAL mode with a
+busy timeout (``BUSY_TIMEOUT_S``) so readers work while a run writes; one run
+writes at a time (``crawler.storelock``). A run whose owner process is gone while
+it is still ``running`` is reported as ``incomplete`` (``process-died``) by
+``run_state`` and persisted so by the next run (``recover_orphans``).
+
+Schema versions and forward migrations (``MIGRATIONS``): v1 -> v2 adds the owner,
+reason and manifest columns of ``runs``, the ``store_id``, and turns v1's
+``partial`` status into ``incomplete``.
 """
 
 from __future__ import annotations
@@ -32,14 +47,18 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import uuid
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+from crawler.store_runs import (COMPLETE, INCOMPLETE, INCOMPLETE_REASONS, RUNNING, RunsMixin,  # noqa: F401
+                                RunState, utcnow)
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_S = 30
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -52,7 +71,13 @@ CREATE TABLE IF NOT EXISTS runs (
     finished_at TEXT,
     status TEXT NOT NULL DEFAULT 'running',
     tool_version TEXT,
-    stats TEXT NOT NULL DEFAULT '{}'
+    stats TEXT NOT NULL DEFAULT '{}',
+    owner_pid INTEGER,
+    owner_host TEXT,
+    owner_token TEXT,
+    reason_code TEXT,
+    reason_detail TEXT,
+    manifest TEXT
 );
 CREATE TABLE IF NOT EXISTS resources (
     run_id INTEGER NOT NULL,
@@ -136,8 +161,9 @@ RESOURCE_COLUMNS = (
 _JSON_RESOURCE_FIELDS = {"redirect_chain": [], "headers": {}, "anchors": None}
 
 
-def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+# v1 -> v2: columns added to ``runs`` (name, type); applied in order by ``_migrate``
+_RUNS_V2_COLUMNS = (("owner_pid", "INTEGER"), ("owner_host", "TEXT"), ("owner_token", "TEXT"),
+                    ("reason_code", "TEXT"), ("reason_detail", "TEXT"), ("manifest", "TEXT"))
 
 
 def fingerprint(rule_id: str, page: str = "", target: str = "") -> str:
@@ -169,31 +195,57 @@ class Finding:
         return fingerprint(self.rule_id, self.page_url, self.target)
 
 
-class Store:
+class Store(RunsMixin):
     """Thin, explicit wrapper around one SQLite file. Not thread-safe: one per thread."""
 
     def __init__(self, path: str | Path, commit_every: int = 500):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), timeout=30)
+        self.db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
         self.db.row_factory = sqlite3.Row
+        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
         self._check_schema_version()
         self.commit_every = commit_every
         self._pending = 0
 
     def _check_schema_version(self) -> None:
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if row is None:
-            self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            self.db.commit()
-        elif int(row[0]) > SCHEMA_VERSION:
+        has_meta = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone() is not None
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if has_meta else None
+        if row is not None and int(row[0]) > SCHEMA_VERSION:
             raise RuntimeError(
                 f"{self.path}: store schema v{row[0]} is newer than this xunjian (v{SCHEMA_VERSION}); "
                 "upgrade xunjian or use another --db"
             )
+        fresh = row is None
+        if fresh or int(row[0]) < SCHEMA_VERSION or not self._store_id_row():
+            self.db.executescript(SCHEMA)
+            if not fresh:
+                self._migrate(int(row[0]))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            if not self._store_id_row():
+                self.db.execute("INSERT INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex[:8],))
+            self.db.commit()
+
+    def _store_id_row(self) -> sqlite3.Row | None:
+        return self.db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone()
+
+    def _migrate(self, version: int) -> None:
+        """Bring a store written by an older schema forward, one version at a time."""
+        if version < 2:
+            have = {r[1] for r in self.db.execute("PRAGMA table_info(runs)")}
+            for name, kind in _RUNS_V2_COLUMNS:
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+            self.db.execute("UPDATE runs SET status=?, reason_code='legacy-partial', reason_detail=? "
+                            "WHERE status='partial'", (INCOMPLETE, "stored as 'partial' by schema v1"))
+
+    @property
+    def store_id(self) -> str:
+        """A random id made with the file: report folders carry it (two stores never collide)."""
+        return str(self._store_id_row()[0])
 
     # -- write batching -------------------------------------------------------------------
     def _wrote(self, n: int = 1) -> None:
@@ -208,46 +260,6 @@ class Store:
     def close(self) -> None:
         self.commit()
         self.db.close()
-
-    # -- runs -----------------------------------------------------------------------------
-    def start_run(self, site: str, today: str, profile_path: str = "", tool_version: str = "") -> int:
-        cur = self.db.execute(
-            "INSERT INTO runs (site, profile_path, today, started_at, tool_version) VALUES (?,?,?,?,?)",
-            (site, profile_path, today, utcnow(), tool_version),
-        )
-        self.db.commit()
-        return int(cur.lastrowid)
-
-    def finish_run(self, run_id: int, status: str, stats: dict[str, Any] | None = None) -> None:
-        merged = {**self.run_stats(run_id), **(stats or {})}
-        self.db.execute(
-            "UPDATE runs SET finished_at=?, status=?, stats=? WHERE id=?",
-            (utcnow(), status, json.dumps(merged, ensure_ascii=False, default=str), run_id),
-        )
-        self.db.commit()
-
-    def update_run_stats(self, run_id: int, stats: dict[str, Any]) -> None:
-        merged = {**self.run_stats(run_id), **stats}
-        self.db.execute("UPDATE runs SET stats=? WHERE id=?",
-                        (json.dumps(merged, ensure_ascii=False, default=str), run_id))
-        self.db.commit()
-
-    def run(self, run_id: int) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
-
-    def run_stats(self, run_id: int) -> dict[str, Any]:
-        row = self.db.execute("SELECT stats FROM runs WHERE id=?", (run_id,)).fetchone()
-        return json.loads(row[0]) if row else {}
-
-    def runs(self, site: str | None = None, limit: int = 1000) -> list[sqlite3.Row]:
-        if site is None:
-            return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-        return self.db.execute(
-            "SELECT * FROM runs WHERE site=? ORDER BY id DESC LIMIT ?", (site, limit)).fetchall()
-
-    def latest_run_id(self, site: str | None = None) -> int | None:
-        rows = self.runs(site, limit=1)
-        return int(rows[0]["id"]) if rows else None
 
     # -- crawl facts ----------------------------------------------------------------------
     def put_resource(self, run_id: int, **fields: Any) -> None:

@@ -5,7 +5,9 @@ with ``render(model, out_dir, lang) -> Path``: ``html`` (report.html, single
 offline file), ``json`` (report.json, the model itself, schema
 docs/report-schema.json), ``junit`` (junit.xml), ``csv`` (findings.csv), ``xlsx``
 (findings.xlsx) and ``md`` (summary.md). ``report_dir`` chooses the dated folder
-``<out_root>/<site>/<YYYY-MM-DD>_run<id>/``. Language: ``lang`` ("zh" default,
+``<out_root>/<site>/<YYYY-MM-DD>_run<id>_<store id>/``: the store id (``Store.store_id``,
+random per store file) keeps a second or recreated store from writing over another
+store's folders; re-rendering a run writes into its own folder again. Language: ``lang`` ("zh" default,
 "en"), from ``--lang`` or the profile's ``report.lang``.
 """
 
@@ -32,11 +34,12 @@ class FormatError(ConfigError, ValueError):
     """An unknown report format or language (a usage error: the CLI exits 2 with this line)."""
 
 
-def report_dir(out_root: str | Path, site: str, today: date | str, run_id: int) -> Path:
-    """``<out_root>/<site>/<YYYY-MM-DD>_run<id>/`` (site name made filesystem-safe)."""
+def report_dir(out_root: str | Path, site: str, today: date | str, run_id: int, store_id: str) -> Path:
+    """``<out_root>/<site>/<YYYY-MM-DD>_run<id>_<store id>/`` (site name made filesystem-safe)."""
     day = today.isoformat() if isinstance(today, date) else str(today)
     safe_site = _UNSAFE_NAME.sub("_", site).strip("._") or "site"
-    return Path(out_root) / safe_site / f"{day}_run{int(run_id)}"
+    safe_store = _UNSAFE_NAME.sub("_", str(store_id)).strip("._") or "store"
+    return Path(out_root) / safe_site / f"{day}_run{int(run_id)}_{safe_store}"
 
 
 def check_formats(formats: tuple[str, ...] | list[str]) -> list[str]:

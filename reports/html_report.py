@@ -129,7 +129,7 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
                          "worst": worst, "rows": rows, "has_refs": any(r["referrers"] for r in rows)})
     stats = model["run"]["stats"]
     facts = run_facts(stats, words)
-    check_errors = [str(e) for e in stats.get("check_errors") or []]
+    check_errors: list[str] = []  # crashed modules come from the run manifest, in model["notes"]
     trend = model["trend"]
     sev_names = {s: words[f"sev_{s}"] for s in SEVERITIES}
     charts = []
@@ -151,6 +151,7 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     return {
         "m": model, "w": words, "lang": lang, "sections": sections, "facts": facts,
+        "run_banner": i18n.run_banner(model, lang), "verdict_text": i18n.verdict_text(model, lang),
         "check_errors": check_errors, "charts": charts, "severity_bars": severity_bars,
         "columns": columns, "severities": list(reversed(SEVERITIES)), "page_size": PAGE_SIZE,
         "referrers_shown": REFERRERS_SHOWN, "evidence_shown": PRIMARY, "localized": localized,

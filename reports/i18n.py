@@ -23,7 +23,25 @@ ZH = {
     "none": "无",
     "verdict": "结论",
     "verdict_fail": "单项否决：不通过",
-    "verdict_pass": "单项否决：全部通过",
+    "verdict_pass": "单项否决：自动检查项全部通过",
+    "verdict_run_incomplete": "单项否决：无结论（本次巡检未完成）",
+    "run_incomplete_banner": "本次巡检未完成，结论无效，不能视为通过",
+    "run_running_banner": "本次巡检仍在进行，尚无结论",
+    "run_reason": "原因",
+    "run_reason_crawl-failed": "抓取未正常结束",
+    "run_reason_crawl-killed": "抓取进程被终止",
+    "run_reason_crawl-interrupted": "抓取被中断",
+    "run_reason_browser-failed": "无障碍（浏览器）检测阶段失败",
+    "run_reason_check-crashed": "检查模块运行出错",
+    "run_reason_report-failed": "报告写入失败",
+    "run_reason_store-error": "数据库写入失败",
+    "run_reason_process-died": "巡检进程意外退出",
+    "run_reason_interrupted": "巡检被中断",
+    "run_reason_legacy-partial": "旧版本记录为部分完成",
+    "veto_reason_unknowable": "网站首页无法读取，无从判断",
+    "veto_reason_run_incomplete": "巡检未完成，未检查",
+    "nr_unknowable": "网站首页无法读取，无从判断",
+    "nr_run-incomplete": "巡检未完成，检查未运行",
     "verdict_incomplete": "单项否决：未发现否决问题（部分项目未检查）",
     "verdict_explain": "依据《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号），任一单项否决项不通过即判定为不合格。",
     "veto_items": "单项否决项",
@@ -153,7 +171,25 @@ EN = {
     "none": "none",
     "verdict": "Verdict",
     "verdict_fail": "Veto items: FAIL",
-    "verdict_pass": "Veto items: all pass",
+    "verdict_pass": "Veto items: every automated item passed",
+    "verdict_run_incomplete": "Veto items: no verdict (this run is incomplete)",
+    "run_incomplete_banner": "This run is INCOMPLETE: no verdict, do not read it as a pass",
+    "run_running_banner": "This run is still running: no verdict yet",
+    "run_reason": "Reason",
+    "run_reason_crawl-failed": "the crawl did not finish normally",
+    "run_reason_crawl-killed": "the crawl process was killed",
+    "run_reason_crawl-interrupted": "the crawl was interrupted",
+    "run_reason_browser-failed": "the accessibility (browser) stage failed",
+    "run_reason_check-crashed": "a check module crashed",
+    "run_reason_report-failed": "the report could not be written",
+    "run_reason_store-error": "a write to the store failed",
+    "run_reason_process-died": "the audit process died",
+    "run_reason_interrupted": "the audit was interrupted",
+    "run_reason_legacy-partial": "stored as partial by an older version",
+    "veto_reason_unknowable": "the homepage could not be read: cannot be judged",
+    "veto_reason_run_incomplete": "the run did not finish: not checked",
+    "nr_unknowable": "the homepage could not be read: nothing to judge",
+    "nr_run-incomplete": "the run did not finish: checks did not run",
     "verdict_incomplete": "Veto items: no failure found (some items not checked)",
     "verdict_explain": "Under the State Council government website indicators (国办秘函〔2019〕19号), "
                        "failing any veto item makes the site fail the inspection.",
@@ -297,6 +333,28 @@ def strings(lang: str) -> dict[str, str]:
     if lang not in STRINGS:
         raise ValueError(f"unknown report language {lang!r}; use one of {', '.join(LANGS)}")
     return STRINGS[lang]
+
+
+def verdict_text(model: dict, lang: str) -> str:
+    """The verdict line: "no verdict" for a run that is not complete, whatever was found."""
+    words = strings(lang)
+    if model["run"].get("status") != "complete":
+        return words["verdict_run_incomplete"]
+    return words[f"verdict_{model['verdict']['veto']}"]
+
+
+def run_banner(model: dict, lang: str) -> str:
+    """The one-line banner of a run that is not complete ("" for a complete run)."""
+    words = strings(lang)
+    run = model["run"]
+    if run.get("status") == "complete":
+        return ""
+    if run.get("status") == "running":
+        return words["run_running_banner"]
+    why = run.get("incomplete") or {}
+    reason = words.get(f"run_reason_{why.get('code')}", why.get("code") or "")
+    detail = f" ({why['detail']})" if why.get("detail") else ""
+    return f"{words['run_incomplete_banner']}. {words['run_reason']}: {reason}{detail}"
 
 
 def export_headers(lang: str) -> list[str]:

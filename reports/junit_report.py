@@ -5,7 +5,9 @@ rule with findings); it fails when the rule has a finding of severity warning
 or worse, listing them in the failure text; a rule with only ``info`` findings
 passes and lists them in ``system-out``; a rule that did not run is skipped.
 ``veto`` has one test case per 单项否决 item (fail / pass / skipped when not
-checked). The shape is described by reports/junit.xsd.
+checked), after a ``run-complete`` case that fails when the run is incomplete (or
+still running), with the reason: a CI dashboard never shows an unfinished run green.
+The shape is described by reports/junit.xsd.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
     rules_suite = _suite(root, safe.xml_text(f"{run['site']}.rules"), stamp)
     props = ET.SubElement(rules_suite, "properties")
     for key, value in (("site", run["site"]), ("run_id", run["id"]), ("today", run["today"]),
-                       ("veto_verdict", model["verdict"]["veto"]),
+                       ("veto_verdict", model["verdict"]["veto"]), ("run_status", run["status"]),
                        ("schema_version", model["schema_version"])):
         ET.SubElement(props, "property", name=key, value=safe.xml_text(value))
     for rule in model["rules"]:
@@ -94,6 +96,10 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
     totals = [_close_suite(rules_suite)]
 
     veto_suite = _suite(root, safe.xml_text(f"{run['site']}.veto"), stamp)
+    state_case = ET.SubElement(veto_suite, "testcase", classname="xunjian.run", name="run-complete", time="0")
+    banner = i18n.run_banner(model, lang)
+    if banner:
+        ET.SubElement(state_case, "failure", type="run-incomplete", message=safe.xml_text(banner[:500]))
     for item in model["veto_items"]:
         case = ET.SubElement(veto_suite, "testcase", classname="xunjian.veto",
                              name=safe.xml_text(f"{item['id']}: {localized(item, 'title', lang)}"), time="0")

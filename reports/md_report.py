@@ -30,8 +30,11 @@ def to_markdown(model: dict[str, Any], lang: str) -> str:
     run, summary, verdict = model["run"], model["summary"], model["verdict"]
     rules = rule_index(model)
     icon = {"fail": "❌", "pass": "✅", "incomplete": "⚠️"}[verdict["veto"]]
-    out = [f"## {w['md_title']}: {md_text(run['site'])} · {run['today']} · {w['run']} #{run['id']}", "",
-           f"**{icon} {w['verdict_' + verdict['veto']]}**", ""]
+    out = [f"## {w['md_title']}: {md_text(run['site'])} · {run['today']} · {w['run']} #{run['id']}", ""]
+    banner = i18n.run_banner(model, lang)
+    if banner:  # an unfinished run says so before anything else
+        out += [f"> **⚠️ {md_text(banner)}**", ""]
+    out += [f"**{icon} {i18n.verdict_text(model, lang)}**", ""]
     out += [f"| {w['veto_items']} | {w['status']} | {w['count']} |", "|---|---|---:|"]
     for item in model["veto_items"]:
         out.append(f"| {md_text(item['id'])} {md_text(localized(item, 'title', lang))} | "

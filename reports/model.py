@@ -4,15 +4,18 @@ Every renderer (HTML, JUnit, CSV, XLSX, Markdown) renders this dict and reads
 nothing else, so all formats agree. The shape is versioned (``SCHEMA_VERSION``)
 and documented in docs/report-schema.json and docs/report.md.
 
-Sources: ``Store.run`` (site, dates, stats), ``Store.findings``, the rule
-registry (``checks.registry``) for rule metadata, ``xunjian.history`` for
-new / persisting / fixed, first-seen dates and the 30-run trend, and
-``config/rules.yaml`` → ``assessment.veto_items`` for the 单项否决 summary.
+Sources: ``Store.run`` (site, dates, stats, effective state), ``Store.findings``,
+the run manifest (``Store.manifest``, see checks/manifest.py: thresholds and veto
+items as judged, which modules ran / were disabled / crashed / could not judge),
+the rule registry for rule metadata, and ``xunjian.history`` for new / persisting
+/ fixed, first-seen dates and the 30-run trend (complete runs only). The profile
+is never reloaded from disk; a run stored before manifests existed is judged with
+the shipped config/rules.yaml and a note says so.
 
-Which rules "ran": a registered rule ran unless its module is listed in the site
-profile's ``checks.disable``, it is switched off with ``rules.<id>.enabled:
-false``, or its module crashed (``check_errors`` in the run stats). When the
-run stats carry ``checks_run`` (module names), that list is taken as is.
+The 单项否决 verdict comes from ``checks.verdict.evaluate_veto``, the same function the
+gate uses. An incomplete run (``run.state``: crawl killed, module crashed, owner
+process gone...) has the verdict ``incomplete`` and a ``run.incomplete`` block
+(reason code and detail) that every renderer shows as a banner.
 Findings of rule ids the registry does not know still render, as generic rules.
 ``rules[].not_run_reason`` is a code (``NOT_RUN_REASONS``) the renderers translate.
 
@@ -22,7 +25,6 @@ Strings from crawled pages are kept raw here; each renderer escapes for its form
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,8 +37,8 @@ from xunjian import history
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1.0"
-NOT_RUN_REASONS = ("rule-disabled", "not-registered", "module-not-run", "module-disabled", "module-crashed")
-_CHECK_ERROR_RE = re.compile(r"checks/([A-Za-z0-9_]+)\.py failed")
+NOT_RUN_REASONS = ("rule-disabled", "not-registered", "module-not-run", "module-disabled", "module-crashed",
+                   "unknowable", "run-incomplete")
 
 
 def _rule_modules() -> tuple[dict[str, Rule], dict[str, str]]:
@@ -50,23 +52,6 @@ def _rule_modules() -> tuple[dict[str, Rule], dict[str, str]]:
             rules[rule.id] = rule
             module_of[rule.id] = name
     return rules, module_of
-
-
-def load_run_config(profile_path: str | None) -> tuple[dict[str, Any], list[str], list[str]]:
-    """(thresholds, disabled check modules, notes) for a stored run's profile.
-
-    A profile that no longer loads (moved, env var unset) must not cost the
-    report: fall back to config/rules.yaml alone and say so in the notes.
-    """
-    from config import ConfigError, load_site, load_thresholds
-    notes: list[str] = []
-    if profile_path:
-        try:
-            site = load_site(profile_path)
-            return load_thresholds(site), list(site["checks"]["disable"]), notes
-        except ConfigError as exc:
-            notes.append(f"profile not reloaded, using config/rules.yaml defaults: {exc}")
-    return load_thresholds(None), [], notes
 
 
 def column_of(finding_evidence: dict[str, Any], page_url: str) -> str:
@@ -96,69 +81,40 @@ def _empty_counts() -> dict[str, int]:
     return {s: 0 for s in SEVERITIES}
 
 
-def _veto_items(thresholds: dict[str, Any], rules: dict[str, dict[str, Any]],
-                rule_counts: dict[str, int]) -> list[dict[str, Any]]:
-    items = []
-    for item in (thresholds.get("assessment") or {}).get("veto_items") or []:
-        if not isinstance(item, dict) or "id" not in item:
-            continue
-        listed = [str(r) for r in item.get("rules") or []]
-        ran = [r for r in listed if rules.get(r, {}).get("ran")]
-        hits = {r: rule_counts.get(r, 0) for r in listed if rule_counts.get(r, 0)}
-        if hits:
-            status, reason = "fail", ""
-        elif not listed:
-            status, reason = "not_checked", "no_rule"
-        elif not ran:
-            status, reason = "not_checked", "not_run"
-        else:
-            status, reason = "pass", ""
-        items.append({
-            "id": str(item["id"]), "title_zh": item.get("title_zh", ""), "title_en": item.get("title_en", ""),
-            "note_zh": item.get("note_zh", ""), "note_en": item.get("note_en", ""),
-            "rules": listed, "rules_ran": ran, "status": status, "reason": reason,
-            "findings": sum(hits.values()),
-        })
-    return items
-
-
 def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule] | None = None,
           thresholds: dict[str, Any] | None = None, disabled_modules: list[str] | None = None,
           trend_runs: int = 30) -> dict[str, Any]:
     """Build the report model of ``run_id``.
 
     ``rules`` adds (or overrides) rule metadata on top of the registry; ``thresholds`` and
-    ``disabled_modules`` replace what would be read from the run's site profile.
+    ``disabled_modules`` replace what the run manifest recorded (for tests and tools).
     """
+    from checks import manifest as manifest_mod
+    from checks.verdict import evaluate_veto
     run = history.get_run(store, run_id)
-    notes: list[str] = []
-    if thresholds is None:
-        thresholds, profile_disabled, notes = load_run_config(run.get("profile_path"))
-        disabled_modules = profile_disabled if disabled_modules is None else disabled_modules
-    disabled_modules = list(disabled_modules or [])
+    state = run["state"]
+    manifest, notes = manifest_mod.for_run(store, run_id, state.complete)
+    if thresholds is not None:  # callers (tests, tools) may judge with other thresholds
+        manifest = {**manifest, "thresholds": thresholds,
+                    "rules_disabled": manifest_mod.disabled_rules(thresholds)}
+    thresholds = manifest.get("thresholds") or {}
+    modules = {name: dict(m) for name, m in (manifest.get("modules") or {}).items()}
+    for name in disabled_modules or []:
+        modules.setdefault(name, {"rules": []})["status"] = manifest_mod.DISABLED
     stats = run["stats"] if isinstance(run["stats"], dict) else {}
 
     registered, module_of = _rule_modules()
+    for rid, module in module_of.items():  # rules registered since the run: their module decides
+        if module in modules and rid not in (modules[module].get("rules") or []):
+            modules[module]["rules"] = [*(modules[module].get("rules") or []), rid]
+    outcome = manifest_mod.rule_outcome({**manifest, "modules": modules})
     extra = dict(rules or {})
     known = {**registered, **extra}
-    disabled_rules = {rid for rid, cfg in (thresholds.get("rules") or {}).items()
-                      if isinstance(cfg, dict) and cfg.get("enabled") is False}
-    failed_modules = {m for err in stats.get("check_errors") or [] for m in _CHECK_ERROR_RE.findall(str(err))}
-    modules_run = stats.get("checks_run") if isinstance(stats.get("checks_run"), list) else None
 
     def ran(rule_id: str) -> tuple[bool, str]:
-        if rule_id in disabled_rules:
-            return False, "rule-disabled"
-        module = module_of.get(rule_id)
-        if module is None:
-            return (rule_id in extra), ("" if rule_id in extra else "not-registered")
-        if modules_run is not None and module not in modules_run:
-            return False, "module-not-run"
-        if module in disabled_modules:
-            return False, "module-disabled"
-        if module in failed_modules:
-            return False, "module-crashed"
-        return True, ""
+        if rule_id in outcome:
+            return outcome[rule_id]
+        return (rule_id in extra), ("" if rule_id in extra else "not-registered")
 
     findings = store.findings(run_id)
     diff = history.changes_since_previous(store, run_id)
@@ -198,10 +154,10 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
     out_findings.sort(key=lambda d: (-severity_rank(d["severity"]), d["rule_id"], d["page_url"], d["target"]))
 
     rule_counts = {rid: e["counts"]["total"] for rid, e in rule_entries.items()}
-    veto = _veto_items(thresholds, rule_entries, rule_counts)
-    failed = sum(1 for v in veto if v["status"] == "fail")
-    unchecked = sum(1 for v in veto if v["status"] == "not_checked")
-    verdict = "fail" if failed else ("incomplete" if unchecked else "pass")
+    veto, verdict = evaluate_veto((thresholds.get("assessment") or {}).get("veto_items"),
+                                  lambda rid: (bool(rule_entries.get(rid, {}).get("ran")),
+                                               rule_entries.get(rid, {}).get("not_run_reason") or "not-registered"),
+                                  rule_counts, run_complete=state.complete)
 
     deductions = [{"rule_id": rid, "title_zh": e["title_zh"], "title_en": e["title_en"],
                    "count": e["counts"]["total"]}
@@ -224,13 +180,13 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         "lang": lang,
         "run": {
             "id": run_id, "site": run["site"], "today": run["today"], "started_at": run["started_at"],
-            "finished_at": run["finished_at"], "status": run["status"],
+            "finished_at": run["finished_at"], "status": state.status,
+            "incomplete": ({"code": state.code, "detail": state.detail} if not state.complete else None),
             "tool_version": run.get("tool_version") or "", "profile_path": run.get("profile_path") or "",
             "stats": stats,
         },
         "previous_run": {"id": prev["id"], "today": prev["today"]} if prev else None,
-        "verdict": {"veto": verdict, "veto_failed": failed, "veto_not_checked": unchecked,
-                    "veto_passed": sum(1 for v in veto if v["status"] == "pass")},
+        "verdict": verdict,
         "summary": {
             "total": len(out_findings), "by_severity": by_sev,
             "new": len(diff.new), "persisting": len(diff.persisting), "fixed": len(fixed),
@@ -243,7 +199,10 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         "findings": out_findings,
         "fixed": fixed,
         "trend": history.trend(store, run_id, trend_runs),
-        "notes": notes,
+        "notes": notes + [f"checks/{name}.py: {error}" for name, error in
+                          sorted(manifest_mod.crashed(manifest).items())],
+        "manifest": {"modules": {name: m.get("status") for name, m in sorted(modules.items())},
+                     "engines": manifest.get("engines") or {}, "site_readable": manifest.get("site_readable", True)},
     }
 
 

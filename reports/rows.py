@@ -14,8 +14,15 @@ from reports.model import localized, rule_index
 
 
 def finding_rows(model: dict[str, Any], lang: str) -> Iterator[list[Any]]:
+    """Rows of the findings; an unfinished run starts with a ``run-incomplete`` row (the banner)."""
     words = i18n.strings(lang)
     rules = rule_index(model)
+    banner = i18n.run_banner(model, lang)
+    if banner:
+        first = {key: "" for key, _zh, _en in i18n.EXPORT_COLUMNS}
+        first.update(rule_id="run-incomplete", rule_title=i18n.verdict_text(model, lang),
+                     severity=words["sev_critical"], message=banner, page_url=model["run"]["site"])
+        yield [first[key] for key, _zh, _en in i18n.EXPORT_COLUMNS]
     for f in model["findings"]:
         rule = rules.get(f["rule_id"], {})
         assess = rule.get("assessment")

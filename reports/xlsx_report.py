@@ -50,7 +50,7 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
     ws.freeze_panes = "A2"
     for col, (key, _zh, _en) in enumerate(i18n.EXPORT_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(key, 14)
-    rows = len(model["findings"]) + 1
+    rows = len(model["findings"]) + 1 + (1 if i18n.run_banner(model, lang) else 0)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(i18n.EXPORT_COLUMNS))}{rows}"
     ws.append([_cell(ws, label, _HEADER_FONT, _HEADER_FILL) for label in i18n.export_headers(lang)])
     for row in finding_rows(model, lang):
@@ -62,9 +62,11 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
     run = model["run"]
     lines: list[tuple[str, Any]] = [
         (words["site"], run["site"]), (words["run"], run["id"]), (words["today"], run["today"]),
-        (words["verdict"], words[f"verdict_{model['verdict']['veto']}"]),
+        (words["verdict"], i18n.verdict_text(model, lang)),
         (words["total_findings"], model["summary"]["total"]),
     ]
+    if i18n.run_banner(model, lang):
+        lines.insert(3, (words["status"], i18n.run_banner(model, lang)))
     lines += [(words[f"sev_{s}"], n) for s, n in model["summary"]["by_severity"].items()]
     lines += [(words[k], model["summary"][k]) for k in ("new", "persisting", "fixed")]
     lines.append(("", ""))

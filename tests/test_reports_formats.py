@@ -228,8 +228,10 @@ def test_i18n_tables_match():
 
 def test_report_dir_and_format_errors(tmp_path, rendered):
     from datetime import date
-    assert reports.report_dir(tmp_path, "demo", date(2026, 11, 21), 8) == tmp_path / "demo" / "2026-11-21_run8"
-    assert reports.report_dir(tmp_path, "../x y", "2026-11-21", 3).parent == tmp_path / "x_y"
+    assert (reports.report_dir(tmp_path, "demo", date(2026, 11, 21), 8, "ab12cd34")
+            == tmp_path / "demo" / "2026-11-21_run8_ab12cd34")
+    assert reports.report_dir(tmp_path, "../x y", "2026-11-21", 3, "../s").parent == tmp_path / "x_y"
+    assert reports.report_dir(tmp_path, "x", "2026-11-21", 3, "../s").name == "2026-11-21_run3_s"
     with pytest.raises(ValueError, match="unknown report format 'pdf'"):
         reports.render(rendered["store"], rendered["latest"], tmp_path, formats=("html", "pdf"))
     assert reports.check_formats(["json,md", "json"]) == ["json", "md"]
@@ -240,7 +242,7 @@ def test_report_command_renders_a_stored_run(rendered, tmp_path, capsys):
     db = str(rendered["root"] / "store.sqlite")
     assert main(["report", "latest", "--db", db, "--out", str(tmp_path), "--format", "json,md", "--lang", "en"]) == 0
     folder = Path(capsys.readouterr().out.strip())
-    assert folder == tmp_path / "demo" / f"2026-11-21_run{rendered['latest']}"
+    assert folder == tmp_path / "demo" / f"2026-11-21_run{rendered['latest']}_{rendered['store'].store_id}"
     assert sorted(p.name for p in folder.iterdir()) == ["report.json", "summary.md"]
     assert main(["report", "999", "--db", db, "--out", str(tmp_path)]) == 2
     assert "run 999 is not in" in capsys.readouterr().err
@@ -270,8 +272,12 @@ def test_html_evidence_shows_the_report_language_and_structured_records(rendered
 def test_rules_that_did_not_run_say_why_in_the_report_language(tmp_path):
     from crawler.store import Store
     store = Store(tmp_path / "s.sqlite")
+    from checks import manifest
     rid = store.start_run("demo", "2026-11-21")
-    store.finish_run(rid, "complete", {"check_errors": ["checks/links.py failed: RuntimeError: boom"]})
+    crashed = manifest.legacy({"assessment": {"veto_items": []}})
+    crashed["modules"]["links"].update(status=manifest.CRASHED, error="RuntimeError: boom")
+    store.put_manifest(rid, crashed)  # the manifest says so: no error string is parsed
+    store.finish_run(rid, "incomplete", reason=("check-crashed", "check module(s) crashed: links (boom)"))
     files = reports.render(store, rid, tmp_path / "o", formats=("json", "html", "junit"),
                            thresholds={"assessment": {"veto_items": []}})
     doc = json.loads(files["json"].read_text(encoding="utf-8"))

@@ -18,6 +18,8 @@ import sys
 import xunjian
 import xunjian.commands
 from config import ConfigError
+from crawler.storelock import StoreBusy
+from xunjian.preflight import PreflightError
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -53,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"xunjian: config error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except (PreflightError, StoreBusy) as exc:  # before any crawl: one line, exit 2
+        print(f"xunjian: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("xunjian: interrupted; facts written so far are kept in the store", file=sys.stderr)

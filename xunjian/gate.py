@@ -27,8 +27,13 @@ Governed by the ``gate:`` section of config/rules.yaml (or a profile's
 Findings accepted in the baseline are left out of every count until their entry
 expires. ``evaluate`` returns a ``GateResult``: ``passed``, ``failures`` (one
 line per failed assertion, naming it and why), ``warnings`` and ``exit_code``
-(0 pass, 1 fail; configuration errors raise ``ConfigError``, which the CLI
-turns into exit code 2).
+(0 pass, 1 fail, 2 the run is not complete: ``incomplete`` holds the one-line
+reason and no assertion is judged; configuration errors raise ``ConfigError``,
+which the CLI turns into exit code 2).
+
+``veto: no-fail`` uses ``checks.verdict.evaluate_veto``, the report's own
+evaluation, on the run manifest: it passes only when the verdict is ``pass``
+(an automatable item that was not checked fails it, with the reason).
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ from crawler.store import Finding, Store
 from xunjian import baseline as baseline_mod
 from xunjian import history
 
-EXIT_PASS, EXIT_FAIL = 0, 1
+EXIT_PASS, EXIT_FAIL, EXIT_INCOMPLETE = 0, 1, 2
 WHERE = "config/rules.yaml: gate"
 ASSERTION_KEYS = ("name", "level", "max", "veto", "rules", "min_severity", "severity", "assessment",
                   "new_only", "url_pattern", "impact")
@@ -70,13 +75,16 @@ class GateResult:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     suppressed: int = 0
+    incomplete: str = ""  # the run is not complete: why (no assertion was judged)
 
     @property
     def passed(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.incomplete
 
     @property
     def exit_code(self) -> int:
+        if self.incomplete:
+            return EXIT_INCOMPLETE
         return EXIT_PASS if self.passed else EXIT_FAIL
 
 
@@ -188,10 +196,17 @@ def evaluate(store: Store, run_id: int, gate_config: dict[str, Any] | None, base
              rules: dict[str, Any] | None = None) -> GateResult:
     """Judge ``run_id`` against the assertions; see the module docstring.
 
-    ``veto_items`` replaces config/rules.yaml's ``assessment.veto_items`` (else read from the
-    run's profile); ``rules`` adds rule metadata (assessment) on top of the registry.
+    ``veto_items`` replaces the run manifest's ``assessment.veto_items``; ``rules`` adds rule
+    metadata (assessment) on top of the registry. An incomplete or still running run is not
+    judged: ``incomplete`` says why and the exit code is 2.
     """
     assertions = check_config(gate_config)
+    run = history.get_run(store, run_id)
+    state = run["state"]
+    if not state.complete:
+        why = f"{state.code}: {state.detail}" if state.code else "it has not finished yet"
+        return GateResult(incomplete=f"run {run_id} is {state.status} ({why}); no verdict on an unfinished "
+                                     "run: run the audit again")
     baseline_path = baseline or (gate_config or {}).get("baseline")
     result = GateResult()
     accepted: set[str] = set()
@@ -212,24 +227,12 @@ def evaluate(store: Store, run_id: int, gate_config: dict[str, Any] | None, base
     all_findings = store.findings(run_id)
     findings = [f for f in all_findings if f.fingerprint not in accepted]
     result.suppressed = len(all_findings) - len(findings)
-    if veto_items is None and any(a.get("veto") for a in assertions):
-        from reports.model import load_run_config
-        thresholds, _disabled, _notes = load_run_config(history.get_run(store, run_id).get("profile_path"))
-        veto_items = (thresholds.get("assessment") or {}).get("veto_items") or []
     from checks.registry import all_rules
     assessment_of = {rid: rule.assessment for rid, rule in {**all_rules(), **(rules or {})}.items()}
 
     for a in assertions:
         if a.get("veto"):
-            failing = []
-            for item in veto_items or []:
-                hits = [f for f in findings if f.rule_id in (item.get("rules") or [])]
-                if hits:
-                    failing.append(f"{item.get('id')} {item.get('title_en') or item.get('title_zh', '')} "
-                                   f"({len(hits)}: {_examples(hits)})")
-            passed = not failing
-            detail = "no veto item fails" if passed else "veto item(s) fail: " + " | ".join(failing)
-            outcome = Outcome(a["name"], a["level"], passed, len(failing), 0, detail)
+            outcome = _veto_outcome(a, store, run_id, findings, veto_items, set(rules or {}))
         else:
             found = [f for f in findings if _matches(a, f, change.get(f.fingerprint, "new"), assessment_of)]
             passed = len(found) <= a["max"]
@@ -243,8 +246,43 @@ def evaluate(store: Store, run_id: int, gate_config: dict[str, Any] | None, base
     return result
 
 
+def _veto_outcome(a: dict[str, Any], store: Store, run_id: int, findings: list[Finding],
+                  veto_items: list[dict[str, Any]] | None, extra_rules: set[str]) -> Outcome:
+    """The ``veto: no-fail`` assertion: the report's veto evaluation on the run manifest."""
+    from checks import manifest as manifest_mod
+    from checks.verdict import PASS, evaluate_veto
+    manifest, _notes = manifest_mod.for_run(store, run_id)
+    if veto_items is None:
+        veto_items = ((manifest.get("thresholds") or {}).get("assessment") or {}).get("veto_items") or []
+    outcome = manifest_mod.rule_outcome(manifest)
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.rule_id] = counts.get(f.rule_id, 0) + 1
+
+    def ran(rule_id: str) -> tuple[bool, str]:
+        if counts.get(rule_id):  # a finding proves its rule ran
+            return True, ""
+        return outcome.get(rule_id, (rule_id in extra_rules, "not-registered"))
+
+    items, verdict = evaluate_veto(veto_items, ran, counts)
+    problems = []
+    for item in items:
+        title = item.get("title_en") or item.get("title_zh", "")
+        if item["status"] == "fail":
+            hits = [f for f in findings if f.rule_id in item["rules"]]
+            problems.append(f"{item['id']} {title} ({len(hits)}: {_examples(hits)})")
+        elif item["status"] == "not_checked" and item["reason"] != "no_rule":
+            problems.append(f"{item['id']} {title} not checked ({item['reason']})")
+    passed = verdict["veto"] == PASS
+    detail = ("no veto item fails" if passed else
+              f"veto verdict {verdict['veto']}: " + " | ".join(problems))
+    return Outcome(a["name"], a["level"], passed, len(problems), 0, detail)
+
+
 def format_result(result: GateResult) -> list[str]:
     """Console lines: one per assertion, then warnings, then the verdict."""
+    if result.incomplete:
+        return [f"gate not judged: {result.incomplete}"]
     lines = []
     for o in result.outcomes:
         mark = "PASS" if o.passed else ("FAIL" if o.level == "error" else "WARN")

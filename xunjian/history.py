@@ -2,9 +2,12 @@
 
 Findings are matched across runs of the same site by their stable fingerprint
 (``crawler.store.fingerprint``: rule, page, target). Against the *previous run*
-(the newest earlier run of the same site that finished, i.e. has
-``finished_at``), a finding of a run is ``new`` or ``persisting``; a finding of
-the previous run that is gone is ``fixed``.
+(the newest earlier *complete* run of the same site), a finding of a run is
+``new`` or ``persisting``; a finding of the previous run that is gone is ``fixed``.
+
+Only complete runs count as history: ``latest`` / ``latest~N``, the previous
+run and the trend skip incomplete and still-running runs (an explicit run id
+still reaches them; ``get_run`` adds the effective ``state``).
 
 First-seen dates must survive retention pruning, so they are kept in a table
 of their own on the same SQLite file (created here with ``CREATE TABLE IF NOT
@@ -79,11 +82,21 @@ def get_run(store: Store, run_id: int) -> dict[str, Any]:
         out["stats"] = json.loads(out.get("stats") or "{}")
     except ValueError:
         out["stats"] = {}
+    out["state"] = store.run_state(row)
     return out
 
 
+def newer_unfinished(store: Store, run_id: int) -> list[tuple[int, Any]]:
+    """(id, RunState) of the runs of the same site newer than ``run_id`` that are not complete:
+    what ``latest`` skipped, for a one-line note."""
+    site = get_run(store, run_id)["site"]
+    rows = store.db.execute("SELECT * FROM runs WHERE site=? AND id>? ORDER BY id", (site, run_id)).fetchall()
+    return [(int(r["id"]), store.run_state(r)) for r in rows if store.run_state(r).status != "complete"]
+
+
 def resolve_run(store: Store, spec: str | int | None, site: str | None = None) -> int:
-    """Turn ``latest``, ``latest~1`` (the one before) or a number into a run id."""
+    """Turn ``latest``, ``latest~1`` (the complete run before) or a number into a run id;
+    ``latest`` means the newest *complete* run."""
     spec = "latest" if spec in (None, "") else str(spec).strip()
     if spec.startswith("latest"):
         back = 0
@@ -92,10 +105,11 @@ def resolve_run(store: Store, spec: str | int | None, site: str | None = None) -
                 back = int(spec.split("~", 1)[1])
             except (IndexError, ValueError):
                 raise RunNotFound(f"run {spec!r}: write a run id, 'latest' or 'latest~N'") from None
-        rows = store.runs(site, limit=back + 1)
+        rows = store.runs(site, limit=back + 1, complete_only=True)
         if len(rows) <= back:
             where = f" of site {site!r}" if site else ""
-            raise RunNotFound(f"run {spec!r}: the store {store.path} holds only {len(rows)} run(s){where}")
+            raise RunNotFound(f"run {spec!r}: the store {store.path} holds only {len(rows)} complete run(s)"
+                              f"{where}; list every run with `xunjian diff --list`")
         return int(rows[back]["id"])
     try:
         run_id = int(spec)
@@ -106,12 +120,10 @@ def resolve_run(store: Store, spec: str | int | None, site: str | None = None) -
 
 
 def previous_run_id(store: Store, run_id: int) -> int | None:
-    """The newest earlier finished run of the same site (None for the first run)."""
+    """The newest earlier complete run of the same site (None for the first run)."""
     run = get_run(store, run_id)
-    row = store.db.execute(
-        "SELECT id FROM runs WHERE site=? AND id<? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
-        (run["site"], run_id)).fetchone()
-    return int(row[0]) if row else None
+    rows = store.runs(run["site"], limit=1, complete_only=True, before=run_id)
+    return int(rows[0]["id"]) if rows else None
 
 
 def compare(store: Store, base_run: int | None, head_run: int) -> RunDiff:
@@ -160,11 +172,10 @@ def first_seen(store: Store, run_id: int) -> dict[str, tuple[int, str]]:
 
 
 def trend(store: Store, run_id: int, limit: int = 30) -> list[dict[str, Any]]:
-    """Per run (oldest first, up to ``run_id``): findings by severity, pages, broken links."""
+    """Per complete run (oldest first, up to ``run_id``): findings by severity, pages, broken
+    links. Incomplete runs are left out: a night that never finished is not a night of 0 findings."""
     run = get_run(store, run_id)
-    rows = store.db.execute(
-        "SELECT id, today, stats FROM runs WHERE site=? AND id<=? ORDER BY id DESC LIMIT ?",
-        (run["site"], run_id, limit)).fetchall()
+    rows = store.runs(run["site"], limit=limit, complete_only=True, before=run_id + 1)
     marks = ",".join("?" * len(BROKEN_LINK_RULES))
     points = []
     for row in reversed(rows):
@@ -190,7 +201,8 @@ def trend(store: Store, run_id: int, limit: int = 30) -> list[dict[str, Any]]:
 
 def prune(store: Store, keep_days: int, today: date, site: str | None = None,
           dry_run: bool = False) -> list[int]:
-    """Delete runs judged more than ``keep_days`` before ``today``; never a site's latest run.
+    """Delete runs judged more than ``keep_days`` before ``today``; never a site's latest run nor
+    its latest complete run (the baseline of the next comparison).
 
     Returns the ids of the runs deleted (or that would be, with ``dry_run``).
     """
@@ -201,13 +213,13 @@ def prune(store: Store, keep_days: int, today: date, site: str | None = None,
     sites = [site] if site else [r[0] for r in store.db.execute("SELECT DISTINCT site FROM runs")]
     doomed: list[int] = []
     for name in sites:
-        latest = store.latest_run_id(name)
+        keep = {store.latest_run_id(name, complete_only=False), store.latest_run_id(name)} - {None}
         # first-seen dates must outlive the runs that carry them
         refresh_first_seen(store, name)
-        for (rid,) in store.db.execute(
-                "SELECT id FROM runs WHERE site=? AND today < ? AND id <> ? ORDER BY id",
-                (name, cutoff, latest if latest is not None else -1)):
-            doomed.append(int(rid))
+        for (rid,) in store.db.execute("SELECT id FROM runs WHERE site=? AND today < ? ORDER BY id",
+                                       (name, cutoff)):
+            if rid not in keep:
+                doomed.append(int(rid))
     if dry_run or not doomed:
         return doomed
     existing = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}

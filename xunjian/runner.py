@@ -1,18 +1,29 @@
-"""One audit run, end to end: crawl -> browser stage -> checks -> reports -> verdict.
+"""One audit run, end to end: preflight -> lock -> crawl -> browser stage -> checks -> reports -> verdict.
 
 ``audit()`` is what ``xunjian run`` and ``xunjian demo`` call. Each stage reads
 what the previous one stored in the SQLite file, so a stage that fails leaves
 the facts gathered so far in place, and ``xunjian report <run>`` can re-render
 any stored run.
 
+Run states (docs/operations.md): a run is ``complete`` only when every stage
+finished (crawl finished normally, browser stage finished or was disabled by the
+profile, every check module ran, reports written); otherwise it is stored
+``incomplete`` with a reason code and the exit code is 2, never 0 or 1. A crawl
+that did not finish is never checked: the run is stored incomplete, no checks
+run, and the report written says so. Before anything is crawled the outputs are
+checked (``xunjian.preflight``) and the store is locked (``crawler.storelock``;
+``wait=False`` refuses instead of waiting).
+
 Governed by the site profile (``config/sites/*.yaml``), ``config/rules.yaml``
 (thresholds, veto items, gate assertions) and the CLI options: ``--db``,
-``--out``, ``--today``, ``--lang``, ``--fail-on``, ``--gate``, ``--baseline``.
+``--out``, ``--today``, ``--lang``, ``--fail-on``, ``--gate``, ``--baseline``, ``--no-wait``.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,10 +32,13 @@ from pathlib import Path
 from typing import Any
 
 import xunjian
+from checks import manifest as manifest_mod
 from checks.base import SEVERITIES, CheckContext, severity_rank
 from checks.registry import run_checks
 from config import SiteProfile, load_site, load_thresholds
-from crawler.store import Store
+from crawler.store import COMPLETE, INCOMPLETE, RUNNING, Store
+from crawler.storelock import StoreLock
+from xunjian import preflight
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +54,7 @@ class AuditResult:
     exit_code: int = EXIT_OK
     counts: dict[str, int] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    incomplete: tuple[str, str] | None = None  # (reason code, detail) when the run is incomplete
 
 
 def say(message: str) -> None:
@@ -60,82 +75,162 @@ def _fail_on_verdict(store: Store, run_id: int, fail_on: str | None) -> tuple[in
     return EXIT_FAIL, [f"--fail-on {fail_on}: {detail}"]
 
 
-def _run_browser_stage(db_path: str, run_id: int, site: SiteProfile, progress: bool) -> None:
+def _run_browser_stage(db_path: str, run_id: int, site: SiteProfile, progress: bool) -> dict[str, Any]:
+    """Run the accessibility stage; returns its stats ({} when the profile disables it)."""
     a11y = site.get("a11y") or {}
     if a11y.get("enabled") is False:
         say("accessibility audit: disabled by the profile (a11y.enabled: false)")
-        return
-    try:
-        from crawler.browser import run_a11y
-    except ImportError as exc:  # the stage is optional only while it is not installed at all
-        say(f"accessibility audit skipped: browser stage unavailable ({exc})")
-        return
+        return {}
+    from crawler.browser import run_a11y
     started = time.monotonic()
     stats = run_a11y(db_path, run_id, site, progress=progress) or {}
     say(f"accessibility audit: {stats.get('pages_scanned', 0)} pages scanned "
         f"in {time.monotonic() - started:.1f}s")
+    return stats
+
+
+def _crawl_failure(rc: int) -> tuple[str, str]:
+    """(reason code, detail) of a crawl child that did not finish normally."""
+    from crawler.run import EXIT_INTERRUPTED, EXIT_STORE
+    if rc < 0:
+        try:
+            name = signal.Signals(-rc).name
+        except ValueError:
+            name = f"signal {-rc}"
+        return "crawl-killed", f"the crawl process was killed ({name}); the crawl did not finish"
+    if rc == EXIT_INTERRUPTED:
+        return "crawl-interrupted", "the crawl was interrupted (SIGINT) before it finished"
+    if rc == EXIT_STORE:
+        return "store-error", "the crawl could not write to the store (see the error above)"
+    return "crawl-failed", f"the crawl exited with code {rc} before it finished"
+
+
+def _render(store: Store, run_id: int, out_root: Path, site: SiteProfile, today: date, lang: str | None,
+            formats: tuple[str, ...] | None, result: AuditResult) -> None:
+    import reports
+    report_dir = reports.report_dir(out_root, site.name, today, run_id, store.store_id)
+    result.files = reports.render(store, run_id, report_dir, lang=lang or site["report"]["lang"],
+                                  formats=formats or reports.DEFAULT_FORMATS)
+    result.report_dir = report_dir
+
+
+def _incomplete(store: Store, run_id: int, result: AuditResult, code: str, detail: str) -> None:
+    if store.run(run_id)["status"] != INCOMPLETE:  # keep the first reason (e.g. crash before report)
+        store.finish_run(run_id, INCOMPLETE, reason=(code, detail))
+    result.incomplete = (code, detail)
+    result.exit_code = EXIT_ERROR
 
 
 def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path | None = None,
           today: date | None = None, overrides: dict[str, Any] | None = None, lang: str | None = None,
           formats: tuple[str, ...] | None = None, fail_on: str | None = "error",
           gate: bool = False, baseline: Path | None = None, progress: bool = True,
-          browser: bool = True) -> AuditResult:
-    """Run a full audit of the site described by ``site_path``; never raises for bad input
-    it can name (ConfigError propagates to the CLI, which prints it as one line)."""
-    from crawler.run import crawl
-    import reports
-
+          browser: bool = True, wait: bool = True) -> AuditResult:
+    """Run a full audit of the site described by ``site_path``; never raises for bad input it
+    can name: ConfigError, PreflightError and StoreBusy propagate to the CLI as one line."""
     site = load_site(site_path, overrides)
     thresholds = load_thresholds(site)
     today = today or date.today()
     db_path = str(db)
+    out_root = Path(out or site["report"]["out_dir"])
+    preflight.check_outputs(out_root, db_path)
+    lock = StoreLock(db_path).acquire(wait=wait, say=say)
     result = AuditResult()
-    store = Store(db_path)
+    store: Store | None = None
     try:
+        store = Store(db_path)
+        orphans = store.recover_orphans()
+        if orphans:
+            say(f"run(s) {', '.join(map(str, orphans))}: their process is gone; stored as incomplete")
         run_id = store.start_run(site.name, today.isoformat(), str(site_path), xunjian.__version__)
+        lock.note(run_id)
         result.run_id = run_id
         say(f"run {run_id}: auditing {site.homepage} (profile {site_path}, today {today})")
-
-        rc = crawl(str(site_path), db_path, run_id, today=today.isoformat(), overrides=overrides,
-                   progress=progress)
-        if rc != 0:
-            result.messages.append(f"crawl exited with code {rc}; checks run on the facts gathered so far")
-            say(result.messages[-1])
-        if browser:
-            try:
-                _run_browser_stage(db_path, run_id, site, progress)
-            except Exception as exc:  # noqa: BLE001 - report and go on: link/disclosure findings still count
-                log.exception("browser stage failed")
-                result.messages.append(f"accessibility audit failed: {exc}")
-                store.update_run_stats(run_id, {"a11y_error": str(exc)})
-                say(result.messages[-1])
-
-        ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=thresholds, today=today)
-        result.counts = run_checks(ctx)
-        status = "complete" if rc == 0 and not result.messages else "partial"
-        store.finish_run(run_id, status)
-        say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules")
-
-        out_root = Path(out or site["report"]["out_dir"])
-        report_dir = reports.report_dir(out_root, site.name, today, run_id)
-        result.files = reports.render(store, run_id, report_dir, lang=lang or site["report"]["lang"],
-                                      formats=formats or reports.DEFAULT_FORMATS)
-        result.report_dir = report_dir
-
-        if gate or baseline:
-            from xunjian.gate import evaluate
-            verdict = evaluate(store, run_id, thresholds.get("gate") or {}, baseline, today)
-            result.exit_code = verdict.exit_code
-            result.messages.extend(verdict.failures)
-        else:
-            result.exit_code, msgs = _fail_on_verdict(store, run_id, fail_on)
-            result.messages.extend(msgs)
-        if rc not in (0, None) and result.exit_code == EXIT_OK:
-            result.exit_code = EXIT_ERROR
+        _stages(store, lock, run_id, site, site_path, thresholds, today, out_root, overrides, lang, formats,
+                fail_on, gate, baseline, progress, browser, result)
         return result
+    except sqlite3.Error as exc:
+        if store is not None and result.run_id is not None:
+            try:
+                _incomplete(store, result.run_id, result, "store-error", f"store write failed: {exc}")
+            except sqlite3.Error:
+                pass  # the store is gone: the owner check reports the run incomplete later
+        result.exit_code = EXIT_ERROR
+        result.messages.append(f"{db_path}: store write failed ({exc}); the run is incomplete: "
+                               "check the disk and the file, then run again")
+        return result
+    except BaseException:  # Ctrl-C, a bug: the run must not stay "running"
+        if store is not None and result.run_id is not None and store.run(result.run_id)["status"] == RUNNING:
+            store.finish_run(result.run_id, INCOMPLETE,
+                             reason=("interrupted", "the run was interrupted before it finished"))
+        raise
     finally:
-        store.close()
+        if store is not None:
+            store.close()
+        lock.release()
+
+
+def _stages(store: Store, lock: StoreLock, run_id: int, site: SiteProfile, site_path: str | Path,
+            thresholds: dict[str, Any], today: date, out_root: Path, overrides: dict[str, Any] | None,
+            lang: str | None, formats: tuple[str, ...] | None, fail_on: str | None, gate: bool,
+            baseline: Path | None, progress: bool, browser: bool, result: AuditResult) -> None:
+    from crawler.run import crawl
+
+    rc = crawl(str(site_path), str(store.path), run_id, today=today.isoformat(), overrides=overrides,
+               progress=progress, lock_fd=lock.fd,
+               on_start=lambda pid: store.update_run_stats(run_id, {"crawl_pid": pid}))
+    if rc != 0:  # checks never judge a crawl that did not finish
+        code, detail = _crawl_failure(rc)
+        store.put_manifest(run_id, manifest_mod.not_run(site, str(site_path), thresholds))
+        _incomplete(store, run_id, result, code, detail + "; no checks were run")
+        say(f"run {run_id} INCOMPLETE: {result.incomplete[1]}")
+        try:
+            _render(store, run_id, out_root, site, today, lang, formats, result)
+        except Exception as exc:  # noqa: BLE001 - the run is already incomplete; say why no report
+            result.messages.append(f"report not written: {exc}")
+        return
+
+    browser_stats: dict[str, Any] = {}
+    if browser:
+        try:
+            browser_stats = _run_browser_stage(str(store.path), run_id, site, progress)
+        except Exception as exc:  # noqa: BLE001 - report and go on: link/disclosure findings still count
+            log.exception("browser stage failed")
+            store.update_run_stats(run_id, {"a11y_error": str(exc)})
+            result.incomplete = ("browser-failed", f"the accessibility (browser) stage failed: {exc}")
+            say(result.incomplete[1])
+
+    ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=thresholds, today=today)
+    result.counts = run_checks(ctx, browser_stats=browser_stats)
+    say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules")
+    crashed = manifest_mod.crashed(store.manifest(run_id) or {})
+    if crashed and not result.incomplete:
+        result.incomplete = ("check-crashed", "check module(s) crashed: " + "; ".join(
+            f"{name} ({error})" for name, error in sorted(crashed.items())))
+    if result.incomplete:
+        _incomplete(store, run_id, result, *result.incomplete)
+    else:
+        store.finish_run(run_id, COMPLETE)
+
+    try:
+        _render(store, run_id, out_root, site, today, lang, formats, result)
+    except Exception as exc:  # noqa: BLE001 - a run without its report is incomplete, exit 2
+        log.exception("report failed")
+        _incomplete(store, run_id, result, "report-failed", f"writing the report failed: {exc}")
+        result.messages.append(f"report not written to {out_root}: {exc}")
+
+    if result.incomplete:
+        result.messages.append(f"run {run_id} is INCOMPLETE ({result.incomplete[0]}): {result.incomplete[1]}; "
+                               "no verdict (exit 2)")
+        return
+    if gate or baseline:
+        from xunjian.gate import evaluate
+        verdict = evaluate(store, run_id, thresholds.get("gate") or {}, baseline, today)
+        result.exit_code = verdict.exit_code
+        result.messages.extend(verdict.failures)
+    else:
+        result.exit_code, msgs = _fail_on_verdict(store, run_id, fail_on)
+        result.messages.extend(msgs)
 
 
 def print_summary(result: AuditResult) -> None:

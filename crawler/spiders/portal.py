@@ -89,7 +89,9 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
                                   float(links["max_retry_after_s"]))
         self.max_redirect_hops = max(10, 2 * int(links["max_redirects"]))
         self.cap_bytes = int(float(self.profile["limits"]["max_response_mb"]) * 1024 * 1024)
+        self.owns_run = existing_run is None  # `scrapy crawl` without run_id: this process closes it
         self.run_id = existing_run if existing_run is not None else self._start_run()
+        self.store_error: str | None = None  # set by the pipeline when a write fails
         self.init_linking(self.profile, self.today)
         self.counters: dict[str, Any] = {"pages": 0, "resources": 0, "links": 0, "retries": 0,
                                          "reverified": 0, "skipped_by_scheme": {}, "traps": {},
@@ -226,6 +228,12 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         store = Store(self.db_path)  # the pipeline has committed and closed its connection by now
         try:
             store.update_run_stats(self.run_id, self.run_stats())
+            if self.owns_run:  # a crawl alone is no audit: no checks ran on it
+                store.finish_run(self.run_id, "incomplete", reason=(
+                    "crawl-failed", f"crawl only (no checks ran); the crawl ended with '{reason}'"))
+        except Exception as exc:  # a failed write fails the crawl (crawler.run reads store_error)
+            self.store_error = self.store_error or f"saving run statistics failed: {exc}"
+            raise
         finally:
             store.close()
 

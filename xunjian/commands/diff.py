@@ -3,7 +3,8 @@
 Findings are matched by fingerprint: ``+`` new in HEAD, ``-`` fixed (in BASE,
 gone from HEAD), ``=`` persisting (listed with ``--all``). Defaults: BASE is
 ``latest~1``, HEAD ``latest``. ``--json`` prints a machine-readable document.
-``--list`` lists the stored runs. Exit 0, or 2 on a bad store or run.
+``--list`` lists every stored run with its state (complete, incomplete with the
+reason, running); ``latest`` names the newest complete run. Exit 0, or 2 on a bad store or run.
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.list:
             for row in store.runs(args.site):
-                print(f"{row['id']:>6}  {row['site']}  {row['today']}  {row['status']}  {row['started_at']}")
+                state = store.run_state(row)
+                why = f"  ({state.code}: {state.detail})" if state.code else ""
+                print(_CONTROL.sub("?", f"{row['id']:>6}  {row['site']}  {row['today']}  {state.status:<10}  "
+                                        f"{row['started_at']}{why}"))
             return 0
         head = history.resolve_run(store, args.head, args.site)
         base = history.resolve_run(store, args.base, args.site or history.get_run(store, head)["site"])

@@ -1,9 +1,10 @@
 """``xunjian report [RUN]``: (re-)render the daily report of a stored run.
 
-Writes into ``<out>/<site>/<YYYY-MM-DD>_run<id>/`` (``--out`` default: the run's
-profile ``report.out_dir``, else ``xunjian-runs``), or exactly into ``--dir``.
-RUN is a run id, ``latest`` (default) or ``latest~N``. Exit 0, or 2 on a bad
-store, run, format or language.
+Writes into ``<out>/<site>/<YYYY-MM-DD>_run<id>_<store id>/`` (``--out`` default:
+the ``report.out_dir`` recorded in the run manifest, else ``xunjian-runs``), or
+exactly into ``--dir``. RUN is a run id, ``latest`` (default: the newest complete
+run) or ``latest~N``; an incomplete run is rendered with its banner when named by
+id. Exit 0, or 2 on a bad store, run, format or language.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 import reports
-from config import ConfigError, load_site
+from checks import manifest
 from xunjian import history
 from xunjian.runner import DEFAULT_DB
 
@@ -44,16 +45,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         run_id = history.resolve_run(store, args.run, args.site)
         row = history.get_run(store, run_id)
-        profile = None
-        if row.get("profile_path"):
-            try:
-                profile = load_site(row["profile_path"])
-            except ConfigError:
-                profile = None
-        lang = args.lang or (profile["report"]["lang"] if profile else "zh")
-        out_root = args.out or (profile["report"]["out_dir"] if profile else "xunjian-runs")
+        if str(args.run).startswith("latest"):
+            for newer, state in history.newer_unfinished(store, run_id):
+                print(f"xunjian report: note: run {newer} is newer but {state.status}; "
+                      f"rendering run {run_id}, the latest complete run", file=sys.stderr)
+        recorded = (manifest.for_run(store, run_id, row["state"].complete)[0].get("profile") or {})
+        report_cfg = (recorded.get("settings") or {}).get("report") or {}
+        lang = args.lang or report_cfg.get("lang") or "zh"
+        out_root = args.out or report_cfg.get("out_dir") or "xunjian-runs"
         formats = reports.check_formats(args.formats or reports.DEFAULT_FORMATS)
-        folder = args.dir or reports.report_dir(out_root, row["site"], row["today"], run_id)
+        folder = args.dir or reports.report_dir(out_root, row["site"], row["today"], run_id, store.store_id)
         files = reports.render(store, run_id, folder, lang=lang, formats=formats)
     except (history.RunNotFound, ValueError) as exc:
         print(f"xunjian report: {exc}", file=sys.stderr)

@@ -1,7 +1,10 @@
 """``xunjian run --site PROFILE``: audit one portal and write the dated report.
 
 Exit code: 0 when no finding reaches ``--fail-on`` (or the gate passes with
-``--gate``), 1 when one does, 2 on a usage, config or tool error.
+``--gate``), 1 when one does, 2 on a usage, config or tool error and whenever the
+run is incomplete (killed or failed crawl, failed browser stage, crashed check
+module, report not written). A second run on the same ``--db`` waits for the first;
+``--no-wait`` makes it refuse (exit 2) instead.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-browser", dest="browser", action="store_false",
                    help="skip the Chromium accessibility stage")
     p.add_argument("--quiet", action="store_true", help="no live progress line")
+    p.add_argument("--no-wait", dest="wait", action="store_false",
+                   help="exit 2 at once when another run holds the store, instead of waiting for it")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         args.site, db=args.db, out=args.out, today=args.today, lang=args.lang,
         formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
         gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
+        wait=args.wait,
     )
     runner.print_summary(result)
     return result.exit_code

@@ -1,0 +1,71 @@
+"""The one veto (单项否决) evaluation, used by the report (reports/model.py) and the gate.
+
+``evaluate_veto(veto_items, rule_ran, rule_counts, run_complete)`` judges every item of
+``assessment.veto_items`` (config/rules.yaml, as recorded in the run manifest):
+
+* ``fail``: a listed rule has a finding;
+* ``pass``: every listed rule ran and found nothing;
+* ``not_checked`` with a reason: ``no_rule`` (no automated rule exists: a manual item),
+  ``not_run`` (a listed rule did not run: module disabled, crashed, rule switched off),
+  ``unknowable`` (the site could not be read, so the rule had nothing to judge) or
+  ``run_incomplete`` (the run never finished).
+
+The verdict: ``incomplete`` when the run is not complete (whatever was found); else ``fail``
+when an item fails; else ``incomplete`` when an automatable item was not checked; else
+``pass``. Manual (``no_rule``) items never make a verdict incomplete, they are listed for a
+human. The gate's ``veto: no-fail`` assertion passes only on ``pass``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+PASS, FAIL, INCOMPLETE = "pass", "fail", "incomplete"
+
+
+def _item(item: dict[str, Any], rule_ran: Callable[[str], tuple[bool, str]], rule_counts: Mapping[str, int],
+          run_complete: bool) -> dict[str, Any]:
+    listed = [str(r) for r in item.get("rules") or []]
+    outcomes = {r: rule_ran(r) for r in listed}
+    ran = [r for r in listed if outcomes[r][0]]
+    hits = {r: rule_counts.get(r, 0) for r in listed if rule_counts.get(r, 0)}
+    if hits:
+        status, reason = FAIL, ""
+    elif not listed:
+        status, reason = "not_checked", "no_rule"
+    elif not run_complete:
+        status, reason = "not_checked", "run_incomplete"
+    elif len(ran) < len(listed):
+        unknowable = any(outcomes[r][1] == "unknowable" for r in listed if not outcomes[r][0])
+        status, reason = "not_checked", "unknowable" if unknowable else "not_run"
+    else:
+        status, reason = PASS, ""
+    return {
+        "id": str(item["id"]), "title_zh": item.get("title_zh", ""), "title_en": item.get("title_en", ""),
+        "note_zh": item.get("note_zh", ""), "note_en": item.get("note_en", ""),
+        "rules": listed, "rules_ran": ran, "status": status, "reason": reason,
+        "findings": sum(hits.values()),
+    }
+
+
+def evaluate_veto(veto_items: list[dict[str, Any]] | None, rule_ran: Callable[[str], tuple[bool, str]],
+                  rule_counts: Mapping[str, int], run_complete: bool = True) -> tuple[list[dict[str, Any]],
+                                                                                    dict[str, Any]]:
+    """(items, verdict) for the configured veto items; see the module docstring.
+
+    ``rule_ran(rule_id) -> (ran, reason)``; ``rule_counts``: findings per rule id (after any
+    baseline the caller applies)."""
+    items = [_item(item, rule_ran, rule_counts, run_complete)
+             for item in veto_items or [] if isinstance(item, dict) and "id" in item]
+    failed = sum(1 for v in items if v["status"] == FAIL)
+    unchecked = sum(1 for v in items if v["status"] == "not_checked")
+    automatable_unchecked = sum(1 for v in items if v["status"] == "not_checked" and v["reason"] != "no_rule")
+    if not run_complete:
+        verdict = INCOMPLETE
+    elif failed:
+        verdict = FAIL
+    else:
+        verdict = INCOMPLETE if automatable_unchecked else PASS
+    return items, {"veto": verdict, "veto_failed": failed, "veto_not_checked": unchecked,
+                   "veto_passed": sum(1 for v in items if v["status"] == PASS)}
