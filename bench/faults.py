@@ -23,37 +23,60 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class _Collector:
+    """One row per test (per parameter set): the first phase that did not pass decides, so a
+    setup skip or failure is shown, and a failing teardown never adds a second row."""
+
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str]] = []
+        self.by_test: dict[str, tuple[str, str, str, str]] = {}
+
+    @property
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        return list(self.by_test.values())
+
+    @staticmethod
+    def _observed(report) -> str:
+        if report.passed:
+            return "as expected"
+        if report.skipped:
+            reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            return "skipped: " + str(reason)[:120]
+        text = str(report.longrepr).strip().splitlines()
+        last = next((ln for ln in reversed(text) if ln.startswith("E ")), text[-1] if text else "")
+        return f"NOT as expected ({report.when}): " + last[2:].strip()[:120]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
         marker = item.get_closest_marker("fault")
-        if marker is None or report.when != "call" and not report.failed:
+        if marker is None:
             return
-        if report.when == "call" or report.failed:
-            kw = marker.kwargs
-            if report.passed:
-                observed = "as expected"
-            elif report.skipped:
-                observed = "skipped: " + str(report.longrepr[-1] if isinstance(report.longrepr, tuple) else "")
-            else:
-                text = str(report.longrepr).strip().splitlines()
-                last = next((ln for ln in reversed(text) if ln.startswith("E ")), text[-1] if text else "")
-                observed = "NOT as expected: " + last[2:].strip()[:120]
-            self.rows.append((str(kw.get("item", "?")), kw.get("case", item.name), kw.get("expected", ""),
-                              observed))
+        previous = self.by_test.get(item.nodeid)
+        if previous is not None and previous[3] != "as expected":
+            return  # an earlier phase already failed or skipped: keep that
+        if report.passed and report.when != "call":
+            return  # setup/teardown passing says nothing about the case
+        kw = marker.kwargs
+        case = kw.get("case", item.name)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None:
+            case = f"{case} [{callspec.id}]"
+        self.by_test[item.nodeid] = (str(kw.get("item", "?")), case, kw.get("expected", ""),
+                                     self._observed(report))
 
 
 def main(argv: list[str]) -> int:
     collector = _Collector()
     args = [str(ROOT / "tests"), "-m", "fault", "-q", "-p", "no:cacheprovider", *argv]
     rc = pytest.main(args, plugins=[collector])
-    rows = sorted(collector.rows, key=lambda r: [int(p) if p.isdigit() else p for p in r[0].split(".")])
+    # issue items sort numerically (9.2 before 9.12); a non-numeric part sorts after numbers
+    rows = sorted(collector.rows, key=lambda r: [(0, int(p), "") if p.isdigit() else (1, 0, p)
+                                                 for p in r[0].split(".")])
     widths = [max(len(r[i]) for r in rows + [("item", "case", "expected", "observed")]) for i in range(4)]
     widths = [min(w, 60) for w in widths]
+    if not rows:
+        print("\nno fault case was selected")
+        return int(rc)
     print()
     print(" | ".join(h.ljust(w) for h, w in zip(("item", "case", "expected", "observed"), widths)))
     print("-+-".join("-" * w for w in widths))

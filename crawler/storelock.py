@@ -33,15 +33,20 @@ def lock_path(db_path: str | Path) -> Path:
     return Path(f"{db_path}.lock")
 
 
-def _start_time(pid: int) -> str | None:
-    """The process start time in clock ticks since boot (field 22 of /proc/PID/stat)."""
+def _stat_fields(pid: int) -> list[str] | None:
+    """/proc/PID/stat from field 3 (state) on; None when there is no such process."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # the command name (field 2) may hold spaces and parentheses: split after the last ')'
-    fields = raw.rsplit(")", 1)[-1].split()
-    return fields[19] if len(fields) > 19 else None
+    return raw.rsplit(")", 1)[-1].split()
+
+
+def _start_time(pid: int) -> str | None:
+    """The process start time in clock ticks since boot (field 22 of /proc/PID/stat)."""
+    fields = _stat_fields(pid)
+    return fields[19] if fields and len(fields) > 19 else None
 
 
 def _boot_id() -> str:
@@ -93,6 +98,9 @@ def owner_alive(pid: int | None, host: str | None, token: str | None, db_path: s
         return False
     except PermissionError:  # exists, owned by another user
         pass
+    fields = _stat_fields(int(pid))
+    if fields and fields[0] in ("Z", "X"):  # killed, not yet reaped by its parent: gone all the same
+        return False
     if token:
         current = start_token(int(pid))
         return current == "" or current == token

@@ -1,6 +1,10 @@
 """The SQLite store: round trips, fingerprints, streaming and schema guard."""
 
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -62,3 +66,54 @@ def test_newer_schema_is_refused(tmp_path):
     db.close()
     with pytest.raises(RuntimeError, match="newer than this xunjian"):
         Store(path)
+
+
+# the runs table and meta of schema v1 (before run states, owners and manifests)
+V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+INSERT INTO meta VALUES ('schema_version', '1');
+CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL, profile_path TEXT,
+    today TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL DEFAULT 'running',
+    tool_version TEXT, stats TEXT NOT NULL DEFAULT '{}');
+INSERT INTO runs (site, today, started_at, finished_at, status, stats)
+    VALUES ('demo', '2026-11-01', 't', 't', 'complete', '{"pages": 4}'),
+           ('demo', '2026-11-02', 't', 't', 'partial', '{}'),
+           ('demo', '2026-11-03', 't', NULL, 'running', '{}');
+"""
+
+
+def test_store_of_schema_v1_opens_and_migrates(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(V1_SCHEMA)
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    assert len(store.store_id) == 8
+    states = [store.run_state(r["id"]) for r in sorted(store.runs(complete_only=False), key=lambda r: r["id"])]
+    assert [(s.status, s.code) for s in states] == [
+        ("complete", ""), ("incomplete", "legacy-partial"), ("incomplete", "process-died")]  # no owner recorded
+    assert store.run_stats(1) == {"pages": 4} and store.latest_run_id("demo") == 1
+    run = store.start_run("demo", "2026-11-04")  # the migrated table takes new runs
+    assert store.run(run)["owner_pid"] == os.getpid()
+    made = store.store_id
+    store.close()
+    assert Store(path).store_id == made  # opened again: same id, no second migration
+
+
+def test_running_run_of_a_dead_owner_is_incomplete_and_recovered(tmp_path):
+    store = Store(tmp_path / "x.sqlite")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = store.start_run("demo", "2026-11-22", owner={"pid": dead.pid, "host": socket.gethostname(),
+                                                           "token": "boot:1"})
+    live = store.start_run("demo", "2026-11-22")  # this process: alive
+    assert store.run_state(orphan).code == "process-died" and store.run_state(live).status == "running"
+    assert store.recover_orphans() == [orphan]
+    assert store.run(orphan)["status"] == "incomplete" and store.run(live)["status"] == "running"
+    with pytest.raises(ValueError, match="needs a reason"):
+        store.finish_run(live, "incomplete")
+    with pytest.raises(ValueError, match="status must be"):
+        store.finish_run(live, "partial")
+    store.close()

@@ -56,7 +56,7 @@ def check_outputs(out_root: str | Path, db: str | Path) -> None:
     if db_path.is_dir():
         raise PreflightError(f"--db {db_path}: is a folder; pass --db with a file path, "
                              "e.g. xunjian-runs/xunjian.sqlite")
-    _writable_folder(db_path.parent if str(db_path.parent) else Path("."), "--db folder",
+    _writable_folder(db_path.parent if str(db_path.parent) else Path("."), f"--db {db_path}: its folder",
                      "pass --db in a writable folder")
     if db_path.exists():
         try:
