@@ -213,7 +213,8 @@ class Store(RunsMixin):
     def _check_schema_version(self) -> None:
         has_meta = self.db.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone() is not None
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if has_meta else None
+        row = (self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+               if has_meta else None)
         if row is not None and int(row[0]) > SCHEMA_VERSION:
             raise RuntimeError(
                 f"{self.path}: store schema v{row[0]} is newer than this xunjian (v{SCHEMA_VERSION}); "
@@ -224,7 +225,8 @@ class Store(RunsMixin):
             self.db.executescript(SCHEMA)
             if not fresh:
                 self._migrate(int(row[0]))
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                            (str(SCHEMA_VERSION),))
             if not self._store_id_row():
                 self.db.execute("INSERT INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex[:8],))
             self.db.commit()

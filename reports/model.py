@@ -154,9 +154,11 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
     out_findings.sort(key=lambda d: (-severity_rank(d["severity"]), d["rule_id"], d["page_url"], d["target"]))
 
     rule_counts = {rid: e["counts"]["total"] for rid, e in rule_entries.items()}
-    veto, verdict = evaluate_veto((thresholds.get("assessment") or {}).get("veto_items"),
-                                  lambda rid: (bool(rule_entries.get(rid, {}).get("ran")),
-                                               rule_entries.get(rid, {}).get("not_run_reason") or "not-registered"),
+    def rule_ran(rule_id: str) -> tuple[bool, str]:
+        entry = rule_entries.get(rule_id, {})
+        return bool(entry.get("ran")), entry.get("not_run_reason") or "not-registered"
+
+    veto, verdict = evaluate_veto((thresholds.get("assessment") or {}).get("veto_items"), rule_ran,
                                   rule_counts, run_complete=state.complete)
 
     deductions = [{"rule_id": rid, "title_zh": e["title_zh"], "title_en": e["title_en"],
@@ -202,7 +204,8 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         "notes": notes + [f"checks/{name}.py: {error}" for name, error in
                           sorted(manifest_mod.crashed(manifest).items())],
         "manifest": {"modules": {name: m.get("status") for name, m in sorted(modules.items())},
-                     "engines": manifest.get("engines") or {}, "site_readable": manifest.get("site_readable", True)},
+                     "engines": manifest.get("engines") or {},
+                     "site_readable": manifest.get("site_readable", True)},
     }
 
 

@@ -285,7 +285,8 @@ def test_report_folders_are_never_shared(tmp_path, capsys):
         rid = store.start_run("demo", TODAY)
         store.finish_run(rid, "complete")
         store.close()
-        assert main(["report", str(rid), "--db", str(tmp_path / name), "--out", str(out), "--format", "json"]) == 0
+        assert main(["report", str(rid), "--db", str(tmp_path / name), "--out", str(out),
+                     "--format", "json"]) == 0
         folders.append(Path(capsys.readouterr().out.strip()))
     assert folders[0] != folders[1] and folders[0].parent == folders[1].parent
     first = (folders[0] / "report.json").read_text(encoding="utf-8")
@@ -295,16 +296,19 @@ def test_report_folders_are_never_shared(tmp_path, capsys):
     store = Store(tmp_path / "one.sqlite")
     store.finish_run(store.start_run("demo", TODAY), "complete")
     store.close()
-    assert main(["report", "1", "--db", str(tmp_path / "one.sqlite"), "--out", str(out), "--format", "json"]) == 0
+    assert main(["report", "1", "--db", str(tmp_path / "one.sqlite"), "--out", str(out),
+                 "--format", "json"]) == 0
     assert Path(capsys.readouterr().out.strip()) not in folders
     assert (folders[0] / "report.json").read_text(encoding="utf-8") == first
     # re-rendering a run writes into its own folder again
-    assert main(["report", "1", "--db", str(tmp_path / "two.sqlite"), "--out", str(out), "--format", "json"]) == 0
+    assert main(["report", "1", "--db", str(tmp_path / "two.sqlite"), "--out", str(out),
+                 "--format", "json"]) == 0
     assert Path(capsys.readouterr().out.strip()) == folders[1]
 
 
 @pytest.mark.fault(item="9.12", case="homepage unreachable (connection refused)",
-                   expected="home-unreachable, V2 fail; V3/V4 and annual report 'not checked', no content finding")
+                   expected="home-unreachable, V2 fail; V3/V4 and annual report 'not checked', "
+                            "no content finding")
 def test_unreachable_site_reports_only_what_it_can_know(tmp_path, capsys):
     closed = TestServer().start()
     start = closed.url("/")

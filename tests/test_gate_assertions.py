@@ -177,3 +177,30 @@ def test_gate_command_exit_codes(stored, tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["baseline", "--db", db, "--out", str(bl), "--reason", "x"])  # no expiry: usage error
     assert exc.value.code == 2
+
+
+def test_report_and_gate_share_one_veto_evaluation(tmp_path):
+    """A veto item whose rules did not run (module disabled in the run manifest): the report says
+    "incomplete" and the gate's veto assertion fails with the reason; never a report/gate split."""
+    from checks import manifest
+    from crawler.store import Store
+    from reports import model
+    veto = [{"id": "V4", "title_en": "Columns not updated", "rules": ["veto-v4c-blank-columns"]},
+            {"id": "V1", "title_en": "Security incidents", "rules": []}]
+    store = Store(tmp_path / "v.sqlite")
+    rid = store.start_run("demo", "2026-11-21")
+    recorded = manifest.legacy({"assessment": {"veto_items": veto}})
+    recorded["modules"]["columns"]["status"] = manifest.DISABLED
+    store.put_manifest(rid, recorded)
+    store.finish_run(rid, "complete")
+    doc = model.build(store, rid)
+    assert doc["verdict"]["veto"] == "incomplete"
+    assert [(v["id"], v["status"], v["reason"]) for v in doc["veto_items"]] == [
+        ("V4", "not_checked", "not_run"), ("V1", "not_checked", "no_rule")]
+    result = gate.evaluate(store, rid, {"assertions": [{"name": "veto", "veto": "no-fail"}]}, None, TODAY)
+    assert result.exit_code == 1 and "V4 Columns not updated not checked (not_run)" in result.failures[0]
+    recorded["modules"]["columns"]["status"] = manifest.RAN  # V1 is manual: it never blocks a pass
+    store.put_manifest(rid, recorded)
+    assert model.build(store, rid)["verdict"]["veto"] == "pass"
+    assert gate.evaluate(store, rid, {"assertions": [{"name": "veto", "veto": "no-fail"}]}, None, TODAY).passed
+    store.close()

@@ -103,7 +103,8 @@ def test_resolve_run_specs(two_runs):
     assert history.resolve_run(store, "latest") == second
     assert history.resolve_run(store, "latest~1") == first
     assert history.resolve_run(store, str(first)) == first
-    for bad, message in (("latest~5", "holds only 2 complete run"), ("abc", "write a run id"), ("77", "run 77 is not in")):
+    for bad, message in (("latest~5", "holds only 2 complete run"), ("abc", "write a run id"),
+                         ("77", "run 77 is not in")):
         with pytest.raises(history.RunNotFound, match=message):
             history.resolve_run(store, bad)
 

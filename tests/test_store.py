@@ -89,11 +89,14 @@ def test_store_of_schema_v1_opens_and_migrates(tmp_path):
     db.commit()
     db.close()
     store = Store(path)
-    assert store.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    version = store.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    assert version == str(SCHEMA_VERSION)
     assert len(store.store_id) == 8
-    states = [store.run_state(r["id"]) for r in sorted(store.runs(complete_only=False), key=lambda r: r["id"])]
+    rows = sorted(store.runs(complete_only=False), key=lambda r: r["id"])
+    states = [store.run_state(r["id"]) for r in rows]
     assert [(s.status, s.code) for s in states] == [
-        ("complete", ""), ("incomplete", "legacy-partial"), ("incomplete", "process-died")]  # no owner recorded
+        ("complete", ""), ("incomplete", "legacy-partial"),
+        ("incomplete", "process-died")]  # v1 recorded no owner
     assert store.run_stats(1) == {"pages": 4} and store.latest_run_id("demo") == 1
     run = store.start_run("demo", "2026-11-04")  # the migrated table takes new runs
     assert store.run(run)["owner_pid"] == os.getpid()

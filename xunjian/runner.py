@@ -105,12 +105,30 @@ def _crawl_failure(rc: int) -> tuple[str, str]:
     return "crawl-failed", f"the crawl exited with code {rc} before it finished"
 
 
-def _render(store: Store, run_id: int, out_root: Path, site: SiteProfile, today: date, lang: str | None,
-            formats: tuple[str, ...] | None, result: AuditResult) -> None:
+@dataclass
+class _Plan:
+    """What one audit was asked to do (the options of ``audit``, resolved)."""
+
+    site: SiteProfile
+    site_path: str | Path
+    thresholds: dict[str, Any]
+    today: date
+    out_root: Path
+    overrides: dict[str, Any] | None
+    lang: str | None
+    formats: tuple[str, ...] | None
+    fail_on: str | None
+    gate: bool
+    baseline: Path | None
+    progress: bool
+    browser: bool
+
+
+def _render(store: Store, run_id: int, plan: _Plan, result: AuditResult) -> None:
     import reports
-    report_dir = reports.report_dir(out_root, site.name, today, run_id, store.store_id)
-    result.files = reports.render(store, run_id, report_dir, lang=lang or site["report"]["lang"],
-                                  formats=formats or reports.DEFAULT_FORMATS)
+    report_dir = reports.report_dir(plan.out_root, plan.site.name, plan.today, run_id, store.store_id)
+    result.files = reports.render(store, run_id, report_dir, lang=plan.lang or plan.site["report"]["lang"],
+                                  formats=plan.formats or reports.DEFAULT_FORMATS)
     result.report_dir = report_dir
 
 
@@ -129,11 +147,11 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
     """Run a full audit of the site described by ``site_path``; never raises for bad input it
     can name: ConfigError, PreflightError and StoreBusy propagate to the CLI as one line."""
     site = load_site(site_path, overrides)
-    thresholds = load_thresholds(site)
     today = today or date.today()
     db_path = str(db)
-    out_root = Path(out or site["report"]["out_dir"])
-    preflight.check_outputs(out_root, db_path)
+    plan = _Plan(site, site_path, load_thresholds(site), today, Path(out or site["report"]["out_dir"]),
+                 overrides, lang, formats, fail_on, gate, baseline, progress, browser)
+    preflight.check_outputs(plan.out_root, db_path)
     lock = StoreLock(db_path).acquire(wait=wait, say=say)
     result = AuditResult()
     store: Store | None = None
@@ -146,8 +164,7 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
         lock.note(run_id)
         result.run_id = run_id
         say(f"run {run_id}: auditing {site.homepage} (profile {site_path}, today {today})")
-        _stages(store, lock, run_id, site, site_path, thresholds, today, out_root, overrides, lang, formats,
-                fail_on, gate, baseline, progress, browser, result)
+        _stages(store, lock, run_id, plan, result)
         return result
     except sqlite3.Error as exc:
         if store is not None and result.run_id is not None:
@@ -170,37 +187,36 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
         lock.release()
 
 
-def _stages(store: Store, lock: StoreLock, run_id: int, site: SiteProfile, site_path: str | Path,
-            thresholds: dict[str, Any], today: date, out_root: Path, overrides: dict[str, Any] | None,
-            lang: str | None, formats: tuple[str, ...] | None, fail_on: str | None, gate: bool,
-            baseline: Path | None, progress: bool, browser: bool, result: AuditResult) -> None:
+def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: AuditResult) -> None:
+    """crawl -> browser -> checks -> reports -> verdict, storing the run's final state."""
     from crawler.run import crawl
 
-    rc = crawl(str(site_path), str(store.path), run_id, today=today.isoformat(), overrides=overrides,
-               progress=progress, lock_fd=lock.fd,
+    site, thresholds = plan.site, plan.thresholds
+    rc = crawl(str(plan.site_path), str(store.path), run_id, today=plan.today.isoformat(),
+               overrides=plan.overrides, progress=plan.progress, lock_fd=lock.fd,
                on_start=lambda pid: store.update_run_stats(run_id, {"crawl_pid": pid}))
     if rc != 0:  # checks never judge a crawl that did not finish
         code, detail = _crawl_failure(rc)
-        store.put_manifest(run_id, manifest_mod.not_run(site, str(site_path), thresholds))
+        store.put_manifest(run_id, manifest_mod.not_run(site, str(plan.site_path), thresholds))
         _incomplete(store, run_id, result, code, detail + "; no checks were run")
         say(f"run {run_id} INCOMPLETE: {result.incomplete[1]}")
         try:
-            _render(store, run_id, out_root, site, today, lang, formats, result)
+            _render(store, run_id, plan, result)
         except Exception as exc:  # noqa: BLE001 - the run is already incomplete; say why no report
             result.messages.append(f"report not written: {exc}")
         return
 
     browser_stats: dict[str, Any] = {}
-    if browser:
+    if plan.browser:
         try:
-            browser_stats = _run_browser_stage(str(store.path), run_id, site, progress)
+            browser_stats = _run_browser_stage(str(store.path), run_id, site, plan.progress)
         except Exception as exc:  # noqa: BLE001 - report and go on: link/disclosure findings still count
             log.exception("browser stage failed")
             store.update_run_stats(run_id, {"a11y_error": str(exc)})
             result.incomplete = ("browser-failed", f"the accessibility (browser) stage failed: {exc}")
             say(result.incomplete[1])
 
-    ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=thresholds, today=today)
+    ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=thresholds, today=plan.today)
     result.counts = run_checks(ctx, browser_stats=browser_stats)
     say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules")
     crashed = manifest_mod.crashed(store.manifest(run_id) or {})
@@ -213,23 +229,23 @@ def _stages(store: Store, lock: StoreLock, run_id: int, site: SiteProfile, site_
         store.finish_run(run_id, COMPLETE)
 
     try:
-        _render(store, run_id, out_root, site, today, lang, formats, result)
+        _render(store, run_id, plan, result)
     except Exception as exc:  # noqa: BLE001 - a run without its report is incomplete, exit 2
         log.exception("report failed")
         _incomplete(store, run_id, result, "report-failed", f"writing the report failed: {exc}")
-        result.messages.append(f"report not written to {out_root}: {exc}")
+        result.messages.append(f"report not written to {plan.out_root}: {exc}")
 
     if result.incomplete:
-        result.messages.append(f"run {run_id} is INCOMPLETE ({result.incomplete[0]}): {result.incomplete[1]}; "
-                               "no verdict (exit 2)")
+        code, detail = result.incomplete
+        result.messages.append(f"run {run_id} is INCOMPLETE ({code}): {detail}; no verdict (exit 2)")
         return
-    if gate or baseline:
+    if plan.gate or plan.baseline:
         from xunjian.gate import evaluate
-        verdict = evaluate(store, run_id, thresholds.get("gate") or {}, baseline, today)
+        verdict = evaluate(store, run_id, thresholds.get("gate") or {}, plan.baseline, plan.today)
         result.exit_code = verdict.exit_code
         result.messages.extend(verdict.failures)
     else:
-        result.exit_code, msgs = _fail_on_verdict(store, run_id, fail_on)
+        result.exit_code, msgs = _fail_on_verdict(store, run_id, plan.fail_on)
         result.messages.extend(msgs)
 
 
