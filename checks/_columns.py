@@ -7,10 +7,12 @@ and caches the result on the check context, so ``columns``, ``freshness``,
 Columns come from the profile's ``columns:`` block (validated by
 ``config.columns``): name, aliases, ``url`` or ``pattern``, ``type``, ``required``,
 ``normative``, optional ``list_xpath`` and ``window_days``. When the profile
-declares none (or ``disclosure.discover_columns: true``), columns are discovered
-from the homepage navigation and content links (``_discover``; governed by
-``columns.discover_min_items`` and ``columns.type_keywords`` in config/rules.yaml);
-the report says so (rule ``columns-discovered``).
+declares none (or ``disclosure.discover_columns: true``), the mandatory 政府信息公开
+columns (``columns.mandatory``) are located by name and alias, and further columns are
+discovered from the homepage navigation and content links (``checks._discovery``;
+governed by ``columns.discover_min_items``, ``discover_depth``, ``type_keywords``,
+``empty_list_markers`` and ``list_container_pattern`` in config/rules.yaml); the report
+says so (rule ``columns-discovered``).
 
 An item's date is read, in order, from the article's metadata table
 (``docmeta.date_fields``), the date printed beside it in the list, the article
@@ -26,10 +28,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from checks._dates import MISSING, DateRead, read_date
-from checks._pages import PageView, in_chrome, iter_views, list_items, page_view, parse_html
+from checks._pages import (PageView, config_regex, content_links, empty_list_evidence, iter_views, list_items,
+                           nav_links, page_view, parse_html)
 from crawler.islands import find_islands
 
 STATIC = "static"
+_SUB_COLUMN = re.compile(r"(/|/(index|default)(_\d+)?\.s?html?)$", re.I)
 
 
 @dataclass
@@ -54,6 +58,9 @@ class Column:
     items: list[Item] = field(default_factory=list)
     problem: str = ""        # why the column is missing, when it is
     scripted: str = ""       # the script marker found when an empty list is probably filled by JavaScript
+    empty: str = ""          # evidence that a list page without items is an empty list (not an overview)
+    mandatory: bool = False  # a national mandatory 政府信息公开 column checked in discovery mode
+    aliases: list[str] = field(default_factory=list)
 
     @property
     def present(self) -> bool:
@@ -114,12 +121,25 @@ def _scripted_marker(html: str, ctx: Any) -> str:
 
 
 def _fill(col: Column, spec: dict[str, Any], facts_views: dict[str, PageView], ctx: Any) -> None:
-    """Read the column's items; note a script marker when the list comes out empty."""
+    """Read the column's items; when the list comes out empty, note the evidence that it is an
+    empty list page and any script marker (a list filled by JavaScript is not judged blank). A
+    data island without records is the list itself, so no script marker overrides it."""
     col.items = _column_items(col.url or "", spec, facts_views, ctx.today, ctx)
-    if not col.items:
-        html = ctx.store.body(ctx.run_id, col.url or "") or ""
+    if col.items:
+        return
+    html = ctx.store.body(ctx.run_id, col.url or "") or ""
+    if find_islands(html):
         # a data island with no record is a list the server sent empty: blank, not unreadable
-        col.scripted = "" if find_islands(html) else _scripted_marker(html, ctx)
+        col.empty = "data island without records"
+        return
+    tree = parse_html(html) if html else None
+    if tree is not None:
+        markers = [config_regex(p, f"columns.empty_list_markers[{i}]")
+                   for i, p in enumerate(ctx.threshold("columns.empty_list_markers", []) or [])]
+        container = config_regex(ctx.threshold("columns.list_container_pattern", "(?i)list") or "(?i)list",
+                                 "columns.list_container_pattern")
+        col.empty = empty_list_evidence(tree, markers, container)
+    col.scripted = _scripted_marker(html, ctx)
 
 
 def _column_items(url: str, spec: dict[str, Any], facts_views: dict[str, PageView],
@@ -132,6 +152,8 @@ def _column_items(url: str, spec: dict[str, Any], facts_views: dict[str, PageVie
     out = []
     for li in list_items(tree, url, spec.get("list_xpath")):
         list_read = read_date(li.date_text, today, future_tolerance_days=tolerance)
+        if list_read.status == MISSING and _SUB_COLUMN.search(urlsplit(li.href).path):
+            continue  # an undated link to a directory index is a sub-column of an overview, not an item
         article_read, source = page_date(facts_views.get(li.href), today, ctx)
         if article_read.status != MISSING and source == "metadata":
             best, src = article_read, "metadata"
@@ -188,59 +210,14 @@ def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageVi
 def _nav_links(ctx: Any, homepage: str) -> list[tuple[str, str]]:
     html = ctx.store.body(ctx.run_id, homepage)
     tree = parse_html(html) if html else None
-    if tree is None:
-        return []
-    out = []
-    for a in tree.xpath("//nav//a | //*[contains(@class,'nav') or contains(@id,'nav') "
-                             "or contains(@class,'menu') or contains(@id,'menu')]//a"):
-        href = a.get("href")
-        if href and not href.startswith(("javascript:", "#", "mailto:")):
-            out.append((urljoin(homepage, href.strip()), " ".join((a.text_content() or "").split())))
-    return out
+    return nav_links(tree, homepage) if tree is not None else []
 
 
 def _content_links(ctx: Any, url: str) -> list[tuple[str, str]]:
     """Links in a page's content (not header, navigation, breadcrumbs or footer)."""
     html = ctx.store.body(ctx.run_id, url)
     tree = parse_html(html) if html else None
-    if tree is None:
-        return []
-    out = []
-    for a in tree.iter("a"):
-        href = a.get("href")
-        if href and not href.startswith(("javascript:", "#", "mailto:", "tel:")) and not in_chrome(a):
-            out.append((urljoin(url, href.strip()), " ".join((a.text_content() or "").split())))
-    return out
-
-
-def _discover(ctx: Any, homepage: str, views: dict[str, PageView], statuses: dict[str, int | None],
-              seen: set[str]) -> list[Column]:
-    """Columns found from the homepage: its navigation targets and content links that list at
-    least ``columns.discover_min_items`` dated items, and, below a navigation target that lists
-    none (an overview page such as 政府信息公开), the column pages it links to. A page without
-    items is never taken for a column: blank and overview pages cannot be told apart."""
-    minimum = int(ctx.threshold("columns.discover_min_items", 3) or 1)
-    found: list[Column] = []
-
-    def consider(href: str, text: str, descend: bool) -> None:
-        if href in seen or href == homepage or href not in views or not text:
-            return
-        seen.add(href)
-        ctype = _guess_type(text, ctx)
-        col = Column(name=text, type=ctype, required=False, normative=False, url=href, declared=False,
-                     window_days=_window(ctype, {}, ctx), status=statuses.get(href))
-        _fill(col, {}, views, ctx)
-        if sum(1 for i in col.items if i.list_date.status != MISSING) >= minimum:
-            found.append(col)
-        elif descend and not col.items:
-            for sub_href, sub_text in _content_links(ctx, href):
-                consider(sub_href, sub_text, False)
-
-    for href, text in _nav_links(ctx, homepage):
-        consider(href, text, True)
-    for href, text in _content_links(ctx, homepage):
-        consider(href, text, False)
-    return found
+    return content_links(tree, url) if tree is not None else []
 
 
 def homepage_url(ctx: Any) -> str:
@@ -276,16 +253,21 @@ def site_facts(ctx: Any) -> SiteFacts:
     specs = _profile_columns(ctx)
     mode = _disclosure(ctx).get("discover_columns", "auto")
     discovered = mode is True or (mode == "auto" and not specs)
+    # local import: checks._discovery builds on this module's Column and helpers
+    from checks._discovery import discover, mandatory_specs
+    mandatory = mandatory_specs(ctx, specs) if discovered else []
     columns: list[Column] = []
     seen_urls: set[str] = set()
-    for spec in specs:
+    for spec in specs + mandatory:
         ctype = spec.get("type", STATIC)
         url = _locate(spec, home, views, homepage, link_index)
         col = Column(name=spec["name"], type=ctype, required=bool(spec.get("required", True)),
-                     normative=bool(spec.get("normative", False)), url=url, declared=True,
-                     window_days=_window(ctype, spec, ctx), status=statuses.get(url) if url else None)
+                     normative=bool(spec.get("normative", False)), url=url, declared=spec not in mandatory,
+                     window_days=_window(ctype, spec, ctx), status=statuses.get(url) if url else None,
+                     mandatory=spec in mandatory, aliases=list(spec.get("aliases") or []))
         if url is None:
-            col.problem = "no list page URL and no navigation link with this name"
+            col.problem = ("no link named after it or its aliases anywhere in the crawl" if col.mandatory
+                           else "no list page URL and no navigation link with this name")
         elif url not in statuses:
             col.problem = "list page was not reached by the crawl"
         elif not col.present:
@@ -296,7 +278,8 @@ def site_facts(ctx: Any) -> SiteFacts:
             seen_urls.add(url)
         columns.append(col)
     if discovered and home is not None:
-        columns += _discover(ctx, homepage, views, statuses, seen_urls)
+        overviews = [c.url for c in columns if c.mandatory and c.present and not c.items and c.url]
+        columns += discover(ctx, homepage, views, statuses, seen_urls, overviews)
     facts = SiteFacts(views=views, statuses=statuses, homepage=homepage, columns=columns,
                       discovered=discovered, truncated=truncated, link_index=link_index)
     try:

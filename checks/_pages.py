@@ -14,8 +14,10 @@ spacing (U+3000, NBSP) and trailing colons are ignored, a field's more specific 
 and placeholder values (``docmeta.empty_values``: 无, —, - -) mean the field is absent. The
 labelled date in running text (发布时间：…) uses the labels of ``freshness.publication_date_fields``.
 ``list_items`` reads a column's list page: every ``<li>`` (or table row) holding one link, with
-the date text printed beside it. ``page_view`` builds one compact ``PageView`` per page,
-cached on the check context so the disclosure modules parse each page once.
+the date text printed beside it; ``empty_list_evidence`` tells an empty list page (a blank
+column) from an overview page; ``nav_links``/``content_links`` list a page's links by region.
+``page_view`` builds one compact ``PageView`` per page, cached on the check context so the
+disclosure modules parse each page once.
 """
 
 from __future__ import annotations
@@ -250,15 +252,78 @@ def list_items(tree: Any, base_url: str, container_xpath: str | None = None) -> 
     return items
 
 
+_NAV_XPATH = ("//nav//a | //*[@role='navigation']//a | //*[contains(@class,'nav') or contains(@id,'nav') "
+              "or contains(@class,'menu') or contains(@id,'menu') or contains(@class,'daohang') "
+              "or contains(@id,'daohang')]//a")
+
+
+def nav_links(tree: Any, base_url: str) -> list[tuple[str, str]]:
+    """(absolute href, text) of the main navigation's links: ``<nav>``, role=navigation, or an
+    element whose id/class says nav/menu/daohang (TRS, Hanweb and platform templates alike)."""
+    out = []
+    for a in tree.xpath(_NAV_XPATH):
+        href = a.get("href")
+        if href and not href.startswith(("javascript:", "#", "mailto:")):
+            out.append((urljoin(base_url, href.strip()), squash(a.text_content())))
+    return out
+
+
+def content_links(tree: Any, base_url: str) -> list[tuple[str, str]]:
+    """(absolute href, text) of the links in a page's content (not header, navigation,
+    breadcrumbs or footer)."""
+    out = []
+    for a in tree.iter("a"):
+        href = a.get("href")
+        if href and not href.startswith(("javascript:", "#", "mailto:", "tel:")) and not in_chrome(a):
+            out.append((urljoin(base_url, href.strip()), squash(a.text_content())))
+    return out
+
+
+def _content_text(tree: Any) -> str:
+    """Page text outside header, navigation, breadcrumbs and footer (scripts and styles dropped)."""
+    body = tree.find("body")
+    parts = []
+    for el in (body if body is not None else tree).iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style") or in_chrome(el) \
+                or el.tag in ("nav", "header", "footer") or _CHROME.search(f"{el.get('id', '')} {el.get('class', '')}"):
+            continue
+        parts.append(el.text or "")
+        parent = el.getparent()
+        if el.tail and parent is not None and parent.tag not in ("script", "style"):
+            parts.append(el.tail)
+    return squash(" ".join(parts))
+
+
+def empty_list_evidence(tree: Any, markers: list[re.Pattern], container: re.Pattern) -> str:
+    """Why a page with no list item is an *empty list page* rather than an overview or a text
+    page, or "" when nothing says so: an empty-list message (``columns.empty_list_markers``,
+    e.g. 暂无信息, 共0条) in the content, or an empty list container whose id/class matches
+    ``columns.list_container_pattern`` (a Hanweb data island without records is one: parse_html
+    turns it into an empty ``ul.datastore-list``)."""
+    text = _content_text(tree)
+    for rx in markers:
+        m = rx.search(text)
+        if m:
+            return f"empty-list message '{m.group(0)}'"
+    for el in tree.iter("ul", "ol", "table", "tbody", "div", "dl"):
+        marker = f"{el.get('id', '')} {el.get('class', '')}".strip()
+        if marker and container.search(marker) and not in_chrome(el) \
+                and not any(True for _ in el.iter("a", "li", "tr", "dd")) and not text_of(el):
+            return f"empty list container '{el.tag}.{marker}'"
+    return ""
+
+
 def in_chrome(el: Any) -> bool:
     """True inside header, navigation, breadcrumbs, footer or link boxes."""
     for anc in el.iterancestors():
         if anc.tag in ("nav", "header", "footer"):
             return True
-        marker = f"{anc.get('id', '')} {anc.get('class', '')}"
-        if re.search(r"\bnav|menu|crumb|footer|header|friend|link-?list", marker, re.I):
+        if _CHROME.search(f"{anc.get('id', '')} {anc.get('class', '')}"):
             return True
     return False
+
+
+_CHROME = re.compile(r"\bnav|menu|crumb|footer|header|friend|link-?list", re.I)
 
 
 def _is_list_container(el: Any) -> bool:

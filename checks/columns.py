@@ -22,21 +22,25 @@ V4 = "国办秘函〔2019〕19号 单项否决 V4 [S]"
 COLUMN_MISSING = Rule(
     id="column-missing", title_zh="必设栏目缺失", title_en="Required column missing",
     severity="error", assessment="deduction",
-    basis="条例 Art 12/24 [C]; 政府信息公开专栏结构 [S]; 站点配置 columns[].required",
+    basis="条例 Art 12/24 [C]; 政府信息公开专栏结构 [S]; 站点配置 columns[].required 或 columns.mandatory",
     advice_zh="在网站上开设该栏目并在导航中提供入口；若栏目已改名，请在站点配置中更新 url 或 aliases。",
     advice_en="Open the column and link it from the navigation; if it was renamed, update its url/aliases "
               "in the site profile.",
     doc="A column the profile marks `required` has no reachable list page (no URL and no navigation link "
-        "with its name or aliases, or the list page does not answer 200). Example: 政府信息公开指南 "
-        "declared at /xxgk/zn/ answers 404.",
+        "with its name or aliases, or the list page does not answer 200). Without declared columns "
+        "(discovery), the mandatory 政府信息公开 columns of columns.mandatory (指南, 制度, 法定主动公开内容, "
+        "年报, 依申请公开) are looked for by link text and aliases in the same way. Example: 政府信息公开指南 "
+        "declared at /xxgk/zn/ answers 404; no link on the portal reads 依申请公开 or 申请公开.",
 )
 COLUMN_BLANK = Rule(
     id="column-blank", title_zh="空白栏目", title_en="Blank column",
     severity="error", assessment="deduction", basis=V4 + " (c); 2015 普查 [S]",
     advice_zh="为栏目补充内容，或撤销该栏目并移除导航入口。",
     advice_en="Publish content in the column, or remove the column and its navigation entry.",
-    doc="A column's list page is reachable but lists no items. Five or more blank columns trip veto V4(c) "
-        "(rule veto-v4c-blank-columns). Example: 专项规划 list page with an empty list.",
+    doc="A column's list page is reachable but lists no items (a static column, or a discovered page, only "
+        "on positive evidence of an empty list: 暂无信息/共0条, an empty list container, a Hanweb data island "
+        "without records). Five or more blank columns trip veto V4(c) (rule veto-v4c-blank-columns). "
+        "Example: 专项规划 list page with an empty list.",
 )
 COLUMN_STALE = Rule(
     id="column-stale", title_zh="栏目未按时更新", title_en="Column not updated in time",
@@ -79,9 +83,10 @@ COLUMNS_DISCOVERED = Rule(
     severity="info", assessment=None, basis="xunjian practice: profile declares no columns",
     advice_zh="在站点配置 columns: 中声明栏目（名称、类型、是否必设），使栏目检查更准确。",
     advice_en="Declare the columns (name, type, required) in the profile's columns: block for exact checks.",
-    doc="The profile declares no columns, so columns were discovered from the homepage navigation and "
-        "content links (one level below overview pages) and typed by columns.type_keywords. Missing and "
-        "blank columns cannot be detected this way.",
+    doc="The profile declares no columns, so the mandatory 政府信息公开 columns were located by name and "
+        "alias (columns.mandatory) and further columns discovered from the homepage navigation and content "
+        "links (columns.discover_depth levels below overview pages), typed by columns.type_keywords. Empty "
+        "list pages are found as blank columns; a renamed non-mandatory column cannot be missed this way.",
 )
 
 COLUMN_UNREADABLE = Rule(
@@ -127,7 +132,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
     home = facts.homepage
     if facts.discovered:
-        found = [c for c in facts.columns if not c.declared]
+        found = [c for c in facts.columns if not c.declared and c.present]
         yield COLUMNS_DISCOVERED.finding(
             home, f"站点配置未声明栏目，已从首页导航识别{len(found)}个栏目",
             f"The profile declares no columns; {len(found)} were discovered from the homepage navigation",
@@ -135,11 +140,12 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     blank: list[Column] = []
     for col in facts.columns:
         if not col.present:
-            if col.required and col.declared:
+            if col.required and (col.declared or col.mandatory):
                 yield COLUMN_MISSING.finding(
                     col.url or home, f"必设栏目“{col.name}”缺失：{col.problem}",
                     f"Required column '{col.name}' is missing: {col.problem}",
-                    target=col.name, evidence={"column": col.name, "url": col.url, "status": col.status})
+                    target=col.name, evidence={"column": col.name, "url": col.url, "status": col.status,
+                                               "aliases": col.aliases, "mandatory": col.mandatory})
             continue
         if not col.items and col.scripted:
             yield COLUMN_UNREADABLE.finding(
@@ -147,11 +153,11 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                 f"Column '{col.name}' fills its list with a script ({col.scripted}); not checked",
                 target=col.name, evidence={**_brief(col), "script_marker": col.scripted})
             continue
-        if not col.items and col.type != "static":
+        if not col.items and (col.type != "static" or col.empty):
             blank.append(col)
             yield COLUMN_BLANK.finding(col.url, f"栏目“{col.name}”为空白栏目（列表无任何信息）",
                                        f"Column '{col.name}' lists no items", target=col.name,
-                                       evidence=_brief(col))
+                                       evidence={**_brief(col), "evidence": col.empty})
             continue
         if is_stale(col, ctx):
             newest = col.newest

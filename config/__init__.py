@@ -402,6 +402,8 @@ def load_thresholds(site: SiteProfile | None = None, rules_file: str | Path = RU
     table = validate_metadata_settings(data, where)
     if site is not None:
         check_profile_fields(table, site.get("disclosure") or {}, getattr(site, "path", "") or "profile")
+    from config.columns import validate_column_thresholds  # local: config.columns imports this module
+    validate_column_thresholds(data.get("columns"), where)
     return data
 
 

@@ -12,6 +12,11 @@ homepage), ``pattern`` (regex on the URL path), ``type`` (news/要闻动态,
 notice/通知公告, policy/政策文件, personnel/人事, plan/规划计划, static),
 ``required``, ``normative`` (holds 行政规范性文件), ``list_xpath``, ``window_days``,
 ``note``. The checks reading them are in checks/columns.py and its siblings.
+
+``validate_column_thresholds(columns, where)`` checks the ``columns:`` section of
+config/rules.yaml (or a profile's ``thresholds.columns``) that discovery and the
+homepage-block rule read: the ``mandatory`` table (name + aliases, no alias shared by
+two columns), ``empty_list_markers``, ``list_container_pattern``, ``home_blocks``.
 """
 
 from __future__ import annotations
@@ -151,3 +156,55 @@ def validate_disclosure(disclosure: dict[str, Any], where: str) -> dict[str, Any
     for name, rx in (report.get("sections") or {}).items():
         _regex(where, f"disclosure.annual_report.sections.{name}", rx)
     return data
+
+
+MANDATORY_KEYS = {"name": str, "aliases": list, "type": str}
+HOME_BLOCK_KEYS = {"min_items": int, "default_type": str, "max_title_chars": int}
+
+
+def validate_column_thresholds(columns: Any, where: str) -> None:
+    """Raise ``ConfigError`` naming the key when the ``columns:`` thresholds are unusable."""
+    if columns is None:
+        return
+    if not isinstance(columns, dict):
+        raise _error(where, "columns", "expected a mapping of column settings")
+    owners: dict[str, str] = {}
+    for i, raw in enumerate(columns.get("mandatory") or []):
+        prefix = f"columns.mandatory[{i}]"
+        if not isinstance(raw, dict) or not str(raw.get("name", "")).strip():
+            raise _error(where, prefix, "expected a mapping with a 'name' and optional 'aliases', "
+                                        "e.g. {name: 政府信息公开指南, aliases: [公开指南]}")
+        for key, value in raw.items():
+            if key not in MANDATORY_KEYS:
+                raise _unknown(where, prefix, key, MANDATORY_KEYS)
+            _typed(where, f"{prefix}.{key}", value, MANDATORY_KEYS[key])
+        if raw.get("type", "static") not in COLUMN_TYPES:
+            raise _error(where, f"{prefix}.type", f"unknown column type {raw['type']!r}")
+        for label in [raw["name"], *(raw.get("aliases") or [])]:
+            if not isinstance(label, str) or not label.strip():
+                raise _error(where, f"{prefix}.aliases", "expected a list of non-empty names")
+            key = "".join(label.split())
+            if key in owners and owners[key] != raw["name"]:
+                raise _error(where, f"{prefix}.aliases", f"{label!r} already names {owners[key]!r}; "
+                                                         "an alias may point to one column only")
+            owners[key] = raw["name"]
+    for i, pattern in enumerate(columns.get("empty_list_markers") or []):
+        _regex(where, f"columns.empty_list_markers[{i}]", pattern)
+    if "list_container_pattern" in columns:
+        _regex(where, "columns.list_container_pattern", columns["list_container_pattern"])
+    blocks = columns.get("home_blocks")
+    if blocks is not None:
+        if not isinstance(blocks, dict):
+            raise _error(where, "columns.home_blocks", "expected a mapping (min_items, default_type, max_title_chars)")
+        for key, value in blocks.items():
+            if key not in HOME_BLOCK_KEYS:
+                raise _unknown(where, "columns.home_blocks", key, HOME_BLOCK_KEYS)
+            if value is not None:  # default_type: null means "skip untyped blocks"
+                _typed(where, f"columns.home_blocks.{key}", value, HOME_BLOCK_KEYS[key])
+        if int(blocks.get("min_items", 2)) < 1:
+            raise _error(where, "columns.home_blocks.min_items", "must be at least 1")
+        default = blocks.get("default_type")
+        if default is not None and default not in COLUMN_TYPES:
+            raise _error(where, "columns.home_blocks.default_type",
+                         f"unknown column type {default!r}; use one of news, notice, policy, personnel, plan, "
+                         "or null to skip untyped blocks")

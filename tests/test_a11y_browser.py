@@ -141,9 +141,12 @@ def test_planted_defects_found_decoys_spared_and_cache_reused(tmp_path, portal):
 
 
 def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):
-    site = profile(tmp_path, portal.base, {"per_template": 0, "browsers": 2, "page_timeout_s": 3,
+    # page_timeout_s bounds /hang; /0slow is held by the server until the kill below has happened
+    # (release_slow), so nothing here depends on how fast a loaded machine is
+    site = profile(tmp_path, portal.base, {"per_template": 0, "browsers": 2, "page_timeout_s": 5,
                                            "script_timeout_s": 10, "keyboard_tabs": 5,
                                            "nav_selectors": [".nav"]})
+    portal.slow_s = 120
     pages = {"/": portal.pages["/"], "/col/a/": portal.pages["/col/a/"], "/col/c/": portal.pages["/col/c/"]}
     # the homepage nav decides the column pages: /0slow (sorts first, so the kill below
     # happens while it loads and before the timeouts of /hang and /loop) and /hang
@@ -169,6 +172,7 @@ def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):
                 continue
             if cmd and "chromium" in cmd[0] and not any(a.startswith("--type=") for a in cmd):
                 os.kill(pid, signal.SIGKILL)
+        portal.release_slow.set()  # the retry of /0slow (a second hit) is answered at once anyway
 
     killer = threading.Thread(target=kill_the_browser_loading_slow, daemon=True)
     killer.start()

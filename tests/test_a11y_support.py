@@ -85,12 +85,17 @@ def fixture_pages() -> dict[str, str]:
 
 
 class FixturePortal:
-    """A tiny loopback web server for fixture pages; ``/0slow`` and ``/hang`` delay."""
+    """A tiny loopback web server for fixture pages; ``/0slow`` and ``/hang`` delay.
+
+    The first ``/0slow`` answer is held until ``release_slow`` is set or ``slow_s`` passes, so a
+    test can do something while the page is surely still loading, however loaded the machine."""
 
     def __init__(self, pages: dict[str, str], slow_s: float = 2.0, hang_s: float = 30.0):
         self.pages = pages
         self.hits: dict[str, int] = {}
+        self.slow_s = slow_s
         self.slow_started = threading.Event()
+        self.release_slow = threading.Event()
         self._stop = threading.Event()
         portal = self
 
@@ -104,7 +109,7 @@ class FixturePortal:
                 if path == "/0slow":
                     portal.slow_started.set()
                     if portal.hits[path] == 1:
-                        portal._stop.wait(slow_s)
+                        portal.release_slow.wait(portal.slow_s)
                 if path == "/hang":
                     portal._stop.wait(hang_s)
                 html = portal.pages.get(path)
@@ -132,6 +137,7 @@ class FixturePortal:
 
     def stop(self) -> None:
         self._stop.set()
+        self.release_slow.set()
         self.server.shutdown()
         self.server.server_close()
 

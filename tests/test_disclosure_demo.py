@@ -24,7 +24,7 @@ from xunjian.demo import build_site, expectations, plants_disclosure
 from xunjian.demo.server import serve
 
 TODAY = date(2026, 11, 22)
-MODULES = {"columns", "freshness", "normative", "docmeta", "identity", "annual_report", "gk_guide"}
+MODULES = {"columns", "freshness", "normative", "docmeta", "identity", "annual_report", "gk_guide", "home_blocks"}
 PROFILE = CONFIG_DIR / "sites" / "demo.yaml"
 
 
@@ -100,11 +100,18 @@ def test_veto_findings_carry_the_counted_columns(crawled):
 
 
 def test_columns_are_discovered_when_the_profile_declares_none(crawled):
-    findings, _ = _findings(crawled, {"columns": []})
+    findings, base = _findings(crawled, {"columns": []})
     discovered = [f for f in findings if f.rule_id == "columns-discovered"]
     assert len(discovered) == 1
     names = {c["column"] for c in discovered[0].evidence["columns"]}
     # from the navigation, through the 新闻中心/政府信息公开 overview pages, and from homepage content
     assert {"要闻动态", "通知公告", "政府信息公开制度", "规范性文件", "行政处罚", "人事信息"} <= names
     assert not {"新闻中心", "政府信息公开", "首页"} & names, "overview pages are not columns"
-    assert not [f for f in findings if f.rule_id in ("column-missing", "column-blank")]
+    # every mandatory 政府信息公开 column is linked: none missing; the five planted empty lists are
+    # found blank below 法定主动公开内容, the script-filled 数据开放 list stays unreadable
+    assert not [f for f in findings if f.rule_id == "column-missing"]
+    blank = {f.page_url.removeprefix(base) for f in findings if f.rule_id == "column-blank"}
+    assert blank == {f"{plants_disclosure.GK}{key}/index.html" for key, _ in plants_disclosure.BLANK}
+    assert [f.page_url.removeprefix(base) for f in findings if f.rule_id == "column-unreadable"] == \
+        [f"{plants_disclosure.GK}sjkf/index.html"]
+    assert [f.evidence["count"] for f in findings if f.rule_id == "veto-v4c-blank-columns"] == [5]

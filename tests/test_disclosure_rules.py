@@ -144,10 +144,14 @@ def test_discovered_columns_when_the_profile_declares_none(tmp_path):
     discovered = store.findings(ctx.run_id, "columns-discovered")
     assert len(discovered) == 1 and discovered[0].severity == "info"
     names = {c["column"]: c["type"] for c in discovered[0].evidence["columns"]}
-    assert names == {"工作动态": "news", "通知公告": "notice", "政策文件": "policy", "规范性文件": "policy"}
+    assert names == {"工作动态": "news", "通知公告": "notice", "政策文件": "policy", "规范性文件": "policy",
+                     "专项规划": "plan", "政府信息公开年报": "static"}
     assert ("column-stale", "/tzgg/", "通知公告") in got
-    assert not {f for f in got if f[0] in ("column-missing", "column-blank")}, \
-        "discovery cannot tell a missing or blank column from an overview page"
+    # the mandatory 政府信息公开 columns are checked without a profile: only 年报 is linked here
+    missing = {f[2] for f in got if f[0] == "column-missing"}
+    assert missing == {"政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "依申请公开"}
+    # an empty list page (暂无信息) is blank; an overview or text page never is
+    assert {f for f in got if f[0] == "column-blank"} == {("column-blank", "/kbl/", "专项规划")}
     store.close()
 
 

@@ -7,8 +7,12 @@ flags that keep a headless Chromium quiet on a closed network. With the
 profile's ``a11y.remote_url`` set, sessions are opened on that WebDriver
 endpoint (Selenium Grid, or chromedriver started as a server) instead.
 
-Robustness (profile keys ``a11y.browsers``, ``page_timeout_s``, ``script_timeout_s``):
+Robustness (profile keys ``a11y.browsers``, ``page_timeout_s``, ``script_timeout_s``,
+``start_attempts``, ``start_backoff_s``):
 
+* starting a session is retried (``start_attempts`` tries, waiting ``start_backoff_s``,
+  then twice that, ...) because a loaded machine makes Chromium miss chromedriver's start-up
+  deadline now and then; when every try fails the error names the attempts and the last cause;
 * every WebDriver call of a page runs under a deadline; a watchdog thread kills
   a browser that overruns it, so a hung renderer cannot stall the run;
 * a crashed or killed browser is detected by the failing call, restarted, and
@@ -108,6 +112,26 @@ class Browser:
         return options
 
     def start(self) -> None:
+        """Open a session, retrying a failed start with exponential backoff (``start_attempts``,
+        ``start_backoff_s``); raise ``BrowserUnavailable`` naming the attempts when all fail."""
+        attempts = max(1, int(self.settings.get("start_attempts", 1)))
+        backoff = float(self.settings.get("start_backoff_s", 0.0))
+        for attempt in range(1, attempts + 1):
+            try:
+                self._start_once()
+                return
+            except BrowserUnavailable as exc:
+                if self.closed.is_set() or attempt == attempts:
+                    if attempts > 1 and not self.closed.is_set():
+                        raise BrowserUnavailable(f"{exc} (after {attempts} attempts; raise a11y.start_attempts "
+                                                 "or free the machine)") from exc.__cause__
+                    raise
+                log.warning("browser %d did not start (attempt %d/%d): %s", self.index, attempt, attempts, exc)
+                # wait on the pool's closed event, so Ctrl-C does not sit out the backoff
+                if self.closed.wait(backoff * (2 ** (attempt - 1))):
+                    raise BrowserUnavailable("browser pool closed (run interrupted)") from exc
+
+    def _start_once(self) -> None:
         options = self._options()
         self.killed_by_watchdog = False
         try:

@@ -20,6 +20,9 @@ Keys (defaults in ``A11Y_SCHEMA``):
                        replaces the local pool when set
 ``page_timeout_s`` / ``script_timeout_s``  per-page load and axe run limits
 ``retries``            extra attempts for a page whose browser crashed or hung
+``start_attempts``     tries to start a browser session before giving up (a loaded machine makes
+                       Chromium miss chromedriver's start-up deadline now and then)
+``start_backoff_s``    wait before the second start attempt; doubled for each further one
 ``incremental``        reuse a stored result when page hash, engine and rules are unchanged
 ``cache_max_age_days`` never reuse a result older than this (0 = no limit)
 ``axe_tags``           axe-core ``runOnly`` tags (WCAG 2.0/2.1/2.2 A+AA by default)
@@ -53,6 +56,8 @@ A11Y_SCHEMA: dict[str, Any] = {
     "page_timeout_s": ("num", 20.0),
     "script_timeout_s": ("num", 30.0),
     "retries": ("int", 1),
+    "start_attempts": ("int", 3),
+    "start_backoff_s": ("num", 1.0),
     "incremental": ("bool", True),
     "cache_max_age_days": ("int", 7),
     "axe_tags": ("list[str]", ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]),
@@ -74,6 +79,10 @@ def validate_a11y(block: Any, where: str) -> dict[str, Any]:
     for key in ("per_template", "max_pages", "retries", "settle_ms", "keyboard_tabs", "cache_max_age_days"):
         if data[key] < 0:
             raise ConfigError(f"{where}: a11y.{key}: must be 0 or more, got {data[key]}")
+    if data["start_attempts"] < 1:
+        raise ConfigError(f"{where}: a11y.start_attempts: must be at least 1, got {data['start_attempts']}")
+    if data["start_backoff_s"] < 0:
+        raise ConfigError(f"{where}: a11y.start_backoff_s: must be 0 or more seconds, got {data['start_backoff_s']}")
     if data["browsers"] < 1:
         raise ConfigError(f"{where}: a11y.browsers: must be at least 1, got {data['browsers']}")
     for key in ("page_timeout_s", "script_timeout_s"):
