@@ -111,10 +111,8 @@ def test_one_stale_homepage_block_next_to_a_fresh_one(family):
     ({"empty_list_markers": ["暂无(信息"]}, "columns.empty_list_markers\\[0\\]: bad regular expression"),
     ({"home_blocks": {"default_type": "newz"}}, "columns.home_blocks.default_type: unknown column type"),
 ])
-def test_column_settings_are_validated_on_load(tmp_path, table, message):
-    from config import ConfigError, load_thresholds
-    import yaml
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(yaml.safe_dump({"columns": table}, allow_unicode=True), encoding="utf-8")
+def test_column_settings_are_validated_on_load(table, message):
+    """A profile's thresholds.columns overrides config/rules.yaml and is validated with it."""
+    from config import ConfigError, SiteProfile
     with pytest.raises(ConfigError, match=message):
-        load_thresholds(None, rules)
+        load_thresholds(SiteProfile({"thresholds": {"columns": table}}))
