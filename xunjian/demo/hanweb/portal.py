@@ -236,15 +236,19 @@ def build_columns(site) -> None:
 
 
 def _overview(site, key: str, intro: str) -> None:
-    col = site.column(key)
-    subs = [c for c in site.columns.values() if c.parent == key]
-    extra = [("政府信息公开指南", "/col/col4801/index.html"), ("依申请公开", "/col/col4810/index.html")] \
-        if key == "xxgk" else []
-    lis = "\n".join(f'<li><a href="{href}">{escape(name)}</a></li>'
-                    for name, href in extra + [(c.name, c.list_paths()[0]) for c in subs])
-    body = f"<h1>{col.name}</h1>\n<p>{intro}</p>\n<ul>\n{lis}\n</ul>"
-    site.add("portal", col.list_paths()[0], page(site, col.name, body, breadcrumbs=[(col.name, "")],
-                                                   meta=layout.column_meta(col.name, intro, "nav")))
+    """An overview page listing the column's sub-columns, rendered after the plants ran (so a
+    planted sub-column is listed like the others, as the CMS lists every child column)."""
+    def render(site) -> dict[str, DemoPage]:
+        col = site.column(key)
+        subs = [c for c in site.columns.values() if c.parent == key]
+        extra = [("政府信息公开指南", "/col/col4801/index.html"), ("依申请公开", "/col/col4810/index.html")] \
+            if key == "xxgk" else []
+        lis = "\n".join(f'<li><a href="{href}">{escape(name)}</a></li>'
+                        for name, href in extra + [(c.name, c.list_paths()[0]) for c in subs])
+        body = f"<h1>{col.name}</h1>\n<p>{intro}</p>\n<ul>\n{lis}\n</ul>"
+        return {col.list_paths()[0]: page(site, col.name, body, breadcrumbs=[(col.name, "")],
+                                          meta=layout.column_meta(col.name, intro, "nav"))}
+    site.add_renderer(render)
 
 
 def _single(site, path: str, title: str, body: str, crumbs=None, kind: str = "article") -> None:
