@@ -62,8 +62,11 @@ def contribute(site, today: date) -> None:
     _normative(site, today, META_MISSING, 14, age=240, meta={"印发日期": None})
     _normative(site, today, INDEX_NO, 15, age=260, meta={"索引号": f"LJCG-{today.year}-0042"})
     _normative(site, today, LAPSED, 16, age=3 * 365 + 230, term_years=3, validity="失效")
-    footer = layout.footer_script().replace(f"<a href=\"{{{{EXTERNAL}}}}/beian/index.html\">{layout.ICP_NO}</a>", "")
-    site.add("portal", OLD_FOOTER, DemoPage(footer, "application/javascript; charset=GBK", encoding=layout.ENCODING))
+    icp = f'<a href="{{{{EXTERNAL}}}}/beian/index.html">{layout.ICP_NO}</a>'
+    footer = layout.footer_script().replace(icp, "")
+    assert footer != layout.footer_script(), "the footer script no longer prints the ICP link this plant removes"
+    site.add("portal", OLD_FOOTER, DemoPage(footer, "application/javascript; charset=GBK",
+                                            encoding=layout.ENCODING))
     topic = portal.page(site, "创建文明城市专题", "<h1>创建文明城市专题</h1>\n<p>本专题已于去年归档。</p>",
                         breadcrumbs=[("创建文明城市专题", "")])
     topic.body = topic.body.replace(f'src="{layout.FOOTER_SCRIPT}"', f'src="{OLD_FOOTER}"')

@@ -17,6 +17,7 @@ behind downfile.jsp answer with their file types.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from crawler.urls import canonicalize
 from xunjian.demo import Decoy, Expect
@@ -77,6 +78,9 @@ EXPECTED = [
 ]
 
 DECOYS = [
+    *[Decoy("link-broken", f"/jrobot/search.do?q={quote(word, encoding='gbk')}&webid=12",
+            "homepage 热点搜索: raw Chinese query sent GBK-encoded (UTF-8 would answer 404)")
+      for word in portal.HOT_KEYWORDS],
     Decoy("link-anchor-missing", f"{NORM_DOC}#section2", "the 规范性文件 has id=section2"),
     Decoy("*", routes.OLD_COLUMN, "a single 301 to the column's new URL"),
     Decoy("doc-validity-missing", NORM_DOC, "a valid 规范性文件 (有效, 5-year term)"),

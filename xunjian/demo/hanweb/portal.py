@@ -25,6 +25,8 @@ from xunjian.demo import DemoPage
 from xunjian.demo.documents import breadcrumbs_for
 from xunjian.demo.hanweb import content, layout
 
+HOT_KEYWORDS = ("占道经营", "垃圾分类")  # homepage 热点搜索 links; routes.search knows them
+
 PER_PAGE = 15
 GROUP_SIZE = 3 * PER_PAGE  # records in the island and in each proxy reply (one call spans 3 pages)
 PROXY = "/module/web/jpage/dataproxy.jsp"
@@ -268,6 +270,9 @@ def _block(site, key: str, n: int) -> str:
 def render_home(site) -> dict[str, DemoPage]:
     links = " ".join(f'<a href="{site.column(k).list_paths()[0]}">{site.column(k).name}</a>'
                      for k in ("zcwj", "gfxwj", "xzcf", "rsxx", "gknb"))
+    # raw Chinese in the href of a GBK page: a browser (and the crawler) sends it GBK-encoded
+    hot = " ".join(f'<a href="/jrobot/search.do?webid={layout.WEB_ID}&q={word}">{word}</a>'
+                   for word in HOT_KEYWORDS)
     body = f"""{_block(site, "gzdt", 8)}
 {_block(site, "tzgg", 8)}
 <div class="bt-box"><div class="bt-box-title"><a href="/col/col4800/index.html">政府信息公开</a></div>
@@ -275,6 +280,7 @@ def render_home(site) -> dict[str, DemoPage]:
 <a href="/col/col4803/index.html">法定主动公开内容</a> <a href="/col/col4809/index.html">政府信息公开年报</a>
 <a href="/col/col4810/index.html">依申请公开</a></p>
 <p>{links}</p></div>
+<div class="bt-hot">热点搜索：{hot}</div>
 <p class="bt-zhaocuo"><a href="{{{{EXTERNAL}}}}/exposure/jiucuo.html?site_code={layout.SITE_ID_CODE}">\
 <img src="/images/12/zhaocuo.png" alt="" width="30" height="8">我为政府网站找错</a></p>"""
     return {"/index.html": page(site, layout.SITE_NAME, body)}  # "/" serves it too (the server's index rule)
@@ -308,7 +314,6 @@ def build_pages(site) -> None:
             '<a href="/col/col4990/index.html">进入关怀版</a></p>')
     _single(site, "/col/col4993/index.html", "关于本站", f"<p>本站由{layout.SITE_NAME}主办，网站标识码 "
             f"{layout.SITE_ID_CODE}。</p>")
-    _single(site, "/jrobot/search.do", "站内搜索", "<p>请输入关键字后搜索。</p>", kind="search")
 
 
 def build_portal(site) -> None:

@@ -10,12 +10,16 @@
   site model holds under that exact query; an unknown file name is a 404.
 * ``/module/changepage/gettitle.jsp`` (prev/next script) and ``/module/visitcount/visit.jsp``
   (hit counter, ``text/plain``) answer 200.
+* ``/jrobot/search.do`` (site search) decodes its query as GBK, as a GBK install does: a known
+  hot keyword answers a result page, anything else (e.g. the keyword sent as UTF-8) 404 "未找到".
 * planted faults: ``/art/2025/3/14/art_4702_1502901.html`` 404 (a deleted notice), a soft 404
   (``/art/2024/7/9/art_4701_1501901.html`` answers the not-found page with 200), an old column URL
   redirecting to its new place (decoy); external ``/gone.html`` 404.
 """
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl
 
 from xunjian.demo import DemoPage
 from xunjian.demo.hanweb import layout, portal
@@ -63,6 +67,16 @@ def downfile(req: RouteRequest) -> DemoPage:
         return not_found(req)
 
 
+def search(req: RouteRequest) -> DemoPage:
+    """Site search: the query string is GBK percent-encoding (a UTF-8 one decodes to other words)."""
+    words = dict(parse_qsl(req.query, keep_blank_values=True, encoding="gbk", errors="replace"))
+    q = words.get("q", "")
+    if q and q not in portal.HOT_KEYWORDS:
+        return DemoPage(layout.not_found_html(), "text/html", 404, encoding=layout.ENCODING)
+    results = f"<p>“{q}”的检索结果共12条。</p>" if q else "<p>请输入关键字后搜索。</p>"
+    return layout.page("站内搜索", f"<h1>站内搜索</h1>\n{results}")
+
+
 def gettitle(req: RouteRequest) -> DemoPage:
     word = "上一篇" if req.params.get("position") == "prev" else "下一篇"
     return DemoPage(f"document.write('{word}：无');\n", "application/javascript; charset=GBK",
@@ -78,6 +92,7 @@ ROUTES: list[Route] = [
     Route("portal", "/module/download/downfile.jsp", downfile,
           "the attachment of filename=…; 404 when unknown"),
     Route("portal", "/module/changepage/gettitle.jsp", gettitle, "200 prev/next title script"),
+    Route("portal", "/jrobot/search.do", search, "site search: GBK query; a hot keyword 200, else 404"),
     Route("portal", "/module/visitcount/visit.jsp", visit, "200 text/plain hit counter"),
     Route("portal", DELETED_NOTICE, not_found, "404 (deleted notice still listed)"),
     Route("portal", SOFT_404, soft_404, "200 with the not-found page (soft 404)"),
