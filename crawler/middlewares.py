@@ -122,6 +122,10 @@ class HostPacingMiddleware:
                       "robots.txt 抓取间隔过长，已按上限执行",
                       file=sys.stderr, flush=True)
             self.crawl_delays[parts.netloc] = min(float(delay), self.max_crawl_delay)
+            # the requests robots.txt held back may already be past process_request (this signal can
+            # fire after they resume): the delay starts now, so the next one still waits for it
+            self.next_start[parts.netloc] = max(self.next_start.get(parts.netloc, 0.0),
+                                                time.monotonic() + self.crawl_delays[parts.netloc])
 
     async def process_request(self, request):
         netloc = urlsplit(request.url).netloc

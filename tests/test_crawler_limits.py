@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.notfound import PROBE_MARK
 from crawler.run import REPO_ROOT, crawl
 from crawler.store import Store
 from tests._servers import Hit, Reply, TestServer, html
@@ -178,9 +179,12 @@ def test_crawl_delay_and_retry_after_pace_requests_to_the_host(tmp_path):
         for i in range(3):
             server.route(f"/p{i}.html", html(f"<title>p{i}</title>"))
         profile = _write_profile(tmp_path, server.url("/"), per_host=1)
-        rc, store, run = _crawl(tmp_path, profile, overrides={"links": {"retries": 1}})
+        # not-found probes off: this test is about the spacing of the page requests themselves
+        rc, store, run = _crawl(tmp_path, profile, overrides={"links": {"retries": 1},
+                                                              "soft404": {"probes": {"enabled": False}}})
         assert rc == 0 and store.run_stats(run)["pages"] == 5
         assert store.resource(run, server.url("/limited.html"))["status"] == 200
+        assert not [h for h in server.hits if PROBE_MARK in h.path]
         pages = sorted(h.at for h in server.hits if h.path != "/robots.txt")
         assert len(pages) == 6  # /, /limited twice, /p0../p2
         assert all(later - earlier >= 0.3 for earlier, later in zip(pages, pages[1:]))  # ms apart without
