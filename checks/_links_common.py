@@ -95,7 +95,6 @@ class LinkSettings:
     jump_link_patterns: tuple[re.Pattern, ...]
     soft404_patterns: tuple[str, ...]
     soft404_max_text_chars: int
-    soft404_title_match_any_length: bool
     soft404_title_slack_chars: int
     max_decode_errors: int
     trap_examples: int
@@ -136,7 +135,6 @@ class LinkSettings:
             jump_link_patterns=tuple(jump),
             soft404_patterns=tuple(p.lower() for p in patterns if p),
             soft404_max_text_chars=int(_number(max_text, "site profile: soft404.max_text_chars")),
-            soft404_title_match_any_length=bool(_setting(ctx, "soft404.title_match_any_length")),
             soft404_title_slack_chars=int(_number(_setting(ctx, "soft404.title_slack_chars"),
                                                   "soft404.title_slack_chars")),
             max_decode_errors=int(_number(_setting(ctx, "crawl.max_decode_errors"),
@@ -222,10 +220,15 @@ def citing_pages(ctx: CheckContext, target_url: str) -> list[dict[str, Any]]:
     Without table statistics SQLite answers ``Store.links_to`` (ORDER BY source_url) by
     walking the ``links_source`` index over every link of the run: 0.1 s per target on a
     20k-page run, minutes for a site with a thousand broken links. Same rows, same order.
+
+    A same-page fragment link (a skip link ``#main``, a table of contents) cites nothing: it
+    does not lead a visitor to the page, so a page is never listed as its own referrer. Such
+    links still count for ``#fragment`` verdicts (checks/links.py reads them separately).
     """
     rows = ctx.store.db.execute(
         "SELECT source_url, text, tag, attr, raw_href FROM links INDEXED BY links_target "
-        "WHERE run_id=? AND target_url=? ORDER BY source_url, position", (ctx.run_id, target_url))
+        "WHERE run_id=? AND target_url=? AND NOT (source_url = target_url AND fragment IS NOT NULL) "
+        "ORDER BY source_url, position", (ctx.run_id, target_url))
     return [{"page": r[0], "text": r[1] or "", "tag": r[2], "attr": r[3], "href": r[4]} for r in rows]
 
 

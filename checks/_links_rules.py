@@ -111,13 +111,19 @@ LINK_SOFT_404 = Rule(
     advice_zh="删除指向该页面的链接或恢复内容；并让服务器对不存在的页面返回 404/410 状态码。",
     advice_en="Remove the links to this page or restore its content, and make the server answer 404/410 "
               "for missing pages.",
-    doc="What: a 200 HTML page (in scope, or an external page whose body was stored) whose <title> is a "
-        "not-found signature of the profile's `soft404.patterns` (its leading segment, within "
-        "`soft404.title_slack_chars`), or whose visible text is at most `soft404.max_text_chars` "
-        "characters and carries one in the title or text.\n"
+    doc="What: a 200 page that is the site's not-found page as a browser user sees it. At the start of "
+        "the crawl xunjian requests a few surely-missing URLs per directory prefix (`xunjian-nf-<hex>.html`, "
+        "profile `soft404.probes`) and keeps what came back. A page is a soft 404 when it (1) is redirected "
+        "to where those missing URLs were redirected (the homepage, an error page), or (2) shows the "
+        "prefix's (else the site's) custom error page: its distinctive template shingles, within "
+        "`soft404.fingerprint` in config/rules.yaml, or (3) its <title> segment or first <h1> IS a not-found "
+        "signature of the profile's `soft404.patterns` (the fallback, e.g. on sites that answer missing "
+        "URLs with a real 404). Body text alone never makes a soft 404. `matched_in` says which "
+        "(redirect, fingerprint, title, h1). Probe URLs are not pages: they are never reported.\n"
         "Why: visitors see '页面不存在' although every status-code checker calls the link fine.\n"
-        "Example: /xxgk/2019/123.html answers 200 with the CMS template '您访问的页面不存在'. A long "
-        "article that merely mentions '404' is not flagged.",
+        "Example: /xxgk/2019/123.html answers 200 with the same page the site shows for "
+        "/xxgk/xunjian-nf-….html. An article titled '关于页面不存在问题的说明', or one whose text says "
+        "'您访问的页面不存在', is not flagged.",
 )
 LINK_JUMP_INVALID = Rule(
     id="link-jump-invalid", title_zh="阅办联动跳转失效",
@@ -128,7 +134,9 @@ LINK_JUMP_INVALID = Rule(
     advice_en="Check the item code in 一网通办 and update the jump link on the policy page; if the service "
               "was withdrawn, remove or replace the link.",
     doc="What: a link matching the profile's `links.jump_link_patterns` (阅办联动 jump links into 一网通办) "
-        "answers 200 but its page is a not-found page by the soft-404 signatures (e.g. '事项不存在').\n"
+        "answers 200 but its page is a not-found page: its title or heading is a soft-404 signature "
+        "(e.g. '事项不存在'), or, the service being another site that xunjian does not probe, a page of "
+        "at most `soft404.max_text_chars` visible characters carries one.\n"
         "Why: 阅办联动 promises readers of a policy a one-click path to the service; a dead item code "
         "breaks it silently because the portal still answers 200.\n"
         "Example: /zcwj/2024/policy.html links https://zwdt.sh.gov.cn/…/item?code=X that shows '事项不存在'.",

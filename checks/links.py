@@ -8,7 +8,9 @@ which loads all links or pages of a run into memory:
 1. status pass over the resources that are not a plain 2xx (``classify`` in
    checks/_links_common.py decides broken / unverified / timeout / loop); redirect chains
    and attachments answered with HTML are judged on the same rows;
-2. soft-404 pass over the 2xx resources with a stored body (in-scope pages and the external
+2. soft-404 pass (checks/_notfound.py: the site's not-found fingerprint from the crawl's
+   probes, title/H1 signatures as the fallback) over in-scope pages redirected where missing
+   URLs go, then over the 2xx resources with a stored body (in-scope pages and the external
    pages the crawler fetched with GET);
 3. fragment pass over the links that carry a ``#fragment``, grouped by target.
 
@@ -29,7 +31,8 @@ from urllib.parse import unquote
 
 from checks._links_common import (LinkSettings, Verdict, canonical, citing_pages, classify,
                                   homepage_identities, homepage_landing_verdict, link_evidence)
-from checks._links_content import fragment_verdict, soft404_match
+from checks._links_content import fragment_verdict
+from checks._notfound import NotFound
 from checks._links_rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, LINK_BROKEN,
                                  LINK_BROKEN_HOME, LINK_FORBIDDEN_ADDRESS, LINK_JUMP_INVALID,
                                  LINK_REDIRECT_CHAIN, LINK_REDIRECT_LOOP, LINK_SOFT_404, LINK_TIMEOUT,
@@ -44,6 +47,8 @@ _NOT_PLAIN_OK = ("skip_reason IS NULL AND (status IS NULL OR status NOT BETWEEN 
                  "OR redirect_chain != '[]' OR kind = 'attachment')")
 _OK_WITH_BODY = ("skip_reason IS NULL AND status BETWEEN 200 AND 299 AND EXISTS "
                  "(SELECT 1 FROM bodies b WHERE b.run_id = resources.run_id AND b.url = resources.url)")
+_REDIRECTED_PAGE = ("skip_reason IS NULL AND in_scope = 1 AND kind = 'page' AND status BETWEEN 200 AND 299 "
+                    "AND redirect_chain != '[]'")
 _FRAGMENT_LINKS = "fragment IS NOT NULL AND fragment NOT IN ('', '#') AND lower(scheme) IN ('http', 'https')"
 
 
@@ -54,7 +59,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     start_urls = (ctx.site.get("start_urls") if isinstance(ctx.site, dict) else None) or []
     start_ids = frozenset(canonical(u) for u in start_urls) | {home_key}
     yield from _status_pass(ctx, settings, home_ids, home_key, start_ids)
-    yield from _soft404_pass(ctx, settings)
+    yield from _soft404_pass(ctx, settings, home_ids, start_ids)
     yield from _fragment_pass(ctx, settings)
     if settings.problems:  # after the findings, so checks.registry records it without losing them
         raise ValueError("; ".join(settings.problems))
@@ -191,34 +196,47 @@ def _attachment_verdicts(res: dict[str, Any]) -> list[_Verdict]:
 
 
 # -- pass 2: soft 404 and 阅办联动 jump links ---------------------------------------------------
-def _soft404_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
-    if not settings.soft404_patterns:
-        return
+_HOW_ZH = {"redirect": "与不存在的地址一样被跳转到“{landing}”", "fingerprint": "显示的是本站的“页面不存在”错误页",
+           "title": "标题即“{pattern}”", "h1": "页面主标题即“{pattern}”", "text": "页面仅显示“{pattern}”"}
+_HOW_EN = {"redirect": "is redirected to {landing} like a missing URL", "fingerprint": "shows the site's own "
+           "not-found page", "title": "its title is '{pattern}'", "h1": "its main heading is '{pattern}'",
+           "text": "it only says '{pattern}'"}
+
+
+def _soft404_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[str],
+                  start_ids: frozenset[str]) -> Iterator[Finding]:
+    judge = NotFound(ctx, settings.soft404_patterns, settings.soft404_title_slack_chars,
+                     settings.soft404_max_text_chars, home_ids | start_ids)
+    for res in ctx.store.resources(ctx.run_id, _REDIRECTED_PAGE):
+        verdict = judge.redirect_verdict(res)
+        if verdict is not None:
+            yield _soft404_finding(ctx, settings, res, verdict)
     for res in ctx.store.resources(ctx.run_id, _OK_WITH_BODY):
         content_type = (res.get("content_type") or "text/html").lower()
         if "html" not in content_type:
             continue
-        html = ctx.store.body(ctx.run_id, res["url"]) or ""
-        match = soft404_match(res.get("title"), html, settings)
-        if match is None:
-            continue
-        url = res["url"]
-        jump = settings.is_jump_link(url) or settings.is_jump_link(res.get("final_url") or "")
-        referrers = citing_pages(ctx, url) or _redirect_referrers(ctx, url)
-        evidence = {**link_evidence(res), "pattern": match.pattern, "matched_in": match.where,
-                    "title": match.title, "text_chars": match.text_chars, "excerpt": match.excerpt,
-                    "max_text_chars": settings.soft404_max_text_chars}
-        where_zh = "标题" if match.where == "title" else "正文"
-        if jump:
-            yield LINK_JUMP_INVALID.finding(
-                url, f"阅办联动跳转落到不存在的事项：页面返回 200，{where_zh}含“{match.pattern}”",
-                f"Jump link lands on a missing item: 200 page whose {match.where} says '{match.pattern}'",
-                target=url, evidence=evidence, referrers=referrers)
-        else:
-            yield LINK_SOFT_404.finding(
-                url, f"页面返回 200 但{where_zh}显示“{match.pattern}”（软 404）",
-                f"Page answers 200 but its {match.where} says '{match.pattern}' (soft 404)",
-                target=url, evidence=evidence, referrers=referrers)
+        jump = settings.is_jump_link(res["url"]) or settings.is_jump_link(res.get("final_url") or "")
+        verdict = judge.judge(res, ctx.store.body(ctx.run_id, res["url"]) or "", jump=jump)
+        if verdict is not None:
+            yield _soft404_finding(ctx, settings, res, verdict, jump)
+
+
+def _soft404_finding(ctx: CheckContext, settings: LinkSettings, res: dict[str, Any], verdict: Any,
+                     jump: bool = False) -> Finding:
+    url = res["url"]
+    referrers = citing_pages(ctx, url) or _redirect_referrers(ctx, url)
+    evidence = {**link_evidence(res), "matched_in": verdict.how, "pattern": verdict.pattern or None,
+                **verdict.detail}
+    fill = {"pattern": verdict.pattern, "landing": verdict.detail.get("landing", "")}
+    why_zh, why_en = _HOW_ZH[verdict.how].format(**fill), _HOW_EN[verdict.how].format(**fill)
+    if jump:
+        return LINK_JUMP_INVALID.finding(
+            url, f"阅办联动跳转落到不存在的事项：页面返回 200，但{why_zh}",
+            f"Jump link lands on a missing item: the page answers 200 but {why_en}",
+            target=url, evidence=evidence, referrers=referrers)
+    return LINK_SOFT_404.finding(url, f"页面返回 200，但{why_zh}（软 404）",
+                                 f"The page answers 200 but {why_en} (soft 404)",
+                                 target=url, evidence=evidence, referrers=referrers)
 
 
 def _redirect_referrers(ctx: CheckContext, url: str) -> list[dict[str, Any]]:

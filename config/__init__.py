@@ -96,6 +96,12 @@ SITE_SCHEMA: dict[str, Any] = {
         "patterns": ("list[str]", ["页面不存在", "页面未找到", "找不到该页面", "您访问的页面不存在", "404 Not Found",
                                    "Page Not Found", "信息不存在", "事项不存在", "文章已删除"]),
         "max_text_chars": ("int", 3000),
+        # not-found probes at the start of the crawl (crawler/spiders/probing.py)
+        "probes": {
+            "enabled": ("bool", True),
+            "per_prefix": ("int", 2),
+            "max_prefixes": ("int", 12),
+        },
     },
     "columns": ("list[dict]", []),
     "disclosure": ("dict", {}),
@@ -404,6 +410,27 @@ def load_thresholds(site: SiteProfile | None = None, rules_file: str | Path = RU
         check_profile_fields(table, site.get("disclosure") or {}, getattr(site, "path", "") or "profile")
     from config.columns import validate_column_thresholds  # local: config.columns imports this module
     validate_column_thresholds(data.get("columns"), where)
+    if isinstance(data.get("soft404"), dict) and "fingerprint" in data["soft404"]:
+        data["soft404"]["fingerprint"] = validate_fingerprint(data["soft404"]["fingerprint"], str(path))
+    return data
+
+
+FINGERPRINT_SCHEMA: dict[str, Any] = {
+    "min_containment": ("num", ANY), "max_novelty": ("num", ANY), "chrome_sample_pages": ("int", ANY),
+    "chrome_min_share": ("num", ANY), "min_distinct_shingles": ("int", ANY)}
+
+
+def validate_fingerprint(block: Any, where: str) -> dict[str, Any]:
+    """``soft404.fingerprint`` of config/rules.yaml (soft-404 similarity, checks/_notfound.py)."""
+    data = validate(block, FINGERPRINT_SCHEMA, where, "soft404.fingerprint.")
+    for key in ("min_containment", "max_novelty", "chrome_min_share"):
+        if not 0 <= data[key] <= 1:
+            raise ConfigError(f"{where}: soft404.fingerprint.{key}: {data[key]!r} is not a share; "
+                              "write a number from 0 to 1, e.g. 0.8")
+    for key in ("chrome_sample_pages", "min_distinct_shingles"):
+        if data[key] < 1:
+            raise ConfigError(f"{where}: soft404.fingerprint.{key}: write a whole number of 1 or more, "
+                              f"got {data[key]!r}")
     return data
 
 

@@ -4,7 +4,8 @@ Each item is a plain dict tagged with ``_table``:
 
 ``{"_table": "resource", ...}``  one ``resources`` row (columns of ``crawler.store.RESOURCE_COLUMNS``);
 ``{"_table": "body", "url", "text"}``  decoded text of an HTML page;
-``{"_table": "links", "rows": [...]}``  every link occurrence of one page.
+``{"_table": "links", "rows": [...]}``  every link occurrence of one page;
+``{"_table": "probe", ...}``  what a not-found probe answered (``Store.put_probe`` fields).
 
 ``FetchState`` is what travels in ``request.meta["xj"]`` from the first request for a
 URL through retries, HEAD->GET fallbacks and redirect hops to the recorded row.
@@ -23,6 +24,7 @@ PURPOSE_PAGE = "page"    # GET; an in-scope HTML answer is parsed, its links fol
 PURPOSE_CHECK = "check"  # HEAD, or GET stopped after the headers: status only
 PURPOSE_BODY = "body"    # GET with (capped) body, anchors and text kept: #fragment / jump links
 PURPOSE_SCRIPT = "script"  # GET of a same-site script that document.writes page parts (footer): text kept
+PURPOSE_PROBE = "probe"  # GET of a surely-missing URL: the site's not-found fingerprint (crawler.notfound)
 PURPOSE_ISLAND = "island"  # GET of a data-island group (crawler.islands): records are links of a list page
 
 

@@ -1,7 +1,7 @@
 """Item pipeline: streams the spider's facts into the SQLite ``Store`` with batched commits.
 
 Items are the tagged dicts built in ``crawler.facts`` (``_table`` = resource / body /
-links). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 200) bounds both
+links / probe). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 200) bounds both
 memory and what a crash can lose. At close the spider's run statistics are saved with
 ``Store.update_run_stats`` (keys documented in ``PortalSpider.run_stats``).
 
@@ -60,6 +60,8 @@ class StorePipeline:
             self.store.put_body(self.run_id, item["url"], item["text"])
         elif table == "links":
             self.store.put_links(self.run_id, item["rows"])
+        elif table == "probe":
+            self.store.put_probe(self.run_id, **{k: v for k, v in item.items() if k != "_table"})
         else:
             log.warning("unknown item dropped: %r", list(item)[:5])
         return item

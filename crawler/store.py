@@ -26,6 +26,12 @@ Schema (documented here and in docs/store.md; bump SCHEMA_VERSION on change):
 ``findings``    one row per finding: fingerprint, rule id, severity, page,
                 target, messages, evidence (JSON), referrers (JSON).
 ``a11y_results`` per-page axe-core results (written by the browser stage).
+``notfound_probes`` what the site answered to surely-missing URLs requested at the start
+                of the crawl (``crawler.notfound``): prefix, probe URL, status, final URL,
+                redirect chain, title, H1, size, template shingles, error/skip. Probes are
+                not pages of the site: they are never in ``resources`` (no link verdict,
+                no page count, no coverage). Added without a version bump: the table is
+                created when missing, and older readers never look at it.
 
 ``meta``        ``schema_version`` and ``store_id`` (random, made when the file is
                 created: report folders carry it so two stores never share one).
@@ -140,6 +146,22 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (run_id, fingerprint)
 );
 CREATE INDEX IF NOT EXISTS findings_rule ON findings (run_id, rule_id);
+CREATE TABLE IF NOT EXISTS notfound_probes (
+    run_id INTEGER NOT NULL,
+    prefix TEXT NOT NULL,
+    url TEXT NOT NULL,
+    status INTEGER,
+    final_url TEXT,
+    redirect_chain TEXT NOT NULL DEFAULT '[]',
+    title TEXT,
+    h1 TEXT,
+    size INTEGER,
+    shingles TEXT NOT NULL DEFAULT '[]',
+    error_class TEXT,
+    skip_reason TEXT,
+    fetched_at TEXT,
+    PRIMARY KEY (run_id, url)
+);
 CREATE TABLE IF NOT EXISTS a11y_results (
     run_id INTEGER NOT NULL,
     url TEXT NOT NULL,
@@ -340,6 +362,30 @@ class Store(RunsMixin):
             "SELECT r.url FROM resources r JOIN bodies b ON b.run_id=r.run_id AND b.url=r.url "
             "WHERE r.run_id=? AND r.in_scope=1 AND r.kind='page' AND r.status BETWEEN 200 AND 299 "
             "ORDER BY r.url", (run_id,))]
+
+    # -- not-found probes -----------------------------------------------------------------
+    def put_probe(self, run_id: int, *, prefix: str, url: str, status: int | None = None,
+                  final_url: str | None = None, redirect_chain: list[dict[str, Any]] | None = None,
+                  title: str | None = None, h1: str | None = None, size: int | None = None,
+                  shingles: Iterable[str] = (), error_class: str | None = None,
+                  skip_reason: str | None = None) -> None:
+        """Record what one surely-missing probe URL answered (see ``crawler.notfound``)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO notfound_probes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (run_id, prefix, url, status, final_url, json.dumps(redirect_chain or [], ensure_ascii=False),
+             title, h1, size, json.dumps(sorted(shingles)), error_class, skip_reason, utcnow()))
+        self._wrote()
+
+    def probes(self, run_id: int) -> list[dict[str, Any]]:
+        """Every probe of the run, by prefix then URL; ``shingles`` as a frozenset."""
+        out = []
+        for row in self.db.execute("SELECT * FROM notfound_probes WHERE run_id=? ORDER BY prefix, url",
+                                   (run_id,)):
+            d = dict(row)
+            d["redirect_chain"] = json.loads(d["redirect_chain"])
+            d["shingles"] = frozenset(json.loads(d["shingles"]))
+            out.append(d)
+        return out
 
     def links_to(self, run_id: int, target_url: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(

@@ -74,6 +74,10 @@ def _value(key: str, value: Any, lang: str, depth: int) -> dict[str, Any]:
             return {"kind": "code", "text": _cut(json.dumps(value, ensure_ascii=False))}
         return {"kind": "records", "records": [_fields(value, lang, depth + 1)], "more": 0}
     if isinstance(value, list):
+        if value and all(isinstance(v, str) and is_web_url(v) and " " not in v for v in value):
+            # sample pages of a folded template gap (and any URL list): one link per line
+            links = [[{"key": "", **_scalar(key, v)}] for v in value[:MAX_RECORDS]]
+            return {"kind": "records", "records": links, "more": max(0, len(value) - MAX_RECORDS)}
         if all(not isinstance(v, (dict, list)) for v in value):
             joined = ", ".join("—" if v is None else str(v) for v in value)
             return {"kind": "code" if key in CODE_KEYS else "text", "text": _cut(joined)}

@@ -1,8 +1,14 @@
 """Tiny purpose-built HTTP servers for the crawler tests (127.0.0.1 / 127.0.0.2, port 0).
 
 ``TestServer(host)`` serves a route table: ``server.route(path, reply)`` where ``reply`` is
+<<<<<<< HEAD
 a ``Reply`` or a function ``(hit: Hit) -> Reply``. Every request is logged as a ``Hit``
 (method, path, user agent, monotonic time, Authorization header) so tests can assert how often and when a URL
+=======
+a ``Reply`` or a function ``(hit: Hit) -> Reply``; ``server.fallback`` answers unrouted paths
+(a 404 page by default). Every request is logged as a ``Hit``
+(method, path, user agent, monotonic time) so tests can assert how often and when a URL
+>>>>>>> 5d7b3bc (soft 404: learn each site's not-found page with probes per prefix (never pages), judge by fingerprint/redirect, title/H1 fallback; same-page fragment links cite nothing)
 was fetched. A ``Reply`` can also close the connection without answering
 (``drop=True``) or stream an endless body (``endless=True``), and records how many body
 bytes it managed to write before the client hung up.
@@ -48,6 +54,7 @@ class TestServer:
     def __init__(self, host: str = "127.0.0.1"):
         self.host = host
         self.routes: dict[str, Reply | Callable[[Hit], Reply]] = {}
+        self.fallback: Reply | Callable[[Hit], Reply] | None = None  # unrouted paths (default: a 404)
         self.hits: list[Hit] = []
         self.bytes_written: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -102,6 +109,7 @@ class TestServer:
         with self._lock:
             self.hits.append(hit)
         reply = self.routes.get(handler.path) or self.routes.get(handler.path.split("?", 1)[0])
+        reply = reply or self.fallback
         if callable(reply):
             reply = reply(hit)
         if reply is None:

@@ -24,6 +24,7 @@ from checks.registry import run_checks
 from config import ConfigError, load_site, load_thresholds, validate_aggregate
 from crawler.run import crawl
 from crawler.store import Store
+from reports import render
 from tests._servers import TestServer, html
 
 TODAY = date(2026, 11, 22)
@@ -87,7 +88,8 @@ links: {{check_external: false}}
     run_checks(ctx, only={"identity", "static_a11y"})
     assert not store.run_stats(run_id).get("check_errors")
     assert len(store.html_page_urls(run_id)) == 30
-    yield server.base, store.findings(run_id)
+    html_report = render(store, run_id, tmp / "report", "zh", ["html"])["html"].read_text(encoding="utf-8")
+    yield server.base, store.findings(run_id), html_report
     store.close()
 
 
@@ -96,7 +98,7 @@ def _of(findings, rule_id, target=None):
 
 
 def test_footer_gap_on_28_of_30_pages_is_one_site_finding(folded):
-    base, findings = folded
+    base, findings, _html = folded
     icp = _of(findings, "footer-ids", "ICP备案号")
     assert len(icp) == 1
     agg = icp[0].evidence["aggregate"]
@@ -107,14 +109,14 @@ def test_footer_gap_on_28_of_30_pages_is_one_site_finding(folded):
 
 
 def test_footer_gap_on_2_of_30_pages_stays_per_page(folded):
-    base, findings = folded
+    base, findings, _html = folded
     police = _of(findings, "footer-ids", "公安机关备案号")
     assert sorted(f.page_url.removeprefix(base) for f in police) == sorted(NO_POLICE)
     assert all("aggregate" not in f.evidence for f in police)
 
 
 def test_gap_of_one_column_is_one_column_finding(folded):
-    base, findings = folded
+    base, findings, _html = folded
     domain = _of(findings, "meta-tags", "SiteDomain")
     assert len(domain) == 1
     agg = domain[0].evidence["aggregate"]
@@ -125,7 +127,7 @@ def test_gap_of_one_column_is_one_column_finding(folded):
 
 
 def test_static_template_gaps_fold_and_page_defects_stay(folded):
-    base, findings = folded
+    base, findings, _html = folded
     lang = _of(findings, "a11y-static-lang")
     assert len(lang) == 1 and lang[0].evidence["aggregate"]["count"] == 30
     img = _of(findings, "a11y-static-img-alt")
@@ -145,3 +147,11 @@ def test_aggregate_settings_are_validated():
         validate_aggregate({"min_ratio": 0.6, "min_pages": 1, "samples": 5}, "rules.yaml")
     with pytest.raises(ConfigError, match="aggregate.samples: required"):
         validate_aggregate({"min_ratio": 0.6, "min_pages": 5}, "rules.yaml")
+
+
+def test_report_shows_the_folded_finding_with_count_and_samples(folded):
+    base, findings, report = folded
+    icp = _of(findings, "footer-ids", "ICP备案号")[0]
+    assert "28/30" in report
+    for url in icp.evidence["aggregate"]["sample"]:
+        assert f'<a href="{url}"' in report

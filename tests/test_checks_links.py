@@ -19,6 +19,7 @@ from checks._links_common import citing_pages
 from checks.base import CheckContext
 from checks.registry import run_checks
 from config import load_site, load_thresholds
+from crawler.notfound import page_view, probe_urls
 from crawler.store import Store
 
 P = "http://127.0.0.1:8710"
@@ -272,7 +273,8 @@ def test_soft404_and_jump_links(tmp_path):
     base_site(run)
     soft, titled, long_ = P + "/soft.html", P + "/titled.html", P + "/notice.html"
     run.page(soft, "<?xml version='1.0' encoding='gbk'?>\n<html><head><title>提示</title><style>.x{}</style></head><body>"
-                   "<p>对不起，您访问的页面不存在！</p><a href='/'>返回首页</a></body></html>", title="提示")
+                   "<div class='err'><p>对不起，您访问的页面不存在！</p><a href='/'>返回首页</a></div></body></html>",
+             title="提示")
     run.page(titled, f"<html><head><title>404 Not Found - 某区城管执法局</title></head><body><ul>{NAV}</ul>"
                      "</body></html>", title="404 Not Found - 某区城管执法局")
     run.page(long_, LONG_ARTICLE, title="关于网站改版的说明")
@@ -282,30 +284,43 @@ def test_soft404_and_jump_links(tmp_path):
     # the signature only inside a script (invisible) on a normal page: not a soft 404
     run.page(P + "/script.html", "<html><head><title>正常</title><script>var m='页面不存在';</script></head>"
                                  "<body><p>正常内容</p></body></html>", title="正常")
+    # the site answers missing URLs with this 200 page: the crawl's probes are its fingerprint,
+    # so soft.html (same page) is a soft 404 although its title "提示" is no signature
+    error_page = ("<html><head><title>提示</title></head><body><div class='err'><p>对不起，您访问的页面不存在！</p>"
+                  "<a href='/'>返回首页</a></div></body></html>")
+    for probe in probe_urls(P + "/", "t", 2):  # the error page echoes the URL asked for
+        view = page_view(error_page.replace("</div>", f"<p>{probe}</p></div>"))
+        run.store.put_probe(run.run_id, prefix=P + "/", url=probe, status=200, final_url=probe,
+                            title=view.title, h1=view.h1, size=200, shingles=view.shingles)
     bad, good = E + "/zwdt/item?code=XX999", E + "/zwdt/item?code=A001"
     run.page(bad, "<html><head><title>一网通办</title></head><body>事项不存在</body></html>",
              title="一网通办", kind="external", in_scope=False)
     run.page(good, "<html><head><title>一网通办</title></head><body>事项名称：占道许可</body></html>",
              title="一网通办", kind="external", in_scope=False)
-    # an external non-jump page with a stored body that is a not-found page
-    ext_soft = E + "/moved.html"
-    run.page(ext_soft, "<html><body>Page Not Found</body></html>", kind="external", in_scope=False)
-    for url in (soft, titled, long_, bad, good, ext_soft, P + "/script.html", P + "/faq.html"):
+    # an external non-jump page with a stored body whose heading says it is a not-found page; an
+    # external page that only says so in its text is not judged (no fingerprint, body text alone)
+    ext_soft, ext_text = E + "/moved.html", E + "/text.html"
+    run.page(ext_soft, "<html><body><h1>Page Not Found</h1></body></html>", kind="external", in_scope=False)
+    run.page(ext_text, "<html><body>Page Not Found</body></html>", kind="external", in_scope=False)
+    for url in (soft, titled, long_, bad, good, ext_soft, ext_text, P + "/script.html", P + "/faq.html"):
         run.link(ARTICLE, url)
     findings = run.check()
     assert set(findings) == {("link-soft-404", soft, soft), ("link-soft-404", titled, titled),
                              ("link-soft-404", ext_soft, ext_soft), ("link-jump-invalid", bad, bad)}
     assert findings[("link-soft-404", titled, titled)].evidence["matched_in"] == "title"
-    assert findings[("link-soft-404", soft, soft)].evidence["pattern"] == "页面不存在"
+    assert findings[("link-soft-404", soft, soft)].evidence["matched_in"] == "fingerprint"
+    assert findings[("link-soft-404", ext_soft, ext_soft)].evidence["matched_in"] == "h1"
     jump = findings[("link-jump-invalid", bad, bad)]
     assert jump.referrers[0]["page"] == ARTICLE and jump.evidence["pattern"] == "事项不存在"
 
 
-def test_long_text_signature_needs_a_short_page(tmp_path):
-    """Raising soft404.max_text_chars above the article's length makes the same page a soft 404."""
+def test_body_text_alone_never_makes_a_soft_404(tmp_path):
+    """However high soft404.max_text_chars, a page whose only signature is in its text stays a page."""
     run = Run(tmp_path, PROFILE.replace("max_text_chars: 400", "max_text_chars: 100000"))
     run.page(P + "/notice.html", LONG_ARTICLE, title="关于网站改版的说明")
-    assert set(run.check()) == {("link-soft-404", P + "/notice.html", P + "/notice.html")}
+    run.page(P + "/short.html", "<html><head><title>通知</title></head><body><p>页面不存在</p></body></html>",
+             title="通知")
+    assert set(run.check()) == set()
 
 
 def test_fragments(tmp_path):
@@ -472,7 +487,7 @@ def test_redirect_landing_rows_are_judged_through_the_linked_url(tmp_path):
     run.res(landing, status=404)  # the landing row: nobody links it
     old, nf = P + "/old.html", P + "/nf.html"
     run.res(old, status=200, final_url=nf, redirect_chain=[{"url": old, "status": 301}])
-    run.page(nf, "<html><head><title>提示</title></head><body>信息不存在</body></html>", title="提示")
+    run.page(nf, "<html><head><title>信息不存在</title></head><body>信息不存在</body></html>", title="信息不存在")
     run.link(ARTICLE, moved)
     run.link(OTHER, old, text="旧链接")
     run.res(P + "/start-gone.html", status=404)  # a start URL: reported although nobody links it

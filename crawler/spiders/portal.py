@@ -55,7 +55,9 @@ from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_
                            FetchState, attempt_summary, failed, resource_item, response_fields)
 from crawler.fetchpolicy import (HEAD_FALLBACK_STATUSES, RetryPolicy, classify_failure, describe_failure,
                                  is_transient_status)
+from crawler.facts import PURPOSE_PROBE
 from crawler.spiders.linking import LinkingMixin
+from crawler.spiders.probing import ProbingMixin
 from crawler.store import Store
 from crawler.urls import canonicalize, host_key, redact_userinfo, same_portal_host, strip_userinfo
 
@@ -69,7 +71,7 @@ def _config_exit(message: str) -> None:
     raise SystemExit(2)
 
 
-class PortalSpider(LinkingMixin, scrapy.Spider):
+class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
     name = "portal"
 
     def __init__(self, site: str | None = None, db: str = DEFAULT_DB, run_id: str | int | None = None,
@@ -93,6 +95,7 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         self.run_id = existing_run if existing_run is not None else self._start_run()
         self.store_error: str | None = None  # set by the pipeline when a write fails
         self.init_linking(self.profile, self.today)
+        self.init_probes(self.profile)  # not-found probes (crawler.spiders.probing)
         self.counters: dict[str, Any] = {"pages": 0, "resources": 0, "links": 0, "retries": 0,
                                          "reverified": 0, "skipped_by_scheme": {}, "traps": {},
                                          "limits": {}, "robots": 0, "ignored": 0, "bytes": 0}
@@ -254,6 +257,9 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         if state.method == "HEAD" and status in HEAD_FALLBACK_STATUSES:
             yield self.head_to_get(state, response.url)
             return
+        if state.purpose == PURPOSE_PROBE:
+            yield self.probe_item(state, response, response.body[: self.cap_bytes])
+            return
         if state.chain and state.purpose == PURPOSE_PAGE and state.parse and state.alias is None:
             self.claim_landing(state, response.url)
         body = response.body[: self.cap_bytes] if state.method == "GET" else None
@@ -332,8 +338,12 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
         if crawl_it:
             self.counters["pages"] += 1
             yield from self.follow_links(state, doc, charset)
+            yield from self.probe_sections(doc, charset)
 
     def record(self, state: FetchState, row: dict[str, Any]):
+        if state.purpose == PURPOSE_PROBE:  # a probe failed or was skipped: a probe fact, not a resource
+            yield self.probe_item(state, row=row)
+            return
         if state.purpose == PURPOSE_CHECK and state.url in self.body_upgrades and not state.reverify:
             return  # superseded by the GET with body fetched for a late #fragment citation
         if state.reverify:
@@ -434,5 +444,6 @@ class PortalSpider(LinkingMixin, scrapy.Spider):
             "retries": c["retries"], "reverified": c["reverified"], "bytes": c["bytes"],
             "elapsed_s": round(elapsed, 2), "pages_per_s": round(c["pages"] / elapsed, 2),
             "crawl_finish_reason": getattr(self, "close_reason", None),
+            "notfound_probe_prefixes": len(self.probed_prefixes),
             "profile": str(Path(self.site_path)),
         }
