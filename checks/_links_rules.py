@@ -113,7 +113,7 @@ LINK_SOFT_404 = Rule(
               "for missing pages.",
     doc="What: a 200 page that is the site's not-found page as a browser user sees it. At the start of "
         "the crawl xunjian requests a few surely-missing URLs per directory prefix (`xunjian-nf-<hex>.html`, "
-        "profile `soft404.probes`) and keeps what came back. A page is a soft 404 when it (1) is redirected "
+        "profile `soft404.probes*`) and keeps what came back. A page is a soft 404 when it (1) is redirected "
         "to where those missing URLs were redirected (the homepage, an error page), or (2) shows the "
         "prefix's (else the site's) custom error page: its distinctive template shingles, within "
         "`soft404.fingerprint` in config/rules.yaml, or (3) its <title> segment or first <h1> IS a not-found "

@@ -29,7 +29,7 @@ The crawler probed surely-missing URLs per directory prefix (``crawler.notfound`
    in the visible text of a page of at most ``soft404.max_text_chars`` characters counts.
 
 Settings: config/rules.yaml ``soft404`` (``title_slack_chars``, ``fingerprint.*``), the
-profile's ``soft404.patterns`` / ``soft404.max_text_chars`` / ``soft404.probes``.
+profile's ``soft404.patterns`` / ``soft404.max_text_chars`` / ``soft404.probes*``.
 """
 
 from __future__ import annotations

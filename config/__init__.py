@@ -97,11 +97,9 @@ SITE_SCHEMA: dict[str, Any] = {
                                    "Page Not Found", "信息不存在", "事项不存在", "文章已删除"]),
         "max_text_chars": ("int", 3000),
         # not-found probes at the start of the crawl (crawler/spiders/probing.py)
-        "probes": {
-            "enabled": ("bool", True),
-            "per_prefix": ("int", 2),
-            "max_prefixes": ("int", 12),
-        },
+        "probes": ("bool", True),
+        "probes_per_prefix": ("int", 2),
+        "probe_prefixes": ("int", 12),
     },
     "columns": ("list[dict]", []),
     "disclosure": ("dict", {}),
@@ -147,6 +145,8 @@ NUMBER_RANGES: dict[str, tuple[float | None, float | None]] = {
     "traps.max_repeated_segments": (1, None),
     "traps.max_pages_per_pattern": (1, None),
     "soft404.max_text_chars": (0, None),
+    "soft404.probes_per_prefix": (1, 10),
+    "soft404.probe_prefixes": (1, 200),
 }
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

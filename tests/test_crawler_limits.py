@@ -181,7 +181,7 @@ def test_crawl_delay_and_retry_after_pace_requests_to_the_host(tmp_path):
         profile = _write_profile(tmp_path, server.url("/"), per_host=1)
         # not-found probes off: this test is about the spacing of the page requests themselves
         rc, store, run = _crawl(tmp_path, profile, overrides={"links": {"retries": 1},
-                                                              "soft404": {"probes": {"enabled": False}}})
+                                                              "soft404": {"probes": False}})
         assert rc == 0 and store.run_stats(run)["pages"] == 5
         assert store.resource(run, server.url("/limited.html"))["status"] == 200
         assert not [h for h in server.hits if PROBE_MARK in h.path]

@@ -39,10 +39,7 @@ BROWSER_ONLY_RULES = {"a11y-axe", "a11y-contrast", "a11y-axe-review", "a11y-not-
 STATIC_TWIN_RULES = {"a11y-static-lang", "a11y-static-title", "a11y-static-img-alt", "a11y-static-link-name",
                      "a11y-static-label"}
 # family -> {rule id: why it flags a decoy of the planted render, and whose area the fix is in}
-KNOWN_FALSE_PLANTED: dict[str, dict[str, str]] = {
-    "shanghai": {"link-soft-404": "issue 8.3 (soft-404 helper): a real article whose text quotes 页面不存在 "
-                                  "is called a soft 404 (plants_links.CONSULT_DOC decoy)"},
-}
+KNOWN_FALSE_PLANTED: dict[str, dict[str, str]] = {}
 # family -> {rule id: why the clean render gets a false finding, and whose area the fix is in}
 KNOWN_FALSE_CLEAN: dict[str, dict[str, str]] = {
     "hanweb": {"column-unreadable": "columns area (checks/columns.py): static columns (指南, 依申请公开, "

@@ -1,11 +1,11 @@
 """Not-found probes for the ``portal`` spider: learn what the site shows for a missing URL.
 
 At the start of the crawl (once the first page has been crawled, so robots.txt and its
-Crawl-delay are known), ``per_prefix`` surely-missing URLs (``crawler.notfound.probe_urls``)
+Crawl-delay are known), ``probes_per_prefix`` surely-missing URLs (``crawler.notfound.probe_urls``)
 are requested under the directory of every start URL; as crawled pages reveal first-level
 sections (``/xxgk/``, ``/channel_12/``), each new section is probed the same way, up to
-``max_prefixes`` prefixes in all. Settings: the profile's ``soft404.probes`` block
-(``enabled``, ``per_prefix``, ``max_prefixes``).
+``probe_prefixes`` prefixes in all. Settings: the profile's ``soft404.probes`` (on/off),
+``soft404.probes_per_prefix`` and ``soft404.probe_prefixes``.
 
 Probes go through the spider's ordinary request path, so robots.txt, the per-host
 politeness (delay, concurrency, AutoThrottle), retries of transient failures and redirect
@@ -28,10 +28,10 @@ from crawler.urls import canonicalize, clean_href
 
 class ProbingMixin:
     def init_probes(self, profile: dict[str, Any]) -> None:
-        cfg = profile["soft404"]["probes"]
-        self.probe_enabled = bool(cfg["enabled"])
-        self.probe_per_prefix = int(cfg["per_prefix"])
-        self.probe_max_prefixes = int(cfg["max_prefixes"])
+        cfg = profile["soft404"]
+        self.probe_enabled = bool(cfg["probes"])
+        self.probe_per_prefix = int(cfg["probes_per_prefix"])
+        self.probe_max_prefixes = int(cfg["probe_prefixes"])
         self.probe_salt = profile.name
         self.probed_prefixes: set[str] = set()
 
