@@ -284,8 +284,8 @@ def _content_text(tree: Any) -> str:
     body = tree.find("body")
     parts = []
     for el in (body if body is not None else tree).iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style") or in_chrome(el) \
-                or el.tag in ("nav", "header", "footer") or _CHROME.search(f"{el.get('id', '')} {el.get('class', '')}"):
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "nav", "header", "footer") \
+                or in_chrome(el) or _CHROME.search(f"{el.get('id', '')} {el.get('class', '')}"):
             continue
         parts.append(el.text or "")
         parent = el.getparent()

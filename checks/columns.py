@@ -95,7 +95,7 @@ COLUMN_UNREADABLE = Rule(
     advice_zh="在站点配置中为该栏目设置 list_xpath 或提供静态列表页地址；必要时人工核查该栏目。",
     advice_en="Give the column a static list URL or list_xpath in the profile, or check it by hand.",
     doc="The column's list page has no items in its HTML but loads them with a script (a marker of "
-        "columns.scripted_list_markers is present). It is neither counted blank nor stale, because a "
+        "columns.scripted_list_markers is present; for a static column, only next to an empty list). It is neither counted blank nor stale, because a "
         "crawler that does not run JavaScript cannot tell. Example: a list filled by createPageHTML().",
 )
 
@@ -147,7 +147,9 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                     target=col.name, evidence={"column": col.name, "url": col.url, "status": col.status,
                                                "aliases": col.aliases, "mandatory": col.mandatory})
             continue
-        if not col.items and col.scripted:
+        # a static column (指南, an overview) has no list unless the page shows an empty one: a
+        # script elsewhere on it (a header date widget's document.write) says nothing about a list
+        if not col.items and col.scripted and (col.type != "static" or col.empty):
             yield COLUMN_UNREADABLE.finding(
                 col.url, f"栏目“{col.name}”的列表由脚本（{col.scripted}）生成，未能核查更新情况",
                 f"Column '{col.name}' fills its list with a script ({col.scripted}); not checked",

@@ -39,8 +39,8 @@ HOME_BLOCK_STALE = Rule(
     basis="国办秘函〔2019〕19号 扣分 D4 更新时效（动态要闻2周、通知公告/政策文件6个月、人事/规划计划1年）[S]; "
           "首页整体不更新为单项否决 V3（规则 home-stale）",
     advice_zh="更新该首页区块（或其对应栏目）并标注发布日期；确已停更的区块应从首页撤下。",
-    advice_en="Publish a new dated item in this homepage block (or its column); take a discontinued block off "
-              "the homepage.",
+    advice_en="Publish a new dated item in this homepage block (or its column); take a discontinued "
+              "block off the homepage.",
     doc="A dated block of the homepage (a titled container of at least columns.home_blocks.min_items dated "
         "links: ul/li, table, div rows, tabs, Hanweb data islands), typed by its title with "
         "columns.type_keywords, whose newest item is older than that type's columns.windows_days. Reported "
@@ -63,7 +63,8 @@ class Block:
 
 
 def _content_anchor(el: Any) -> list[Any]:
-    return [a for a in el.iter("a") if a.get("href") and not a.get("href", "").startswith(("#", "javascript:"))]
+    return [a for a in el.iter("a")
+            if a.get("href") and not a.get("href", "").startswith(("#", "javascript:"))]
 
 
 def _row_date(el: Any) -> str:
@@ -127,8 +128,8 @@ def _heading_title(container: Any, limit: int) -> str:
                 continue
             marker = f"{sib.get('id', '')} {sib.get('class', '')}"
             if re.fullmatch(r"h[1-6]", sib.tag) or _TITLE_HINT.search(marker):
-                named = sib.xpath(".//*[self::h1 or self::h2 or self::h3 or self::h4 or contains(@class,'name') "
-                                  "or contains(@class,'tit')]")
+                named = sib.xpath(".//*[self::h1 or self::h2 or self::h3 or self::h4 "
+                                  "or contains(@class,'name') or contains(@class,'tit')]")
                 title = _clean_title(text_of(named[0]) if named else text_of(sib), limit)
                 if title:
                     return title
@@ -183,8 +184,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             ctype = conf.get("default_type") or ""
         if not ctype or not windows.get(ctype):
             continue
-        dates = [d.value for d in (read_date(t, ctx.today, future_tolerance_days=tolerance) for _, t in block.rows)
-                 if d.ok and d.value]
+        reads = (read_date(text, ctx.today, future_tolerance_days=tolerance) for _, text in block.rows)
+        dates = [d.value for d in reads if d.ok and d.value]
         newest = max(dates) if dates else None
         key = block.title or f"#{len(newest_by_title)}"
         seen = newest_by_title.get(key)

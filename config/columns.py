@@ -195,7 +195,8 @@ def validate_column_thresholds(columns: Any, where: str) -> None:
     blocks = columns.get("home_blocks")
     if blocks is not None:
         if not isinstance(blocks, dict):
-            raise _error(where, "columns.home_blocks", "expected a mapping (min_items, default_type, max_title_chars)")
+            raise _error(where, "columns.home_blocks",
+                         "expected a mapping (min_items, default_type, max_title_chars)")
         for key, value in blocks.items():
             if key not in HOME_BLOCK_KEYS:
                 raise _unknown(where, "columns.home_blocks", key, HOME_BLOCK_KEYS)
@@ -206,5 +207,5 @@ def validate_column_thresholds(columns: Any, where: str) -> None:
         default = blocks.get("default_type")
         if default is not None and default not in COLUMN_TYPES:
             raise _error(where, "columns.home_blocks.default_type",
-                         f"unknown column type {default!r}; use one of news, notice, policy, personnel, plan, "
-                         "or null to skip untyped blocks")
+                         f"unknown column type {default!r}; use one of news, notice, policy, personnel, "
+                         "plan, or null to skip untyped blocks")

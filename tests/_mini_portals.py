@@ -104,8 +104,10 @@ def trs() -> MiniPortal:
                                                 '<li><a href="/zwgk/sjfb/index.html">数据发布</a></li></ul>')
     p.pages["/zwgk/zxgh/index.html"] = _shell("专项规划", nav, '<div class="list_con"><h2>专项规划</h2>'
                                               '<p class="no-data">暂无信息</p></div>')
-    p.pages["/zwgk/sjfb/index.html"] = _shell("数据发布", nav, '<h2>数据发布</h2><ul id="listbox" class="xxgk-list"></ul>'
-                                              '<script>$.getJSON("/api/sjfb.json", function (d) { render(d); });</script>')
+    p.pages["/zwgk/sjfb/index.html"] = _shell("数据发布", nav, '<h2>数据发布</h2>'
+                                              '<ul id="listbox" class="xxgk-list"></ul><script>'
+                                              '$.getJSON("/api/sjfb.json", function (d) { render(d); });'
+                                              '</script>')
     p.pages["/zwgk/index.html"] = _shell("政务公开", nav, '<h1>政务公开</h1><div class="gk-entry">'
                                          '<a href="/zwgk/gkzn/index.html">信息公开指南</a> '
                                          '<a href="/zwgk/gkzd/index.html">政府信息公开制度</a> '
@@ -131,7 +133,8 @@ def platform() -> MiniPortal:
                    scripted=("/channel_45/index.html", "行政处罚"), alias=("法定主动公开内容", "主动公开目录"),
                    stale_block="街镇动态", fresh_block="要闻动态")
     nav = ('<ul class="menu"><li><a href="/">首页</a></li><li><a href="/channel_11/index.html">要闻动态</a></li>'
-           '<li><a href="/channel_30/index.html">信息公开</a></li><li><a href="/channel_13/index.html">街镇动态</a></li>'
+           '<li><a href="/channel_30/index.html">信息公开</a></li>'
+           '<li><a href="/channel_13/index.html">街镇动态</a></li>'
            '</ul>')
 
     def column(n: int, name: str, ages: list[int]) -> list[tuple[str, str, date]]:
@@ -142,8 +145,8 @@ def platform() -> MiniPortal:
             title = f"{name}：第{k + 1}条"
             p.pages[href] = _article(title, day, "utf-8")
             rows.append((href, title, day))
-        lis = "".join(f'<li><a href="{h}" title="{t}" target="_blank">{t}</a><span class="time">{d:%Y.%m.%d}</span></li>'
-                      for h, t, d in rows)
+        lis = "".join(f'<li><a href="{h}" title="{t}" target="_blank">{t}</a>'
+                      f'<span class="time">{d:%Y.%m.%d}</span></li>' for h, t, d in rows)
         p.pages[f"/channel_{n}/index.html"] = _shell(name, nav, f'<div class="tit">{name}</div>'
                                                     f'<ul class="uli14 nowrapli list-date">{lis}</ul>'
                                                     '<div name="whj_nextPage"></div>')
@@ -155,14 +158,17 @@ def platform() -> MiniPortal:
     column(33, "政府信息公开指南", [200])
     column(35, "依申请公开", [150, 420])
     column(34, "规范性文件", [20, 60, 120])
-    p.pages["/channel_36/index.html"] = _shell("主动公开目录", nav, '<div class="tit">主动公开目录</div><ul class="gk-cat">'
+    p.pages["/channel_36/index.html"] = _shell("主动公开目录", nav, '<div class="tit">主动公开目录</div>'
+                                               '<ul class="gk-cat">'
                                                '<li><a href="/channel_34/index.html">规范性文件</a></li>'
                                                '<li><a href="/channel_41/index.html">重大项目</a></li>'
                                                '<li><a href="/channel_45/index.html">行政处罚</a></li></ul>')
     p.pages["/channel_41/index.html"] = _shell("重大项目", nav, '<div class="tit">重大项目</div>'
-                                               '<ul class="uli14 nowrapli list-date"></ul><div name="whj_nextPage"></div>')
+                                               '<ul class="uli14 nowrapli list-date"></ul>'
+                                               '<div name="whj_nextPage"></div>')
     p.pages["/channel_45/index.html"] = _shell("行政处罚", nav, '<div class="tit">行政处罚</div>'
-                                               '<ul class="tadaty-list uli14"></ul><script>$.ajax({url: "/api/xzcf",'
+                                               '<ul class="tadaty-list uli14"></ul>'
+                                               '<script>$.ajax({url: "/api/xzcf",'
                                                ' success: function (r) { fill(r); }});</script>')
     p.pages["/channel_30/index.html"] = _shell("信息公开", nav, '<div class="tit">信息公开</div><div class="gk-nav">'
                                                '<a href="/channel_33/index.html">政府信息公开指南</a>'
@@ -173,8 +179,8 @@ def platform() -> MiniPortal:
     def block(title: str, href: str, rows: list[tuple[str, str, date]]) -> str:
         divs = "".join(f'<div class="item"><a href="{h}">{t}</a><div class="date">{d:%Y-%m-%d}</div></div>'
                        for h, t, d in rows)
-        return (f'<div class="box"><div class="box-hd"><span class="name">{title}</span><a class="more" href="{href}">'
-                f'更多</a></div><div class="box-bd">{divs}</div></div>')
+        return (f'<div class="box"><div class="box-hd"><span class="name">{title}</span>'
+                f'<a class="more" href="{href}">更多</a></div><div class="box-bd">{divs}</div></div>')
 
     links = ('<div class="box"><div class="box-hd"><span class="name">专题专栏</span></div><div class="box-bd">'
              '<div class="item"><a href="/channel_30/index.html">垃圾分类</a></div>'
@@ -197,8 +203,9 @@ def hanweb() -> MiniPortal:
     def island(column_id: int, unit: int, rows: list[tuple[str, str, date]]) -> str:
         records = "".join(f'<record><![CDATA[<li><a href="{h}" title="{t}" target="_blank">{t}</a>'
                           f'<span>{d:%Y-%m-%d}</span></li>]]></record>' for h, t, d in rows)
-        return (f'<div id="{unit}"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/'
-                f'dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid={column_id}&unitid={unit}"></a>]]></nextgroup>'
+        return (f'<div id="{unit}"><script type="text/xml"><datastore><nextgroup>'
+                f'<![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/'
+                f'&columnid={column_id}&unitid={unit}"></a>]]></nextgroup>'
                 f'<recordset>{records}</recordset></datastore></script></div>'
                 f'<script>$(document).ready(function(){{$("#{unit}").jpage({{totalRecord:{len(rows)},'
                 f'proxyUrl:"/module/web/jpage/dataproxy.jsp"}});}});</script>')
@@ -211,7 +218,8 @@ def hanweb() -> MiniPortal:
             title = f"{name}第{k + 1}期"
             p.pages[href] = _article(title, day, "gbk")
             rows.append((href, title, day))
-        p.pages[f"/col/col{n}/index.html"] = _shell(name, nav, f"<h2>{name}</h2>" + island(n, 40000 + n, rows), "gbk")
+        body = f"<h2>{name}</h2>" + island(n, 40000 + n, rows)
+        p.pages[f"/col/col{n}/index.html"] = _shell(name, nav, body, "gbk")
         return rows
 
     news = column(1001, "工作动态", [1, 3, 6])
@@ -222,26 +230,27 @@ def hanweb() -> MiniPortal:
     column(1007, "规范性文件", [30, 90])
     p.pages["/col/col1006/index.html"] = _shell("通知公告", nav, "<h2>通知公告</h2>" + island(1006, 41006, []), "gbk")
     p.pages["/col/col1008/index.html"] = _shell(
-        "政策解读", nav, '<h2>政策解读</h2><ul class="jpaas-list"></ul><script src="/api-gateway/unitbuild.js"></script>'
-        '<script>fetch("/api-gateway/jpaas-publish-server/front/page/build/unit?webId=1").then(r => r.json());</script>',
+        "政策解读", nav, '<h2>政策解读</h2><ul class="jpaas-list"></ul>'
+        '<script src="/api-gateway/unitbuild.js"></script><script>'
+        'fetch("/api-gateway/jpaas-publish-server/front/page/build/unit?webId=1")'
+        '.then(r => r.json());</script>',
         "gbk")
-    p.pages["/col/col1009/index.html"] = _shell("法定主动公开内容", nav, '<h2>法定主动公开内容</h2><table class="gkml">'
-                                                '<tr><td><a href="/col/col1007/index.html">规范性文件</a></td></tr>'
-                                                '<tr><td><a href="/col/col1006/index.html">通知公告</a></td></tr>'
-                                                '<tr><td><a href="/col/col1008/index.html">政策解读</a></td></tr></table>',
-                                                "gbk")
-    p.pages["/col/col1100/index.html"] = _shell("政府信息公开", nav, '<table class="xxgk-nav"><tr>'
-                                                '<td><a href="/col/col1003/index.html">政府信息公开指南</a></td>'
-                                                '<td><a href="/col/col1009/index.html">法定主动公开内容</a></td>'
-                                                '<td><a href="/col/col1004/index.html">年度报告</a></td>'
-                                                '<td><a href="/col/col1005/index.html">依申请公开</a></td></tr></table>',
-                                                "gbk")
+    catalogue = "".join(f'<tr><td><a href="/col/col{n}/index.html">{name}</a></td></tr>'
+                        for n, name in ((1007, "规范性文件"), (1006, "通知公告"), (1008, "政策解读")))
+    p.pages["/col/col1009/index.html"] = _shell("法定主动公开内容", nav, '<h2>法定主动公开内容</h2>'
+                                                f'<table class="gkml">{catalogue}</table>', "gbk")
+    entries = "".join(f'<td><a href="/col/col{n}/index.html">{name}</a></td>' for n, name in (
+        (1003, "政府信息公开指南"), (1009, "法定主动公开内容"), (1004, "年度报告"), (1005, "依申请公开")))
+    p.pages["/col/col1100/index.html"] = _shell("政府信息公开", nav,
+                                                f'<table class="xxgk-nav"><tr>{entries}</tr></table>', "gbk")
 
     def table(title: str, rows: list[tuple[str, str, date]]) -> str:
-        trs = "".join(f'<tr><td><a href="{h}">{t}</a></td><td class="rq">[{d:%m-%d}]</td></tr>' for h, t, d in rows)
+        trs = "".join(f'<tr><td><a href="{h}">{t}</a></td><td class="rq">[{d:%m-%d}]</td></tr>'
+                      for h, t, d in rows)
         return f'<table class="lm"><tr><th colspan="2">{title}</th></tr>{trs}</table>'
 
-    links = ('<table class="lm"><tr><th>便民服务</th></tr><tr><td><a href="/col/col1100/index.html">办事指南</a></td></tr>'
+    links = ('<table class="lm"><tr><th>便民服务</th></tr>'
+             '<tr><td><a href="/col/col1100/index.html">办事指南</a></td></tr>'
              '<tr><td><a href="/col/col1100/index.html">公共服务</a></td></tr>'
              '<tr><td><a href="/col/col1100/index.html">表格下载</a></td></tr></table>')
     p.pages["/"] = _shell("某县城市管理局", nav, table("工作动态", news) + table("街镇动态", towns) + links, "gbk")

@@ -24,7 +24,8 @@ from xunjian.demo import build_site, expectations, plants_disclosure
 from xunjian.demo.server import serve
 
 TODAY = date(2026, 11, 22)
-MODULES = {"columns", "freshness", "normative", "docmeta", "identity", "annual_report", "gk_guide", "home_blocks"}
+MODULES = {"columns", "freshness", "normative", "docmeta", "identity", "annual_report", "gk_guide",
+           "home_blocks"}
 PROFILE = CONFIG_DIR / "sites" / "demo.yaml"
 
 

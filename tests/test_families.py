@@ -41,12 +41,7 @@ STATIC_TWIN_RULES = {"a11y-static-lang", "a11y-static-title", "a11y-static-img-a
 # family -> {rule id: why it flags a decoy of the planted render, and whose area the fix is in}
 KNOWN_FALSE_PLANTED: dict[str, dict[str, str]] = {}
 # family -> {rule id: why the clean render gets a false finding, and whose area the fix is in}
-KNOWN_FALSE_CLEAN: dict[str, dict[str, str]] = {
-    "hanweb": {"column-unreadable": "columns area (checks/columns.py): static columns (指南, 依申请公开, "
-               "法定主动公开内容 overview) are reported 'list filled by a script' because the Hanweb header's "
-               "date widget calls document.write(); a static column has no list to read, so 'not checked' "
-               "is a false statement (3 info findings)"},
-}
+KNOWN_FALSE_CLEAN: dict[str, dict[str, str]] = {}
 
 _runs: dict[tuple[str, bool], FamilyRun] = {}
 

@@ -123,10 +123,11 @@ class Browser:
             except BrowserUnavailable as exc:
                 if self.closed.is_set() or attempt == attempts:
                     if attempts > 1 and not self.closed.is_set():
-                        raise BrowserUnavailable(f"{exc} (after {attempts} attempts; raise a11y.start_attempts "
-                                                 "or free the machine)") from exc.__cause__
+                        raise BrowserUnavailable(f"{exc} (after {attempts} attempts; raise "
+                                                 "a11y.start_attempts or free the machine)") from exc.__cause__
                     raise
-                log.warning("browser %d did not start (attempt %d/%d): %s", self.index, attempt, attempts, exc)
+                log.warning("browser %d did not start (attempt %d/%d): %s",
+                            self.index, attempt, attempts, exc)
                 # wait on the pool's closed event, so Ctrl-C does not sit out the backoff
                 if self.closed.wait(backoff * (2 ** (attempt - 1))):
                     raise BrowserUnavailable("browser pool closed (run interrupted)") from exc

@@ -82,7 +82,8 @@ def validate_a11y(block: Any, where: str) -> dict[str, Any]:
     if data["start_attempts"] < 1:
         raise ConfigError(f"{where}: a11y.start_attempts: must be at least 1, got {data['start_attempts']}")
     if data["start_backoff_s"] < 0:
-        raise ConfigError(f"{where}: a11y.start_backoff_s: must be 0 or more seconds, got {data['start_backoff_s']}")
+        raise ConfigError(f"{where}: a11y.start_backoff_s: must be 0 or more seconds, "
+                          f"got {data['start_backoff_s']}")
     if data["browsers"] < 1:
         raise ConfigError(f"{where}: a11y.browsers: must be at least 1, got {data['browsers']}")
     for key in ("page_timeout_s", "script_timeout_s"):
