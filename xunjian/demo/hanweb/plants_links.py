@@ -9,7 +9,9 @@
   基层动态                            lists a page answering 页面不存在 with 200  -> link-soft-404
   工作动态 island                     jpage proxyUrl /module/jpage/… (wrong path
                                       on this install: 404)                    -> link-broken (the proxy URL)
-Decoys: the same policy document cites #section2 (present) and an old column URL that answers a
+  a 基层动态 article                   GBK bytes served as text/html;charset=UTF-8
+                                      (a Tomcat default header)                 -> page-decode-error
+Decoys: a 基层动态 article declaring gb2312 with GBK-only characters (镕, 堃); the same policy document cites #section2 (present) and an old column URL that answers a
 single 301; every article carries the gettitle.jsp/visit.jsp module includes, and attachments
 behind downfile.jsp answer with their file types.
 """
@@ -29,6 +31,8 @@ NORM_DOC = "/art/2026/9/8/art_4806_2306901.html"
 NOTICE_DOC = "/art/2026/11/5/art_4702_2302901.html"
 GONE_FILE = portal.attachment_path(None, NOTICE_DOC, "plan.docx")
 WRONG_PROXY = "/module/jpage/dataproxy.jsp"
+UTF8_HEADER_DOC = "/art/2026/10/28/art_4703_2303901.html"
+GBK_ONLY_DOC = "/art/2026/10/30/art_4703_2303902.html"
 
 
 def _wrong_proxy_group() -> str:
@@ -63,6 +67,12 @@ def contribute(site, today: date) -> None:
     for i in range(portal.GROUP_SIZE + 1 - len(site.column("gzdt").items)):  # fill 工作动态 past one group
         title, body = content.news(100 + i)
         site.add_document("gzdt", title=title, published=today - timedelta(days=90 + i), body_html=body)
+    site.add_document("jcdt", title="新桥镇城管执法大队开展夜间渣土运输专项检查", published=today - timedelta(days=25),
+                      path=UTF8_HEADER_DOC, content_type="text/html;charset=UTF-8",
+                      body_html=content.paragraphs("检查中发现未密闭运输车辆3辆，已依法查处。"))
+    site.add_document("jcdt", title="青石镇城管执法大队表彰优秀执法队员", published=today - timedelta(days=24),
+                      path=GBK_ONLY_DOC, charset="gb2312", content_type="text/html",
+                      body_html=content.paragraphs("受表彰队员：朱镕、李堃。"))  # GBK-only characters
     site.replace("portal", "/col/col4701/index.html", f"proxyUrl:'{portal.PROXY}'",
                  f"proxyUrl:'{WRONG_PROXY}'")
 
@@ -74,10 +84,12 @@ EXPECTED = [
     Expect("link-broken", "external:/gone.html", "external 404 cited by a policy document"),
     Expect("link-anchor-missing", f"{NORM_DOC}#section9", "the 规范性文件 has no #section9"),
     Expect("link-soft-404", routes.SOFT_404, "200 with the 页面不存在 page"),
+    Expect("page-decode-error", UTF8_HEADER_DOC, "GBK bytes under a charset=UTF-8 header"),
     Expect("link-broken", _wrong_proxy_group(), "工作动态 jpage names /module/jpage/dataproxy.jsp: 404 here"),
 ]
 
 DECOYS = [
+    Decoy("page-decode-error", GBK_ONLY_DOC, "declares gb2312, uses GBK-only 镕/堃: decoded as GBK, no error"),
     *[Decoy("link-broken", f"/jrobot/search.do?q={quote(word, encoding='gbk')}&webid=12",
             "homepage 热点搜索: raw Chinese query sent GBK-encoded (UTF-8 would answer 404)")
       for word in portal.HOT_KEYWORDS],
