@@ -64,11 +64,15 @@ def test_bad_profiles_give_one_line_errors(tmp_path, text, expected):
     assert "s3cret" not in message
 
 
-def test_every_numeric_setting_has_a_sane_range():
-    from config import NUMBER_RANGES, SITE_SCHEMA
-    numeric = {f"{block}.{key}" for block, node in SITE_SCHEMA.items() if isinstance(node, dict)
-               for key, leaf in node.items() if leaf[0] in ("int", "num")}
-    assert numeric <= set(NUMBER_RANGES), numeric - set(NUMBER_RANGES)
+def test_no_numeric_setting_accepts_a_negative_number(tmp_path):
+    from config import SITE_SCHEMA
+    numeric = [(block, key) for block, node in SITE_SCHEMA.items() if isinstance(node, dict)
+               for key, leaf in node.items() if leaf[0] in ("int", "num")]
+    assert len(numeric) >= 15
+    for block, key in numeric:
+        path = write(tmp_path, GOOD + f"{block}: {{{key}: -3}}\n")
+        with pytest.raises(ConfigError, match=f"{block}.{key}: -3(.0)? is out of range; use a number"):
+            load_site(path)
 
 
 def test_missing_file_names_the_fix(tmp_path):

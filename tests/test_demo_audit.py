@@ -43,6 +43,8 @@ def demo_run(tmp_path_factory):
 
 
 def resolve(where: str, bases: dict[str, str]) -> str:
+    if where.startswith(("http://", "https://")):  # an absolute target outside the served hosts
+        return where
     host, _, path = where.rpartition(":") if where.startswith("external:") else ("portal", "", where)
     return bases[host] + path
 

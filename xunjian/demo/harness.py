@@ -58,6 +58,8 @@ def audit_family(family: str, tmp: Path, *, clean: bool, browser: bool) -> Famil
 
 
 def resolve(where: str, bases: dict[str, str]) -> str:
+    if where.startswith(("http://", "https://")):  # an absolute target outside the served hosts
+        return where
     host, _, path = where.rpartition(":") if where.startswith("external:") else ("portal", "", where)
     return bases[host] + path
 

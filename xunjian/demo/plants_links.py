@@ -16,7 +16,8 @@ the page named here):
   /search/index.html                -> always-429, query-growth trap
   /xxgk/index.html                  -> HEAD-refusing download list
   /xxgk/fdzdgknr/index.html         -> the 2 GB page
-  /gywm/index.html  (关于本站)      -> 1-hop 301, /admin/ pages (robots.txt Disallow)
+  /gywm/index.html  (关于本站)      -> 1-hop 301, /admin/ pages (robots.txt Disallow), intranet OA
+                                       link (10.18.0.8: link-forbidden-address, never fetched)
   /lxwm/index.html  (联系我们)      -> mailto:, tel:, javascript:, #top, bare #
   /yqlj/index.html  (友情链接)      -> external 404, bot wall, Cloudflare challenge, always-429,
                                        external anchors
@@ -46,6 +47,7 @@ UNKNOWN_ITEM = "310199099000"
 KNOWN_ITEM = "310199001000"
 MISSING_FRAGMENT = "fujian"
 
+INTRANET_OA = "http://10.18.0.8/oa/login.jsp"  # private address: refused by the crawl, never fetched
 NORM_DOC = "/xxgk/gfxwj/art_2048.html"  # fixed paths: EXPECTED/DECOYS cannot depend on ``today``
 READING_DOC = "/xxgk/zcjd/art_2049.html"
 
@@ -70,7 +72,8 @@ def contribute(site, today: date) -> None:
     ins("portal", "/xxgk/index.html", '<p><a href="/xxgk/download/list.jsp">政府信息公开目录下载</a></p>\n')
     ins("portal", "/xxgk/fdzdgknr/index.html", '<p><a href="/xxgk/tjxx/archive.html">历年统计信息汇总（全量）</a></p>\n')
     ins("portal", "/gywm/index.html", '<p><a href="/xxgk/index.shtml">政府信息公开（旧版入口）</a></p>\n'
-        '<p class="admin"><a href="/admin/login.html">网站管理</a> <a href="/admin/">内容发布系统</a></p>\n')
+        '<p class="admin"><a href="/admin/login.html">网站管理</a> <a href="/admin/">内容发布系统</a></p>\n'
+        f'<p><a href="{INTRANET_OA}">内网办公系统（仅限内网访问）</a></p>\n')
     ins("portal", "/lxwm/index.html", f'<p>电子邮箱：<a href="mailto:{layout.EMAIL}">{layout.EMAIL}</a>　'
         f'电话：<a href="tel:{layout.PHONE}">{layout.PHONE}</a></p>\n'
         '<p><a href="javascript:window.print()">打印本页</a>　'
@@ -157,6 +160,8 @@ EXPECTED: list[Expect] = [
            "?sid= links are merged by canonicalisation"),
     Expect("crawl-trap", "/search/result.jsp", "trap:query-growth: every result page adds a parameter"),
     Expect("page-too-large", "/xxgk/tjxx/archive.html", "Content-Length 2147483648 > limits.max_response_mb"),
+    Expect("link-forbidden-address", INTRANET_OA, "intranet OA link on 10.18.0.8 (private network): "
+           "refused by crawler/netguard.py before any request"),
     Expect("page-decode-error", DECODE_ERROR_PAGE, "declared UTF-8, contains a GBK-encoded paragraph"),
 ]
 
@@ -173,6 +178,8 @@ DECOYS: list[Decoy] = [
     Decoy("link-broken", "/bsfw/query/busy.jsp", "1.5 s: slow but within limits.timeout_s"),
     Decoy("link-broken", "/xxgk/download/list.jsp", "405 to HEAD only; GET answers 200"),
     Decoy("link-unverified", "/xxgk/download/list.jsp", "405 to HEAD only; GET answers 200"),
+    Decoy("link-forbidden-address", "external:/gone.html", "127.0.0.2 is loopback but opened by the demo "
+          "profile's network.allow_addresses: fetched and judged (404), not refused"),
     Decoy("link-broken", "/xxgk/tjxx/archive.html", "huge but 200: page-too-large, not broken"),
     Decoy("link-broken", "/admin/login.html", "robots.txt Disallow: /admin/ (must not be fetched)"),
     Decoy("link-unverified", "/admin/login.html", "robots.txt Disallow: /admin/ (must not be fetched)"),
