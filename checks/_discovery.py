@@ -12,8 +12,10 @@ Two things are found from the crawl, without a profile:
   page that lists none (an overview page such as 政府信息公开), discovery descends up to
   ``columns.discover_depth`` levels. A page without items is taken for a column only on
   positive evidence that it is an *empty list page* (``checks._pages.empty_list_evidence``:
-  a data island without records, 暂无信息 / 共0条, an empty list container): it is then a
-  blank column, or ``column-unreadable`` when a script fills it. Overview and text pages carry
+  a data island without records, 暂无信息 / 共0条, an empty list container), and only when
+  the navigation or an overview page links it under a short, column-like name (at most
+  ``columns.discover_max_name_chars``): it is then a blank column, or ``column-unreadable``
+  when a script fills it. Overview and text pages carry
   no such evidence and are never counted blank.
 
 Discovered columns are typed by ``columns.type_keywords``; mandatory ones are static (never
@@ -49,6 +51,7 @@ def discover(ctx: Any, homepage: str, views: dict[str, PageView], statuses: dict
     descended like navigation targets when they list nothing themselves."""
     minimum = int(ctx.threshold("columns.discover_min_items", 3) or 1)
     depth_limit = int(ctx.threshold("columns.discover_depth", 2) or 1)
+    name_limit = int(ctx.threshold("columns.discover_max_name_chars", 15) or 15)
     found: list[Column] = []
     expanded: set[str] = set()
 
@@ -69,8 +72,11 @@ def discover(ctx: Any, homepage: str, views: dict[str, PageView], statuses: dict
         _fill(col, {}, views, ctx)
         if sum(1 for i in col.items if i.list_date.status != MISSING) >= minimum:
             found.append(col)
-        elif not col.items and col.empty:
-            found.append(col)  # an empty list page: blank, or unreadable when a script fills it
+        elif descend and not col.items and col.empty and len(text) <= name_limit:
+            # an empty list page: blank, or unreadable when a script fills it. Only a page the
+            # navigation or an overview links under a column-like name: an article linked from the
+            # homepage may carry an empty "related items" box, and a false blank column feeds V4c
+            found.append(col)
         elif descend and not col.items:
             expand(href, depth)
 

@@ -74,7 +74,6 @@ def _row_date(el: Any) -> str:
         return ""
     title = text_of(links[0])
     rest = squash(text_of(el).replace(title, " ", 1)) if title else text_of(el)
-    rest = rest or links[0].get("title", "")
     return rest if read_date(rest, None, allow_short=True).status != "missing" or _short_date(rest) else ""
 
 

@@ -168,6 +168,10 @@ def validate_column_thresholds(columns: Any, where: str) -> None:
         return
     if not isinstance(columns, dict):
         raise _error(where, "columns", "expected a mapping of column settings")
+    for key in ("discover_min_items", "discover_depth", "discover_max_name_chars"):
+        value = columns.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise _error(where, f"columns.{key}", f"expected a whole number of at least 1, got {value!r}")
     owners: dict[str, str] = {}
     for i, raw in enumerate(columns.get("mandatory") or []):
         prefix = f"columns.mandatory[{i}]"

@@ -12,7 +12,7 @@ the discovery-mode column tests and the homepage-block tests. None copies the de
 Each family plants, in discovery mode (profile without ``columns:``): one mandatory 政府信息公开
 column missing (``MISSING``) and one blank list column (``BLANK``); decoys: a mandatory column
 linked under an alias, a list filled by JavaScript (``SCRIPTED``: column-unreadable, not blank),
-a block of static links without dates. On the homepage: one fresh dated block and one whose
+a block of static links without dates, (TRS) articles with an empty "related articles" box. On the homepage: one fresh dated block and one whose
 newest item is 53 days old (``STALE_BLOCK``, a news block: window 14 days).
 """
 
@@ -54,9 +54,15 @@ def _hex(seed: str) -> str:
     return hashlib.md5(seed.encode()).hexdigest()
 
 
-def _article(title: str, day: date, charset: str) -> str:
+def _article(title: str, day: date, charset: str, extra: str = "") -> str:
     return (f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>{title}</title></head><body>'
-            f'<h1>{title}</h1><p>发布日期：{day:%Y-%m-%d}</p><p>{title}。正文内容。</p></body></html>')
+            f'<h1>{title}</h1><p>发布日期：{day:%Y-%m-%d}</p><p>{title}。正文内容。</p>{extra}</body></html>')
+
+
+# decoy: TRS article templates carry a "related articles" box the CMS may leave empty; an article
+# linked from the homepage is no blank column
+RELATED_EMPTY = '<div class="xgwz"><h3>相关文章</h3><ul class="xg-list"></ul></div>'
+
 
 
 def _shell(title: str, nav: str, body: str, charset: str = "utf-8") -> str:
@@ -81,7 +87,7 @@ def trs() -> MiniPortal:
             day = _days(age)
             rel = f"./{day:%Y%m}/t{day:%Y%m%d}_{1000 + k}.html"
             title = f"{name}信息{k + 1}"
-            p.pages[f"{folder}/{rel[2:]}"] = _article(title, day, "utf-8")
+            p.pages[f"{folder}/{rel[2:]}"] = _article(title, day, "utf-8", RELATED_EMPTY)
             rows.append((f"{folder}/{rel[2:]}", title, day))
         # TRS links articles relative to the column directory: ./202611/t20261120_1000.html
         lis = "".join(f'<li><span class="rq">{d:%Y-%m-%d}</span><a href="./{h[len(folder) + 1:]}"'

@@ -110,6 +110,7 @@ def test_one_stale_homepage_block_next_to_a_fresh_one(family):
     ({"mandatory": [{"name": "依申请公开", "alias": ["申请公开"]}]}, "did you mean 'aliases'"),
     ({"empty_list_markers": ["暂无(信息"]}, "columns.empty_list_markers\\[0\\]: bad regular expression"),
     ({"home_blocks": {"default_type": "newz"}}, "columns.home_blocks.default_type: unknown column type"),
+    ({"discover_depth": 0}, "columns.discover_depth: expected a whole number of at least 1"),
 ])
 def test_column_settings_are_validated_on_load(table, message):
     """A profile's thresholds.columns overrides config/rules.yaml and is validated with it."""
