@@ -207,7 +207,7 @@ def _aggregated(ctx: CheckContext, rule: Rule, key: str, where: dict[str, Findin
     severity = max((f.severity for f in where.values()), key=_rank)
     # the gap key joins the target unless the target already is it: two gaps folded onto the
     # same page must not share a fingerprint
-    target = first.target if key == first.target else f"{first.target} {key}".strip()
+    target = key if key.startswith(first.target) else f"{first.target} {key}".strip()
     return Finding(rule_id=rule.id, severity=severity, page_url=anchor, target=target,
                    message_zh=f"{message_zh}（模板问题：{where_zh}）",
                    message_en=f"{message_en} (template gap: {where_en})",

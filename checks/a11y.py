@@ -4,7 +4,10 @@ One finding per axe rule per page (not per element: a webmaster fixes a
 template, not 40 list items), its nodes listed in the evidence with CSS
 selector, HTML snippet, impact and axe's failure summary, plus the WCAG success
 criteria, the matching GB/T 37668-2019 citation and axe's help text and URL.
-The fingerprint is (rule, page, axe rule id), stable across runs.
+The fingerprint is (rule, page, axe rule id), stable across runs. The three axe rules are
+``aggregate="template"``: the same axe rule failing on the same elements of most scanned
+pages (a header or footer defect) is one finding with the count (``aggregate:`` in
+config/rules.yaml).
 
 * ``a11y-axe``         violations (except colour contrast); severity from the worst
                        node impact via ``a11y.impact_severity`` (config/rules.yaml)
@@ -18,6 +21,7 @@ Passes/inapplicable counts and the engine version ride along in every evidence;
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from checks._a11y_common import IMPACT_ZH, gbt_clause, node_evidence, results, sc_label, wcag_refs
@@ -28,7 +32,7 @@ BASIS_AXE = ("GB/T 37668-2019 (≈WCAG 2.0/2.1 A+AA) [S]; 国办公开办函〔2
 
 AXE = Rule(
     id="a11y-axe", title_zh="无障碍检测不通过（axe-core）", title_en="Accessibility violation (axe-core)",
-    severity="error", assessment="advisory", basis=BASIS_AXE,
+    severity="error", assessment="advisory", basis=BASIS_AXE, aggregate="template",
     advice_zh="按证据中的 CSS 选择器找到元素，依 axe 帮助说明修改模板（如为图片补充 alt、为表单控件加 label），修改后复检。",
     advice_en="Find the elements by the CSS selectors in the evidence and fix the template as axe's help "
               "explains (add alt text, label form fields, ...); re-run the audit.",
@@ -38,7 +42,7 @@ AXE = Rule(
 )
 CONTRAST = Rule(
     id="a11y-contrast", title_zh="文字颜色对比度不足", title_en="Insufficient text colour contrast",
-    severity="warning", assessment="advisory",
+    severity="warning", assessment="advisory", aggregate="template",
     basis="WCAG 1.4.3 对比度（最低限度）≥4.5:1（大字号 ≥3:1）; GB/T 37668-2019 可感知 [S]; MIIT 适老化规范 背景色高对比 [S]",
     advice_zh="加深文字颜色或调整背景色，使正文对比度至少 4.5:1、大字号文字至少 3:1。",
     advice_en="Darken the text or change the background so body text reaches 4.5:1 (large text 3:1).",
@@ -47,7 +51,7 @@ CONTRAST = Rule(
 )
 REVIEW = Rule(
     id="a11y-axe-review", title_zh="无障碍待人工复核项", title_en="Accessibility items needing review",
-    severity="info", assessment="advisory", basis=BASIS_AXE,
+    severity="info", assessment="advisory", basis=BASIS_AXE, aggregate="template",
     advice_zh="axe 无法自动判定这些元素（如背景图上的文字对比度），请人工复核。",
     advice_en="axe could not decide these elements automatically (e.g. text over a background image); "
               "review them by hand.",
@@ -91,13 +95,25 @@ def _evidence(ctx: CheckContext, row: Any, rule: dict[str, Any], impact: str) ->
         "engine": row.engine, "reused": row.status == "reused",
         "passes": len(axe.get("passes") or []), "inapplicable": len(axe.get("inapplicable") or []),
         "template": row.data.get("template"), "pages_with_same_template": row.data.get("represents"),
+        "gap": _gap_key(rule),
     }
+
+
+def _gap_key(rule: dict[str, Any]) -> str:
+    """The axe rule and the exact elements at fault: the same header defect on every sampled page
+    has the same key (folded into one template finding); a page with its own elements keeps its own."""
+    selectors = sorted(str(n.get("selector") or n.get("target") or n.get("html") or "")
+                       for n in rule.get("nodes") or [])
+    return f"{rule['id']}@{hashlib.sha1(chr(31).join(selectors).encode('utf-8')).hexdigest()[:10]}"
 
 
 def run(ctx: CheckContext) -> CheckResult:
     severities = ctx.threshold("a11y.impact_severity", {}) or {}
     contrast_severity = ctx.threshold("a11y.contrast_severity", CONTRAST.severity)
     review_severity = ctx.threshold("a11y.review_severity", REVIEW.severity)
+    scanned = [row.url for row in results(ctx) if row.status != "failed"]
+    for rule in (AXE, CONTRAST, REVIEW):  # the denominator of a template gap: the pages axe scanned
+        ctx.consider(rule, scanned)
     for row in results(ctx):
         if row.status == "failed":
             yield NOT_SCANNED.finding(

@@ -14,6 +14,8 @@ and their articles). Its template gaps:
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -155,3 +157,39 @@ def test_report_shows_the_folded_finding_with_count_and_samples(folded):
     assert "28/30" in report
     for url in icp.evidence["aggregate"]["sample"]:
         assert f'<a href="{url}"' in report
+
+
+def _axe_violation(rule_id: str, selectors: list[str]) -> dict:
+    return {"id": rule_id, "impact": "moderate", "tags": ["wcag2a", "wcag131"], "help": rule_id,
+            "nodes": [{"selector": s, "html": f"<div class='{s}'>", "impact": "moderate"} for s in selectors]}
+
+
+def test_axe_rule_failing_on_the_same_elements_of_most_pages_is_one_finding(tmp_path):
+    """Stored browser results (as crawler/browser/stage.py writes them): the header's landmark
+    defect on all 6 scanned pages folds; one page's own image defect stays on that page."""
+    store = Store(tmp_path / "x.sqlite")
+    run_id = store.start_run("axe", TODAY.isoformat())
+    urls = [f"http://127.0.0.1:9/p{i}.html" for i in range(6)]
+    for i, url in enumerate(urls):
+        store.put_resource(run_id, url=url, kind="page", in_scope=True, status=200,
+                           content_type="text/html; charset=utf-8")
+        store.put_body(run_id, url, f"<html><body><p>page {i}</p></body></html>")
+        violations = [_axe_violation("region", ["div.header", "div.footer"])]
+        if i == 3:
+            violations.append(_axe_violation("image-alt", ["img.photo"]))
+        result = zlib.compress(json.dumps({"axe": {"violations": violations}}).encode())
+        store.db.execute("INSERT INTO a11y_results VALUES (?,?,?,?,?,?,?,?)",
+                         (run_id, url, "scanned", "axe-core 4.14.1", "", 0, result, None))
+    store.commit()
+    profile = tmp_path / "site.yaml"
+    profile.write_text('name: axe\nstart_urls: ["http://127.0.0.1:9/p0.html"]\n', encoding="utf-8")
+    site = load_site(profile)
+    ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=load_thresholds(site), today=TODAY)
+    run_checks(ctx, only={"a11y"})
+    found = store.findings(run_id, "a11y-axe")
+    region = [f for f in found if f.evidence["axe_rule"] == "region"]
+    assert len(region) == 1 and region[0].page_url == urls[0]
+    assert (region[0].evidence["aggregate"]["count"], region[0].evidence["aggregate"]["total"]) == (6, 6)
+    own = [(f.page_url, f.target) for f in found if f.evidence["axe_rule"] == "image-alt"]
+    assert own == [(urls[3], "image-alt")]
+    store.close()
