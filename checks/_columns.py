@@ -25,12 +25,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from checks._dates import MISSING, DateRead, read_date
 from checks._pages import (PageView, config_regex, content_links, empty_list_evidence, iter_views, list_items,
                            nav_links, page_view, parse_html)
 from crawler.islands import find_islands
+from crawler.urls import join_url
 
 STATIC = "static"
 _SUB_COLUMN = re.compile(r"(/|/(index|default)(_\d+)?\.s?html?)$", re.I)
@@ -191,7 +192,11 @@ def _window(ctype: str, spec: dict[str, Any], ctx: Any) -> int | None:
 def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageView], homepage: str,
             link_index: dict[str, str]) -> str | None:
     if spec.get("url"):
-        return urljoin(homepage, spec["url"])
+        located = join_url(homepage, spec["url"])
+        if located is None:
+            raise ValueError(f"site profile: columns: {spec['name']}: url {spec['url']!r} is not a usable URL; "
+                             "write it as a path like /xxgk/tzgg/index.html")
+        return located
     names = [spec["name"], *(spec.get("aliases") or [])]
     for href, text in home.links if home else []:
         if _match_name(text, names):
@@ -202,7 +207,7 @@ def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageVi
     if spec.get("pattern"):
         rx = re.compile(spec["pattern"])
         for url in sorted(views):
-            if rx.search(urlsplit(url).path):
+            if rx.search(urlsplit(url).path):  # stored page URLs were fetched: they split
                 return url
     return None
 

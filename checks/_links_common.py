@@ -262,6 +262,8 @@ _ERROR_REASONS = {
     "forbidden-address": ("地址解析到内网、回环、链路本地或云元数据等禁止访问的地址，按网络安全策略未访问",
                           "resolves to a forbidden address (internal, loopback, link-local or cloud "
                           "metadata); not fetched by the network safety policy"),
+    "bad-redirect": ("重定向到浏览器无法打开的地址（ftp:、file: 或无法解析的 Location）",
+                     "redirects to an address no browser opens (ftp:, file: or an unparsable Location)"),
 }
 
 

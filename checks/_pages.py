@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from itertools import islice
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urldefrag
+from urllib.parse import urldefrag
 
 import lxml.html
 from lxml import etree
@@ -35,6 +35,7 @@ from lxml import etree
 from checks._dates import looks_like_date, normalize
 from config.labels import LabelTable, label_key, label_table
 from crawler.islands import expand_islands
+from crawler.urls import join_url
 
 _LABEL_SPLIT = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$", re.S)
 _WS = re.compile(r"\s+")
@@ -246,7 +247,10 @@ def list_items(tree: Any, base_url: str, container_xpath: str | None = None) -> 
         dated = looks_like_date(rest) or el.get("data-date") is not None
         if strict and not dated and not _is_list_container(el):
             continue
-        href = urldefrag(urljoin(base_url, a.get("href", "").strip()))[0]
+        joined = join_url(base_url, a.get("href", "").strip())
+        if joined is None:
+            continue  # a malformed href is link-malformed's finding (checks/link_malformed.py)
+        href = urldefrag(joined)[0]
         items.append(ListItem(title=title or a.get("title", ""), href=href,
                               date_text=el.get("data-date") or rest))
     return items
@@ -263,8 +267,10 @@ def nav_links(tree: Any, base_url: str) -> list[tuple[str, str]]:
     out = []
     for a in tree.xpath(_NAV_XPATH):
         href = a.get("href")
-        if href and not href.startswith(("javascript:", "#", "mailto:")):
-            out.append((urljoin(base_url, href.strip()), squash(a.text_content())))
+        joined = join_url(base_url, href.strip()) if href and not href.startswith(("javascript:", "#", "mailto:")) \
+            else None
+        if joined is not None:  # a malformed href is link-malformed's finding (checks/link_malformed.py)
+            out.append((joined, squash(a.text_content())))
     return out
 
 
@@ -275,7 +281,9 @@ def content_links(tree: Any, base_url: str) -> list[tuple[str, str]]:
     for a in tree.iter("a"):
         href = a.get("href")
         if href and not href.startswith(("javascript:", "#", "mailto:", "tel:")) and not in_chrome(a):
-            out.append((urljoin(base_url, href.strip()), squash(a.text_content())))
+            joined = join_url(base_url, href.strip())
+            if joined is not None:  # a malformed href is link-malformed's finding
+                out.append((joined, squash(a.text_content())))
     return out
 
 
@@ -408,8 +416,10 @@ def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | N
     links = []
     for a in tree.iter("a"):
         href = a.get("href")
-        if href and not href.startswith(("javascript:", "mailto:", "tel:")):
-            links.append((urldefrag(urljoin(url, href.strip()))[0], text_of(a) or a.get("title", "")))
+        joined = join_url(url, href.strip()) if href and not href.startswith(("javascript:", "mailto:", "tel:")) \
+            else None
+        if joined is not None:  # a malformed href is link-malformed's finding, not this page's crash
+            links.append((urldefrag(joined)[0], text_of(a) or a.get("title", "")))
     body = tree.find("body")
     text = text_of(body if body is not None else tree)
     labelled = _labelled_date_rx(table, tuple(date_fields or _DEFAULT_DATE_FIELDS)).search(text)

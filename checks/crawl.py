@@ -9,7 +9,8 @@
   and a homepage with no stored fact at all is a run note, not a finding: neither proves the
   site is down.
 * ``crawl-trap``: one finding per trap cause (``skip_reason`` ``trap:<cause>``) with the
-  complete count, the busiest paths and ``crawl.trap_examples`` example URLs.
+  complete count, the busiest paths and ``crawl.trap_examples`` example URLs; a
+  ``pattern-limit`` cut of real content is ``crawl-coverage-lost`` instead (checks/coverage.py).
 * ``page-too-large``: ``truncated`` = 1 (body capped at the profile's
   ``limits.max_response_mb``).
 * ``page-decode-error``: ``decode_errors`` above ``crawl.max_decode_errors``
@@ -31,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 from checks._links_common import (LinkSettings, citing_pages, classify, homepage_identities,
                                   homepage_landing_verdict, link_evidence, note)
 from checks.base import CheckContext, Rule
+from checks.coverage import pattern_share, real_content_patterns, url_pattern
 from crawler.store import Finding
 
 HOME_UNREACHABLE = Rule(
@@ -161,14 +163,21 @@ class _TrapCause:
 
 def _trap_path(url: str) -> str:
     """Origin and path of a trap URL, without query or ;params (where session ids hide)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # never stored by the crawler for an in-scope URL; a hand-made store may
+        return url
     return urlunsplit((parts.scheme, parts.netloc, parts.path.split(";", 1)[0] or "/", "", ""))
 
 
 def _traps(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
+    capped = {url_pattern(r["url"]) for r in ctx.store.resources(ctx.run_id, "skip_reason = 'trap:pattern-limit'")}
+    lost = real_content_patterns(ctx, capped, pattern_share(ctx))  # crawl-coverage-lost's, not a trap
     causes: dict[str, _TrapCause] = {}
     for res in ctx.store.resources(ctx.run_id, "skip_reason LIKE 'trap:%'"):
         cause = res["skip_reason"].split(":", 1)[1] or "unknown"
+        if cause == "pattern-limit" and url_pattern(res["url"]) in lost:
+            continue
         causes.setdefault(cause, _TrapCause()).add(res["url"], settings.trap_examples)
     for cause in sorted(causes):
         agg = causes[cause]

@@ -12,7 +12,8 @@ which loads all links or pages of a run into memory:
    probes, title/H1 signatures as the fallback) over in-scope pages redirected where missing
    URLs go, then over the 2xx resources with a stored body (in-scope pages and the external
    pages the crawler fetched with GET);
-3. fragment pass over the links that carry a ``#fragment``, grouped by target.
+3. fragment pass over the links that carry a ``#fragment``, grouped by target (``/dir/`` and
+   ``/dir/index.html`` serving one document are one target).
 
 Governed by config/rules.yaml ``links:`` and ``soft404:`` and by the profile's ``links.*``,
 ``soft404.*`` (see checks/_links_common.py). The homepage's own failure is reported by
@@ -250,7 +251,10 @@ def _redirect_referrers(ctx: CheckContext, url: str) -> list[dict[str, Any]]:
 
 # -- pass 3: #fragments ----------------------------------------------------------------------
 def _fragment_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
+    """One finding per (document, fragment): ``/dir/`` and ``/dir/index.html`` serving the same
+    document are one identity (``_document_identity``), so citing both gives one finding."""
     fragment_links = ctx.store.links(ctx.run_id, _FRAGMENT_LINKS)  # ordered by target_url
+    missing: dict[tuple[str, str], dict[str, Any]] = {}
     for target_url, rows in groupby(fragment_links, key=lambda r: r["target_url"]):
         res = ctx.store.resource(ctx.run_id, target_url)
         if not _anchors_known(res):
@@ -258,24 +262,52 @@ def _fragment_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Findin
                 pass
             continue
         anchors = frozenset(res["anchors"])
-        missing: dict[str, list[dict[str, Any]]] = {}
+        identity = _document_identity(ctx, res)
         for row in rows:
             fragment = row["fragment"]
             if fragment_verdict(fragment, anchors, settings) != "missing":
                 continue
             key = unquote(fragment[1:] if fragment.startswith("#") else fragment)
-            missing.setdefault(key, []).append(
-                {"page": row["source_url"], "text": row["text"] or "", "tag": row["tag"],
-                 "attr": row["attr"], "href": row["raw_href"]})
-        for fragment, referrers in missing.items():
-            pages = len({r["page"] for r in referrers})
-            evidence = {"url": target_url, "fragment": fragment, "final_url": res.get("final_url"),
-                        "anchors_count": len(anchors), "anchors_sample": sorted(anchors)[:20]}
-            yield LINK_ANCHOR_MISSING.finding(
-                target_url, f"目标页面中没有锚点“#{fragment}”（{pages} 个页面引用）",
-                f"The target page has no anchor '#{fragment}' "
-                f"({pages} citing page{'s' if pages > 1 else ''})",
-                target=f"{target_url}#{fragment}", evidence=evidence, referrers=referrers)
+            entry = missing.setdefault((identity, key), {"res": res, "anchors": anchors, "urls": [],
+                                                         "referrers": []})
+            if target_url not in entry["urls"]:
+                entry["urls"].append(target_url)
+            entry["referrers"].append({"page": row["source_url"], "text": row["text"] or "", "tag": row["tag"],
+                                       "attr": row["attr"], "href": row["raw_href"]})
+    for (identity, fragment), entry in missing.items():
+        referrers, anchors, res = entry["referrers"], entry["anchors"], entry["res"]
+        pages = len({r["page"] for r in referrers})
+        evidence = {"url": identity, "fragment": fragment, "final_url": res.get("final_url"),
+                    "anchors_count": len(anchors), "anchors_sample": sorted(anchors)[:20]}
+        if entry["urls"] != [identity]:
+            evidence["cited_as"] = entry["urls"]
+        yield LINK_ANCHOR_MISSING.finding(
+            identity, f"目标页面中没有锚点“#{fragment}”（{pages} 个页面引用）",
+            f"The target page has no anchor '#{fragment}' "
+            f"({pages} citing page{'s' if pages > 1 else ''})",
+            target=f"{identity}#{fragment}", evidence=evidence, referrers=referrers)
+
+
+# Directory index documents a web server answers for "/dir/" (Apache DirectoryIndex, IIS default
+# documents, TRS/Hanweb index.html/.shtml): conventions of servers, not thresholds.
+_INDEX_NAMES = frozenset({"index.html", "index.htm", "index.shtml", "index.jsp", "index.php", "index.asp",
+                          "index.aspx", "default.htm", "default.html", "default.asp", "default.aspx"})
+
+
+def _document_identity(ctx: CheckContext, res: dict[str, Any]) -> str:
+    """``/dir/`` for ``/dir/index.html`` when both are the same document (same content, or one
+    redirects to the other); the URL itself otherwise. The directory form is the identity."""
+    url = res["url"]
+    head, _, name = url.rpartition("/")
+    if "?" in url or name.lower() not in _INDEX_NAMES:
+        return url
+    directory = head + "/"
+    other = ctx.store.resource(ctx.run_id, directory)
+    if other is None:
+        return url
+    same_body = bool(res.get("content_hash")) and res.get("content_hash") == other.get("content_hash")
+    redirects = other.get("final_url") == url or res.get("final_url") == directory
+    return directory if same_body or redirects else url
 
 
 def _anchors_known(res: dict[str, Any] | None) -> bool:

@@ -54,7 +54,8 @@ SITE_SCHEMA: dict[str, Any] = {
     },
     "limits": {
         "max_pages": ("int", 50000),
-        "max_depth": ("int", 30),
+        "max_depth": ("int", 30),  # content hops: pager links keep their list's depth (crawler/pagination.py)
+        "max_pagination_pages": ("int", 5000),  # pager hops in one chain (an endless pager stops here)
         "max_response_mb": ("num", 10),
         "timeout_s": ("num", 20),
     },
@@ -91,6 +92,22 @@ SITE_SCHEMA: dict[str, Any] = {
         "calendar_years": ("list[int]", [-3, 2]),
         "session_params": ("list[str]", ["jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid",
                                           "token", "_t", "timestamp"]),
+    },
+    # pager links (crawler/pagination.py); CMS families: /work/shared/reference/cms-families.md
+    "pagination": {
+        "query_params": ("list[str]", ["page", "pageno", "pagenum", "pageindex", "page_no", "pagenumber",
+                                       "currpage", "cur_page", "curpage", "currentpage", "pg", "pn", "p",
+                                       "startrecord", "endrecord", "start", "offset", "a51p"]),
+        "companion_params": ("list[str]", ["uid", "unitid", "webid", "columnid", "appid", "col", "perpage",
+                                           "pagesize", "page_size", "rows", "sitecode", "a51t", "a51c"]),
+        "proxy_paths": ("list[str]", ["dataproxy.jsp", "morecolumndataproxy.jsp"]),
+        # pager words anywhere on a page; container_texts only inside a pager container ("next" may be
+        # the next article, 首页 the homepage)
+        "link_texts": ("list[str]", ["下一页", "上一页", "下页", "上页", "尾页", "末页", "最后一页", "后一页",
+                                     "前一页"]),
+        "container_texts": ("list[str]", ["首页", "第一页", "first", "next", "previous", "prev", "last",
+                                          "»", "«", "›", "‹", ">", "<", ">>", "<<"]),
+        "container_pattern": ("str", r"pag|fenye|fy_|pgbar|pager|pnav"),
     },
     "soft404": {
         "patterns": ("list[str]", ["页面不存在", "页面未找到", "找不到该页面", "您访问的页面不存在", "404 Not Found",

@@ -7,12 +7,19 @@ Link sources (tag, attribute): ``a``/``area``/``link`` ``href``; ``img`` ``src``
 ``srcset`` and lazy-loading ``data-src``/``data-original``; ``script``, ``iframe``,
 ``frame``, ``embed``, ``audio``, ``video``, ``track``, ``input[type=image]`` ``src``;
 ``video`` ``poster``; ``object`` ``data``; ``source`` ``src``/``srcset``;
-``meta http-equiv=refresh`` ``content``; ``form[method=get]`` ``action`` (a portal's
-search box pointing at a dead page is a broken link); and form-less attachment links that portals
+``meta http-equiv=refresh`` ``content``; ``form[method=get]`` ``action`` and
+``button``/``input`` ``formaction`` (unless ``formmethod``/the form says POST: a portal's
+search box pointing at a dead page is a broken link); form-less attachment links that portals
 hide in ``onclick`` (``window.open('x.pdf')``, ``location.href='...'``) or
-``data-href``/``data-url`` attributes. Hrefs are returned raw (resolution against the
-``<base href>`` and canonicalisation are the spider's job). Anchors are every ``id``
-and every ``a[name]``, in document order, without duplicates.
+``data-href``/``data-url`` attributes; CSS ``url()``/``@import`` in ``<style>`` blocks
+(attr ``css``) and ``style`` attributes (attr ``style``) (crawler/css.py); and the TRS
+pager a ``createPageHTML(...)`` script writes (tag ``script``, attr ``createPageHTML``).
+``<link rel=preconnect|dns-prefetch>`` is no link (browsers fetch nothing from it) and is
+not returned. Hrefs are returned raw (resolution against the ``<base href>`` and
+canonicalisation are the spider's job). A link is flagged ``pager`` when an ancestor within
+``PAGER_ANCESTORS`` levels has a class/id matching the caller's ``pager_re`` (see
+crawler/pagination.py), and ``stylesheet`` when it loads a stylesheet. Anchors are every
+``id`` and every ``a[name]``, in document order, without duplicates.
 
 Hanweb data islands (``<script type="text/xml"><datastore>``, see ``crawler.islands``) are
 one text node to the HTML parser: their records are parsed as fragments and their links
@@ -31,6 +38,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.islands import as_list_item, find_islands, nextgroup_url, parse_reply, proxy_url
+from crawler.css import css_urls
 
 MAX_TEXT = 300          # link text kept per occurrence
 MAX_HREF = 4096         # raw href kept (data: URIs can be megabytes)
@@ -49,6 +57,15 @@ _URL_ATTRS: dict[str, tuple[str, ...]] = {
 }
 _SRCSET_TAGS = {"img", "source"}
 _GENERIC_URL_ATTRS = ("data-href", "data-url")
+_NO_REQUEST_RELS = frozenset({"preconnect", "dns-prefetch"})  # hints: a browser fetches nothing
+PAGER_ANCESTORS = 3
+# TRS: createPageHTML(countPage, currentPage, "index", "html") writes index_1.html ... (0-based);
+# page_div sites: createPageHTML('page_div', countPage, current, 'list_x', 'shtml', total), 1-based
+_TRS_PAGER_RE = re.compile(r"createPageHTML\(\s*(\w{1,40})\s*,\s*\w{1,40}\s*,\s*['\"]([\w-]{1,64})['\"]\s*,"
+                           r"\s*['\"](\w{2,6})['\"]")
+_DIV_PAGER_RE = re.compile(r"createPageHTML\(\s*['\"][\w-]{1,64}['\"]\s*,\s*(\d{1,5})\s*,\s*\d{1,5}\s*,"
+                           r"\s*['\"]([\w-]{1,64})['\"]\s*,\s*['\"](\w{2,6})['\"]")
+MAX_SCRIPT_PAGES = 10000
 
 
 @dataclass
@@ -57,6 +74,8 @@ class RawLink:
     tag: str
     attr: str
     text: str
+    pager: bool = False       # inside a pager container (crawler/pagination.py)
+    stylesheet: bool = False  # the target is a stylesheet (link rel=stylesheet, @import)
 
 
 @dataclass
@@ -113,18 +132,36 @@ def _element_text(el: etree._Element) -> str:
     return _clip(text, MAX_TEXT)
 
 
+def _form_method(el: etree._Element) -> str:
+    """The method a submit button uses: its own ``formmethod``, else its form's ``method``."""
+    method = el.get("formmethod")
+    if method is None:
+        form = next((a for a in el.iterancestors() if a.tag == "form"), None)
+        method = form.get("method") if form is not None else None
+    return (method or "get").strip().lower()
+
+
 def _links_of(el: etree._Element, tag: str) -> Iterator[RawLink]:
     attrs = _URL_ATTRS.get(tag, ())
     if tag == "input" and (el.get("type") or "").lower() == "image":
         attrs = ("src",)
     elif tag == "form" and (el.get("method") or "get").strip().lower() != "get":
         attrs = ()  # a POST target is not a page to check with GET
+    elif tag == "link":
+        rels = set((el.get("rel") or "").lower().split())
+        if rels and rels <= _NO_REQUEST_RELS:
+            attrs = ()  # preconnect / dns-prefetch: no request is made, nothing to check
     text = None
+    stylesheet = tag == "link" and "stylesheet" in (el.get("rel") or "").lower().split()
     for attr in attrs:
         value = el.get(attr)
         if value is not None and (value.strip() or attr == "href"):
             text = _element_text(el) if text is None else text
-            yield RawLink(_clip(value, MAX_HREF), tag, attr, text)
+            yield RawLink(_clip(value, MAX_HREF), tag, attr, text, stylesheet=stylesheet)
+    if tag in ("button", "input") and el.get("formaction") and el.get("formaction").strip() \
+            and _form_method(el) == "get":
+        text = _squash(el.get("value") or el.text_content() or el.get("title")) if text is None else text
+        yield RawLink(_clip(el.get("formaction"), MAX_HREF), tag, "formaction", _clip(text, MAX_TEXT))
     if tag in _SRCSET_TAGS and el.get("srcset"):
         text = _element_text(el) if text is None else text
         for url in parse_srcset(el.get("srcset")):
@@ -143,9 +180,57 @@ def _links_of(el: etree._Element, tag: str) -> Iterator[RawLink]:
         if value and value.strip():
             text = _element_text(el) if text is None else text
             yield RawLink(_clip(value, MAX_HREF), tag, attr, text)
+    style = el.get("style")
+    if style:
+        for url, how in css_urls(style):
+            yield RawLink(_clip(url, MAX_HREF), tag, "style", "", stylesheet=how == "import")
+    if tag == "style":
+        for url, how in css_urls(el.text_content() or ""):
+            yield RawLink(_clip(url, MAX_HREF), tag, "css", "", stylesheet=how == "import")
+    if tag == "script" and not el.get("src"):
+        yield from _script_pager(el.text_content() or "")
 
 
-def parse_document(text: str, page_url: str) -> Document:
+def _script_pager(script: str) -> Iterator[RawLink]:
+    """The pages a TRS-style ``createPageHTML(...)`` call writes with ``document.write``."""
+    if "createPageHTML" not in script:
+        return
+    match = _TRS_PAGER_RE.search(script)
+    count = _script_number(script, match[1]) if match else None
+    if match and count is not None:  # 0-based: page 0 is index.html, page k is index_k.html
+        count, stem, ext = min(count, MAX_SCRIPT_PAGES), match[2], match[3]
+        pages = [f"{stem}.{ext}"] + [f"{stem}_{k}.{ext}" for k in range(1, count)]
+    else:
+        match = _DIV_PAGER_RE.search(script)
+        if not match:
+            return
+        count, stem, ext = min(int(match[1]), MAX_SCRIPT_PAGES), match[2], match[3]
+        pages = [f"{stem}.{ext}"] + [f"{stem}_{k}.{ext}" for k in range(2, count + 1)]
+    for href in pages:
+        yield RawLink(href, "script", "createPageHTML", "", pager=True)
+
+
+def _script_number(script: str, token: str) -> int | None:
+    """A literal page count, or the value of ``var countPage = 17`` when the call names a variable."""
+    if token.isdigit():
+        return int(token)
+    found = re.search(rf"\b{re.escape(token)}\s*=\s*(\d{{1,5}})\b", script)
+    return int(found[1]) if found else None
+
+
+def _under_pager(el: etree._Element, pager_re: re.Pattern | None) -> bool:
+    if pager_re is None:
+        return False
+    for level, anc in enumerate(el.iterancestors()):
+        if level >= PAGER_ANCESTORS:
+            return False
+        marker = f"{anc.get('class', '')} {anc.get('id', '')}".strip()
+        if marker and pager_re.search(marker):
+            return True
+    return False
+
+
+def parse_document(text: str, page_url: str, pager_re: re.Pattern | None = None) -> Document:
     doc = Document(base_url=page_url)
     cleaned = text.replace("\x00", "")
     if not cleaned.strip():
@@ -176,7 +261,11 @@ def parse_document(text: str, page_url: str) -> Document:
             if name and name not in seen_anchors and len(seen_anchors) < 100000:
                 seen_anchors.add(name)
                 doc.anchors.append(_clip(name, MAX_ANCHOR))
-        doc.links.extend(_links_of(el, tag))
+        links = list(_links_of(el, tag))
+        if links and tag in ("a", "area") and _under_pager(el, pager_re):
+            for link in links:
+                link.pager = True
+        doc.links.extend(links)
     doc.links.extend(island_links(cleaned, doc.base_url))
     return doc
 

@@ -26,6 +26,7 @@ PURPOSE_BODY = "body"    # GET with (capped) body, anchors and text kept: #fragm
 PURPOSE_SCRIPT = "script"  # GET of a same-site script that document.writes page parts (footer): text kept
 PURPOSE_PROBE = "probe"  # GET of a surely-missing URL: the site's not-found fingerprint (crawler.notfound)
 PURPOSE_ISLAND = "island"  # GET of a data-island group (crawler.islands): records are links of a list page
+PURPOSE_CSS = "css"      # GET of an in-scope stylesheet, parsed for url() and @import
 
 
 @dataclass
@@ -43,6 +44,7 @@ class FetchState:
     referrer: str | None = None
     growth: int = 0                # query-growth steps (see crawler.traps)
     calendar: int = 0              # calendar-walk steps (see crawler.traps)
+    pager_steps: int = 0           # pager hops in a row that led here (see crawler.pagination)
     parse: bool = True             # False when a redirect lands on a page crawled anyway
     alias: str | None = None       # in-scope page a redirect landed on, recorded on its own too
     reverify: bool = False

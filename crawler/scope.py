@@ -27,7 +27,7 @@ from crawler.urls import extension, host_key, normalise_host_entry
 
 # tags whose target is navigated to (so an in-scope target is a page to crawl)
 NAVIGATION_TAGS = frozenset({"a", "area", "iframe", "frame", "meta", "form"})
-NAVIGATION_ATTRS = frozenset({"onclick", "data-href", "data-url"})
+NAVIGATION_ATTRS = frozenset({"onclick", "data-href", "data-url", "formaction", "createPageHTML"})
 ATTACHMENT_MEDIA = ("application/pdf", "application/msword", "application/vnd.ms-", "application/vnd.openxml",
                     "application/zip", "application/x-rar", "application/x-7z", "application/ofd",
                     "application/octet-stream", "application/vnd.wps", "application/kswps")

@@ -153,8 +153,11 @@ class TrapGuard:
         return TrapVerdict(None)
 
     # -- all guards --------------------------------------------------------------------------
-    def check(self, url: str, referrer: str | None = None, growth: int = 0, calendar: int = 0) -> TrapVerdict:
-        """The first guard that trips (or cause None), with the step counts for the URL's links."""
+    def check(self, url: str, referrer: str | None = None, growth: int = 0, calendar: int = 0,
+              pager: bool = False) -> TrapVerdict:
+        """The first guard that trips (or cause None), with the step counts for the URL's links.
+        A pager link (crawler.pagination) is not counted against ``max_pages_per_pattern``: a
+        1,200-page ``?page=N`` list is content, bounded by ``limits.max_pagination_pages``."""
         if self.url_length(url):
             return TrapVerdict("url-length")
         if self.session_id(url):
@@ -167,6 +170,6 @@ class TrapGuard:
         walked, calendar = self.calendar_walk(url, referrer, calendar)
         if walked or self.calendar(url):
             return TrapVerdict("calendar", growth, calendar)
-        if self.pattern_limit(url):
+        if not pager and self.pattern_limit(url):
             return TrapVerdict("pattern-limit")
         return TrapVerdict(None, growth, calendar)

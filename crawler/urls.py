@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNRESERVED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -229,3 +229,43 @@ def extension(url: str) -> str:
     if "." not in last:
         return ""
     return last.rsplit(".", 1)[-1].lower()
+
+
+# Characters a browser refuses in a host name (WHATWG "forbidden host code points").
+_FORBIDDEN_HOST_CHARS = set(" \t\n\r#%/:<>?@[\\]^|")
+_SLASHES_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[/\\]{2}")
+
+
+def url_problem(href: str) -> str | None:
+    """Why no browser can open this http(s) link, or None when it is a usable URL.
+
+    ``unparsable``: the URL cannot be split (``http://localhost]``, ``http://[::1``) or its port
+    is not a number in 0-65535 (``http://x:99999/``); ``no-host``: an explicit ``http://`` with
+    nothing after it (``http://``, ``http:///x`` is resolved by browsers, so it is not judged
+    here). ``bad-host``: the host holds a character browsers reject (a space, ``<``, ``|``...).
+    ``href`` is the raw link or the resolved URL; relative links never have a problem here.
+    """
+    try:
+        parts = urlsplit(href)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        return "unparsable"
+    if parts.scheme.lower() not in DEFAULT_PORTS or not _SLASHES_RE.match(href):
+        return None
+    after = href.split(":", 1)[1].lstrip("/\\")
+    if not after:
+        return "no-host"
+    host = parts.hostname or ""
+    if ":" not in host and any(ch in _FORBIDDEN_HOST_CHARS for ch in host):  # ":" only in IPv6 literals
+        return "bad-host"
+    return None
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``urljoin`` that never raises: None for a link no browser could resolve
+    (``http://localhost]``). Callers treat None as "not a usable link" and move on."""
+    try:
+        joined = urljoin(base, href)
+    except ValueError:
+        return None
+    return None if url_problem(href) or url_problem(joined) else joined

@@ -71,6 +71,7 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
     props = ET.SubElement(rules_suite, "properties")
     for key, value in (("site", run["site"]), ("run_id", run["id"]), ("today", run["today"]),
                        ("veto_verdict", model["verdict"]["veto"]), ("run_status", run["status"]),
+                       ("coverage", localized(model["verdict"], "coverage_line", lang)),
                        ("schema_version", model["schema_version"])):
         ET.SubElement(props, "property", name=key, value=safe.xml_text(value))
     for rule in model["rules"]:

@@ -35,6 +35,8 @@ def to_markdown(model: dict[str, Any], lang: str) -> str:
     if banner:  # an unfinished run says so before anything else
         out += [f"> **⚠️ {md_text(banner)}**", ""]
     out += [f"**{icon} {i18n.verdict_text(model, lang)}**", ""]
+    if localized(verdict, "coverage_line", lang):
+        out += [md_text(localized(verdict, "coverage_line", lang)), ""]
     out += [f"| {w['veto_items']} | {w['status']} | {w['count']} |", "|---|---|---:|"]
     for item in model["veto_items"]:
         out.append(f"| {md_text(item['id'])} {md_text(localized(item, 'title', lang))} | "

@@ -188,7 +188,11 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
             "stats": stats,
         },
         "previous_run": {"id": prev["id"], "today": prev["today"]} if prev else None,
-        "verdict": verdict,
+        # crawl coverage (checks/coverage.py): figures and the line every format prints
+        "verdict": {**verdict,
+                    "coverage": stats.get("coverage") if isinstance(stats.get("coverage"), dict) else None,
+                    "coverage_line_zh": coverage_line(stats.get("coverage"), "zh"),
+                    "coverage_line_en": coverage_line(stats.get("coverage"), "en")},
         "summary": {
             "total": len(out_findings), "by_severity": by_sev,
             "new": len(diff.new), "persisting": len(diff.persisting), "fixed": len(fixed),
@@ -207,6 +211,25 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
                      "engines": manifest.get("engines") or {},
                      "site_readable": manifest.get("site_readable", True)},
     }
+
+
+def coverage_line(coverage: dict[str, Any] | None, lang: str) -> str:
+    """The verdict's coverage line ("coverage: 97.9 % (1,265 URLs not fetched: max_depth)") from
+    the run stats' ``coverage`` block (checks/coverage.py); "" when the run has none."""
+    if not isinstance(coverage, dict) or coverage.get("percent") is None:
+        return ""
+    from reports import i18n
+    w = i18n.strings(lang)
+    by_limit = coverage.get("by_limit") or {}
+    lost = int(coverage.get("not_fetched") or 0)
+    if lost:
+        limits = ", ".join(name if len(by_limit) == 1 else f"{name} {n:,}" for name, n in by_limit.items())
+        detail = w["coverage_lost"].format(n=f"{lost:,}", limits=limits)
+    else:
+        detail = w["coverage_full"]
+    if coverage.get("pages_cut"):
+        detail += ("；" if lang == "zh" else "; ") + w["coverage_cut"].format(n=f"{coverage['pages_cut']:,}")
+    return w["coverage_line"].format(pct=f"{coverage['percent']:g}", detail=detail)
 
 
 def rule_index(model: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -9,7 +9,12 @@ ONCE per canonical URL (the only per-URL memory is the ``seen`` set):
 - ``links.ignore`` match -> ``skip_reason="ignored"``; external with
   ``links.check_external: false`` -> ``external-disabled``;
 - in-scope: spider-trap guards (``crawler.traps``, profile ``traps:``), then for pages
-  ``limits.max_depth`` (-> ``limit:max-depth``) and ``limits.max_pages`` (-> ``limit:max-pages``);
+  ``limits.max_depth`` (-> ``limit:max-depth``; depth counts content hops: a pager link of
+  ``crawler.pagination`` keeps its list's depth and is exempt from the per-pattern trap cap),
+  ``limits.max_pagination_pages`` (pager hops in a row -> ``limit:max-pagination``) and
+  ``limits.max_pages`` (-> ``limit:max-pages``);
+- in-scope stylesheets (``link rel=stylesheet``, ``@import``) are fetched with GET and their
+  ``url()``/``@import`` targets followed as links of the stylesheet (``follow_css``);
 - pages are crawled; everything else is checked with HEAD, except external ``#fragment``
   targets and jump links (``links.jump_link_patterns``), fetched with GET and their body.
   A target first checked without a body and later cited with a fragment is fetched again
@@ -28,16 +33,19 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from config import load_thresholds
+from crawler.css import css_urls
 from crawler.encoding import decode_html
-from crawler.extract import Document, reply_links
-from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_PAGE, PURPOSE_SCRIPT,
+from crawler.extract import Document, RawLink, reply_links
+from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_CSS, PURPOSE_ISLAND, PURPOSE_PAGE, PURPOSE_SCRIPT,
                            FetchState, resource_item, skip_item)
+from crawler.pagination import Pagination
 from crawler.scope import Scope
 from crawler.traps import TrapGuard
-from crawler.urls import canonicalize, clean_href, link_scheme, redact_userinfo, session_names
+from crawler.urls import (canonicalize, clean_href, join_url, link_scheme, redact_userinfo, session_names,
+                          url_problem)
 
 FETCHED_SCHEMES = ("http", "https")
 ISLAND_POSITION_STRIDE = 100_000  # link positions of a list page's n-th island group start at n * stride
@@ -50,6 +58,8 @@ class LinkingMixin:
         self.session_names = session_names(profile["traps"]["session_params"])
         self.max_pages = int(profile["limits"]["max_pages"])
         self.max_depth = int(profile["limits"]["max_depth"])
+        self.max_pagination = int(profile["limits"]["max_pagination_pages"])
+        self.pagination = Pagination(profile["pagination"])
         self.seen: set[str] = set()
         self.checked_without_body: set[str] = set()
         self.body_upgrades: set[str] = set()  # their status-only check row must not win a race
@@ -78,12 +88,12 @@ class LinkingMixin:
                              "fragment": fragment or None, "scheme": scheme})
                 self._bump("skipped_by_scheme", scheme)
                 continue
-            try:
-                absolute = urljoin(doc.base_url, href)
-                target, fragment = canonicalize(absolute, self.session_names, charset)
-            except ValueError:
-                rows.append({**row, "target_url": redact_userinfo(href[:4096]), "fragment": None,
-                             "scheme": "invalid"})
+            # a link no browser can open (http://localhost], http://, a port out of range) is
+            # recorded as scheme "invalid" and reported by checks/link_malformed.py, never fetched
+            absolute = join_url(doc.base_url, href)
+            target, fragment = canonicalize(absolute, self.session_names, charset) if absolute else ("", "")
+            if absolute is None or url_problem(target):
+                rows.append({**row, "target_url": redact_userinfo(href[:4096]), "fragment": None, "scheme": "invalid"})
                 self._bump("skipped_by_scheme", "invalid")
                 continue
             scheme = link_scheme(target)
@@ -92,26 +102,31 @@ class LinkingMixin:
             if scheme not in FETCHED_SCHEMES:
                 self._bump("skipped_by_scheme", scheme or "invalid")
                 continue
-            decisions.extend(self.consider(target, fragment, link.tag, link.attr, page))
+            decisions.extend(self.consider(target, fragment, link.tag, link.attr, page, link=link))
         self.counters["links"] += len(rows)
         if rows:
             yield {"_table": "links", "rows": rows}
         yield from decisions
 
-    def consider(self, url: str, fragment: str, tag: str, attr: str, page: FetchState):
+    def consider(self, url: str, fragment: str, tag: str, attr: str, page: FetchState,
+                 link: RawLink | None = None):
         """Requests or skip records for a target (nothing when it was decided before)."""
         try:
-            yield from self._consider(url, fragment, tag, attr, page)
+            yield from self._consider(url, fragment, tag, attr, page, link)
         except ValueError as exc:  # a URL Scrapy refuses to request: a fact, not a crash
             yield resource_item(url=url, kind="external" if not self.scope.in_scope(url) else "asset",
                                 in_scope=self.scope.in_scope(url), depth=page.depth + 1,
                                 error=f"invalid URL: {exc}"[:500], error_class="other")
 
-    def _consider(self, url: str, fragment: str, tag: str, attr: str, page: FetchState):
+    def _consider(self, url: str, fragment: str, tag: str, attr: str, page: FetchState,
+                  link: RawLink | None = None):
         in_scope = self.scope.in_scope(url)
         kind = self.scope.kind_of(url, tag, attr, in_scope)
         wants_body = kind != "page" and (bool(fragment) and not in_scope or self.scope.is_jump_link(url))
-        depth = page.depth + 1
+        # depth counts content hops: the next page of a list keeps the list's depth
+        pager = kind == "page" and page.purpose == PURPOSE_PAGE and self.pagination.is_pager_link(
+            page.url, url, link.text if link else "", bool(link and link.pager))
+        depth = page.depth if pager else page.depth + 1
         if url in self.seen:
             if wants_body and url in self.checked_without_body:
                 self.checked_without_body.discard(url)
@@ -130,7 +145,7 @@ class LinkingMixin:
         verdict = None
         if in_scope:
             verdict = (self.traps.check_data_group(url) if attr == "nextgroup"
-                       else self.traps.check(url, page.url, page.growth, page.calendar))
+                       else self.traps.check(url, page.url, page.growth, page.calendar, pager=pager))
             if verdict.cause:
                 self._bump("traps", verdict.cause)
                 yield skip_item(url, kind, in_scope, depth, f"trap:{verdict.cause}")
@@ -149,9 +164,12 @@ class LinkingMixin:
             yield self.make_request(FetchState(url, kind, True, depth, PURPOSE_SCRIPT, referrer=page.url))
             return
         if kind == "page":
+            pager_steps = page.pager_steps + 1 if pager else 0
             limit = None
             if depth > self.max_depth:
                 limit = "limit:max-depth"
+            elif pager_steps > self.max_pagination:
+                limit = "limit:max-pagination"
             elif self.pages_scheduled >= self.max_pages:
                 limit = "limit:max-pages"
             if limit:
@@ -160,7 +178,12 @@ class LinkingMixin:
                 return
             self.pages_scheduled += 1
             yield self.make_request(FetchState(url, kind, True, depth, PURPOSE_PAGE, referrer=page.url,
-                                               growth=verdict.growth, calendar=verdict.calendar))
+                                               growth=verdict.growth, calendar=verdict.calendar,
+                                               pager_steps=pager_steps))
+            return
+        if in_scope and link is not None and link.stylesheet:
+            # fetched with its body and parsed: missing background images and fonts are links too
+            yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_CSS, referrer=page.url))
             return
         if wants_body:
             yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_BODY, referrer=page.url))
@@ -190,3 +213,9 @@ class LinkingMixin:
         row.update(charset=charset, decode_errors=decode_errors)
         yield from self.record(state, row)
         yield {"_table": "body", "url": state.url, "text": text}
+
+    def follow_css(self, sheet: FetchState, text: str, base_url: str):
+        """Links of a fetched stylesheet, resolved against the stylesheet's own URL (CSS rules)."""
+        doc = Document(base_url=base_url)
+        doc.links = [RawLink(url[:4096], "css", how, "", stylesheet=how == "import") for url, how in css_urls(text)]
+        yield from self.follow_links(sheet, doc)

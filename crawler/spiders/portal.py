@@ -49,17 +49,17 @@ from twisted.python.failure import Failure
 
 from crawler.arguments import ArgumentError, check_arguments
 from crawler.credentials import install_log_redaction
-from crawler.encoding import decode_html, is_html
+from crawler.encoding import decode_css, decode_html, is_html
 from crawler.extract import parse_document
-from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_ISLAND, PURPOSE_PAGE, PURPOSE_SCRIPT,
-                           FetchState, attempt_summary, failed, resource_item, response_fields)
+from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_CSS, PURPOSE_ISLAND, PURPOSE_PAGE,
+                           PURPOSE_SCRIPT, FetchState, attempt_summary, failed, resource_item, response_fields)
 from crawler.fetchpolicy import (HEAD_FALLBACK_STATUSES, RetryPolicy, classify_failure, describe_failure,
                                  is_transient_status)
 from crawler.facts import PURPOSE_PROBE
 from crawler.spiders.linking import LinkingMixin
 from crawler.spiders.probing import ProbingMixin
 from crawler.store import Store
-from crawler.urls import canonicalize, host_key, redact_userinfo, same_portal_host, strip_userinfo
+from crawler.urls import canonicalize, host_key, redact_userinfo, same_portal_host, strip_userinfo, url_problem
 
 DEFAULT_DB = "xunjian-runs/xunjian.sqlite"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -278,6 +278,10 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
                 and is_html(row["content_type"], body):
             yield from self.record_html(state, response, body, row)
             return
+        if state.purpose == PURPOSE_CSS and body and 200 <= status < 300 and not is_html(row["content_type"]):
+            yield from self.record(state, row)
+            yield from self.follow_css(state, decode_css(body, row["content_type"]), response.url)
+            return
         if state.purpose == PURPOSE_PAGE and state.in_scope and status < 300:
             row["kind"] = state.kind = self.scope.kind_from_response(
                 state.url, row["content_type"],
@@ -316,8 +320,10 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
             yield from self.record(alias, {**row, "url": state.alias, "redirect_chain": [], "attempts": 1})
 
     def record_html(self, state: FetchState, response, body: bytes, row: dict[str, Any]):
-        text, charset, decode_errors = decode_html(body, row["content_type"])
-        doc = parse_document(text, response.url)  # relative links resolve against where the page lives
+        cut = state.truncated or "dataloss" in response.flags  # a cut may split the last character
+        text, charset, decode_errors = decode_html(body, row["content_type"], truncated=cut)
+        # relative links resolve against where the page lives
+        doc = parse_document(text, response.url, self.pagination.container_re)
         row.update(charset=charset, decode_errors=decode_errors, title=doc.title, anchors=doc.anchors,
                    error=doc.error or row.get("error"))
         # an error page (404 template, 500 trace) is recorded with its title but not crawled:
@@ -390,8 +396,8 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
             error_class = "redirect-loop"
         elif len(state.chain) >= self.max_redirect_hops:
             error_class = "too-many-redirects"
-        elif not target.startswith(("http://", "https://")):
-            error_class = "other"
+        elif not target.startswith(("http://", "https://")) or url_problem(target):
+            error_class = "bad-redirect"  # ftp:, file:, an unparsable Location: no browser follows it
         if error_class:
             row = response_fields(state, response, None)
             row.update(final_url=target, error_class=error_class,
@@ -403,7 +409,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
             yield self.make_request(state, target)
         except ValueError as exc:  # Location Scrapy cannot request
             row = response_fields(state, response, None)
-            row.update(final_url=target, error_class="other", error=f"bad Location {location[:300]}: {exc}")
+            row.update(final_url=target, error_class="bad-redirect", error=f"bad Location {location[:300]}: {exc}")
             yield from self.record(state, row)
 
     # -- failures -----------------------------------------------------------------------------
