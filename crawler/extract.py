@@ -59,6 +59,7 @@ _SRCSET_TAGS = {"img", "source"}
 _GENERIC_URL_ATTRS = ("data-href", "data-url")
 _NO_REQUEST_RELS = frozenset({"preconnect", "dns-prefetch"})  # hints: a browser fetches nothing
 PAGER_ANCESTORS = 3
+MAX_MARKER = 256  # characters of a class/id read to recognise a pager container
 # TRS: createPageHTML(countPage, currentPage, "index", "html") writes index_1.html ... (0-based);
 # page_div sites: createPageHTML('page_div', countPage, current, 'list_x', 'shtml', total), 1-based
 _TRS_PAGER_RE = re.compile(r"createPageHTML\(\s*(\w{1,40})\s*,\s*\w{1,40}\s*,\s*['\"]([\w-]{1,64})['\"]\s*,"
@@ -218,16 +219,20 @@ def _script_number(script: str, token: str) -> int | None:
     return int(found[1]) if found else None
 
 
-def _under_pager(el: etree._Element, pager_re: re.Pattern | None) -> bool:
-    if pager_re is None:
-        return False
+def _under_pager(el: etree._Element, containers: set) -> bool:
+    """Whether an ancestor within ``PAGER_ANCESTORS`` levels is a pager container."""
     for level, anc in enumerate(el.iterancestors()):
         if level >= PAGER_ANCESTORS:
             return False
-        marker = f"{anc.get('class', '')} {anc.get('id', '')}".strip()
-        if marker and pager_re.search(marker):
+        if anc in containers:
             return True
     return False
+
+
+def _is_container(el: etree._Element, pager_re: re.Pattern) -> bool:
+    # clipped: a hostile 200 KB class attribute is read once, and only its head is scanned
+    marker = f"{(el.get('class') or '')[:MAX_MARKER]} {(el.get('id') or '')[:MAX_MARKER]}".strip()
+    return bool(marker) and bool(pager_re.search(marker))
 
 
 def parse_document(text: str, page_url: str, pager_re: re.Pattern | None = None) -> Document:
@@ -243,6 +248,7 @@ def parse_document(text: str, page_url: str, pager_re: re.Pattern | None = None)
         doc.error = f"unparsable HTML: {exc}"
         return doc
     seen_anchors: set[str] = set()
+    containers: set = set()  # pager containers met so far (parents come before their children)
     base_found = False
     for el in root.iter():
         tag = el.tag
@@ -261,8 +267,10 @@ def parse_document(text: str, page_url: str, pager_re: re.Pattern | None = None)
             if name and name not in seen_anchors and len(seen_anchors) < 100000:
                 seen_anchors.add(name)
                 doc.anchors.append(_clip(name, MAX_ANCHOR))
+        if pager_re is not None and tag not in ("a", "area") and _is_container(el, pager_re):
+            containers.add(el)  # kept alive here, so iterancestors() yields this very proxy
         links = list(_links_of(el, tag))
-        if links and tag in ("a", "area") and _under_pager(el, pager_re):
+        if links and tag in ("a", "area") and containers and _under_pager(el, containers):
             for link in links:
                 link.pager = True
         doc.links.extend(links)

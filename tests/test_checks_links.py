@@ -502,15 +502,17 @@ def test_redirect_landing_rows_are_judged_through_the_linked_url(tmp_path):
 def test_every_link_and_crawl_rule_is_documented():
     import re
 
+    import checks.coverage
     import checks.crawl
+    import checks.link_malformed
     import checks.links
 
-    rules = checks.links.RULES + checks.crawl.RULES
+    rules = checks.links.RULES + checks.crawl.RULES + checks.coverage.RULES + checks.link_malformed.RULES
     assert {r.id for r in rules} == {
         "link-broken-home", "link-broken", "link-timeout", "link-unverified", "link-redirect-loop",
         "link-redirect-chain", "link-anchor-missing", "link-soft-404", "link-jump-invalid",
         "attachment-type-mismatch", "crawl-trap", "page-too-large", "page-decode-error", "home-unreachable",
-        "link-forbidden-address"}
+        "link-forbidden-address", "crawl-coverage-lost", "link-malformed"}
     for rule in rules:
         assert re.search(r"[\u4e00-\u9fff]", rule.title_zh) and rule.title_en and rule.advice_en, rule.id
         assert re.search(r"[\u4e00-\u9fff]", rule.advice_zh), rule.id
