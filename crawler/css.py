@@ -2,7 +2,8 @@
 
 Used for ``<style>`` blocks and ``style="..."`` attributes of HTML pages (relative to the
 page's base URL) and for stylesheets the spider fetches (relative to the stylesheet's own
-URL, as CSS specifies). Comments are ignored; ``data:`` URIs are returned like any other
+URL, as CSS specifies). Comments and ``url(#id)`` references to the document's own elements
+are ignored; ``data:`` URIs are returned like any other
 value (the spider records and skips them by scheme). Bounded: at most ``MAX_URLS`` URLs per
 text, so a hostile stylesheet cannot flood the link table.
 """
@@ -33,4 +34,6 @@ def css_urls(text: str) -> list[tuple[str, str]]:
         how = "import" if re.search(r"@import\s*$", before, re.I) else "url"
         found.append((match.start(), value.strip(), how))
     found.sort(key=lambda item: item[0])
-    return [(url, how) for _, url, how in found if url][:MAX_URLS]
+    # url(#id) names an element of the document itself (SVG filters, IE's url(#default#VML)
+    # behaviours): nothing is fetched, so it is no link
+    return [(url, how) for _, url, how in found if url and not url.startswith("#")][:MAX_URLS]

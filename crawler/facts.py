@@ -45,6 +45,7 @@ class FetchState:
     growth: int = 0                # query-growth steps (see crawler.traps)
     calendar: int = 0              # calendar-walk steps (see crawler.traps)
     pager_steps: int = 0           # pager hops in a row that led here (see crawler.pagination)
+    list_sig: str | None = None    # hash of the non-pager links of the pager page that led here
     parse: bool = True             # False when a redirect lands on a page crawled anyway
     alias: str | None = None       # in-scope page a redirect landed on, recorded on its own too
     reverify: bool = False

@@ -14,6 +14,8 @@ Governed by the profile's ``traps:`` block (see config/__init__.py SITE_SCHEMA):
                             endless calendar is named as such before the depth limit ends it)
 ``max_pages_per_pattern``   pages sharing scheme+host+path with different queries
                             -> ``pattern-limit``
+(spider)                    ``repeating-pager``: decided in crawler/spiders/linking.py, where
+                            a pager page's links are known (an endless pager repeating one list)
 ``session_params``          (used by canonicalisation) plus ASP.NET cookieless session
                             segments ``/(S(...))/`` -> ``session-id``
 

@@ -265,25 +265,46 @@ def test_pattern_cap_on_real_content_is_lost_coverage_on_a_trap_is_not(tmp_path)
     assert all("search.jsp" in url for url in traps[0].evidence["examples"])
 
 
-@pytest.mark.fault(item="9.9", case="endless index_N.html pager with max_pagination_pages 15",
-                   expected="stopped; crawl-coverage-lost (max_pagination_pages)")
-def test_endless_pager_is_bounded_and_reported(tmp_path):
+def _serve_pager(server: TestServer, distinct_items: bool) -> None:
+    def list_page(hit):
+        name = hit.path.rsplit("/", 1)[1]
+        k = int(name[6:-5]) if name.startswith("index_") else 0
+        item = f"<a href='item_{k}.html'>条目 {k}</a>" if distinct_items else "<a href='item.html'>同一条目</a>"
+        return _page(f"列表 {k}", f"{item}<div class='page'><a href='index_{k + 1}.html'>下一页</a></div>")
+    for k in range(200):
+        server.route("/list/" + ("index.html" if k == 0 else f"index_{k}.html"), list_page)
+    server.route("/", _page("首页", "<a href='/list/index.html'>列表</a>"))
+
+
+@pytest.mark.fault(item="9.9", case="a 200-page list (distinct items) with max_pagination_pages 15",
+                   expected="stopped at 15 pager hops; crawl-coverage-lost (max_pagination_pages)")
+def test_long_pager_is_bounded_and_reported(tmp_path):
     server = TestServer().start()
     try:
-        def endless(hit):
-            name = hit.path.rsplit("/", 1)[1]
-            k = int(name[6:-5]) if name.startswith("index_") else 0
-            return _page(f"列表 {k}", f"<a href='index_{k + 1}.html'>下一页</a>")
-        for k in range(200):
-            server.route("/list/" + ("index.html" if k == 0 else f"index_{k}.html"), endless)
-        server.route("/", _page("首页", "<a href='/list/index.html'>列表</a>"))
+        _serve_pager(server, distinct_items=True)
         run = _audit(tmp_path, _profile(tmp_path, server, "limits: {max_pagination_pages: 15}\n"))
     finally:
         server.stop()
-    fetched = [u for u, r in run["resources"].items() if "/list/" in u and r["status"] == 200]
+    fetched = [u for u, r in run["resources"].items() if "/list/index" in u and r["status"] == 200]
     assert len(fetched) == 16  # the first list page and 15 pager hops
     lost = _rules(run, "crawl-coverage-lost")
     assert [f.target for f in lost] == ["limit:max_pagination_pages"] and lost[0].evidence["not_fetched"] == 1
+
+
+@pytest.mark.fault(item="9.9", case="endless pager repeating the same list under every page number",
+                   expected="crawl-trap (repeating-pager, info); no coverage loss")
+def test_endless_repeating_pager_is_a_trap_not_lost_coverage(tmp_path):
+    server = TestServer().start()
+    try:
+        _serve_pager(server, distinct_items=False)
+        run = _audit(tmp_path, _profile(tmp_path, server, "limits: {timeout_s: 5}\n"))
+    finally:
+        server.stop()
+    fetched = [u for u, r in run["resources"].items() if "/list/index" in u and r["status"] == 200]
+    assert len(fetched) == 2  # the second page repeats the first: its pager is not followed
+    traps = _rules(run, "crawl-trap")
+    assert [(f.evidence["cause"], f.severity) for f in traps] == [("repeating-pager", "info")]
+    assert not _rules(run, "crawl-coverage-lost") and run["stats"]["coverage"]["percent"] == 100.0
 
 
 # -- 9.10: one malformed href must not disable check modules ---------------------------------

@@ -12,7 +12,9 @@ ONCE per canonical URL (the only per-URL memory is the ``seen`` set):
   ``limits.max_depth`` (-> ``limit:max-depth``; depth counts content hops: a pager link of
   ``crawler.pagination`` keeps its list's depth and is exempt from the per-pattern trap cap),
   ``limits.max_pagination_pages`` (pager hops in a row -> ``limit:max-pagination``) and
-  ``limits.max_pages`` (-> ``limit:max-pages``);
+  ``limits.max_pages`` (-> ``limit:max-pages``); a pager page whose other links are exactly
+  those of the pager page that led to it (an endless pager showing one list under every page
+  number) has its pager links skipped as ``trap:repeating-pager``;
 - in-scope stylesheets (``link rel=stylesheet``, ``@import``) are fetched with GET and their
   ``url()``/``@import`` targets followed as links of the stylesheet (``follow_css``);
 - pages are crawled; everything else is checked with HEAD, except external ``#fragment``
@@ -30,6 +32,7 @@ ONCE per canonical URL (the only per-URL memory is the ``seen`` set):
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from typing import Any
@@ -76,6 +79,7 @@ class LinkingMixin:
     def follow_links(self, page: FetchState, doc: Document, charset: str = "utf-8", first_position: int = 0):
         rows: list[dict[str, Any]] = []
         decisions: list[Any] = []
+        pending: list[tuple[str, str, RawLink, bool]] = []
         for position, link in enumerate(doc.links, start=first_position):
             href = clean_href(link.raw)
             scheme = link_scheme(href)
@@ -102,31 +106,44 @@ class LinkingMixin:
             if scheme not in FETCHED_SCHEMES:
                 self._bump("skipped_by_scheme", scheme or "invalid")
                 continue
-            decisions.extend(self.consider(target, fragment, link.tag, link.attr, page, link=link))
+            pending.append((target, fragment, link, self.is_pager(page, target, link)))
+        # a pager page listing exactly what the page before it listed is an endless pager (the
+        # same list under any page number): its pager links are a trap, not more content
+        signature = hashlib.sha1("\n".join(sorted({t for t, _, _, pager in pending if not pager}))
+                                 .encode("utf-8", "surrogatepass")).hexdigest()
+        repeating = page.list_sig is not None and page.list_sig == signature
+        for target, fragment, link, pager in pending:
+            decisions.extend(self.consider(target, fragment, link.tag, link.attr, page, link=link, pager=pager,
+                                           list_sig=signature, repeating=repeating))
         self.counters["links"] += len(rows)
         if rows:
             yield {"_table": "links", "rows": rows}
         yield from decisions
 
+    def is_pager(self, page: FetchState, url: str, link: RawLink) -> bool:
+        """A link from a crawled page to the next page of the same list (crawler.pagination)."""
+        if page.purpose != PURPOSE_PAGE or not self.scope.in_scope(url) \
+                or self.scope.kind_of(url, link.tag, link.attr, True) != "page":
+            return False
+        return self.pagination.is_pager_link(page.url, url, link.text, link.pager)
+
     def consider(self, url: str, fragment: str, tag: str, attr: str, page: FetchState,
-                 link: RawLink | None = None):
+                 link: RawLink | None = None, pager: bool = False, list_sig: str | None = None,
+                 repeating: bool = False):
         """Requests or skip records for a target (nothing when it was decided before)."""
         try:
-            yield from self._consider(url, fragment, tag, attr, page, link)
+            yield from self._consider(url, fragment, tag, attr, page, link, pager, list_sig, repeating)
         except ValueError as exc:  # a URL Scrapy refuses to request: a fact, not a crash
             yield resource_item(url=url, kind="external" if not self.scope.in_scope(url) else "asset",
                                 in_scope=self.scope.in_scope(url), depth=page.depth + 1,
                                 error=f"invalid URL: {exc}"[:500], error_class="other")
 
     def _consider(self, url: str, fragment: str, tag: str, attr: str, page: FetchState,
-                  link: RawLink | None = None):
+                  link: RawLink | None, pager: bool, list_sig: str | None, repeating: bool):
         in_scope = self.scope.in_scope(url)
         kind = self.scope.kind_of(url, tag, attr, in_scope)
         wants_body = kind != "page" and (bool(fragment) and not in_scope or self.scope.is_jump_link(url))
-        # depth counts content hops: the next page of a list keeps the list's depth
-        pager = kind == "page" and page.purpose == PURPOSE_PAGE and self.pagination.is_pager_link(
-            page.url, url, link.text if link else "", bool(link and link.pager))
-        depth = page.depth if pager else page.depth + 1
+        depth = page.depth if pager else page.depth + 1  # content hops: a list's next page is no deeper
         if url in self.seen:
             if wants_body and url in self.checked_without_body:
                 self.checked_without_body.discard(url)
@@ -141,6 +158,10 @@ class LinkingMixin:
             return
         if not in_scope and not self.scope.check_external:
             yield skip_item(url, kind, in_scope, depth, "external-disabled")
+            return
+        if pager and repeating:
+            self._bump("traps", "repeating-pager")
+            yield skip_item(url, kind, in_scope, depth, "trap:repeating-pager")
             return
         verdict = None
         if in_scope:
@@ -179,7 +200,7 @@ class LinkingMixin:
             self.pages_scheduled += 1
             yield self.make_request(FetchState(url, kind, True, depth, PURPOSE_PAGE, referrer=page.url,
                                                growth=verdict.growth, calendar=verdict.calendar,
-                                               pager_steps=pager_steps))
+                                               pager_steps=pager_steps, list_sig=list_sig if pager else None))
             return
         if in_scope and link is not None and link.stylesheet:
             # fetched with its body and parsed: missing background images and fonts are links too
