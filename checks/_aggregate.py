@@ -136,22 +136,25 @@ def fold(ctx: CheckContext, rule: Rule, findings: list[Finding]) -> list[Finding
         for key in gap_items(f):
             by_gap[key].setdefault(f.page_url, f)
     lifted: dict[str, set[str]] = defaultdict(set)  # page -> gap keys folded away from it
+    where_col = {page: column_of(ctx, page) for page in pages}  # once: 20k pages x many gaps
+    column_size: dict[str, int] = defaultdict(int)
+    for name, _list_url in where_col.values():
+        column_size[name] += 1
     out: list[Finding] = []
     for key, where in by_gap.items():
         if settings.systematic(len(where), len(pages)):
-            out.append(_aggregated(ctx, rule, key, where, pages, "site", "", None, settings))
+            out.append(_aggregated(ctx, rule, key, where, len(pages), "site", "", None, settings))
             for page in where:
                 lifted[page].add(key)
             continue
         per_column: dict[str, dict[str, Finding]] = defaultdict(dict)
         for page, f in where.items():
-            per_column[column_of(ctx, page)[0]][page] = f
+            per_column[where_col[page][0]][page] = f
         for name, col_where in per_column.items():
-            col_pages = {p for p in pages if column_of(ctx, p)[0] == name}
-            if settings.systematic(len(col_where), len(col_pages)):
-                list_url = next((column_of(ctx, p)[1] for p in col_where if column_of(ctx, p)[1]), None)
-                out.append(_aggregated(ctx, rule, key, col_where, col_pages, "column", name, list_url,
-                                       settings))
+            if settings.systematic(len(col_where), column_size[name]):
+                list_url = next((where_col[p][1] for p in col_where if where_col[p][1]), None)
+                out.append(_aggregated(ctx, rule, key, col_where, column_size[name], "column", name,
+                                       list_url, settings))
                 for page in col_where:
                     lifted[page].add(key)
     for f in findings:
@@ -175,7 +178,7 @@ def _public(finding: Finding) -> Finding:
     return finding
 
 
-def _aggregated(ctx: CheckContext, rule: Rule, key: str, where: dict[str, Finding], pages: set[str],
+def _aggregated(ctx: CheckContext, rule: Rule, key: str, where: dict[str, Finding], total: int,
                 scope: str, column: str, list_url: str | None, settings: FoldSettings) -> Finding:
     urls = sorted(where)
     home = _homepage(ctx)
@@ -185,7 +188,7 @@ def _aggregated(ctx: CheckContext, rule: Rule, key: str, where: dict[str, Findin
         anchor = list_url if list_url in where else urls[0]
     first = where[anchor]
     item = gap_items(first).get(key)
-    count, total = len(where), len(pages)
+    count = len(where)
     if scope == "site":
         where_zh, where_en = f"全站 {count}/{total} 个页面", f"{count} of {total} pages site-wide"
     else:

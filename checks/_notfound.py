@@ -20,7 +20,8 @@ The crawler probed surely-missing URLs per directory prefix (``crawler.notfound`
    (containment >= ``min_containment``) and the page may add little of its own (share of
    its non-chrome shingles that the error page lacks <= ``max_novelty``). A fingerprint with
    fewer than ``min_distinct_shingles`` distinctive shingles judges nothing (the error page
-   is indistinguishable from the chrome);
+   is indistinguishable from the chrome), and a page more than ``max_size_ratio`` times larger
+   or smaller than the error page is not compared (a cheap pre-filter, no parsing);
 3. the fallback, for every page: its ``<title>`` (any segment between separators) or its
    first ``<h1>`` IS a not-found signature of the profile's ``soft404.patterns``, give or
    take ``title_slack_chars`` characters. Body text alone never decides (an article that
@@ -55,6 +56,7 @@ class FingerprintSettings:
     chrome_sample_pages: int
     chrome_min_share: float
     min_distinct_shingles: int
+    max_size_ratio: float
 
     @classmethod
     def from_context(cls, ctx: CheckContext) -> "FingerprintSettings":
@@ -62,12 +64,12 @@ class FingerprintSettings:
         if not isinstance(block, dict):
             raise ValueError("config/rules.yaml: soft404.fingerprint: missing; restore the block "
                              "(min_containment, max_novelty, chrome_sample_pages, chrome_min_share, "
-                             "min_distinct_shingles)")
+                             "min_distinct_shingles, max_size_ratio)")
         from config import validate_fingerprint
         block = validate_fingerprint(block, "config/rules.yaml")
         return cls(float(block["min_containment"]), float(block["max_novelty"]),
                    int(block["chrome_sample_pages"]), float(block["chrome_min_share"]),
-                   int(block["min_distinct_shingles"]))
+                   int(block["min_distinct_shingles"]), float(block["max_size_ratio"]))
 
 
 @dataclass
@@ -78,6 +80,10 @@ class Fingerprint:
     landing: str = ""              # redirect: canonical landing URL without its query
     shingles: frozenset[str] = frozenset()
     distinct: frozenset[str] = frozenset()
+
+    def size(self) -> int | None:
+        sizes = sorted(p["size"] for p in self.probes if p.get("size"))
+        return sizes[len(sizes) // 2] if sizes else None
 
     def evidence(self) -> dict[str, Any]:
         first = self.probes[0]
@@ -167,6 +173,14 @@ class NotFound:
                 best = fp
         return best
 
+    def _comparable_size(self, res: dict[str, Any], fp: Fingerprint) -> bool:
+        """Cheap pre-filter: a copy of the error page has about its size (a 20,000-page site need
+        not be parsed page by page); unknown sizes are compared."""
+        size, reference = res.get("size"), fp.size()
+        if not size or not reference:
+            return True
+        return max(size, reference) <= self.settings.max_size_ratio * min(size, reference)
+
     def redirect_verdict(self, res: dict[str, Any]) -> Verdict | None:
         """A redirected page that lands where the site sends missing URLs."""
         if not res.get("redirect_chain") or canonical(res["url"]) in self.excluded:
@@ -183,7 +197,7 @@ class NotFound:
         fp = self.fingerprint_for(res["url"]) if res.get("in_scope") else None
         # a redirect to the homepage is judged by the redirect alone: the homepage is a real page
         usable = fp is not None and bool(fp.shingles) and len(fp.distinct) >= self.settings.min_distinct_shingles \
-            and not (fp.kind == "redirect" and fp.landing in self.excluded)
+            and not (fp.kind == "redirect" and fp.landing in self.excluded) and self._comparable_size(res, fp)
         lowered, stored_title = html.lower(), (res.get("title") or "").lower()
         if not usable and not any(p in lowered or p in stored_title for p in self.patterns):
             return None  # most pages: no fingerprint to compare and no signature anywhere, no parsing

@@ -434,7 +434,7 @@ def load_thresholds(site: SiteProfile | None = None, rules_file: str | Path = RU
 
 FINGERPRINT_SCHEMA: dict[str, Any] = {
     "min_containment": ("num", ANY), "max_novelty": ("num", ANY), "chrome_sample_pages": ("int", ANY),
-    "chrome_min_share": ("num", ANY), "min_distinct_shingles": ("int", ANY)}
+    "chrome_min_share": ("num", ANY), "min_distinct_shingles": ("int", ANY), "max_size_ratio": ("num", ANY)}
 
 
 def validate_fingerprint(block: Any, where: str) -> dict[str, Any]:
@@ -444,6 +444,9 @@ def validate_fingerprint(block: Any, where: str) -> dict[str, Any]:
         if not 0 <= data[key] <= 1:
             raise ConfigError(f"{where}: soft404.fingerprint.{key}: {data[key]!r} is not a share; "
                               "write a number from 0 to 1, e.g. 0.8")
+    if data["max_size_ratio"] < 1:
+        raise ConfigError(f"{where}: soft404.fingerprint.max_size_ratio: {data['max_size_ratio']!r} would "
+                          "compare no page; write 1 or more, e.g. 3")
     for key in ("chrome_sample_pages", "min_distinct_shingles"):
         if data[key] < 1:
             raise ConfigError(f"{where}: soft404.fingerprint.{key}: write a whole number of 1 or more, "

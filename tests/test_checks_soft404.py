@@ -24,7 +24,7 @@ import pytest
 
 from checks.base import CheckContext
 from checks.registry import run_checks
-from config import load_site, load_thresholds
+from config import ConfigError, load_site, load_thresholds, validate_fingerprint
 from crawler.notfound import PROBE_MARK
 from crawler.run import crawl
 from crawler.store import Store
@@ -200,3 +200,22 @@ def test_probes_are_not_pages_of_the_site(audits, name, pages):
     assert not list(store.links(run_id, "target_url LIKE ?", (f"%{PROBE_MARK}%",)))
     assert not [f for f in store.findings(run_id) if PROBE_MARK in f.page_url + f.target]
     assert store.run_stats(run_id)["pages"] == pages == len(store.html_page_urls(run_id))
+
+
+def test_fingerprint_settings_are_validated():
+    good = {"min_containment": 0.8, "max_novelty": 0.5, "chrome_sample_pages": 40, "chrome_min_share": 0.5,
+            "min_distinct_shingles": 3, "max_size_ratio": 3}
+    assert validate_fingerprint(good, "rules.yaml")["max_size_ratio"] == 3
+    with pytest.raises(ConfigError, match="soft404.fingerprint.min_containment: 80.0 is not a share"):
+        validate_fingerprint({**good, "min_containment": 80}, "rules.yaml")
+    with pytest.raises(ConfigError, match="soft404.fingerprint.max_size_ratio"):
+        validate_fingerprint({**good, "max_size_ratio": 0.5}, "rules.yaml")
+
+
+
+def test_probe_counts_are_range_checked(tmp_path):
+    profile = tmp_path / "s.yaml"
+    profile.write_text('name: x\nstart_urls: ["http://127.0.0.1:9/"]\nsoft404: {probes_per_prefix: 0}\n',
+                       encoding="utf-8")
+    with pytest.raises(ConfigError, match="soft404.probes_per_prefix"):
+        load_site(profile)

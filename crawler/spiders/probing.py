@@ -56,6 +56,8 @@ class ProbingMixin:
             return
         yield from self.probe_start(self.profile["start_urls"])
         for link in doc.links:
+            if link.tag not in ("a", "area"):
+                continue  # sections are what navigation links to, not /css/ or /images/
             try:
                 absolute = urljoin(doc.base_url, clean_href(link.raw))
                 target = canonicalize(absolute, self.session_names, charset)[0]
