@@ -11,7 +11,12 @@ changed since or parsing error strings::
                  "columns": {"status": "crashed", "rules": [...], "error": "ValueError: ..."}, ...},
      "rules_disabled": ["..."],
      "site_readable": true,
-     "engines": {"xunjian": "0.1.0", "python": "3.11.2", "scrapy": "2.11", "chromium": ..., "axe": ...}}
+     "engines": {"xunjian": "0.1.0", "python": "3.11.2", "scrapy": "2.11", "chromium": ..., "axe": ...},
+     "stages": {"crawl": "finished", "browser": "finished", "checks": "finished"}}
+
+``stages`` is added by the runner (xunjian/runner.py): ``crawl`` is ``finished`` or the reason
+it did not finish; ``browser`` is ``finished``, ``disabled`` (profile ``a11y.enabled: false``),
+``skipped (--no-browser)``, ``failed`` or ``not-run``.
 
 Module ``status``: ``ran``; ``disabled`` (profile ``checks.disable``); ``crashed`` (with the
 exception in ``error``); ``unknowable`` (the homepage could not be read, so a module that
@@ -24,6 +29,8 @@ why" for the report and the gate (``checks.verdict``).
 from __future__ import annotations
 
 import platform
+import subprocess
+from importlib import metadata
 from typing import Any
 
 import xunjian
@@ -39,16 +46,23 @@ _NOT_RUN_REASON = {DISABLED: "module-disabled", CRASHED: "module-crashed", UNKNO
 def engine_versions(browser_stats: dict[str, Any] | None = None) -> dict[str, str]:
     """xunjian, Python and Scrapy always; Chromium and axe-core when the browser stage ran."""
     engines = {"xunjian": xunjian.__version__, "python": platform.python_version()}
-    try:
-        import scrapy
-        engines["scrapy"] = scrapy.__version__
-    except ImportError:  # the crawl runs in a child; the parent may lack nothing but be safe
+    try:  # the crawl ran in a child process: read the installed version, do not import Scrapy here
+        engines["scrapy"] = metadata.version("scrapy")
+    except metadata.PackageNotFoundError:
         engines["scrapy"] = ""
-    for key in ("engine", "browser", "chromium", "axe"):
-        value = (browser_stats or {}).get(key)
-        if value:
-            engines["axe" if key == "engine" else key] = str(value)
+    if (browser_stats or {}).get("engine"):  # the browser stage ran: its engine and browser
+        engines["axe"] = str(browser_stats["engine"])
+        engines["chromium"] = _chromium_version()
     return engines
+
+
+def _chromium_version() -> str:
+    from crawler.browser.pool import CHROMIUM
+    try:
+        done = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip()
 
 
 def disabled_rules(thresholds: dict[str, Any]) -> list[str]:

@@ -38,7 +38,7 @@ REFERRERS_SHOWN = 5
 STAT_LABELS = ("pages", "resources", "links", "skipped", "errors", "retries", "reverified",
                "robots_skipped", "ignored", "elapsed_s", "pages_per_s", "bytes", "crawl_finish_reason",
                "traps", "skipped_by_scheme", "a11y_pages", "a11y_coverage", "a11y_engine")
-STAT_HIDDEN = {"profile", "check_errors", "a11y", "limits"}
+STAT_HIDDEN = {"profile", "check_errors", "a11y", "limits", "crawl_pid"}
 
 
 def _env() -> Environment:

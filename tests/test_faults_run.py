@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -329,3 +330,25 @@ def test_unreachable_site_reports_only_what_it_can_know(tmp_path, capsys):
             assert not rules[rule_id]["ran"] and rules[rule_id]["not_run_reason"] == "unknowable"
     assert doc["manifest"]["site_readable"] is False
     assert _gate(db, "latest", capsys)[0] == 1
+
+
+@pytest.mark.fault(item="9.2", case="a store write fails during the crawl (SQLite error on insert)",
+                   expected="crawl stops; run incomplete (store-error); no checks; exit 2")
+def test_failed_store_write_fails_the_run(tmp_path, portal):
+    db = tmp_path / "runs.sqlite"
+    Store(db).close()
+    con = sqlite3.connect(db)  # every write of a crawl fact fails, as on a full disk
+    con.execute("CREATE TRIGGER injected_failure BEFORE INSERT ON resources "
+                "BEGIN SELECT RAISE(ABORT, 'injected write failure'); END")
+    con.commit()
+    con.close()
+    proc = _start(_profile(tmp_path, portal.server.url("/")), db, tmp_path / "out")
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 2, err
+    assert "injected write failure" in err
+    run = _newest_run(db)
+    state = _state(db, int(run["id"]))
+    assert (state.status, state.code) == ("incomplete", "store-error")
+    store = Store(db)
+    assert store.findings(int(run["id"])) == []
+    store.close()

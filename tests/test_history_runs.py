@@ -188,3 +188,22 @@ def test_trend_covers_the_last_30_runs_of_the_site(tmp_path):
     assert points[-1]["by_severity"] == {"info": 0, "warning": 1, "error": 0, "critical": 0}
     assert all(p["pages"] == 1 for p in points)
     store.close()
+
+
+def test_incomplete_runs_are_not_history(tmp_path):
+    """An incomplete run is neither "latest", nor a base for new/fixed, nor a point of the trend;
+    pruning keeps the latest complete run as well as the newest one."""
+    store = Store(tmp_path / "i.sqlite")
+    old = _run(store, "2026-01-01", [_f("link-broken", "/a")])
+    good = _run(store, "2026-01-02", [_f("link-broken", "/a")])
+    bad = _run(store, "2026-01-03", [], finish=False)
+    store.finish_run(bad, "incomplete", reason=("crawl-killed", "killed"))
+    after = _run(store, "2026-01-04", [])
+    assert history.resolve_run(store, "latest~1") == good
+    assert history.previous_run_id(store, after) == good  # not the killed night: /a is fixed, not lost
+    assert [f.rule_id for f in history.changes_since_previous(store, after).fixed] == ["link-broken"]
+    assert [p["run_id"] for p in history.trend(store, after)] == [old, good, after]
+    store.finish_run(after, "incomplete", reason=("check-crashed", "boom"))
+    assert history.resolve_run(store, "latest") == good
+    assert history.prune(store, keep_days=0, today=date(2026, 2, 1)) == [old, bad]
+    store.close()

@@ -75,18 +75,19 @@ def _fail_on_verdict(store: Store, run_id: int, fail_on: str | None) -> tuple[in
     return EXIT_FAIL, [f"--fail-on {fail_on}: {detail}"]
 
 
-def _run_browser_stage(db_path: str, run_id: int, site: SiteProfile, progress: bool) -> dict[str, Any]:
-    """Run the accessibility stage; returns its stats ({} when the profile disables it)."""
+def _run_browser_stage(db_path: str, run_id: int, site: SiteProfile,
+                       progress: bool) -> tuple[str, dict[str, Any]]:
+    """Run the accessibility stage: (stage state for the manifest, its stats)."""
     a11y = site.get("a11y") or {}
     if a11y.get("enabled") is False:
         say("accessibility audit: disabled by the profile (a11y.enabled: false)")
-        return {}
+        return "disabled", {}
     from crawler.browser import run_a11y
     started = time.monotonic()
     stats = run_a11y(db_path, run_id, site, progress=progress) or {}
     say(f"accessibility audit: {stats.get('pages_scanned', 0)} pages scanned "
         f"in {time.monotonic() - started:.1f}s")
-    return stats
+    return "finished", stats
 
 
 def _crawl_failure(rc: int) -> tuple[str, str]:
@@ -197,7 +198,8 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
                on_start=lambda pid: store.update_run_stats(run_id, {"crawl_pid": pid}))
     if rc != 0:  # checks never judge a crawl that did not finish
         code, detail = _crawl_failure(rc)
-        store.put_manifest(run_id, manifest_mod.not_run(site, str(plan.site_path), thresholds))
+        store.put_manifest(run_id, {**manifest_mod.not_run(site, str(plan.site_path), thresholds),
+                                    "stages": {"crawl": code, "browser": "not-run", "checks": "not-run"}})
         _incomplete(store, run_id, result, code, detail + "; no checks were run")
         say(f"run {run_id} INCOMPLETE: {result.incomplete[1]}")
         try:
@@ -207,11 +209,13 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
         return
 
     browser_stats: dict[str, Any] = {}
+    browser_state = "skipped (--no-browser)"
     if plan.browser:
         try:
-            browser_stats = _run_browser_stage(str(store.path), run_id, site, plan.progress)
+            browser_state, browser_stats = _run_browser_stage(str(store.path), run_id, site, plan.progress)
         except Exception as exc:  # noqa: BLE001 - report and go on: link/disclosure findings still count
             log.exception("browser stage failed")
+            browser_state = "failed"
             store.update_run_stats(run_id, {"a11y_error": str(exc)})
             result.incomplete = ("browser-failed", f"the accessibility (browser) stage failed: {exc}")
             say(result.incomplete[1])
@@ -219,7 +223,10 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=thresholds, today=plan.today)
     result.counts = run_checks(ctx, browser_stats=browser_stats)
     say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules")
-    crashed = manifest_mod.crashed(store.manifest(run_id) or {})
+    recorded = store.manifest(run_id) or {}
+    store.put_manifest(run_id, {**recorded, "stages": {"crawl": "finished", "browser": browser_state,
+                                                       "checks": "finished"}})
+    crashed = manifest_mod.crashed(recorded)
     if crashed and not result.incomplete:
         result.incomplete = ("check-crashed", "check module(s) crashed: " + "; ".join(
             f"{name} ({error})" for name, error in sorted(crashed.items())))
