@@ -242,9 +242,9 @@ class Store(RunsMixin):
                 f"{self.path}: store schema v{row[0]} is newer than this xunjian (v{SCHEMA_VERSION}); "
                 "upgrade xunjian or use another --db"
             )
+        self.db.executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: adds missing tables, a no-op otherwise
         fresh = row is None
         if fresh or int(row[0]) < SCHEMA_VERSION or not self._store_id_row():
-            self.db.executescript(SCHEMA)
             if not fresh:
                 self._migrate(int(row[0]))
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",

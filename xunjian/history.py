@@ -90,8 +90,9 @@ def newer_unfinished(store: Store, run_id: int) -> list[tuple[int, Any]]:
     """(id, RunState) of the runs of the same site newer than ``run_id`` that are not complete:
     what ``latest`` skipped, for a one-line note."""
     site = get_run(store, run_id)["site"]
-    rows = store.db.execute("SELECT * FROM runs WHERE site=? AND id>? ORDER BY id", (site, run_id)).fetchall()
-    return [(int(r["id"]), store.run_state(r)) for r in rows if store.run_state(r).status != "complete"]
+    newer = sorted(store.runs(site, complete_only=False), key=lambda r: r["id"])
+    states = [(int(r["id"]), store.run_state(r)) for r in newer if r["id"] > run_id]
+    return [(rid, state) for rid, state in states if not state.complete]
 
 
 def resolve_run(store: Store, spec: str | int | None, site: str | None = None) -> int:
