@@ -64,7 +64,7 @@ def contribute(site, today: date) -> None:
     _normative(site, today, LAPSED, 16, age=3 * 365 + 230, term_years=3, validity="失效")
     icp = f'<a href="{{{{EXTERNAL}}}}/beian/index.html">{layout.ICP_NO}</a>'
     footer = layout.footer_script().replace(icp, "")
-    assert footer != layout.footer_script(), "the footer script no longer prints the ICP link this plant removes"
+    assert footer != layout.footer_script(), "the footer script no longer prints the ICP link removed here"
     site.add("portal", OLD_FOOTER, DemoPage(footer, "application/javascript; charset=GBK",
                                             encoding=layout.ENCODING))
     topic = portal.page(site, "创建文明城市专题", "<h1>创建文明城市专题</h1>\n<p>本专题已于去年归档。</p>",

@@ -11,7 +11,8 @@
                                       on this install: 404)                    -> link-broken (the proxy URL)
   a 基层动态 article                   GBK bytes served as text/html;charset=UTF-8
                                       (a Tomcat default header)                 -> page-decode-error
-Decoys: a 基层动态 article declaring gb2312 with GBK-only characters (镕, 堃); the same policy document cites #section2 (present) and an old column URL that answers a
+Decoys: a 基层动态 article declaring gb2312 with GBK-only characters (镕, 堃); the same policy
+document cites #section2 (present) and an old column URL that answers a
 single 301; every article carries the gettitle.jsp/visit.jsp module includes, and attachments
 behind downfile.jsp answer with their file types.
 """
