@@ -31,6 +31,7 @@ class Hit:
     user_agent: str
     at: float
     authorization: str = ""     # the Authorization header, for tests of where credentials go
+    headers: dict[str, str] = field(default_factory=dict)  # every request header, lower-case names
 
 
 @dataclass
@@ -105,7 +106,7 @@ class TestServer:
     # -- serving ------------------------------------------------------------------------
     def _serve(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         hit = Hit(method, handler.path, handler.headers.get("User-Agent", ""), time.monotonic(),
-                  handler.headers.get("Authorization", ""))
+                  handler.headers.get("Authorization", ""), {k.lower(): v for k, v in handler.headers.items()})
         with self._lock:
             self.hits.append(hit)
         reply = self.routes.get(handler.path) or self.routes.get(handler.path.split("?", 1)[0])

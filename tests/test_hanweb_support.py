@@ -245,6 +245,10 @@ def hanweb_crawl(tmp_path_factory):
         content_type="text/html")
 
     def proxy(hit: Hit) -> Reply:
+        # the proxy answers the list page's jpage script only, as a real Hanweb proxy does
+        if not hit.headers.get("referer", "").endswith("/col/col4975/index.html") \
+                or hit.headers.get("x-requested-with") != "XMLHttpRequest":
+            return Reply(status=403, body=b"<datastore></datastore>", content_type="text/xml")
         start = parse_qs(urlsplit(hit.path).query).get("startrecord", ["1"])[0]
         name = {"4": "proxy_group2.xml", "7": "proxy_group3.xml"}.get(start)
         if name is None:

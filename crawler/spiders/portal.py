@@ -156,6 +156,9 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
         state.tries += 1
         state.attempts += 1
         headers = {"User-Agent": state.user_agent} if state.user_agent else None
+        if state.purpose == PURPOSE_ISLAND and state.referrer:
+            # a Hanweb proxy answers the jpage script of the list page (cms-families §9.12)
+            headers = {**(headers or {}), "Referer": state.referrer, "X-Requested-With": "XMLHttpRequest"}
         priority = -state.depth * 2 - (0 if state.purpose == PURPOSE_PAGE else 1)
         return scrapy.Request(
             url or state.url, method=state.method, headers=headers, callback=self.on_response,

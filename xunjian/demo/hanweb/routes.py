@@ -4,7 +4,8 @@
 
 * ``/module/web/jpage/dataproxy.jsp`` answers a group of a column's records as GBK XML
   (``<totalrecord>``, ``<record>`` CDATA, a ``nextgroup`` relative to the proxy directory) for
-  ``columnid``/``startrecord``/``endrecord``; an empty group past the end. ``/module/jpage/…``
+  ``columnid``/``startrecord``/``endrecord``; an empty group past the end. Like the real proxy it
+  answers the list page's jpage script only: without a ``Referer`` it is a 403. ``/module/jpage/…``
   (the path of other installs) is not routed: 404, as on a real Jiangsu install.
 * ``/module/download/downfile.jsp?classid=0&filename=<32hex>.<ext>`` serves the attachment the
   site model holds under that exact query; an unknown file name is a 404.
@@ -44,6 +45,8 @@ def soft_404(req: RouteRequest) -> DemoPage:
 
 
 def dataproxy(req: RouteRequest) -> DemoPage:
+    if "/col/" not in req.headers.get("referer", ""):
+        return _xml("<datastore><error>非法请求</error></datastore>", 403)
     params = req.params
     try:
         col_id, start = int(params.get("columnid", "")), int(params.get("startrecord", "1"))
