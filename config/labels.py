@@ -44,6 +44,7 @@ class LabelTable:
     lookup: dict[str, tuple[str, int]] = field(default_factory=dict)
     variants: dict[str, list[str]] = field(default_factory=dict)
     placeholders: frozenset[str] = frozenset()
+    first_chars: frozenset[str] = frozenset()  # a cheap pre-filter: most page text starts otherwise
 
     @classmethod
     def build(cls, table: dict[str, list[str]] | None, placeholders: list[str] | None = ()) -> "LabelTable":
@@ -56,9 +57,14 @@ class LabelTable:
             variants[canonical] = ordered
             for rank, name in enumerate(ordered):
                 lookup.setdefault(label_key(name), (canonical, rank))
-        return cls(lookup, variants, frozenset(label_key(p) for p in placeholders or ()))
+        return cls(lookup, variants, frozenset(label_key(p) for p in placeholders or ()),
+                   frozenset(key[0] for key in lookup))
 
     def match(self, printed: str) -> tuple[str, int] | None:
+        start = printed.lstrip()[:1]
+        if start and start not in self.first_chars:
+            if unicodedata.normalize("NFKC", start) not in self.first_chars:
+                return None
         return self.lookup.get(label_key(printed))
 
     def canonical(self, name: str) -> str | None:

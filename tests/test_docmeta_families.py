@@ -266,3 +266,18 @@ def test_a_field_the_template_never_prints_is_one_finding_with_a_count(tmp_path)
     assert folded[0].evidence["aggregate"]["total"] == 7 and len(folded[0].evidence["sample"]) == 5
     own = [(f.page_url, f.target) for f in missing if "aggregate" not in f.evidence]
     assert own == [(names[3], "文号")]
+
+
+def test_dates_in_running_text_use_the_label_table(tmp_path):
+    """A label added to the table (挂网时间, say) is read by the metadata reader and by the
+    labelled-date fallback alike: no parser keeps a label list of its own."""
+    thresholds = _load_with(tmp_path, "labels: {发布日期: [发布日期, 公开日期, 发布时间, 挂网时间]}")
+    table = label_table(lambda key, default=None: _dotted(thresholds, key, default))
+    html = ("<html><body><div class='info'><a href='/'>首页</a> <a href='/x/'>栏目</a> <a href='/y/'>栏目</a>"
+            " <a href='/z/'>栏目</a> 挂网时间：2026-09-12 09:00 来源：本局</div>"
+            "<table><tr><td>挂网时间</td><td>2026-09-12</td></tr></table></body></html>")
+    view = page_view(f"{BASE}/a.html", html, table, date_fields=["发布日期"])
+    assert view.labelled_date == "2026-09-12" and view.fields["发布日期"] == "2026-09-12"
+    plain = page_view(f"{BASE}/a.html", html, label_table(lambda key, default=None: _dotted(
+        load_thresholds(), key, default)), date_fields=["发布日期"])
+    assert plain.labelled_date == "" and "发布日期" not in plain.fields
