@@ -59,7 +59,8 @@ def engine_versions(browser_stats: dict[str, Any] | None = None) -> dict[str, st
 def _chromium_version() -> str:
     from crawler.browser.pool import CHROMIUM
     try:
-        done = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20, check=False)
+        done = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20,
+                              check=False)
     except (OSError, subprocess.SubprocessError):
         return ""
     return done.stdout.strip()

@@ -237,6 +237,10 @@ def test_two_runs_on_one_store(tmp_path, portal, capsys):
     assert main(["diff", "--list", "--db", str(db)]) == 0
     assert "running" in capsys.readouterr().out
     assert _gate(db, str(first_id), capsys)[0] == 2
+    assert main(["report", str(first_id), "--db", str(db), "--out", str(tmp_path / "r"),
+                 "--format", "json"]) == 0
+    doc = json.loads((Path(capsys.readouterr().out.strip()) / "report.json").read_text(encoding="utf-8"))
+    assert doc["run"]["status"] == "running" and doc["verdict"]["veto"] == "incomplete"
     first.communicate(timeout=300)
     _out, err = waiting.communicate(timeout=300)
     assert "in use by run" in err and "waiting" in err
@@ -352,3 +356,22 @@ def test_failed_store_write_fails_the_run(tmp_path, portal):
     store = Store(db)
     assert store.findings(int(run["id"])) == []
     store.close()
+
+
+@pytest.mark.fault(item="9.3", case="the report cannot be written after the checks ran (folder is a file)",
+                   expected="run incomplete (report-failed); exit 2; gate exits 2")
+def test_report_that_cannot_be_written_fails_the_run(tmp_path, portal, capsys):
+    db, out = tmp_path / "runs.sqlite", tmp_path / "out"
+    store = Store(db)
+    blocked = out / "faults" / f"{TODAY}_run1_{store.store_id}"  # the folder run 1 will want
+    store.close()
+    blocked.parent.mkdir(parents=True)
+    blocked.write_text("in the way", encoding="utf-8")
+    proc = _start(_profile(tmp_path, portal.server.url("/")), db, out)
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 2, err
+    assert "report not written" in err and "INCOMPLETE (report-failed)" in err
+    state = _state(db, 1)
+    assert (state.status, state.code) == ("incomplete", "report-failed")
+    assert main(["gate", "1", "--db", str(db)]) == 2
+    assert "report-failed" in capsys.readouterr().err

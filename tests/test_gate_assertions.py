@@ -202,5 +202,6 @@ def test_report_and_gate_share_one_veto_evaluation(tmp_path):
     recorded["modules"]["columns"]["status"] = manifest.RAN  # V1 is manual: it never blocks a pass
     store.put_manifest(rid, recorded)
     assert model.build(store, rid)["verdict"]["veto"] == "pass"
-    assert gate.evaluate(store, rid, {"assertions": [{"name": "veto", "veto": "no-fail"}]}, None, TODAY).passed
+    veto_only = {"assertions": [{"name": "veto", "veto": "no-fail"}]}
+    assert gate.evaluate(store, rid, veto_only, None, TODAY).passed
     store.close()

@@ -15,8 +15,10 @@ EXISTS``; ``crawler/store.py`` is not touched)::
 
     finding_first_seen(site, fingerprint, first_run_id, first_seen)
 
-It is refreshed from the stored findings whenever a report or diff is made, so
-runs written by any version of the crawler are covered.
+Readers never write: ``first_seen`` combines that table with the findings still
+stored (a read-only query), so ``xunjian report`` and ``gate`` work while a run
+holds the store. The table is refreshed by the writers: ``xunjian run`` after its
+checks and ``prune`` before it deletes runs.
 
 Retention (``xunjian prune --keep-days N``) deletes runs whose "today" is more
 than N days before the reference date, with all their facts and findings, but
@@ -162,14 +164,24 @@ def refresh_first_seen(store: Store, site: str) -> None:
 
 
 def first_seen(store: Store, run_id: int) -> dict[str, tuple[int, str]]:
-    """fingerprint -> (first run id, first-seen date) for every finding of ``run_id``."""
+    """fingerprint -> (first run id, first-seen date) for every finding of ``run_id``: the
+    earlier of the stored findings and the kept table (runs pruned since). Read-only."""
     run = get_run(store, run_id)
-    refresh_first_seen(store, run["site"])
+    # SQLite fills the bare column r.today from the row holding MIN(r.id)
     rows = store.db.execute(
-        "SELECT s.fingerprint, s.first_run_id, s.first_seen FROM finding_first_seen s "
-        "JOIN findings f ON f.fingerprint = s.fingerprint AND f.run_id = ? WHERE s.site = ?",
-        (run_id, run["site"]))
-    return {r[0]: (int(r[1]), r[2]) for r in rows}
+        "SELECT f.fingerprint, MIN(r.id), r.today FROM findings f JOIN runs r ON r.id = f.run_id "
+        "WHERE r.site = ? AND f.fingerprint IN (SELECT fingerprint FROM findings WHERE run_id = ?) "
+        "GROUP BY f.fingerprint", (run["site"], run_id)).fetchall()
+    seen = {r[0]: (int(r[1]), r[2]) for r in rows}
+    kept = store.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='finding_first_seen'")
+    if kept.fetchone() is not None:
+        for fp, first_run, first_date in store.db.execute(
+                "SELECT s.fingerprint, s.first_run_id, s.first_seen FROM finding_first_seen s "
+                "JOIN findings f ON f.fingerprint = s.fingerprint AND f.run_id = ? WHERE s.site = ?",
+                (run_id, run["site"])):
+            if fp not in seen or int(first_run) < seen[fp][0]:
+                seen[fp] = (int(first_run), first_date)
+    return seen
 
 
 def trend(store: Store, run_id: int, limit: int = 30) -> list[dict[str, Any]]:

@@ -223,6 +223,8 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=thresholds, today=plan.today)
     result.counts = run_checks(ctx, browser_stats=browser_stats)
     say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules")
+    from xunjian.history import refresh_first_seen
+    refresh_first_seen(store, site.name)  # the writer keeps first-seen dates; readers only read them
     recorded = store.manifest(run_id) or {}
     store.put_manifest(run_id, {**recorded, "stages": {"crawl": "finished", "browser": browser_state,
                                                        "checks": "finished"}})

@@ -1,9 +1,10 @@
 """``xunjian prune --keep-days N``: retention for the run history.
 
 Deletes runs judged more than N days before ``--today`` (default: the system
-date), with their facts and findings, but never the latest run of a site;
-first-seen dates of findings are kept (xunjian/history.py). ``--dry-run`` only
-lists. Exit 0, or 2 on a bad store or option.
+date), with their facts and findings, but never the latest run of a site nor
+its latest complete run; first-seen dates of findings are kept
+(xunjian/history.py). It takes the store lock (crawler/storelock.py), so it waits
+for a run in progress. ``--dry-run`` only lists. Exit 0, or 2 on a bad store or option.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import sys
 from datetime import date
 
+from crawler.storelock import StoreLock
 from xunjian import history
 from xunjian.commands.run import parse_today
 from xunjian.runner import DEFAULT_DB
@@ -39,12 +41,17 @@ def run(args: argparse.Namespace) -> int:
     except history.RunNotFound as exc:
         print(f"xunjian prune: {exc}", file=sys.stderr)
         return 2
+    # pruning writes: one writer per store, so it waits for a run in progress to finish
+    lock = None if args.dry_run else StoreLock(args.db).acquire(
+        wait=True, say=lambda line: print(f"xunjian prune: {line}", file=sys.stderr))
     try:
         gone = history.prune(store, args.keep_days, args.today or date.today(), args.site, args.dry_run)
         if args.vacuum and gone and not args.dry_run:
             store.db.execute("VACUUM")
     finally:
         store.close()
+        if lock is not None:
+            lock.release()
     verb = "would delete" if args.dry_run else "deleted"
     print(f"{verb} {len(gone)} run(s)" + (f": {', '.join(map(str, gone))}" if gone else ""))
     return 0
