@@ -30,7 +30,6 @@ verdict line (reports/model.py). Example count: ``crawl.coverage.examples``.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -104,7 +103,7 @@ def coverage_figures(fetched: int, by_limit: dict[str, int], pages_cut: int) -> 
     anything never shows 100 %."""
     lost = sum(by_limit.values())
     total = fetched + lost
-    percent = 100.0 if not total else math.floor(1000 * fetched / total) / 10
+    percent = 100.0 if not total else (1000 * fetched // total) / 10  # integer floor: no float drift
     return {"percent": percent, "fetched": fetched, "not_fetched": lost, "by_limit": by_limit,
             "pages_cut": pages_cut}
 

@@ -454,3 +454,16 @@ def test_body_cut_at_the_cap_is_no_decode_error(tmp_path):
     assert {f.page_url for f in _rules(run, "page-too-large")} == {server.url("/u.html"), server.url("/g.html")}
     assert _rules(run, "page-decode-error") == []
     assert run["resources"][server.url("/g.html")]["decode_errors"] == 0
+
+
+def test_coverage_line_names_every_limit_and_never_rounds_a_loss_up():
+    from checks.coverage import coverage_figures
+    from reports.model import coverage_line
+    figures = coverage_figures(59_000, {"max_depth": 1_200, "max_pages": 65}, pages_cut=2)
+    assert figures["percent"] == 97.9  # 97.901... rounded down
+    assert coverage_line(figures, "en") == ("coverage: 97.9 % (1,265 URLs not fetched: max_depth 1,200, "
+                                            "max_pages 65; 2 pages cut at max_response_mb)")
+    assert coverage_line(figures, "zh").startswith("抓取覆盖率：97.9 %（1,265 个 URL 因上限未抓取：max_depth 1,200")
+    assert coverage_figures(99_999, {"max_pages": 1}, 0)["percent"] == 99.9
+    assert coverage_line(coverage_figures(10, {}, 0), "en") == "coverage: 100 % (no URL left unfetched by a limit)"
+    assert coverage_line(None, "zh") == ""

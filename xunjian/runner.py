@@ -225,6 +225,9 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules")
     from xunjian.history import refresh_first_seen
     refresh_first_seen(store, site.name)  # the writer keeps first-seen dates; readers only read them
+    from reports.model import coverage_line  # the verdict's coverage line, on the console too
+    if coverage_line(store.run_stats(run_id).get("coverage"), "en"):
+        say(coverage_line(store.run_stats(run_id).get("coverage"), "en"))
     recorded = store.manifest(run_id) or {}
     store.put_manifest(run_id, {**recorded, "stages": {"crawl": "finished", "browser": browser_state,
                                                        "checks": "finished"}})
