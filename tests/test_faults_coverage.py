@@ -162,6 +162,44 @@ def test_list_pages_share_the_depth_of_the_first_list_page(paginated):
     assert rows[server.url("/xxgk/xzcf/202611/t20261101_590.html")]["depth"] == 2
 
 
+def _records(first: int, last: int) -> str:
+    return "".join(f'<record><![CDATA[<li><a href="/art/2026/11/3/art_5000_{n}.html" title="公告{n}">公告{n}</a>'
+                   f'<span>2026-11-03</span></li>]]></record>' for n in range(first, last + 1))
+
+
+@pytest.mark.fault(item="9.9", case="Hanweb data island: 30 dataproxy.jsp?startrecord= groups with max_depth 3",
+                   expected="every record fetched; no coverage loss")
+def test_hanweb_proxy_groups_keep_depth(tmp_path):
+    server, total, per = TestServer().start(), 60, 2
+
+    def group(start: int) -> str:
+        end = min(start + per - 1, total)
+        following = (f'<nextgroup><![CDATA[<a href="./dataproxy.jsp?startrecord={end + 1}&endrecord={end + per}'
+                     f'&perpage={per}&columnid=5000&unitid=5000"></a>]]></nextgroup>' if end < total else "")
+        return (f"<datastore>{following}<totalrecord>{total}</totalrecord><recordset>{_records(start, end)}"
+                "</recordset></datastore>")
+
+    def proxy(hit):
+        start = int(parse_qs(urlsplit(hit.path).query).get("startrecord", ["1"])[0])
+        return Reply(body=group(start).encode("utf-8"), content_type="text/xml; charset=utf-8")
+    try:
+        server.route("/module/web/jpage/dataproxy.jsp", proxy)
+        server.route("/col/col5000/index.html", _page("通知公告", (
+            f'<div id="5000"><script type="text/xml">{group(1)}</script>'
+            "<script>var p = new Jpage({totalRecord:60, proxyUrl:'/module/web/jpage/dataproxy.jsp', perPage:2,"
+            " ajaxParam:{columnid:5000, unitid:5000}});</script></div>")))
+        for n in range(1, total + 1):
+            _serve_item(server, f"/art/2026/11/3/art_5000_{n}.html", f"公告{n}")
+        server.route("/", _page("首页", "<a href='/col/col5000/index.html'>通知公告</a>"))
+        run = _audit(tmp_path, _profile(tmp_path, server, "limits: {max_depth: 3, timeout_s: 5}\n"))
+    finally:
+        server.stop()
+    missing = [n for n in range(1, total + 1)
+               if (run["resources"].get(server.url(f"/art/2026/11/3/art_5000_{n}.html")) or {}).get("status") != 200]
+    assert missing == []
+    assert not _rules(run, "crawl-coverage-lost") and run["stats"]["coverage"]["percent"] == 100.0
+
+
 # -- 9.9: limits that cut the crawl are findings and a verdict line --------------------------
 def _chain_site(server: TestServer, pages: int) -> None:
     """A home page linking 'pages' sections, each section a chain of three content levels."""
