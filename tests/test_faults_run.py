@@ -155,6 +155,9 @@ def _assert_excluded_from_history(db: Path, good: int, bad: int, capsys) -> None
     assert main(["diff", "--list", "--db", str(db)]) == 0
     listing = capsys.readouterr().out
     assert any(line.split()[0] == str(bad) and "incomplete" in line for line in listing.splitlines())
+    accepted = db.parent / "baseline.json"
+    assert main(["baseline", str(bad), "--db", str(db), "--out", str(accepted), "--reason", "r", "--days", "1"]) == 2
+    assert "make the baseline from a complete run" in capsys.readouterr().err and not accepted.exists()
 
 
 @pytest.mark.fault(item="9.1", case="kill -9 of the run parent mid-crawl",

@@ -3,7 +3,8 @@
 Writes a baseline file accepting the findings of a stored run (optionally only
 ``--rule`` ids or ``--min-severity`` and worse), each with the reason and expiry
 date; the gate ignores them until they expire (see xunjian/baseline.py).
-Exit 0, or 2 on a bad store, run or option.
+RUN defaults to the latest complete run; an incomplete run is refused. Exit 0, or 2
+on a bad store, run or option.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         run_id = history.resolve_run(store, args.run)
+        state = history.get_run(store, run_id)["state"]
+        if not state.complete:  # its findings are not the portal's state: never accept them wholesale
+            print(f"xunjian baseline: run {run_id} is {state.status}"
+                  + (f" ({state.code}: {state.detail})" if state.code else "")
+                  + "; make the baseline from a complete run (default: latest)", file=sys.stderr)
+            return 2
         n = baseline.write(store, run_id, args.out, reason=args.reason, expires=expires, today=today,
                            rules=args.rule, min_severity=args.min_severity)
     except (history.RunNotFound, ConfigError) as exc:
