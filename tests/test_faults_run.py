@@ -156,7 +156,8 @@ def _assert_excluded_from_history(db: Path, good: int, bad: int, capsys) -> None
     listing = capsys.readouterr().out
     assert any(line.split()[0] == str(bad) and "incomplete" in line for line in listing.splitlines())
     accepted = db.parent / "baseline.json"
-    assert main(["baseline", str(bad), "--db", str(db), "--out", str(accepted), "--reason", "r", "--days", "1"]) == 2
+    assert main(["baseline", str(bad), "--db", str(db), "--out", str(accepted), "--reason", "r",
+                 "--days", "1"]) == 2
     assert "make the baseline from a complete run" in capsys.readouterr().err and not accepted.exists()
 
 
