@@ -159,3 +159,61 @@ def test_shanghai_is_audited_with_the_template_profile():
     assert set(profile.overrides) <= {"name", "limits", "politeness", "links", "disclosure", "columns", "network"}
     assert set(profile.overrides["disclosure"]) == {"site_id_code"}
     assert profile.env == {"XUNJIAN_CGZF_URL": "http://127.0.0.1:9/"}
+
+
+def test_shanghai_urls_and_markup_follow_the_platform():
+    """cms-families.md §4: channel lists, 32-hex articles, /cmsres/ files, #ivs_* ids, the header grid."""
+    site = build_site(TODAY, "shanghai", clean=True)
+    paths = site.paths("portal")
+    articles = [p for p in paths if re.fullmatch(r"/channel_\d+/\d{8}/[0-9a-f]{32}\.html", p)]
+    files = [p for p in paths if p.startswith("/cmsres/")]
+    assert len(articles) > 100 and files
+    for path in files:
+        first, folder, name = path.split("/")[2:]
+        assert re.fullmatch(r"[0-9a-f]{2}", first) and folder.startswith(first) and len(folder) == 32
+        assert re.fullmatch(r"[0-9a-f]{32}\.(pdf|docx|xlsx|doc|xls|ofd)", name)
+    notice = site.get("portal", site.column("tzgg").sorted_items()[0].url).body
+    assert all(f'id="{i}"' in notice for i in ("ivs_title", "ivs_date", "ivs_content"))
+    grid = notice[notice.index('<p class="xxgk-pubdate">'):notice.index('<div class="article">')]
+    assert re.search(r"发布日期:\d{4}-\d{2}-\d{2}</p>", grid)
+    labels = re.findall(r'<span class="xxgk-label">(\S+?)：</span>', grid)
+    assert labels == ["标题", "发文机构", "公开类型", "索引号", "印发日期", "文号", "体裁"]
+    assert re.search(r"MB2F\d{6}/\d{4}-\d{5}", grid)
+    assert site.column("gzdt").list_paths()[:2] == ["/channel_87/index.html", "/channel_87/index_2.html"]
+    page2 = site.get("portal", "/channel_87/index_2.html").body
+    assert 'href="/channel_87/index.html">首页</a>' in page2 and 'title="' in page2
+    footer = site.get("portal", "/").body.split('<footer class="gov-footer">')[1]
+    for mark in ("网站标识码：3101980015", "沪ICP备", "沪公网安备", "党政机关网站标识", "主办单位"):
+        assert mark in footer
+
+
+def test_serve_demo_serves_a_family_clean_until_stopped(capsys):
+    import threading
+    import urllib.request
+
+    from xunjian.cli import build_parser
+    from xunjian.commands import serve_demo
+
+    args = build_parser().parse_args(["serve-demo", "--family", "shanghai", "--clean", "--today", TODAY.isoformat()])
+    stop = threading.Event()
+    worker = threading.Thread(target=lambda: setattr(worker, "rc", serve_demo.run(args, stop)))
+    worker.start()
+    try:
+        out = err_text = ""
+        for _ in range(100):
+            captured = capsys.readouterr()
+            out, err_text = out + captured.out, err_text + captured.err
+            if out:
+                break
+            stop.wait(0.1)
+        portal = out.split()[2].rstrip("/")
+        with urllib.request.urlopen(portal + "/channel_89/index.html", timeout=5) as resp:
+            assert resp.status == 200 and "通知公告" in resp.read().decode("utf-8")
+        with pytest.raises(urllib.error.HTTPError) as err:  # clean: a planted page is not served
+            urllib.request.urlopen(portal + "/oldweb/2016/zfdt_0612.html", timeout=5)
+        assert err.value.code == 404
+    finally:
+        stop.set()
+        worker.join(10)
+    assert worker.rc == 0
+    assert "xunjian demo --family shanghai --clean" in err_text + capsys.readouterr().err
