@@ -64,7 +64,8 @@ def planted_rows(family: str, browser: bool, tmp: Path) -> list[tuple]:
         exp = [e for e in expected if fam_of.get(e.rule_id) == rf]
         found = 0
         for e in exp:
-            hits = [f for f in run.findings if f.rule_id == e.rule_id and points_at(f, resolve(e.where, run.bases))]
+            url = resolve(e.where, run.bases)
+            hits = [f for f in run.findings if f.rule_id == e.rule_id and points_at(f, url)]
             found += bool(hits)
             matched.update(id(f) for f in hits)
         false = sum(1 for f in false_found if fam_of.get(f.rule_id) == rf)
@@ -91,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             counts = Counter(f.severity for f in run.findings)
             clean_lines.append(f"{family:10} " + " ".join(f"{s}={counts.get(s, 0)}" for s in SEVERITIES)
                                + f"  ({run.stats.get('pages', 0)} pages)"
-                               + "".join(f"\n{'':10}   {f.severity} {f.rule_id} {f.page_url}" for f in run.findings))
+                               + "".join(f"\n{'':10}   {f.severity} {f.rule_id} {f.page_url}"
+                                         for f in run.findings))
     print("\nclean render (no plants, no browser): findings by severity")
     print("\n".join(clean_lines))
     return 0

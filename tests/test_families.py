@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from xunjian.demo.harness import (TODAY, FamilyRun, audit_family, budget_breaches, flagged_decoys, missing_expects,
-                             unplanted_link_findings)
+from xunjian.demo.harness import (TODAY, FamilyRun, audit_family, budget_breaches, flagged_decoys,
+                                  missing_expects, unplanted_link_findings)
 from xunjian.demo import build_site
 from xunjian.demo.family import family_names
 from xunjian.demo.profiles import raw_columns
@@ -91,7 +91,8 @@ def test_link_findings_are_exactly_the_planted_ones(planted):
 
 
 def _xfail_known(known: dict[str, dict[str, str]], families: list[str]):
-    params = [pytest.param(f, marks=pytest.mark.xfail(reason="; ".join(f"{r}: {why}" for r, why in known[f].items())))
+    params = [pytest.param(f, marks=pytest.mark.xfail(reason="; ".join(f"{r}: {why}" for r, why in
+                                                                       known[f].items())))
               for f in families if f in known]
     return params or [pytest.param("-", marks=pytest.mark.skip(reason="no known false finding"))]
 
@@ -128,18 +129,20 @@ for clean in (False, True):
         for path in site.paths(host):
             page = site.get(host, path)
             body = page.body if isinstance(page.body, bytes) else page.body.encode(page.encoding)
-            h.update(f"{host}{path}{page.content_type}{page.status}{sorted(page.headers.items())}".encode() + body)
+            head = f"{host}{path}{page.content_type}{page.status}{sorted(page.headers.items())}"
+            h.update(head.encode() + body)
     print(len(site.paths("portal")), h.hexdigest())
 """
 
 
 @pytest.mark.parametrize("family", family_names())
 def test_builds_are_byte_identical_across_processes_and_clean_has_no_plants(family):
-    outputs = {subprocess.run([sys.executable, "-c", _DIGEST, TODAY.isoformat(), family], cwd=ROOT, check=True,
-                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
-               for seed in ("1", "2")}
+    outputs = {subprocess.run([sys.executable, "-c", _DIGEST, TODAY.isoformat(), family], cwd=ROOT,
+                              check=True, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
     assert len(outputs) == 1, "hash seeds change the bytes"
-    (planted_pages, planted_digest), (clean_pages, clean_digest) = (line.split() for line in outputs.pop().splitlines())
+    planted, clean = (line.split() for line in outputs.pop().splitlines())
+    (planted_pages, planted_digest), (clean_pages, clean_digest) = planted, clean
     assert planted_digest != clean_digest and int(planted_pages) > int(clean_pages), "the plants add pages"
 
 
@@ -147,7 +150,8 @@ def test_shanghai_is_audited_with_the_template_profile():
     """config/sites/template-shanghai-cgzf.yaml follows the platform (channel list pages), keeps its
     VERIFY marks, and the family's profile is that file with loopback-only overrides."""
     site = build_site(TODAY, "shanghai", clean=True)
-    profile = site.family.profile(site, {"portal": "http://127.0.0.1:9", "external": "http://127.0.0.2:9"}, True)
+    bases = {"portal": "http://127.0.0.1:9", "external": "http://127.0.0.2:9"}
+    profile = site.family.profile(site, bases, True)
     assert profile.path.name == "template-shanghai-cgzf.yaml"
     text = profile.path.read_text(encoding="utf-8")
     assert text.count("VERIFY") >= 20 and "${XUNJIAN_CGZF_URL:-https://cgzf.sh.gov.cn/}" in text
@@ -156,7 +160,8 @@ def test_shanghai_is_audited_with_the_template_profile():
     assert profile.overrides["columns"] == columns, "the clean portal serves every channel the template lists"
     served = set(site.paths("portal"))
     assert [c["name"] for c in columns if c.get("required", True) and c["url"] not in served] == []
-    assert set(profile.overrides) <= {"name", "limits", "politeness", "links", "disclosure", "columns", "network"}
+    loopback_only = {"name", "limits", "politeness", "links", "disclosure", "columns", "network"}
+    assert set(profile.overrides) <= loopback_only
     assert set(profile.overrides["disclosure"]) == {"site_id_code"}
     assert profile.env == {"XUNJIAN_CGZF_URL": "http://127.0.0.1:9/"}
 
@@ -194,7 +199,8 @@ def test_serve_demo_serves_a_family_clean_until_stopped(capsys):
     from xunjian.cli import build_parser
     from xunjian.commands import serve_demo
 
-    args = build_parser().parse_args(["serve-demo", "--family", "shanghai", "--clean", "--today", TODAY.isoformat()])
+    args = build_parser().parse_args(["serve-demo", "--family", "shanghai", "--clean",
+                                      "--today", TODAY.isoformat()])
     stop = threading.Event()
     worker = threading.Thread(target=lambda: setattr(worker, "rc", serve_demo.run(args, stop)))
     worker.start()

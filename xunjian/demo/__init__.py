@@ -1,7 +1,8 @@
-"""The bundled demo portal: a fictional Shanghai district 城管执法局 website.
+"""The bundled demo portals: fictional Shanghai district 城管执法局 websites, one per CMS family.
 
-Generated deterministically from a fixed "today" (``build_site(today)``) and
-served on loopback by ``xunjian.demo.server``. It is the main test fixture:
+Generated deterministically from a fixed "today" (``build_site(today, family="trs",
+clean=False)``; families in ``xunjian.demo.family``, docs/portal-families.md) and
+served on loopback by ``xunjian.demo.server``. They are the main test fixture:
 every planted defect is declared next to the code that plants it, as an
 ``Expect`` (must be found) or a ``Decoy`` (must NOT be found).
 
@@ -12,10 +13,11 @@ Contract shared by the portal and every planting module:
   loopback host standing in for other sites and 一网通办).
 * Page bodies may contain the placeholders ``{{PORTAL}}`` and ``{{EXTERNAL}}``
   (base URLs without trailing slash); the server substitutes them at serve time.
-* A planting module is any ``xunjian/demo/plants_*.py`` defining
+* A planting module is any ``plants_*.py`` of the family's ``plant_package``
+  (``xunjian/demo/plants_*.py`` for ``trs``) defining
   ``contribute(site: DemoSite, today: date) -> None`` plus module-level lists
   ``EXPECTED: list[Expect]`` and ``DECOYS: list[Decoy]``. ``build_site`` imports
-  them in name order after the base portal is generated.
+  them in name order after the base portal is generated (none when ``clean``).
 """
 
 from __future__ import annotations

@@ -98,8 +98,9 @@ def add_document(site, key: str, *, title: str, published: date, body_html: str,
         if not site.has("portal", fpath):
             site.add("portal", fpath, attachment(fpath, text))
         links.append((fpath, text))
-    doc = Document(key, title, path, published, issued, doc_no or "", genre or col.genre, rows, show, body_html,
-                   links, col.serial, encoding, encoding if charset is None else charset, content_type)
+    doc = Document(key, title, path, published, issued, doc_no or "", genre or col.genre, rows, show,
+                   body_html, links, col.serial, encoding, encoding if charset is None else charset,
+                   content_type)
     site.add("portal", path, family.document_page(site, doc))
     site.add_item(key, list_title or title, path, published)
     return path

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from checks.base import severity_rank
+from config import deep_merge
 from crawler.store import Finding, Store
 from xunjian import runner
 from xunjian.demo import Decoy, build_site, expectations
@@ -35,7 +36,10 @@ class FamilyRun:
     stats: dict = field(default_factory=dict)
 
 
-def audit_family(family: str, tmp: Path, *, clean: bool, browser: bool) -> FamilyRun:
+def audit_family(family: str, tmp: Path, *, clean: bool, browser: bool,
+                 overrides: dict | None = None) -> FamilyRun:
+    """``overrides`` are deep-merged over the family's own (e.g. ``{"columns": []}`` for a
+    discovery-mode run, where the columns come from the navigation)."""
     tmp.mkdir(parents=True, exist_ok=True)
     site = build_site(TODAY, family, clean=clean)
     with serve(site) as server:
@@ -43,8 +47,9 @@ def audit_family(family: str, tmp: Path, *, clean: bool, browser: bool) -> Famil
         profile = site.family.profile(site, bases, clean)
         previous = apply_env(profile.env)
         try:
+            merged = deep_merge(profile.overrides, overrides or {})
             result = runner.audit(profile.path, db=tmp / "x.sqlite", out=tmp / "out", today=TODAY,
-                                  overrides=profile.overrides or None, fail_on="error", progress=False,
+                                  overrides=merged or None, fail_on="error", progress=False,
                                   browser=browser)
         finally:
             restore_env(previous)
@@ -65,13 +70,15 @@ def resolve(where: str, bases: dict[str, str]) -> str:
 
 
 def points_at(finding: Finding, url: str) -> bool:
-    return url in (finding.page_url, finding.target) or finding.target.startswith(url + "#") and "#" not in url
+    return (url in (finding.page_url, finding.target)
+            or finding.target.startswith(url + "#") and "#" not in url)
 
 
 def missing_expects(run: FamilyRun, skip_rules: set[str] = frozenset()) -> list[str]:
     expected, _ = expectations(run.family)
     return [f"{e.rule_id} @ {e.where} ({e.note})" for e in expected if e.rule_id not in skip_rules
-            and not any(f.rule_id == e.rule_id and points_at(f, resolve(e.where, run.bases)) for f in run.findings)]
+            and not any(f.rule_id == e.rule_id and points_at(f, resolve(e.where, run.bases))
+                        for f in run.findings)]
 
 
 def decoy_hits(run: FamilyRun) -> list[tuple[Decoy, Finding]]:

@@ -8,7 +8,8 @@ profile entries for the columns they plant).
 Audited with a profile derived from config/sites/template-shanghai-cgzf.yaml: the template's
 ``start_urls`` read ``XUNJIAN_CGZF_URL`` (set to the served portal), and the overrides only adapt
 what a loopback test portal needs (politeness, time-outs, the footer's 网站标识码, the 一网通办
-jump pattern, loopback "external" hosts allowed) and append the planted columns. Its channels are the template's.
+jump pattern, loopback "external" hosts allowed) and append the planted columns. Its channels
+are the template's.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ def profile(site, bases: dict[str, str], clean: bool) -> AuditProfile:
 
 
 FAMILY = Family(
-    name="shanghai", title="Shanghai intensive platform (/channel_NN/YYYYMMDD/<32 hex>.html)", encoding="utf-8",
-    org_code=templates.ORG_CODE, issuer=templates.SITE_NAME, plant_package="xunjian.demo.shanghai",
-    build_portal=portal.build_portal, routes=routes.ROUTES, page=templates.page, list_page=templates.list_page,
+    name="shanghai", title="Shanghai intensive platform (/channel_NN/YYYYMMDD/<32 hex>.html)",
+    encoding="utf-8", org_code=templates.ORG_CODE, issuer=templates.SITE_NAME,
+    plant_package="xunjian.demo.shanghai", build_portal=portal.build_portal, routes=routes.ROUTES,
+    page=templates.page, list_page=templates.list_page,
     document_page=templates.document_page, not_found_html=templates.not_found_html,
     column_meta=templates.column_meta, list_path=portal.list_path, document_path=portal.document_path,
     attachment_path=portal.attachment_path, profile=profile, page_size=20,

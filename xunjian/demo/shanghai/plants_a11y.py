@@ -23,7 +23,8 @@ VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">
 
 _PAGES = {
     "alt.html": ("无障碍环境建设：活动图集", "zt-gallery",
-                 '<p>“全国助残日”无障碍环境建设宣传活动现场。</p>\n<img src="/assets/images/banner.png" width="600" height="100">'),
+                 '<p>“全国助残日”无障碍环境建设宣传活动现场。</p>\n'
+                 '<img src="/assets/images/banner.png" width="600" height="100">'),
     "form.html": ("无障碍环境建设：意见征集", "zt-form",
                   '<form action="/channel_101/index.html" method="get">\n<p>请留下联系电话：</p>\n'
                   '<input type="text" name="phone">\n<button type="submit">提交</button>\n</form>'),
@@ -37,10 +38,12 @@ _PAGES = {
 def contribute(site, today: date) -> None:
     links = []
     for name, (title, block, body) in _PAGES.items():
-        site.add("portal", BASE + name, site.page(title, f'<div class="{block}">\n{body}\n</div>',
-                                                  breadcrumbs=[("专题专栏", "/channel_110/index.html"), (title, "")]))
+        crumbs = [("专题专栏", "/channel_110/index.html"), (title, "")]
+        html = f'<div class="{block}">\n{body}\n</div>'
+        site.add("portal", BASE + name, site.page(title, html, breadcrumbs=crumbs))
         links.append(f'<li><a href="{BASE + name}">{title}</a></li>')
-    site.insert_before("portal", "/channel_110/index.html", '<ul class="subnav">\n' + "\n".join(links) + "\n</ul>\n")
+    site.insert_before("portal", "/channel_110/index.html",
+                       '<ul class="subnav">\n' + "\n".join(links) + "\n</ul>\n")
     site.replace("portal", BASE + "zoom.html", VIEWPORT,
                  '<meta name="viewport" content="width=device-width, initial-scale=1, user-scalable=no">')
     site.replace("portal", BASE + "ok.html", VIEWPORT,

@@ -37,7 +37,8 @@ def _doc(kind: str) -> str:
     return f"/channel_88/20250101/{hex32('plant', 'gfxwj', kind)}.html"
 
 
-VALIDITY_MISSING, VALIDITY_EXPIRED, LAPSED = _doc("validity-missing"), _doc("validity-expired"), _doc("lapsed")
+VALIDITY_MISSING, VALIDITY_EXPIRED = _doc("validity-missing"), _doc("validity-expired")
+LAPSED = _doc("lapsed")
 DOCNO_BRACKETS, INDEX_NO, LATE = _doc("docno-brackets"), _doc("index-no"), _doc("late")
 META_MISSING = f"/channel_89/20250101/{hex32('plant', 'tzgg', 'meta-missing')}.html"
 FOOTER_ICP = f"/channel_89/20250102/{hex32('plant', 'tzgg', 'footer-icp')}.html"
@@ -82,8 +83,9 @@ def _documents(site, today: date) -> None:
     fresh = today - timedelta(days=20)
     for path, topic, meta in ((META_MISSING, "夜间施工", {"公开类型": None}), (FOOTER_ICP, "工地扬尘", None),
                               (META_DOMAIN, "店招店牌", None)):
-        site.add_document("tzgg", title=f"关于加强{topic}管理的通知", published=fresh, issued=fresh - timedelta(days=2),
-                          doc_no=f"沪滨城管办〔{fresh.year}〕{site.counter(('办', fresh.year))}号", path=path, meta=meta,
+        no = f"沪滨城管办〔{fresh.year}〕{site.counter(('办', fresh.year))}号"
+        site.add_document("tzgg", title=f"关于加强{topic}管理的通知", published=fresh,
+                          issued=fresh - timedelta(days=2), doc_no=no, path=path, meta=meta,
                           body_html=content.paragraphs(f"为加强{topic}管理，现将有关事项通知如下。", "特此通知。"))
     site.replace("portal", FOOTER_ICP, f'<a href="{{{{EXTERNAL}}}}/beian/index.html">{t.ICP_NO}</a>', "")
     site.replace("portal", META_DOMAIN, f'<meta name="SiteDomain" content="{t.SITE_DOMAIN}">\n', "")

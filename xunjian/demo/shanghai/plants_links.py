@@ -43,8 +43,8 @@ KNOWN_ITEM = "310199001000"
 
 
 def contribute(site, today: date) -> None:
-    site.insert_before("portal", "/", f'<p class="zt-review"><a href="{HOME_BROKEN}">2020年进博会城市保障专题（回顾）</a></p>\n',
-                       marker='<div class="home-block" id="block-tzgg">')
+    site.insert_before("portal", "/", f'<p class="zt-review"><a href="{HOME_BROKEN}">2020年进博会城市保障专题'
+                       '（回顾）</a></p>\n', marker='<div class="home-block" id="block-tzgg">')
     notice = site.column("tzgg").sorted_items()[0].url
     site.insert_before("portal", notice, f'<p>相关通知：<a href="{DELETED_NOTICE}">关于2021年春季市容环境整治的通知</a></p>\n',
                        marker=ARTICLE_END)
@@ -99,10 +99,12 @@ def _anchor_documents(site, today: date) -> None:
     site.replace("portal", NORM_DOC, '<div id="ivs_content" class="Article_content">',
                  '<p class="toc"><a href="#section2">跳转到规定全文</a>　<a href="#attachments">查看附件</a></p>\n'
                  '<div id="ivs_content" class="Article_content">')
-    site.add_document("zcjd", title=f"《{title[5:-4]}》政策解读", published=issued + timedelta(days=6), path=READING_DOC,
+    site.add_document("zcjd", title=f"《{title[5:-4]}》政策解读", published=issued + timedelta(days=6),
+                      path=READING_DOC,
                       body_html=content.paragraphs(
                           "一、修订背景：落实行政执法“三项制度”，进一步规范执法程序。",
-                          f'原文：<a href="{NORM_DOC}">{escape(title)}</a>　条款：<a href="{NORM_DOC}#section2">规定全文</a>　'
+                          f'原文：<a href="{NORM_DOC}">{escape(title)}</a>　'
+                          f'条款：<a href="{NORM_DOC}#section2">规定全文</a>　'
                           f'附件：<a href="{NORM_DOC}#attachments">原文附件</a>　'
                           f'第九条：<a href="{NORM_DOC}#{MISSING_FRAGMENT}">第九条释义</a>',
                           f'相关办事：<a href="{{{{EXTERNAL}}}}/zwdt/item?code={KNOWN_ITEM}">一网通办：临时占用道路设摊审批</a>　'

@@ -78,14 +78,15 @@ def build_columns(site) -> None:
                         overview=overview, genre=genre)
     for i in range(30):
         title, body = content.news(i)
-        site.add_document("gzdt", title=local(title), published=_ago(today, 1 + (i * 7) // 3), body_html=local(body))
+        site.add_document("gzdt", title=local(title), published=_ago(today, 1 + (i * 7) // 3),
+                          body_html=local(body))
     for i in range(20):
         title, body = content.notice(i)
         day = _ago(today, 4 + 15 * i)
         no = f"沪滨城管办〔{day.year}〕{site.counter(('办', day.year))}号"
         files = [(f"fj{i}.pdf", f"{local(title)}（附件）.pdf")] if i % 4 == 0 else []
-        site.add_document("tzgg", title=local(title), published=day, issued=day - timedelta(days=3), doc_no=no,
-                          body_html=local(body), attachments=files)
+        site.add_document("tzgg", title=local(title), published=day, issued=day - timedelta(days=3),
+                          doc_no=no, body_html=local(body), attachments=files)
     _normative(site)
     for i in range(6):
         day = _ago(today, 40 + 90 * i)
@@ -98,8 +99,8 @@ def build_columns(site) -> None:
         day = _ago(today, 3 + 7 * i)
         no = f"沪滨城管罚〔{day.year}〕{site.counter(('罚', day.year))}号"
         title, body = content.penalty(i, no, day - timedelta(days=2))
-        site.add_document("xzcf", title=local(title), published=day, issued=day - timedelta(days=2), doc_no=no,
-                          body_html=local(body))
+        site.add_document("xzcf", title=local(title), published=day, issued=day - timedelta(days=2),
+                          doc_no=no, body_html=local(body))
     for i in range(4):
         day = date(today.year - i, 1, 15) if date(today.year - i, 1, 15) < today else _ago(today, 300)
         site.add_document("ghjh", title=f"{t.SITE_NAME}{day.year}年度工作计划", published=day,
@@ -113,7 +114,8 @@ def build_columns(site) -> None:
                               "经笔试、面试、体检和考察，现将拟录用人员名单予以公示，公示期为5个工作日。",
                               f"监督电话：{t.PHONE}。"))
     for i in range(3):
-        day = date(today.year, 1, 8) - timedelta(days=i) if date(today.year, 1, 8) < today else _ago(today, 60)
+        new_year = date(today.year, 1, 8)
+        day = new_year - timedelta(days=i) if new_year < today else _ago(today, 60)
         titles = ["机构职能", "内设机构", "领导信息"]
         site.add_document("jgzn", title=titles[i], published=day, body_html=content.paragraphs(
             "负责本区市容环境卫生、城市绿化、市政工程、环境保护等方面法律、法规和规章规定的行政处罚权。",
@@ -121,8 +123,8 @@ def build_columns(site) -> None:
     for i in range(8):
         name, code, body = content.guide(i)
         site.add_document("bszn", title=f"{name}办事指南", published=_ago(today, 50 + 40 * i),
-                          body_html=local(body) + f'\n<p>在线办理：<a href="{{{{EXTERNAL}}}}/zwdt/item?code={code}">'
-                          f'一网通办“{escape(name)}”</a></p>')
+                          body_html=local(body) + '\n<p>在线办理：<a href="{{EXTERNAL}}/zwdt/item?code='
+                          f'{code}">一网通办“{escape(name)}”</a></p>')
     for i in range(12):
         title, body = content.consultation(i)
         site.add_document("zxjy", title=title, published=_ago(today, 6 + 11 * i), body_html=local(body))
@@ -141,8 +143,9 @@ def _normative(site) -> None:
         no = f"沪滨城管规〔{issued.year}〕{site.counter(('规', issued.year))}号"
         title, body = content.normative(i, issued, until, no)
         stem = title[5:-4]
-        path = site.add_document("gfxwj", title=local(title), published=issued + timedelta(days=6), issued=issued,
-                                 doc_no=no, genre="通知", validity="有效" if until >= today else "失效",
+        path = site.add_document("gfxwj", title=local(title), published=issued + timedelta(days=6),
+                                 issued=issued, doc_no=no, genre="通知",
+                                 validity="有效" if until >= today else "失效",
                                  valid_until=until, body_html=local(body),
                                  attachments=[(f"gf{i}.pdf", f"{local(stem)}.pdf")])
         if i < 6:
@@ -172,8 +175,8 @@ def _system_documents(site) -> None:
     names = ["政府信息公开工作制度", "政府信息公开保密审查制度", "政府信息公开申请办理工作规程"]
     for i, name in enumerate(names):
         issued = date(site.today.year - 4 + i, 4, 10)
-        site.add_document("gkzd", title=f"{t.SITE_SHORT}{name}", published=issued + timedelta(days=2), issued=issued,
-                          doc_no=f"沪滨城管办〔{issued.year}〕{site.counter(('办', issued.year))}号",
+        site.add_document("gkzd", title=f"{t.SITE_SHORT}{name}", published=issued + timedelta(days=2),
+                          issued=issued, doc_no=f"沪滨城管办〔{issued.year}〕{site.counter(('办', issued.year))}号",
                           body_html=content.paragraphs(
                               f"第一条 为规范本局{name[:-2]}工作，根据《中华人民共和国政府信息公开条例》制定本制度。",
                               "第二条 本局办公室负责推进、指导、协调、监督本局政府信息公开工作。",
@@ -207,7 +210,8 @@ def _annual_reports(site) -> None:
 
 def _items(site, key: str, n: int) -> str:
     return "\n".join(f'<li><a href="{escape(i.url)}" title="{escape(i.title)}">{escape(i.title)}</a>'
-                     f'<span class="time">{i.day:%m-%d}</span></li>' for i in site.column(key).sorted_items()[:n])
+                     f'<span class="time">{i.day:%m-%d}</span></li>'
+                     for i in site.column(key).sorted_items()[:n])
 
 
 def render_home(site) -> dict[str, DemoPage]:
@@ -229,7 +233,8 @@ width="1200" height="200"></a></div>
 <a href="{REQUEST}">依申请公开</a></p>
 <p>{xxgk}</p></div>
 <div class="home-block" id="block-bsfw"><h2><a href="/channel_100/index.html">办事服务</a></h2>
-<p><a href="{{{{EXTERNAL}}}}/zwdt/index.html">上海市“一网通办”</a> <a href="/channel_101/index.html">咨询建言</a></p></div>
+<p><a href="{{{{EXTERNAL}}}}/zwdt/index.html">上海市“一网通办”</a>
+<a href="/channel_101/index.html">咨询建言</a></p></div>
 <p class="zhaocuo"><a href="{{{{EXTERNAL}}}}/exposure/jiucuo.html?site_code={t.SITE_ID_CODE}">\
 <img src="/assets/images/zhaocuo.png" alt="我为政府网站找错" width="300" height="80"></a></p>"""
     return {"/": t.page(t.SITE_NAME, body)}
@@ -239,7 +244,8 @@ def _overview(site, key: str, intro: str, extra: list[tuple[str, str]]) -> dict[
     col = site.column(key)
     children = [(c.list_paths()[0], c.name) for c in site.columns.values() if c.parent == key]
     lis = "\n".join(f'<li><a href="{href}">{escape(name)}</a></li>' for href, name in extra + children)
-    body = f'<div class="list-title"><h1>{col.name}</h1></div>\n<p>{intro}</p>\n<ul class="subnav">\n{lis}\n</ul>'
+    body = (f'<div class="list-title"><h1>{col.name}</h1></div>\n<p>{intro}</p>\n'
+            f'<ul class="subnav">\n{lis}\n</ul>')
     crumbs = [(c, h) for c, h in t.crumbs(site, key)[:-1]] + [(col.name, "")]
     return {col.path + "index.html": t.page(col.name, body, breadcrumbs=crumbs,
                                             meta=t.column_meta(col.name, intro, "nav"))}
@@ -252,7 +258,8 @@ def render_overviews(site) -> dict[str, DemoPage]:
 
 
 def render_sitemap(site) -> dict[str, DemoPage]:
-    lis = "\n".join(f'<li><a href="{c.list_paths()[0]}">{escape(c.name)}</a></li>' for c in site.columns.values())
+    lis = "\n".join(f'<li><a href="{c.list_paths()[0]}">{escape(c.name)}</a></li>'
+                    for c in site.columns.values())
     return {"/wzdt/index.html": t.page("网站地图", f"<h1>网站地图</h1>\n<ul>\n{lis}\n</ul>",
                                        breadcrumbs=[("网站地图", "")])}
 
@@ -264,11 +271,13 @@ def render_elder(site) -> dict[str, DemoPage]:
 
 
 def _single(site, path: str, title: str, body: str, crumbs=None, **kw) -> None:
-    site.add("portal", path, t.page(title, f"<h1>{title}</h1>\n{body}", breadcrumbs=crumbs or [(title, "")], **kw))
+    site.add("portal", path, t.page(title, f"<h1>{title}</h1>\n{body}", breadcrumbs=crumbs or [(title, "")],
+                                    **kw))
 
 
 def build_pages(site) -> None:
-    site.add("portal", "/robots.txt", DemoPage("User-agent: *\nDisallow: /cms/\n", "text/plain; charset=utf-8"))
+    site.add("portal", "/robots.txt", DemoPage("User-agent: *\nDisallow: /cms/\n",
+                                               "text/plain; charset=utf-8"))
     for renderer in (render_home, render_overviews, render_sitemap, render_elder):
         site.add_renderer(renderer)
     xxgk = [("政府信息公开", "/channel_80/index.html")]

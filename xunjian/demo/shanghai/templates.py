@@ -82,10 +82,12 @@ def footer_html() -> str:
     ext = "{{EXTERNAL}}"
     return f"""<footer class="gov-footer"><div class="container">
 <p class="footer-links"><a href="/gywm/index.html">关于我们</a> | <a href="/wzdt/index.html">网站地图</a> | \
-<a href="/lxwm/index.html">联系我们</a> | <a href="{ext}/exposure/jiucuo.html?site_code={SITE_ID_CODE}">我为政府网站找错</a></p>
+<a href="/lxwm/index.html">联系我们</a> | \
+<a href="{ext}/exposure/jiucuo.html?site_code={SITE_ID_CODE}">我为政府网站找错</a></p>
 <p>主办单位：{SITE_NAME}　地址：{ADDRESS}　邮编：{POSTCODE}　联系电话：{PHONE}</p>
 <p>网站标识码：{SITE_ID_CODE}　<a href="{ext}/beian/index.html">{ICP_NO}</a>　\
-<a href="{ext}/gaba/index.html?code={PSB_CODE}"><img src="/assets/images/gaba.png" alt="" width="16" height="16">{PSB_NO}</a></p>
+<a href="{ext}/gaba/index.html?code={PSB_CODE}">\
+<img src="/assets/images/gaba.png" alt="" width="16" height="16">{PSB_NO}</a></p>
 <p class="conac"><span id="_ideConac"><a href="{ext}/conac/sitename.html?id={SITE_ID_CODE}">\
 <img id="imgConac" src="/assets/images/blue.png" alt="党政机关网站标识" width="55" height="64"></a></span></p>
 </div></footer>"""
@@ -99,7 +101,8 @@ def page(title: str, body_html: str, *, breadcrumbs: list[tuple[str, str]] | Non
     if breadcrumbs:
         parts = ['<a href="/">首页</a>'] + [f'<a href="{href}">{escape(label)}</a>' if href else escape(label)
                                            for label, href in breadcrumbs]
-        crumbs = f'<div class="crumb" role="navigation" aria-label="当前位置">您当前的位置：{" &gt; ".join(parts)}</div>\n'
+        crumbs = (f'<div class="crumb" role="navigation" aria-label="当前位置">您当前的位置：'
+                  f'{" &gt; ".join(parts)}</div>\n')
     charset_tag = f'<meta charset="{charset}">\n' if charset else ""
     tags = meta_tags([("SiteName", SITE_NAME), ("SiteDomain", SITE_DOMAIN), ("SiteIDCode", SITE_ID_CODE)]
                      + (meta or []))
@@ -143,8 +146,8 @@ def crumbs(site, key: str, leaf: str | None = None) -> list[tuple[str, str]]:
 
 
 def list_page(site, col, items, n: int, paths: list[str], total: int) -> DemoPage:
-    lis = "\n".join(f'<li><a href="{escape(i.url)}" title="{escape(i.title)}" target="_blank">{escape(i.title)}</a>'
-                    f'<span class="time">{i.day:%Y-%m-%d}</span></li>' for i in items)
+    lis = "\n".join(f'<li><a href="{escape(i.url)}" title="{escape(i.title)}" target="_blank">'
+                    f'{escape(i.title)}</a><span class="time">{i.day:%Y-%m-%d}</span></li>' for i in items)
     pager = [f"<span>共{total}条 第{n + 1}/{len(paths)}页</span>"]
     if n > 0:
         pager += [f'<a href="{paths[0]}">首页</a>', f'<a href="{paths[n - 1]}">上一页</a>']
@@ -185,9 +188,9 @@ def document_page(site, doc) -> DemoPage:
     parts.append("</div>")
     col = site.column(doc.key)
     pub = f"{doc.published:%Y-%m-%d} {8 + doc.serial % 9:02d}:{(doc.serial * 11) % 60:02d}"
-    meta = [("ColumnName", col.name), ("ArticleTitle", doc.title), ("PubDate", pub), ("ContentSource", SITE_NAME),
-            ("Keywords", f"{col.name},{SITE_SHORT}"), ("Description", doc.title[:60]),
-            ("Url", "{{PORTAL}}" + doc.path)]
+    meta = [("ColumnName", col.name), ("ArticleTitle", doc.title), ("PubDate", pub),
+            ("ContentSource", SITE_NAME), ("Keywords", f"{col.name},{SITE_SHORT}"),
+            ("Description", doc.title[:60]), ("Url", "{{PORTAL}}" + doc.path)]
     return page(doc.title, "\n".join(parts), breadcrumbs=crumbs(site, doc.key, "正文"), meta=meta,
                 charset=doc.charset, encoding=doc.encoding, content_type=doc.content_type)
 
@@ -215,7 +218,8 @@ def not_found_html() -> str:
 """
 
 
-BASE_CSS = """body{margin:0;font:16px/1.75 "Microsoft YaHei","PingFang SC",sans-serif;color:#333;background:#fff}
+BASE_CSS = """body{margin:0;font:16px/1.75 "Microsoft YaHei","PingFang SC",sans-serif;color:#333;
+background:#fff}
 a{color:#1a56a8}a:focus{outline:3px solid #f5a623;outline-offset:1px}
 .container{max-width:1200px;margin:0 auto;padding:0 16px}
 .skip{position:absolute;left:-9999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px}
