@@ -1,4 +1,5 @@
-"""Fault matrix, network safety (issue 9 items 5-8): real crawls of loopback servers.
+"""Fault matrix, network safety (issue 9 items 5-8, and the 9.12 configuration nits): real crawls
+of loopback servers.
 
 Every crawl here runs with a connection guard in the crawl child (a ``sitecustomize`` put on
 its PYTHONPATH): any connect to, or name lookup of, a non-loopback address is refused and
@@ -438,3 +439,33 @@ def test_scrapy_cookie_handling_is_configured_offline():
     assert cookies._split_domain is OFFLINE  # noqa: SLF001
     assert tuple(OFFLINE.suffix_list_urls) == () and not OFFLINE._cache.enabled  # noqa: SLF001
     assert OFFLINE("www.cgzf.sh.gov.cn").suffix == "gov.cn"  # the bundled snapshot answers
+
+
+# -- 9.12 (the configuration nits of the same operator session) ---------------------------------
+def _run_cli(tmp_path: Path, profile: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "xunjian.cli", "run", "--site", str(profile),
+                           "--db", str(tmp_path / "x.sqlite"), "--out", str(tmp_path / "out"),
+                           "--no-browser"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.fault(item="9.12", case="politeness.concurrency: -3",
+                   expected="refused: one line naming the key and the allowed range, exit 2")
+def test_negative_concurrency_is_refused(tmp_path):
+    profile = _profile(tmp_path, "http://127.0.0.1:9/")
+    profile.write_text(profile.read_text(encoding="utf-8").replace("concurrency: 4,", "concurrency: -3,"),
+                       encoding="utf-8")
+    proc = _run_cli(tmp_path, profile)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "politeness.concurrency: -3 is out of range; use a number between 1 and" \
+        in lines[0], proc.stderr
+
+
+@pytest.mark.fault(item="9.12", case="top-level 'maxpages: 10' (meant limits.max_pages)",
+                   expected="hint names limits.max_pages, not the unrelated 'homepage'; exit 2")
+def test_unknown_key_hint_names_the_key_of_the_right_block(tmp_path):
+    profile = _profile(tmp_path, "http://127.0.0.1:9/", "maxpages: 10")
+    proc = _run_cli(tmp_path, profile)
+    assert proc.returncode == 2
+    assert "maxpages: unknown key; did you mean 'limits.max_pages'?" in proc.stderr, proc.stderr
+    assert "homepage" not in proc.stderr
