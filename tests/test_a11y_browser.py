@@ -182,15 +182,20 @@ def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):
     slow = rows[portal.base + "/0slow"]
     assert slow["status"] == "scanned", slow["error"]
     assert "crashed" in slow["error"] or "disconnected" in slow["error"], slow["error"]  # honest: retried
+    # a page that never loads or never lets a script finish is reported as such; whether
+    # chromedriver's own timeout or the watchdog's kill comes first depends on the machine's load,
+    # so either honest reason is accepted (the reason, not the race, is what is tested)
+    hung = ("timed out", "hung for more than")
     hang = rows[portal.base + "/hang"]
-    assert hang["status"] == "failed" and "timed out" in hang["error"]
+    assert hang["status"] == "failed" and any(reason in hang["error"] for reason in hung), hang["error"]
     not_scanned = [f for f in findings if f.rule_id == "a11y-not-scanned"]
     assert sorted(f.page_url for f in not_scanned) == [portal.base + "/hang", portal.base + "/loop"]
     assert not_scanned[0].evidence["attempts"] == 2
     loop_notes = next(f for f in findings if f.rule_id == "a11y-not-scanned" and f.page_url.endswith("/loop")) \
         .evidence["notes"]
     assert rows[portal.base + "/loop"]["status"] == "failed"
-    assert any("timed out" in note for note in loop_notes), loop_notes  # (the kill may hit one attempt)
+    # (the kill of /0slow's browser may hit one attempt)
+    assert any(reason in note for note in loop_notes for reason in hung), loop_notes
     assert rows[portal.base + "/alert"]["status"] == "scanned"
     popup = next(f for f in findings if f.rule_id == "elder-popup")
     assert popup.page_url == portal.base + "/alert" and popup.evidence["dialogs"] == ["alert: 欢迎访问",
