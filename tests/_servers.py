@@ -106,7 +106,8 @@ class TestServer:
     # -- serving ------------------------------------------------------------------------
     def _serve(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         hit = Hit(method, handler.path, handler.headers.get("User-Agent", ""), time.monotonic(),
-                  handler.headers.get("Authorization", ""), {k.lower(): v for k, v in handler.headers.items()})
+                  handler.headers.get("Authorization", ""),
+                  {k.lower(): v for k, v in handler.headers.items()})
         with self._lock:
             self.hits.append(hit)
         reply = self.routes.get(handler.path) or self.routes.get(handler.path.split("?", 1)[0])

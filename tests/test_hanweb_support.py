@@ -199,7 +199,8 @@ def _with_footer_script(ctx: CheckContext, js: str) -> CheckContext:
                            content_type="application/javascript")
     ctx.store.put_body(ctx.run_id, url, js)
     ctx.store.commit()
-    return CheckContext(store=ctx.store, run_id=ctx.run_id, site=ctx.site, thresholds=ctx.thresholds, today=TODAY)
+    return CheckContext(store=ctx.store, run_id=ctx.run_id, site=ctx.site, thresholds=ctx.thresholds,
+                        today=TODAY)
 
 
 def test_a_kept_footer_script_is_read_and_judged(tmp_path):
