@@ -33,6 +33,7 @@ Schema (documented here and in docs/store.md; bump SCHEMA_VERSION on change):
                 no page count, no coverage). Added without a version bump: the table is
                 created when missing, and older readers never look at it.
 
+``attachment_texts`` text read from attachments after the crawl (``crawler.store_docs``).
 ``meta``        ``schema_version`` and ``store_id`` (random, made when the file is
                 created: report folders carry it so two stores never share one).
 
@@ -60,6 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.store_docs import SCHEMA_DOCS, AttachmentTextsMixin
 from crawler.store_runs import (COMPLETE, INCOMPLETE, INCOMPLETE_REASONS, RUNNING, RunsMixin,  # noqa: F401
                                 RunState, utcnow)
 
@@ -217,7 +219,7 @@ class Finding:
         return fingerprint(self.rule_id, self.page_url, self.target)
 
 
-class Store(RunsMixin):
+class Store(RunsMixin, AttachmentTextsMixin):
     """Thin, explicit wrapper around one SQLite file. Not thread-safe: one per thread."""
 
     def __init__(self, path: str | Path, commit_every: int = 500):
@@ -242,7 +244,7 @@ class Store(RunsMixin):
                 f"{self.path}: store schema v{row[0]} is newer than this xunjian (v{SCHEMA_VERSION}); "
                 "upgrade xunjian or use another --db"
             )
-        self.db.executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: adds missing tables, a no-op otherwise
+        self.db.executescript(SCHEMA + SCHEMA_DOCS)  # CREATE ... IF NOT EXISTS: adds missing tables only
         fresh = row is None
         if fresh or int(row[0]) < SCHEMA_VERSION or not self._store_id_row():
             if not fresh:

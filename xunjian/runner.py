@@ -90,6 +90,22 @@ def _run_browser_stage(db_path: str, run_id: int, site: SiteProfile,
     return "finished", stats
 
 
+def _read_attachments(store: Store, run_id: int, site: SiteProfile, thresholds: dict[str, Any]) -> None:
+    """The attachment stage (crawler.doctext): a failure is recorded and the rules that read
+    attachments say so (checks/privacy.py reads the stats), the rest of the run goes on."""
+    from crawler.doctext import DocSettings, read_attachments
+    user_agent = str((site.get("politeness") or {}).get("user_agent") or "xunjian")
+    try:
+        counts = read_attachments(store, run_id, user_agent, DocSettings.from_thresholds(thresholds))
+    except Exception as exc:  # noqa: BLE001 - page rules still count; the gap is reported
+        log.exception("attachment stage failed")
+        store.update_run_stats(run_id, {"attachments_error": f"{exc.__class__.__name__}: {exc}"})
+        return
+    store.update_run_stats(run_id, {"attachments": counts})
+    if any(counts.values()):
+        say("attachments: " + ", ".join(f"{n} {status}" for status, n in counts.items() if n))
+
+
 def _crawl_failure(rc: int) -> tuple[str, str]:
     """(reason code, detail) of a crawl child that did not finish normally."""
     from crawler.run import EXIT_INTERRUPTED, EXIT_STORE
@@ -208,6 +224,7 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
             result.messages.append(f"report not written: {exc}")
         return
 
+    _read_attachments(store, run_id, site, thresholds)
     browser_stats: dict[str, Any] = {}
     browser_state = "skipped (--no-browser)"
     if plan.browser:

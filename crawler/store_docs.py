@@ -1,0 +1,74 @@
+"""Attachment texts of the store: what the attachment stage (``crawler.doctext``) read.
+
+Part of ``crawler.store.Store`` (mixed in; the store owns every table and query). Table
+``attachment_texts``, one row per attachment the stage looked at in a run:
+
+``status``   ``read`` (text extracted), ``unreadable`` (encrypted, corrupt, not the format its
+             name says), ``not-read`` (a format with no reader here, e.g. OFD; over the size cap;
+             the file could not be fetched) with the one-line ``reason``;
+``kind``     the format read (pdf, docx, xlsx, ofd);
+``pages``    how many pages (PDF), sections (DOCX: 1) or sheets (XLSX) were read, ``page_total``
+             how many the file has (more than ``pages`` when the page cap cut it);
+``text_z``   zlib-compressed JSON list of the text of each page read. This is the published
+             document's own text (like ``bodies`` for pages): findings quote it masked only.
+
+Added without a schema version bump: the table is created when missing (``SCHEMA_DOCS`` is run
+with the main schema) and older readers never look at it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from typing import Any
+
+SCHEMA_DOCS = """
+CREATE TABLE IF NOT EXISTS attachment_texts (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT,
+    status TEXT NOT NULL,
+    reason TEXT,
+    size INTEGER,
+    pages INTEGER NOT NULL DEFAULT 0,
+    page_total INTEGER,
+    text_z BLOB,
+    PRIMARY KEY (run_id, url)
+);
+"""
+
+READ, UNREADABLE, NOT_READ = "read", "unreadable", "not-read"
+
+
+class AttachmentTextsMixin:
+    """The ``attachment_texts`` table; needs ``self.db`` and ``self._wrote``."""
+
+    db: sqlite3.Connection
+
+    def put_attachment_text(self, run_id: int, url: str, *, kind: str | None, status: str,
+                            reason: str = "", size: int | None = None, pages: list[str] | None = None,
+                            page_total: int | None = None) -> None:
+        if status not in (READ, UNREADABLE, NOT_READ):
+            raise ValueError(f"attachment status {status!r}: use {READ}, {UNREADABLE} or {NOT_READ}")
+        text_z = zlib.compress(json.dumps(pages, ensure_ascii=False).encode("utf-8"), 6) if pages else None
+        self.db.execute("INSERT OR REPLACE INTO attachment_texts VALUES (?,?,?,?,?,?,?,?,?)",
+                        (run_id, url, kind, status, reason, size, len(pages or []), page_total, text_z))
+        self._wrote()  # type: ignore[attr-defined]
+
+    def attachment_texts(self, run_id: int) -> list[dict[str, Any]]:
+        """Every attachment row of the run by URL; ``pages`` is the list of page texts read."""
+        out = []
+        for row in self.db.execute("SELECT * FROM attachment_texts WHERE run_id=? ORDER BY url", (run_id,)):
+            d = dict(row)
+            z = d.pop("text_z")
+            d["page_count"] = d.pop("pages")
+            d["pages"] = json.loads(zlib.decompress(z).decode("utf-8")) if z else []
+            out.append(d)
+        return out
+
+    def attachment_urls(self, run_id: int) -> list[dict[str, Any]]:
+        """In-scope attachments the crawl answered with 2xx: what the attachment stage may read."""
+        return [dict(r) for r in self.db.execute(
+            "SELECT url, final_url, content_type, size FROM resources WHERE run_id=? AND in_scope=1 "
+            "AND kind='attachment' AND status BETWEEN 200 AND 299 ORDER BY url", (run_id,))]

@@ -1,0 +1,77 @@
+"""No output of a demo audit carries a planted personal number in full (issue 13).
+
+Audits the planted trs demo portal over loopback (browserless, every report format, English and
+the default Chinese report), then greps every report file (XLSX members unzipped), the store's
+findings and run rows (messages, targets, evidence, referrers, stats, manifest) and every log
+line captured (this process at DEBUG, the crawl subprocess's stdout/stderr) for the full ID,
+mobile and bank card numbers planted by xunjian/demo/plants_privacy.py. The rules must have
+fired (masked), so the test cannot pass by finding nothing.
+
+The store's ``bodies`` and ``attachment_texts`` keep the published page and attachment text
+(as published): they are inputs, not outputs, and are not grepped.
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from config import CONFIG_DIR
+from crawler.store import Store
+from xunjian import runner
+from xunjian.demo import build_site
+from xunjian.demo import plants_privacy as plants
+from xunjian.demo.server import serve
+
+TODAY = date(2026, 11, 22)
+SECRETS = (plants.PLANTED_ID, plants.PLANTED_MOBILE, plants.PLANTED_CARD)
+
+
+def _file_texts(root: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                data = b"".join(zf.read(name) for name in zf.namelist())
+        out[str(path)] = data.decode("utf-8", errors="replace")
+    return out
+
+
+def test_no_output_carries_a_planted_number(tmp_path, caplog, capfd):
+    caplog.set_level(logging.DEBUG)
+    site = build_site(TODAY)
+    mp = pytest.MonkeyPatch()
+    results = []
+    with serve(site) as server:
+        mp.setenv("XUNJIAN_DEMO_PORT", server.portal_base.rsplit(":", 1)[1].rstrip("/"))
+        results.append(runner.audit(CONFIG_DIR / "sites" / "demo.yaml", db=tmp_path / "x.sqlite",
+                                    out=tmp_path / "out", today=TODAY, fail_on=None, progress=True,
+                                    browser=False))
+    mp.undo()
+    result = results[0]
+    store = Store(tmp_path / "x.sqlite")
+    findings = store.findings(result.run_id)
+    pii = [f for f in findings if f.rule_id.startswith("pii-")]
+    assert {f.rule_id for f in pii} == {"pii-id-number", "pii-mobile", "pii-bank-card"}
+    assert any(plants.MASKED_ID in f.message_zh for f in pii)
+    import reports
+    reports.render(store, result.run_id, tmp_path / "out-en", lang="en")
+    rows = [tuple(r) for r in store.db.execute(
+        "SELECT message_zh, message_en, target, evidence, referrers FROM findings WHERE run_id=?",
+        (result.run_id,))]
+    rows += [tuple(r) for r in store.db.execute("SELECT * FROM runs WHERE id=?", (result.run_id,))]
+    store.close()
+    captured = capfd.readouterr()
+    places = {"store findings and runs": repr(rows), "log records": caplog.text,
+              "stdout": captured.out, "stderr": captured.err}
+    places.update(_file_texts(tmp_path / "out"))
+    places.update(_file_texts(tmp_path / "out-en"))
+    assert len(places) > 10, "every report format (zh and en) should have been written"
+    leaks = [f"{secret[:4]}… in {where}" for where, text in places.items() for secret in SECRETS
+             if secret in text]
+    assert not leaks, "full personal numbers leaked:\n" + "\n".join(leaks)
