@@ -90,6 +90,13 @@ class CheckContext:
     today: date
     notes: list[str] = field(default_factory=list)
     considered: dict[str, set[str]] = field(default_factory=dict)
+    unjudged: dict[str, str] = field(default_factory=dict)
+
+    def not_judged(self, rule: Rule, reason: str) -> None:
+        """Declare that ``rule`` ran but found nothing to judge (``reason``: a code with report words
+        ``nr_<reason>`` / ``veto_reason_<reason>`` in reports/i18n.py, e.g. ``no-consult-column``):
+        the rule is "not checked", never a pass (checks.manifest.rule_outcome)."""
+        self.unjudged[rule.id] = reason
 
     def consider(self, rule: Rule, urls: Iterable[str]) -> None:
         """Declare the pages ``rule`` looked at (the denominator when its systematic gaps are

@@ -113,6 +113,8 @@ def rule_outcome(manifest: dict[str, Any]) -> dict[str, tuple[bool, str]]:
         for rule_id in module.get("rules") or []:
             if rule_id in off:
                 out[rule_id] = (False, "rule-disabled")
+            elif status == RAN and rule_id in (module.get("unjudged") or {}):
+                out[rule_id] = (False, str(module["unjudged"][rule_id]))  # ran, nothing to judge
             elif status == RAN:
                 out[rule_id] = (True, "")
             else:

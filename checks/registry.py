@@ -117,6 +117,9 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
             for rule_id, findings in held.items():
                 for finding in fold(ctx, folding[rule_id], findings):
                     _put(ctx, finding, counts)
+            unjudged = {rid: ctx.unjudged[rid] for rid in module_ids if rid in ctx.unjudged}
+            if unjudged:  # ran, but had nothing to judge: "not checked" (manifest.rule_outcome)
+                entry["unjudged"] = unjudged
         except sqlite3.Error:
             raise  # the store failed, not the rule: the run fails (runner: store-error)
         except Exception as exc:  # noqa: BLE001 - one broken check must not sink the run

@@ -7,7 +7,8 @@
 * ``pass``: every listed rule ran and found nothing;
 * ``not_checked`` with a reason: ``no_rule`` (no automated rule exists: a manual item),
   ``not_run`` (a listed rule did not run: module disabled, crashed, rule switched off),
-  ``unknowable`` (the site could not be read, so the rule had nothing to judge) or
+  ``unknowable`` (the site could not be read, so the rule had nothing to judge), a
+  ``NOTHING_TO_JUDGE`` code (the rule ran but found nothing to judge, e.g. no 咨询 column) or
   ``run_incomplete`` (the run never finished).
 
 The verdict: ``incomplete`` when the run is not complete (whatever was found); else ``fail``
@@ -22,6 +23,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 PASS, FAIL, INCOMPLETE = "pass", "fail", "incomplete"
+# reasons a rule that ran gives for judging nothing (CheckContext.not_judged); the item says why
+NOTHING_TO_JUDGE = ("no-consult-column", "no-service-guide")
 
 
 def _item(item: dict[str, Any], rule_ran: Callable[[str], tuple[bool, str]], rule_counts: Mapping[str, int],
@@ -37,8 +40,10 @@ def _item(item: dict[str, Any], rule_ran: Callable[[str], tuple[bool, str]], rul
     elif not run_complete:
         status, reason = "not_checked", "run_incomplete"
     elif len(ran) < len(listed):
-        unknowable = any(outcomes[r][1] == "unknowable" for r in listed if not outcomes[r][0])
-        status, reason = "not_checked", "unknowable" if unknowable else "not_run"
+        why = [outcomes[r][1] for r in listed if not outcomes[r][0]]
+        nothing = [w for w in why if w in NOTHING_TO_JUDGE]
+        status = "not_checked"
+        reason = "unknowable" if "unknowable" in why else nothing[0] if nothing else "not_run"
     else:
         status, reason = PASS, ""
     return {

@@ -136,11 +136,14 @@ QUESTIONS = ["小区门口长期有人占道卖菜，能否加强管理？", "�
              "违法搭建的阳光房如何举报？", "渣土车撒落路面谁来负责清理？"]
 
 
-def consultation(i: int) -> tuple[str, str]:
+def consultation(i: int, replied: date | None = None) -> tuple[str, str]:
+    """A consultation answered on ``replied`` (asked 1-5 days before), with its 留言时间/答复时间."""
     q = QUESTIONS[i % len(QUESTIONS)]
     title = f"{q}（{STREETS[i % len(STREETS)]}）"
-    body = paragraphs(f"来信内容：{q}地点位于{STREETS[i % len(STREETS)]}。",
+    dates = [f"留言时间：{replied - timedelta(days=1 + i % 5):%Y-%m-%d}", f"答复时间：{replied:%Y-%m-%d}"] \
+        if replied else []
+    body = paragraphs(f"来信内容：{q}地点位于{STREETS[i % len(STREETS)]}。", *dates[:1],
                       "答复内容：您好！您反映的问题已转属地城管执法中队核查处置，执法队员已到现场督促整改，"
                       "并将加强日常巡查。感谢您对城市管理工作的关心和支持。",
-                      "答复单位：上海市浦江区城市管理行政执法局")
+                      "答复单位：上海市浦江区城市管理行政执法局", *dates[1:])
     return title, body

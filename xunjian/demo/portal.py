@@ -148,8 +148,9 @@ def build_columns(site) -> None:
                           body_html=body + f'\n<p class="ywbl">在线办理：<a href="{{{{EXTERNAL}}}}/zwdt/item?'
                           f'code={code}">一网通办“{escape(name)}”</a></p>')
     for i in range(14):
-        title, body = content.consultation(i)
-        site.add_document("zxjy", title=title, published=_days_before(today, 5 + 9 * i), body_html=body)
+        day = _days_before(today, 5 + 9 * i)
+        title, body = content.consultation(i, replied=day)
+        site.add_document("zxjy", title=title, published=day, body_html=body)
 
 
 def _normative_documents(site) -> None:

@@ -21,7 +21,7 @@ from html import escape
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qsl, quote, urlencode
 
-from xunjian.demo import DemoPage, layout
+from xunjian.demo import DemoPage, content, layout
 from xunjian.demo.external import KNOWN_ITEM_CODES, external_page
 
 HUGE_LENGTH = 2 * 1024 ** 3  # the "2 GB response": streamed lazily, never materialised
@@ -205,8 +205,10 @@ def cloudflare(req: RouteRequest) -> DemoPage:
 def zwdt_item(req: RouteRequest) -> DemoPage:
     code = req.params.get("code", "")
     name = KNOWN_ITEM_CODES.get(code)
-    if name:
-        return external_page(name, f"<p>事项编码：{escape(code)}</p><p>可在线申请、查看办事指南。</p>", "上海市“一网通办”")
+    if name:  # the item page prints the full 办事指南 (what a guide linking here is judged by: 阅办联动)
+        guide = content.guide(list(KNOWN_ITEM_CODES).index(code))[2]
+        return external_page(name, f"<p>事项编码：{escape(code)}</p><p>可在线申请、查看办事指南。</p>\n{guide}",
+                             "上海市“一网通办”")
     return external_page("事项不存在", "<p>您查找的事项不存在或已下线，请返回首页重新查找。</p>", "上海市“一网通办”")
 
 

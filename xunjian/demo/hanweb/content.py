@@ -76,10 +76,13 @@ def penalty(i: int, doc_no: str, decided: date) -> tuple[str, str]:
                        f"处罚结果：{result}。", f"决定日期：{cn_date(decided)}"))
 
 
-def consultation(i: int) -> tuple[str, str]:
+def consultation(i: int, replied: date) -> tuple[str, str]:
+    """A consultation answered on ``replied`` (asked 2-4 days before), 提问时间/回复时间 printed."""
     topic = TOPICS[(i * 3 + 2) % 8]
     return (f"关于{topic}问题的咨询（{i + 1}）",
-            paragraphs(f"问：小区附近{topic}问题较多，能否加强管理？", "答：已转辖区城管执法大队核查处理，感谢您的监督。"))
+            paragraphs(f"提问时间：{replied - timedelta(days=2 + i % 3):%Y-%m-%d}",
+                       f"问：小区附近{topic}问题较多，能否加强管理？",
+                       f"回复时间：{replied:%Y-%m-%d}", "答：已转辖区城管执法大队核查处理，感谢您的监督。"))
 
 
 def annual_report(year: int) -> str:

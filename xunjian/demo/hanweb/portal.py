@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from html import escape
 
 from xunjian.demo import DemoPage
+from xunjian.demo import content as shared_content
 from xunjian.demo.documents import breadcrumbs_for
 from xunjian.demo.hanweb import content, layout
 
@@ -49,6 +50,7 @@ COLUMN_SPECS = [
     ("gknb", "政府信息公开年报", 4809, "xxgk", True, False),
     ("hdjl", "互动交流", 4900, None, False, True),
     ("zxjy", "咨询回复", 4901, "hdjl", False, False),
+    ("bszn", "办事指南", 4950, None, False, False),
 ]
 GENRES = {"zcwj": "通知", "gfxwj": "通知", "xzcf": "决定", "gknb": "报告", "gkzd": "制度", "rsxx": "公告"}
 
@@ -233,8 +235,13 @@ def build_columns(site) -> None:
             site.add_document("gknb", title=f"{layout.SITE_NAME}{year}年政府信息公开工作年度报告", published=published,
                               body_html=content.annual_report(year), genre="报告")
     for i in range(10):
-        title, body = content.consultation(i)
-        site.add_document("zxjy", title=title, published=_before(today, 4 + 8 * i), body_html=body)
+        day = _before(today, 4 + 8 * i)
+        title, body = content.consultation(i, replied=day)
+        site.add_document("zxjy", title=title, published=day, body_html=body)
+    for i in range(4):  # 办事指南 with every key element (the shared demo text, this city's names)
+        name, _code, body = shared_content.guide(i)
+        site.add_document("bszn", title=f"{name}办事指南", published=_before(today, 40 + 50 * i),
+                          body_html=body.replace("浦江区", "临江市"))
 
 
 def _overview(site, key: str, intro: str) -> None:
@@ -280,6 +287,8 @@ def render_home(site) -> dict[str, DemoPage]:
 <a href="/col/col4803/index.html">法定主动公开内容</a> <a href="/col/col4809/index.html">政府信息公开年报</a>
 <a href="/col/col4810/index.html">依申请公开</a></p>
 <p>{links}</p></div>
+<div class="bt-box"><div class="bt-box-title">办事服务</div>
+<p><a href="{site.column("bszn").list_paths()[0]}">办事指南</a></p></div>
 <div class="bt-hot">热点搜索：{hot}</div>
 <p class="bt-zhaocuo"><a href="{{{{EXTERNAL}}}}/exposure/jiucuo.html?site_code={layout.SITE_ID_CODE}">\
 <img src="/images/12/zhaocuo.png" alt="" width="30" height="8">我为政府网站找错</a></p>"""

@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 
 from xunjian.demo import DemoPage
 from xunjian.demo.hanweb import layout, portal
-from xunjian.demo.routes import Route, RouteRequest, not_found as external_not_found, redirect
+from xunjian.demo.routes import Route, RouteRequest, not_found as external_not_found, redirect, zwdt_item
 
 DELETED_NOTICE = "/art/2025/3/14/art_4702_1502901.html"
 SOFT_404 = "/art/2024/7/9/art_4701_1501901.html"
@@ -101,4 +101,5 @@ ROUTES: list[Route] = [
     Route("portal", SOFT_404, soft_404, "200 with the not-found page (soft 404)"),
     Route("portal", OLD_COLUMN, redirect("/col/col4701/index.html", 301), "301 -> 工作动态 (decoy)"),
     Route("external", "/gone.html", external_not_found, "404"),
+    Route("external", "/zwdt/item", zwdt_item, "一网通办 item page (a guide linking here is judged by it)"),
 ]

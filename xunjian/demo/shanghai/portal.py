@@ -126,8 +126,9 @@ def build_columns(site) -> None:
                           body_html=local(body) + '\n<p>在线办理：<a href="{{EXTERNAL}}/zwdt/item?code='
                           f'{code}">一网通办“{escape(name)}”</a></p>')
     for i in range(12):
-        title, body = content.consultation(i)
-        site.add_document("zxjy", title=title, published=_ago(today, 6 + 11 * i), body_html=local(body))
+        day = _ago(today, 6 + 11 * i)
+        title, body = content.consultation(i, replied=day)
+        site.add_document("zxjy", title=title, published=day, body_html=local(body))
     _system_documents(site)
     _annual_reports(site)
 

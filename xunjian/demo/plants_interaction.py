@@ -1,0 +1,46 @@
+"""Planted interaction and service defects (and decoys) of the ``trs`` family: V5 and V6.
+
+Rules: checks/interaction.py (veto-v5b-unanswered, reply-not-updated, veto-v5a-no-channel) and
+checks/services.py (service-guide-incomplete, veto-v6b-guides-incomplete, veto-v6a-no-service).
+The pages are written by ``xunjian.demo.interaction_plants`` (see there for the dates): in 咨询建言
+a late-answered and an unanswered message (V5 b) next to a young unanswered one (decoy); a
+网上信访 list linked from 互动交流 whose old unanswered messages do not count (decoy); in 办事指南
+three incomplete guides (3 of 11: V6 b) and one that only links into 一网通办 (decoy, unjudged).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from xunjian.demo import Decoy, Expect
+from xunjian.demo.interaction_plants import InteractionPaths, plant_guides, plant_messages
+
+PATHS = InteractionPaths(
+    late="/hdjl/zxjy/202501/t20250105_901.html", unanswered="/hdjl/zxjy/202501/t20250105_902.html",
+    young="/hdjl/zxjy/202501/t20250105_903.html", petition="/hdjl/wsxf/index.html",
+    petition_link_from="/hdjl/index.html", petition_link_marker="</main>",
+    incomplete=("/bsfw/bszn/202501/t20250105_911.html", "/bsfw/bszn/202501/t20250105_912.html",
+                "/bsfw/bszn/202501/t20250105_913.html"),
+    link_only="/bsfw/bszn/202501/t20250105_914.html")
+HOME = "/"
+
+
+def contribute(site, today: date) -> None:
+    plant_messages(site, today, "zxjy", PATHS, "上海市浦江区城市管理行政执法局")
+    plant_guides(site, today, "bszn", PATHS, "浦江区")
+
+
+EXPECTED = [
+    Expect("veto-v5b-unanswered", PATHS.late, "咨询 answered 160 days after it was asked"),
+    Expect("veto-v5b-unanswered", PATHS.unanswered, "咨询 asked 120 days ago, still 未回复"),
+    *[Expect("service-guide-incomplete", path, "办事指南 lacking two key elements") for path in PATHS.incomplete],
+    Expect("veto-v6b-guides-incomplete", HOME, "3 of 11 办事指南 incomplete (share ≥ 25 %)"),
+]
+DECOYS = [
+    Decoy("veto-v5b-unanswered", PATHS.young, "unanswered but asked 30 days ago (< 3 months)"),
+    Decoy("veto-v5b-unanswered", PATHS.petition, "old unanswered messages of a 网上信访 list (excluded type)"),
+    Decoy("service-guide-incomplete", PATHS.link_only, "guide that only links into 一网通办 (阅办联动)"),
+    Decoy("veto-v5a-no-channel", HOME, "the portal has 咨询建言"),
+    Decoy("veto-v6a-no-service", HOME, "the portal has 办事服务"),
+    Decoy("reply-not-updated", HOME, "replies published within 2 months"),
+]
