@@ -11,7 +11,7 @@ Where each fault is linked from (never from the shared header/footer, so it is c
 the page named here):
   homepage /                       -> /zt/2019gqh/index.html (404: the homepage's one broken link)
   /ztzl/index.html  (专题专栏)      -> calendar trap, 5-hop chain, redirect loop
-  /bsfw/index.html  (办事服务)      -> 500, flaky 503, slow 8 s, slow 1.5 s
+  /bsfw/index.html  (办事服务)      -> 500, flaky 503, slow 30 s, slow 1.5 s
   /hdjl/index.html  (互动交流)      -> one-off 429, session-id trap forum
   /search/index.html                -> always-429, query-growth trap
   /xxgk/index.html                  -> HEAD-refusing download list
@@ -142,7 +142,7 @@ EXPECTED: list[Expect] = [
     Expect("link-broken", MISSING_PDF, "404: missing attachment of the second-newest 规范性文件"),
     Expect("link-broken", "/bsfw/tjsj/index.jsp", "500 on every attempt"),
     Expect("link-broken", "external:/gone.html", "external 404 in 友情链接"),
-    Expect("link-timeout", "/bsfw/query/slow.jsp", "answers after 8 s > limits.timeout_s 4, every attempt"),
+    Expect("link-timeout", "/bsfw/query/slow.jsp", "answers after 30 s > limits.timeout_s 4, every attempt"),
     Expect("link-unverified", "/search/hot.jsp", "429 with Retry-After: 2 on every attempt"),
     Expect("link-unverified", "external:/cf/index.html",
            "503 Cloudflare challenge (cf-mitigated: challenge)"),
