@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install everything xunjian needs on a fresh Debian machine (Python 3.11, root):
 #   - Debian's chromium + chromium-driver (never a browser downloaded by a tool)
+#   - a CJK font (fonts-wqy-microhei, 1.6 MB; fonts-noto-cjk is 56 MB) unless one is already installed,
+#     so the zh-CN report renders Chinese instead of boxes on a CI box or server
 #   - a virtualenv in .venv with the pinned Python dependencies (constraints.txt)
 #   - the pinned axe-core engine from package-lock.json into node_modules/
 # Idempotent: a second run only checks what is already there.
@@ -13,6 +15,7 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+fc-list -q ':lang=zh' >/dev/null 2>&1 || need_apt+=(fonts-wqy-microhei)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     say "missing Debian packages: ${need_apt[*]}; run as root or: sudo apt-get install -y ${need_apt[*]}"
