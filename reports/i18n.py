@@ -46,6 +46,7 @@ ZH = {
     "nr_no-consult-column": "未发现咨询栏目（留言），无从判断",
     "veto_reason_no-service-guide": "未发现办事指南，未检查",
     "nr_no-service-guide": "未发现办事指南，无从判断",
+    "nr_no-service-stats": "未发现可读取且带日期的办事统计数据页面，无从判断",
     "verdict_incomplete": "单项否决：未发现否决问题（部分项目未检查）",
     "verdict_explain": "依据《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号），任一单项否决项不通过即判定为不合格。",
     "coverage_line": "抓取覆盖率：{pct} %（{detail}）",
@@ -202,6 +203,7 @@ EN = {
     "nr_no-consult-column": "no 咨询 column (messages) found: nothing to judge",
     "veto_reason_no-service-guide": "not checked: no 办事指南 found",
     "nr_no-service-guide": "no 办事指南 found: nothing to judge",
+    "nr_no-service-stats": "no readable, dated 办事统计数据 page found: nothing to judge",
     "verdict_incomplete": "Veto items: no failure found (some items not checked)",
     "verdict_explain": "Under the State Council government website indicators (国办秘函〔2019〕19号), "
                        "failing any veto item makes the site fail the inspection.",

@@ -20,6 +20,7 @@ TODAY = date(2026, 11, 22)
 
 
 def _audit(tmp_path: Path, pages: dict[str, str], module: str) -> tuple[Store, int, dict]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     profile = tmp_path / "site.yaml"
     profile.write_text(f"name: t\nstart_urls: ['{HOST}/']\n", encoding="utf-8")
     site = load_site(profile)
@@ -164,3 +165,21 @@ def test_no_service_entry_is_a_veto(tmp_path):
 def test_entry_without_guides_is_not_checked(tmp_path):
     store, run_id, thresholds = _audit(tmp_path, {"/": "services/home.html"}, "services")
     assert _veto(store, run_id, thresholds)["V6"] == ("not_checked", "no-service-guide")
+
+
+def test_service_stats_stale_is_the_d2_deduction(tmp_path):
+    pages = {"/": "service_stats/home.html", "/bsfw/tjsj/index.html": "service_stats/stale.html"}
+    store, run_id, _ = _audit(tmp_path, pages, "service_stats")
+    stale = store.findings(run_id, "service-stats-stale")
+    assert [(f.page_url, f.evidence["newest"]) for f in stale] == [
+        (f"{HOST}/bsfw/tjsj/index.html", "2026-04-08")]
+
+
+def test_service_stats_fresh_passes_and_absent_is_not_checked(tmp_path):
+    pages = {"/": "service_stats/home.html", "/bsfw/tjsj/index.html": "service_stats/fresh.html"}
+    store, run_id, _ = _audit(tmp_path / "a", pages, "service_stats")
+    assert store.findings(run_id) == []
+    assert manifest_mod.rule_outcome(store.manifest(run_id))["service-stats-stale"] == (True, "")
+    store, run_id, _ = _audit(tmp_path / "b", {"/": "service_stats/home.html"}, "service_stats")
+    outcome = manifest_mod.rule_outcome(store.manifest(run_id))
+    assert outcome["service-stats-stale"] == (False, "no-service-stats")
