@@ -203,3 +203,19 @@ def test_filter_bar_does_not_pin_on_a_phone(driver, long_url_report):  # noqa: F
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     desktop = driver.execute_script(TOOLBAR_RECT_JS)
     assert desktop["position"] == "sticky" and desktop["top"] == 0, desktop  # still pinned on a desktop
+
+
+def test_chinese_text_is_drawn_with_a_cjk_font_the_report_names(driver, long_url_report):  # noqa: F811
+    """Without a CJK font every Chinese character is a box; scripts/setup.sh installs one the CSS names."""
+    driver.get(long_url_report.as_uri())
+    stack = driver.execute_script("return getComputedStyle(document.body).fontFamily")
+    named = {name.strip().strip('"') for name in stack.split(",")}
+    driver.execute_cdp_cmd("DOM.enable", {})
+    driver.execute_cdp_cmd("CSS.enable", {})
+    root = driver.execute_cdp_cmd("DOM.getDocument", {})["root"]["nodeId"]
+    for selector in ("h1", "#findings-h"):  # 每日巡检报告, 问题明细: Chinese only
+        node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        used = driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        assert used and all(font["familyName"] in named for font in used), (
+            f"{selector} is drawn with {[f['familyName'] for f in used]}, not a CJK font of the report's stack"
+            f" ({stack}); install one with scripts/setup.sh")
