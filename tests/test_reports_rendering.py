@@ -217,5 +217,5 @@ def test_chinese_text_is_drawn_with_a_cjk_font_the_report_names(driver, long_url
         node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
         used = driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         assert used and all(font["familyName"] in named for font in used), (
-            f"{selector} is drawn with {[f['familyName'] for f in used]}, not a CJK font of the report's stack"
-            f" ({stack}); install one with scripts/setup.sh")
+            f"{selector} is drawn with {[f['familyName'] for f in used]}, not a CJK font of the report's"
+            f" stack ({stack}); install one with scripts/setup.sh")
