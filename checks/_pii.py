@@ -159,7 +159,8 @@ def find_pii(text: str, today: date, settings: PiiSettings) -> list[Hit]:
         if id18_valid(m.group(1), today, settings.min_birth_year):
             add("id-number", m)
     for m in _ID15.finditer(text):
-        if id15_valid(m.group(1), today, settings.min_birth_year) and labelled(m.start(1), settings.id_labels):
+        if (id15_valid(m.group(1), today, settings.min_birth_year)
+                and labelled(m.start(1), settings.id_labels)):
             add("id-number", m)
     for m in _CARD.finditer(text):
         if luhn_valid(m.group(1)) and labelled(m.start(1), settings.bank_labels):

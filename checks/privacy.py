@@ -61,7 +61,8 @@ PII_BANK = Rule(
     id="pii-bank-card", title_zh="公开内容含未脱敏的银行卡号", title_en="Unmasked bank card number published",
     severity="error", assessment="advisory", basis=_BASIS,
     advice_zh="隐去自然人及单位的银行账号（仅保留末四位），替换页面或附件。",
-    advice_en="Mask bank account numbers (keep the last four digits at most) and replace the page or attachment.",
+    advice_en="Mask bank account numbers (keep the last four digits at most) and replace the page or "
+              "attachment.",
     doc="Finds 16-19 digit numbers passing the Luhn check with a bank word (privacy.bank_labels: 银行, 账号, "
         "卡号 …) within privacy.label_window characters before them: Luhn alone passes one number in ten, "
         "so the label keeps precision. Example: a 退款账号 printed with all 19 digits." + _SEVERITY_WHY,
@@ -82,7 +83,8 @@ NOT_READ_RULE = Rule(
     advice_en="Formats such as OFD have no text reader here; raise the privacy.attachments caps or also "
               "publish a PDF.",
     doc="One finding per run counting the attachments whose text was not checked, with the reasons (OFD "
-        "format, over the size cap, beyond max_files, fetch failure, the stage failed). Never a pass for them.",
+        "format, over the size cap, beyond max_files, fetch failure, the stage failed). Never a pass for "
+        "them.",
 )
 RULES = [PII_ID, PII_MOBILE, PII_BANK, UNREADABLE_RULE, NOT_READ_RULE]
 _BY_KIND = {"id-number": PII_ID, "mobile": PII_MOBILE, "bank-card": PII_BANK}

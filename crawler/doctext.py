@@ -90,7 +90,8 @@ def read_attachments(store: Any, run_id: int, user_agent: str, settings: DocSett
         if kind is None:
             continue
         if kind in NOT_READ_FORMATS:
-            store.put_attachment_text(run_id, row["url"], kind=kind, status=NOT_READ, reason=NOT_READ_FORMATS[kind])
+            store.put_attachment_text(run_id, row["url"], kind=kind, status=NOT_READ,
+                                      reason=NOT_READ_FORMATS[kind])
             counts[NOT_READ] += 1
             continue
         if done >= settings.max_files:
@@ -112,15 +113,18 @@ def _read_one(url: str, kind: str, user_agent: str,
     except (urllib.error.URLError, OSError, ValueError) as exc:
         return NOT_READ, f"fetch failed: {exc}", None, [], None
     if len(data) > settings.max_bytes:
-        return NOT_READ, f"larger than privacy.attachments.max_bytes ({settings.max_bytes} bytes)", None, [], None
+        reason = f"larger than privacy.attachments.max_bytes ({settings.max_bytes} bytes)"
+        return NOT_READ, reason, None, [], None
     try:
         pages, total = EXTRACTORS[kind](data, settings)
     except Unreadable as exc:
         return UNREADABLE, str(exc), len(data), [], None
     except Exception as exc:  # noqa: BLE001 - a hostile file must not sink the run: say it is unreadable
         log.info("attachment %s unreadable: %s", url, exc.__class__.__name__)
-        return UNREADABLE, f"{kind.upper()} could not be parsed ({exc.__class__.__name__})", len(data), [], None
-    reason = f"first {len(pages)} of {total} pages read (privacy.attachments.max_pages)" if total > len(pages) else ""
+        reason = f"{kind.upper()} could not be parsed ({exc.__class__.__name__})"
+        return UNREADABLE, reason, len(data), [], None
+    capped = total > len(pages)
+    reason = f"first {len(pages)} of {total} pages read (privacy.attachments.max_pages)" if capped else ""
     return READ, reason, len(data), pages, total
 
 

@@ -129,7 +129,8 @@ def test_stage_and_rules_over_http(tmp_path):
     pdf = next(f for f in store.findings(run_id, "pii-id-number") if f.page_url.endswith("plant.pdf"))
     assert pdf.evidence["items"][0] == {"masked": plants.MASKED_ID, "position": "attachment page 1",
                                         "label": "Party: Wang, ID"}
-    rows = store.db.execute("SELECT message_zh, message_en, target, evidence, referrers FROM findings").fetchall()
+    rows = store.db.execute("SELECT message_zh, message_en, target, evidence, referrers FROM findings"
+                            ).fetchall()
     assert plants.PLANTED_ID not in repr([tuple(r) for r in rows])
     assert plants.PLANTED_MOBILE not in repr([tuple(r) for r in rows])
     store.close()
@@ -137,7 +138,8 @@ def test_stage_and_rules_over_http(tmp_path):
 
 def test_rules_are_registered_and_documented():
     rules = all_rules()
-    for rule_id in ("pii-id-number", "pii-mobile", "pii-bank-card", "attachment-unreadable", "attachment-not-read"):
+    for rule_id in ("pii-id-number", "pii-mobile", "pii-bank-card", "attachment-unreadable",
+                    "attachment-not-read"):
         rule = rules[rule_id]
         assert rule.title_zh and rule.title_en and rule.advice_zh and rule.advice_en and rule.doc
         assert "[C]" in rule.basis

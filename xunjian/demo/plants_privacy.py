@@ -62,7 +62,8 @@ def contribute(site, today: date) -> None:
             (DECOY_DOC, "行政处罚决定书（已脱敏）", body_decoy, DECOY_FILES)):
         site.add_document("xzcf", title=title, published=day, issued=day - timedelta(days=2), path=path,
                           doc_no=f"沪浦城管罚〔{day.year}〕{site.counter(('罚', day.year))}号", body_html=body,
-                          attachments=[(p, f"附件{n}.{ext}") for n, (ext, p) in enumerate(files.items(), start=1)])
+                          attachments=[(p, f"附件{n}.{ext}")
+                                       for n, (ext, p) in enumerate(files.items(), start=1)])
 
 
 EXPECTED = [
