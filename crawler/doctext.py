@@ -117,6 +117,8 @@ def _read_one(url: str, kind: str, user_agent: str,
         return NOT_READ, reason, None, [], None
     try:
         pages, total = EXTRACTORS[kind](data, settings)
+    except ImportError as exc:  # an install without the reader: the run says so, once per reason
+        return NOT_READ, f"{exc.name} is not installed (run scripts/setup.sh)", len(data), [], None
     except Unreadable as exc:
         return UNREADABLE, str(exc), len(data), [], None
     except Exception as exc:  # noqa: BLE001 - a hostile file must not sink the run: say it is unreadable

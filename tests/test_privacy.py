@@ -143,3 +143,13 @@ def test_rules_are_registered_and_documented():
         rule = rules[rule_id]
         assert rule.title_zh and rule.title_en and rule.advice_zh and rule.advice_en and rule.doc
         assert "[C]" in rule.basis
+
+
+def test_a_missing_reader_library_is_not_read_not_unreadable(monkeypatch, tmp_path):
+    import sys
+
+    from crawler import doctext
+    monkeypatch.setitem(sys.modules, "pypdf", None)  # import pypdf now raises ImportError
+    monkeypatch.setattr(doctext, "_fetch", lambda url, ua, settings: pdf_bytes("x"))
+    status, reason, *_ = doctext._read_one("http://gov.test/a.pdf", "pdf", "ua", DocSettings())
+    assert (status, reason) == ("not-read", "pypdf is not installed (run scripts/setup.sh)")
