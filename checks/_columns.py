@@ -194,8 +194,8 @@ def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageVi
     if spec.get("url"):
         located = join_url(homepage, spec["url"])
         if located is None:
-            raise ValueError(f"site profile: columns: {spec['name']}: url {spec['url']!r} is not a usable URL; "
-                             "write it as a path like /xxgk/tzgg/index.html")
+            raise ValueError(f"site profile: columns: {spec['name']}: url {spec['url']!r} is not a usable "
+                             "URL; write it as a path like /xxgk/tzgg/index.html")
         return located
     names = [spec["name"], *(spec.get("aliases") or [])]
     for href, text in home.links if home else []:

@@ -267,8 +267,8 @@ def nav_links(tree: Any, base_url: str) -> list[tuple[str, str]]:
     out = []
     for a in tree.xpath(_NAV_XPATH):
         href = a.get("href")
-        joined = join_url(base_url, href.strip()) if href and not href.startswith(("javascript:", "#", "mailto:")) \
-            else None
+        usable = href and not href.startswith(("javascript:", "#", "mailto:"))
+        joined = join_url(base_url, href.strip()) if usable else None
         if joined is not None:  # a malformed href is link-malformed's finding (checks/link_malformed.py)
             out.append((joined, squash(a.text_content())))
     return out
@@ -416,8 +416,8 @@ def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | N
     links = []
     for a in tree.iter("a"):
         href = a.get("href")
-        joined = join_url(url, href.strip()) if href and not href.startswith(("javascript:", "mailto:", "tel:")) \
-            else None
+        usable = href and not href.startswith(("javascript:", "mailto:", "tel:"))
+        joined = join_url(url, href.strip()) if usable else None
         if joined is not None:  # a malformed href is link-malformed's finding, not this page's crash
             links.append((urldefrag(joined)[0], text_of(a) or a.get("title", "")))
     body = tree.find("body")

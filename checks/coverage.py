@@ -46,8 +46,8 @@ CRAWL_COVERAGE_LOST = Rule(
     advice_zh="提高站点配置中对应的上限（limits.max_depth、limits.max_pages、limits.max_pagination_pages、"
               "traps.max_pages_per_pattern、limits.max_response_mb）后重新巡检；或检查网站是否存在过深的目录结构。",
     advice_en="Raise the limit named in the finding in the site profile (limits.max_depth, limits.max_pages, "
-              "limits.max_pagination_pages, traps.max_pages_per_pattern, limits.max_response_mb) and run again, "
-              "or check why the portal nests content so deep.",
+              "limits.max_pagination_pages, traps.max_pages_per_pattern, limits.max_response_mb) and run "
+              "again, or check why the portal nests content so deep.",
     doc="What: the crawl stopped at a configured limit and in-scope URLs it knew of were never fetched "
         "(or page bodies were cut at the size cap). One finding per limit with the count, example URLs "
         "and the pages citing them; the report's verdict states the coverage figure.\n"
@@ -129,10 +129,12 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         bucket = samples.setdefault("trap:pattern-limit", [])
         bucket.extend(pattern_urls[pattern][:max(0, examples - len(bucket))])
     fetched = ctx.store.db.execute(
-        "SELECT COUNT(*) FROM resources WHERE run_id=? AND in_scope=1 AND kind='page' AND skip_reason IS NULL",
+        "SELECT COUNT(*) FROM resources WHERE run_id=? AND in_scope=1 AND kind='page' "
+        "AND skip_reason IS NULL",
         (ctx.run_id,)).fetchone()[0]
     cut = [row[0] for row in ctx.store.db.execute(
-        "SELECT url FROM resources WHERE run_id=? AND in_scope=1 AND truncated=1 AND kind='page' ORDER BY url",
+        "SELECT url FROM resources WHERE run_id=? AND in_scope=1 AND truncated=1 AND kind='page' "
+        "ORDER BY url",
         (ctx.run_id,))]
     by_limit = {_LIMITS[r][0]: n for r, n in sorted(counts.items(), key=lambda kv: -kv[1]) if r in _LIMITS}
     figures = coverage_figures(fetched, by_limit, len(cut))
@@ -159,7 +161,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         value = _profile_value(ctx, section, name)
         yield CRAWL_COVERAGE_LOST.finding(
             home, f"{len(cut):,} 个页面超过 {section}.{name} = {value} MB 被截断，截断处之后的链接未检查，例如 {cut[0]}",
-            f"{len(cut):,} pages were cut at {section}.{name} = {value} MB; links after the cut went unchecked, "
-            f"e.g. {cut[0]}",
-            target=f"limit:{name}", evidence={"limit": f"{section}.{name}", "value": value, "pages_cut": len(cut),
-                                              "examples": cut[:examples], "coverage_percent": pct})
+            f"{len(cut):,} pages were cut at {section}.{name} = {value} MB; links after the cut went "
+            f"unchecked, e.g. {cut[0]}",
+            target=f"limit:{name}", evidence={"limit": f"{section}.{name}", "value": value,
+                                              "pages_cut": len(cut), "examples": cut[:examples],
+                                              "coverage_percent": pct})

@@ -171,7 +171,8 @@ def _trap_path(url: str) -> str:
 
 
 def _traps(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
-    capped = {url_pattern(r["url"]) for r in ctx.store.resources(ctx.run_id, "skip_reason = 'trap:pattern-limit'")}
+    capped = {url_pattern(r["url"])
+              for r in ctx.store.resources(ctx.run_id, "skip_reason = 'trap:pattern-limit'")}
     lost = real_content_patterns(ctx, capped, pattern_share(ctx))  # crawl-coverage-lost's, not a trap
     causes: dict[str, _TrapCause] = {}
     for res in ctx.store.resources(ctx.run_id, "skip_reason LIKE 'trap:%'"):

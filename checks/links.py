@@ -272,8 +272,8 @@ def _fragment_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Findin
                                                          "referrers": []})
             if target_url not in entry["urls"]:
                 entry["urls"].append(target_url)
-            entry["referrers"].append({"page": row["source_url"], "text": row["text"] or "", "tag": row["tag"],
-                                       "attr": row["attr"], "href": row["raw_href"]})
+            entry["referrers"].append({"page": row["source_url"], "text": row["text"] or "",
+                                       "tag": row["tag"], "attr": row["attr"], "href": row["raw_href"]})
     for (identity, fragment), entry in missing.items():
         referrers, anchors, res = entry["referrers"], entry["anchors"], entry["res"]
         pages = len({r["page"] for r in referrers})

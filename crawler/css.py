@@ -27,7 +27,8 @@ def css_urls(text: str) -> list[tuple[str, str]]:
     text = _COMMENT_RE.sub(" ", text)
     found: list[tuple[int, str, str]] = []
     for match in _IMPORT_RE.finditer(text):
-        found.append((match.start(), match.group(1) if match.group(1) is not None else match.group(2), "import"))
+        value = match.group(1) if match.group(1) is not None else match.group(2)
+        found.append((match.start(), value, "import"))
     for match in _URL_RE.finditer(text):
         value = next(g for g in match.groups() if g is not None)
         before = text[max(0, match.start() - 40):match.start()]

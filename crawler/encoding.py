@@ -7,8 +7,8 @@ use GBK-only characters such as 镕 or 堃). Undeclared bodies are tried as stri
 then strict GB18030, then UTF-8 with replacement. Bytes that do not decode become
 U+FFFD; their count is returned as ``decode_errors`` so ``page-decode-error`` can
 report it; a body cut at the size cap loses its split last character silently (the cut is
-``page-too-large``'s finding, not a decoding error). Nothing here raises on hostile input: a binary body "decodes" with many
-errors and the page is still recorded.
+``page-too-large``'s finding, not a decoding error). Nothing here raises on hostile input:
+a binary body "decodes" with many errors and the page is still recorded.
 """
 
 from __future__ import annotations

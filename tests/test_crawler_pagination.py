@@ -29,7 +29,8 @@ def pager() -> Pagination:
     ("/gk/list.jsp?page=2&type=3", "/gk/list.jsp?page=3&type=3"),
     ("/col/col4975/index.html", "/col/col4975/index.html?uid=297589&pageNum=2"),  # Hanweb
     ("/col/col4975/index.html", "/module/web/jpage/dataproxy.jsp?startrecord=21&endrecord=40&perpage=20"),
-    ("/zwgk/mlxxlb.jsp?a51t=1&a51p=1&a51c=10&wbtreeid=86", "/zwgk/mlxxlb.jsp?a51t=1&a51p=2&a51c=10&wbtreeid=86"),
+    ("/zwgk/mlxxlb.jsp?a51t=1&a51p=1&a51c=10&wbtreeid=86",                  # VSB
+     "/zwgk/mlxxlb.jsp?a51t=1&a51p=2&a51c=10&wbtreeid=86"),
 ])
 def test_pager_urls_of_the_cms_families(pager, source, target):
     assert pager.is_pager_link(B + source, B + target, "", False)
@@ -70,9 +71,11 @@ def test_css_urls_and_imports():
 
 
 @pytest.mark.parametrize("href, problem", [
-    ("http://localhost]", "unparsable"), ("http://[::1", "unparsable"), ("http://x.gov.cn:99999/", "unparsable"),
+    ("http://localhost]", "unparsable"), ("http://[::1", "unparsable"),
+    ("http://x.gov.cn:99999/", "unparsable"),
     ("http://", "no-host"), ("https://", "no-host"), ("http://a b.gov.cn/", "bad-host"),
-    ("http://x.gov.cn/a", None), ("http://[::1]:8080/", None), ("/relative", None), ("file:///C:/a.doc", None),
+    ("http://x.gov.cn/a", None), ("http://[::1]:8080/", None), ("/relative", None),
+    ("file:///C:/a.doc", None),
 ])
 def test_url_problem(href, problem):
     assert url_problem(href) == problem

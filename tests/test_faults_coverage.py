@@ -88,8 +88,10 @@ def _build_paginated(server: TestServer) -> dict[str, list[str]]:
 
     def query_list(hit):
         page = int(parse_qs(urlsplit(hit.path).query).get("page", ["1"])[0])
-        numbers = "".join(f'<li><a href="list.jsp?page={n}">{n}</a></li>' for n in range(page + 1, min(page + 3, 31)))
-        return _page(f"双随机 第{page}页", f"<ul>{_items('/gk/item_', page)}</ul><ul class='pagination'>{numbers}</ul>")
+        numbers = "".join(f'<li><a href="list.jsp?page={n}">{n}</a></li>'
+                          for n in range(page + 1, min(page + 3, 31)))
+        return _page(f"双随机 第{page}页",
+                     f"<ul>{_items('/gk/item_', page)}</ul><ul class='pagination'>{numbers}</ul>")
     server.route("/gk/list.jsp", query_list)
     for page in range(1, 31):
         for i in range(ITEMS_PER_PAGE):
@@ -99,8 +101,10 @@ def _build_paginated(server: TestServer) -> dict[str, list[str]]:
     div = items["createPageHTML"] = []
     for n in range(1, 31):
         name = "list_zw_wj.shtml" if n == 1 else f"list_zw_wj_{n}.shtml"
-        script = f"<div id='page_div'></div><script>createPageHTML('page_div',30, {n},'list_zw_wj','shtml',60);</script>"
-        server.route(f"/zfgs/{name}", _page(f"执法公示 {n}", f"<ul class='list'>{_items('/zfgs/doc_', n)}</ul>{script}"))
+        script = (f"<div id='page_div'></div>"
+                  f"<script>createPageHTML('page_div',30, {n},'list_zw_wj','shtml',60);</script>")
+        server.route(f"/zfgs/{name}",
+                     _page(f"执法公示 {n}", f"<ul class='list'>{_items('/zfgs/doc_', n)}</ul>{script}"))
         for i in range(ITEMS_PER_PAGE):
             div.append(f"/zfgs/doc_{n * 10 + i}.html")
             _serve_item(server, div[-1], f"执法公示 {n}-{i}")
@@ -167,15 +171,17 @@ def _records(first: int, last: int) -> str:
                    f'<span>2026-11-03</span></li>]]></record>' for n in range(first, last + 1))
 
 
-@pytest.mark.fault(item="9.9", case="Hanweb data island: 30 dataproxy.jsp?startrecord= groups with max_depth 3",
+@pytest.mark.fault(item="9.9",
+                   case="Hanweb data island: 30 dataproxy.jsp?startrecord= groups with max_depth 3",
                    expected="every record fetched; no coverage loss")
 def test_hanweb_proxy_groups_keep_depth(tmp_path):
     server, total, per = TestServer().start(), 60, 2
 
     def group(start: int) -> str:
         end = min(start + per - 1, total)
-        following = (f'<nextgroup><![CDATA[<a href="./dataproxy.jsp?startrecord={end + 1}&endrecord={end + per}'
-                     f'&perpage={per}&columnid=5000&unitid=5000"></a>]]></nextgroup>' if end < total else "")
+        following = (f'<nextgroup><![CDATA[<a href="./dataproxy.jsp?startrecord={end + 1}'
+                     f'&endrecord={end + per}&perpage={per}&columnid=5000&unitid=5000"></a>]]></nextgroup>'
+                     if end < total else "")
         return (f"<datastore>{following}<totalrecord>{total}</totalrecord><recordset>{_records(start, end)}"
                 "</recordset></datastore>")
 
@@ -186,16 +192,17 @@ def test_hanweb_proxy_groups_keep_depth(tmp_path):
         server.route("/module/web/jpage/dataproxy.jsp", proxy)
         server.route("/col/col5000/index.html", _page("通知公告", (
             f'<div id="5000"><script type="text/xml">{group(1)}</script>'
-            "<script>var p = new Jpage({totalRecord:60, proxyUrl:'/module/web/jpage/dataproxy.jsp', perPage:2,"
-            " ajaxParam:{columnid:5000, unitid:5000}});</script></div>")))
+            "<script>var p = new Jpage({totalRecord:60, proxyUrl:'/module/web/jpage/dataproxy.jsp',"
+            " perPage:2, ajaxParam:{columnid:5000, unitid:5000}});</script></div>")))
         for n in range(1, total + 1):
             _serve_item(server, f"/art/2026/11/3/art_5000_{n}.html", f"公告{n}")
         server.route("/", _page("首页", "<a href='/col/col5000/index.html'>通知公告</a>"))
         run = _audit(tmp_path, _profile(tmp_path, server, "limits: {max_depth: 3, timeout_s: 5}\n"))
     finally:
         server.stop()
+    rows = run["resources"]
     missing = [n for n in range(1, total + 1)
-               if (run["resources"].get(server.url(f"/art/2026/11/3/art_5000_{n}.html")) or {}).get("status") != 200]
+               if (rows.get(server.url(f"/art/2026/11/3/art_5000_{n}.html")) or {}).get("status") != 200]
     assert missing == []
     assert not _rules(run, "crawl-coverage-lost") and run["stats"]["coverage"]["percent"] == 100.0
 
@@ -241,7 +248,8 @@ def test_max_pages_cut_is_a_finding_a_verdict_line_and_fails_the_gate(max_pages_
     line_zh = f"抓取覆盖率：{coverage['percent']:g} %（{len(skipped)} 个 URL 因上限未抓取：max_pages）"
     line_en = f"coverage: {coverage['percent']:g} % ({len(skipped)} URLs not fetched: max_pages)"
     report = json.loads((result.report_dir / "report.json").read_text(encoding="utf-8"))
-    assert report["verdict"]["coverage_line_zh"] == line_zh and report["verdict"]["coverage_line_en"] == line_en
+    assert report["verdict"]["coverage_line_zh"] == line_zh
+    assert report["verdict"]["coverage_line_en"] == line_en
     assert line_zh in (result.report_dir / "report.html").read_text(encoding="utf-8")
     assert md_text(line_zh) in (result.report_dir / "summary.md").read_text(encoding="utf-8")
     assert line_zh in (result.report_dir / "junit.xml").read_text(encoding="utf-8")
@@ -259,7 +267,8 @@ def test_gate_fails_on_lost_coverage_even_when_not_new(max_pages_cut):
     from xunjian.gate import evaluate
     store = Store(max_pages_cut["run"]["db"])
     try:
-        verdict = evaluate(store, max_pages_cut["run"]["result"].run_id, load_thresholds(None)["gate"], None, TODAY)
+        verdict = evaluate(store, max_pages_cut["run"]["result"].run_id, load_thresholds(None)["gate"], None,
+                           TODAY)
     finally:
         store.close()
     assert verdict.exit_code == 1 and any("crawl-coverage" in line for line in verdict.failures)
@@ -355,7 +364,8 @@ def test_malformed_href_is_a_finding_not_a_module_crash(tmp_path):
                                       "<footer>网站标识码：3101990012</footer>"))
         server.route("/xxgk/", _page("信息公开", "<ul class='list'><li><a href='http://localhost]/a.html'>坏</a>"
                                             "<span>2026-11-01</span></li>"
-                                            "<li><a href='/xxgk/a.html'>通知</a><span>2026-11-02</span></li></ul>"))
+                                            "<li><a href='/xxgk/a.html'>通知</a>"
+                                            "<span>2026-11-02</span></li></ul>"))
         server.route("/xxgk/a.html", _page("通知", "<table><tr><td>索引号</td><td>000014349/2026-00001</td></tr>"
                                                   "</table><a href='http://localhost]'>x</a>"))
         run = _audit(tmp_path, _profile(tmp_path, server, "limits: {timeout_s: 5}\n"))
@@ -384,8 +394,8 @@ def extraction(tmp_path_factory):
         server.route("/css/main.css", Reply(body="@import 'parts/fonts.css';\n/* url(commented.png) */\n"
                                                  ".hero{background:url(../img/hero-missing.png)}"
                                                  ".ok{background:url(\"../img/ok.png\")}", content_type=css))
-        server.route("/css/parts/fonts.css", Reply(body="@font-face{font-family:x;src:url(../../fonts/missing.woff2)"
-                                                        " format('woff2')}", content_type=css))
+        server.route("/css/parts/fonts.css", Reply(
+            body="@font-face{font-family:x;src:url(../../fonts/missing.woff2) format('woff2')}", content_type=css))
         server.route("/img/ok.png", Reply(body=b"\x89PNG", content_type="image/png"))
         server.route("/to-ftp", Reply(status=302, headers={"Location": "ftp://ftp.example.gov.cn/x.zip"}))
         server.route("/to-file", Reply(status=302, headers={"Location": "file:///etc/hosts"}))
@@ -394,7 +404,8 @@ def extraction(tmp_path_factory):
         server.route("/dir/index.html", doc)
         server.route("/", html(
             "<html><head><title>首页</title><link rel='stylesheet' href='/css/main.css'>"
-            f"<link rel='preconnect' href='{hints.url('/')}'><link rel='dns-prefetch' href='{hints.url('/dns')}'>"
+            f"<link rel='preconnect' href='{hints.url('/')}'>"
+            f"<link rel='dns-prefetch' href='{hints.url('/dns')}'>"
             "<link rel='preload' href='/fonts/preload-missing.woff2' as='font'>"
             "<style>.banner{background-image:url('/img/banner-missing.jpg')}</style></head><body>"
             "<div style='background:url(/img/inline-missing.gif)'>横幅</div>"
@@ -413,7 +424,8 @@ def extraction(tmp_path_factory):
 
 
 def _broken(run: dict, url: str) -> list:
-    return [f for f in run["findings"] if f.rule_id in ("link-broken", "link-broken-home") and f.target == url]
+    return [f for f in run["findings"]
+            if f.rule_id in ("link-broken", "link-broken-home") and f.target == url]
 
 
 @pytest.mark.fault(item="9.11", case="CSS: <style>, style=\"url()\", linked .css with @import and a font",
@@ -429,7 +441,8 @@ def test_css_urls_are_links(extraction):
     assert s.url("/css/commented.png") not in run["resources"]
 
 
-@pytest.mark.fault(item="9.11", case="<link rel=preconnect|dns-prefetch> to a host, rel=preload of a missing font",
+@pytest.mark.fault(item="9.11",
+                   case="<link rel=preconnect|dns-prefetch> to a host, rel=preload of a missing font",
                    expected="hints never requested nor judged; preload checked (broken)")
 def test_resource_hints_are_not_links_but_preload_is(extraction):
     run, hints = extraction["run"], extraction["hints"]
@@ -442,10 +455,12 @@ def test_resource_hints_are_not_links_but_preload_is(extraction):
                    expected="link-malformed for each (not skipped silently)")
 def test_file_and_unparsable_links_are_reported(extraction):
     targets = {f.target: f.evidence["cause"] for f in _rules(extraction["run"], "link-malformed")}
-    assert targets == {"file:///D:/办公/通知.docx": "file", "http://localhost]": "unparsable", "http://": "no-host"}
+    assert targets == {"file:///D:/办公/通知.docx": "file", "http://localhost]": "unparsable",
+                       "http://": "no-host"}
 
 
-@pytest.mark.fault(item="9.11", case="redirects to ftp: and file:", expected="link-broken (not link-unverified)")
+@pytest.mark.fault(item="9.11", case="redirects to ftp: and file:",
+                   expected="link-broken (not link-unverified)")
 def test_redirect_to_ftp_or_file_is_broken(extraction):
     run, s = extraction["run"], extraction["server"]
     for path in ("/to-ftp", "/to-file"):
@@ -489,7 +504,8 @@ def test_body_cut_at_the_cap_is_no_decode_error(tmp_path):
         run = _audit(tmp_path, _profile(tmp_path, server, "limits: {max_response_mb: 0.05}\n"))
     finally:
         server.stop()
-    assert {f.page_url for f in _rules(run, "page-too-large")} == {server.url("/u.html"), server.url("/g.html")}
+    cut = {f.page_url for f in _rules(run, "page-too-large")}
+    assert cut == {server.url("/u.html"), server.url("/g.html")}
     assert _rules(run, "page-decode-error") == []
     assert run["resources"][server.url("/g.html")]["decode_errors"] == 0
 
@@ -503,5 +519,6 @@ def test_coverage_line_names_every_limit_and_never_rounds_a_loss_up():
                                             "max_pages 65; 2 pages cut at max_response_mb)")
     assert coverage_line(figures, "zh").startswith("抓取覆盖率：97.9 %（1,265 个 URL 因上限未抓取：max_depth 1,200")
     assert coverage_figures(99_999, {"max_pages": 1}, 0)["percent"] == 99.9
-    assert coverage_line(coverage_figures(10, {}, 0), "en") == "coverage: 100 % (no URL left unfetched by a limit)"
+    full = coverage_line(coverage_figures(10, {}, 0), "en")
+    assert full == "coverage: 100 % (no URL left unfetched by a limit)"
     assert coverage_line(None, "zh") == ""

@@ -42,8 +42,8 @@ from config import load_thresholds
 from crawler.css import css_urls
 from crawler.encoding import decode_html
 from crawler.extract import Document, RawLink, reply_links
-from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_CSS, PURPOSE_ISLAND, PURPOSE_PAGE, PURPOSE_SCRIPT,
-                           FetchState, resource_item, skip_item)
+from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_CSS, PURPOSE_ISLAND, PURPOSE_PAGE,
+                           PURPOSE_SCRIPT, FetchState, resource_item, skip_item)
 from crawler.pagination import Pagination
 from crawler.scope import Scope
 from crawler.traps import TrapGuard
@@ -97,7 +97,8 @@ class LinkingMixin:
             absolute = join_url(doc.base_url, href)
             target, fragment = canonicalize(absolute, self.session_names, charset) if absolute else ("", "")
             if absolute is None or url_problem(target):
-                rows.append({**row, "target_url": redact_userinfo(href[:4096]), "fragment": None, "scheme": "invalid"})
+                rows.append({**row, "target_url": redact_userinfo(href[:4096]), "fragment": None,
+                             "scheme": "invalid"})
                 self._bump("skipped_by_scheme", "invalid")
                 continue
             scheme = link_scheme(target)
@@ -113,8 +114,8 @@ class LinkingMixin:
                                  .encode("utf-8", "surrogatepass")).hexdigest()
         repeating = page.list_sig is not None and page.list_sig == signature
         for target, fragment, link, pager in pending:
-            decisions.extend(self.consider(target, fragment, link.tag, link.attr, page, link=link, pager=pager,
-                                           list_sig=signature, repeating=repeating))
+            decisions.extend(self.consider(target, fragment, link.tag, link.attr, page, link=link,
+                                           pager=pager, list_sig=signature, repeating=repeating))
         self.counters["links"] += len(rows)
         if rows:
             yield {"_table": "links", "rows": rows}
@@ -238,5 +239,6 @@ class LinkingMixin:
     def follow_css(self, sheet: FetchState, text: str, base_url: str):
         """Links of a fetched stylesheet, resolved against the stylesheet's own URL (CSS rules)."""
         doc = Document(base_url=base_url)
-        doc.links = [RawLink(url[:4096], "css", how, "", stylesheet=how == "import") for url, how in css_urls(text)]
+        doc.links = [RawLink(url[:4096], "css", how, "", stylesheet=how == "import")
+                     for url, how in css_urls(text)]
         yield from self.follow_links(sheet, doc)

@@ -52,14 +52,16 @@ from crawler.credentials import install_log_redaction
 from crawler.encoding import decode_css, decode_html, is_html
 from crawler.extract import parse_document
 from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_CSS, PURPOSE_ISLAND, PURPOSE_PAGE,
-                           PURPOSE_SCRIPT, FetchState, attempt_summary, failed, resource_item, response_fields)
+                           PURPOSE_SCRIPT, FetchState, attempt_summary, failed, resource_item,
+                           response_fields)
 from crawler.fetchpolicy import (HEAD_FALLBACK_STATUSES, RetryPolicy, classify_failure, describe_failure,
                                  is_transient_status)
 from crawler.facts import PURPOSE_PROBE
 from crawler.spiders.linking import LinkingMixin
 from crawler.spiders.probing import ProbingMixin
 from crawler.store import Store
-from crawler.urls import canonicalize, host_key, redact_userinfo, same_portal_host, strip_userinfo, url_problem
+from crawler.urls import (canonicalize, host_key, redact_userinfo, same_portal_host, strip_userinfo,
+                          url_problem)
 
 DEFAULT_DB = "xunjian-runs/xunjian.sqlite"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -412,7 +414,8 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
             yield self.make_request(state, target)
         except ValueError as exc:  # Location Scrapy cannot request
             row = response_fields(state, response, None)
-            row.update(final_url=target, error_class="bad-redirect", error=f"bad Location {location[:300]}: {exc}")
+            row.update(final_url=target, error_class="bad-redirect",
+                       error=f"bad Location {location[:300]}: {exc}")
             yield from self.record(state, row)
 
     # -- failures -----------------------------------------------------------------------------

@@ -17,7 +17,8 @@ the page named here):
   /xxgk/index.html                  -> HEAD-refusing download list
   /xxgk/fdzdgknr/index.html         -> the 2 GB page
   /gywm/index.html  (关于本站)      -> 1-hop 301, /admin/ pages (robots.txt Disallow), intranet OA
-                                       link (10.18.0.8: link-forbidden-address, never fetched)
+                                       link (10.18.0.8: link-forbidden-address, never fetched),
+                                       a malformed link (http://www.shanghai.gov.cn]/: link-malformed)
   /lxwm/index.html  (联系我们)      -> mailto:, tel:, javascript:, #top, bare #
   /yqlj/index.html  (友情链接)      -> external 404, bot wall, Cloudflare challenge, always-429,
                                        external anchors
@@ -48,6 +49,7 @@ KNOWN_ITEM = "310199001000"
 MISSING_FRAGMENT = "fujian"
 
 INTRANET_OA = "http://10.18.0.8/oa/login.jsp"  # private address: refused by the crawl, never fetched
+MALFORMED_LINK = "http://www.shanghai.gov.cn]/"  # a stray "]" after the host: no browser opens it
 NORM_DOC = "/xxgk/gfxwj/art_2048.html"  # fixed paths: EXPECTED/DECOYS cannot depend on ``today``
 READING_DOC = "/xxgk/zcjd/art_2049.html"
 
@@ -73,7 +75,8 @@ def contribute(site, today: date) -> None:
     ins("portal", "/xxgk/fdzdgknr/index.html", '<p><a href="/xxgk/tjxx/archive.html">历年统计信息汇总（全量）</a></p>\n')
     ins("portal", "/gywm/index.html", '<p><a href="/xxgk/index.shtml">政府信息公开（旧版入口）</a></p>\n'
         '<p class="admin"><a href="/admin/login.html">网站管理</a> <a href="/admin/">内容发布系统</a></p>\n'
-        f'<p><a href="{INTRANET_OA}">内网办公系统（仅限内网访问）</a></p>\n')
+        f'<p><a href="{INTRANET_OA}">内网办公系统（仅限内网访问）</a></p>\n'
+        f'<p><a href="{MALFORMED_LINK}">中国上海门户网站</a></p>\n')
     ins("portal", "/lxwm/index.html", f'<p>电子邮箱：<a href="mailto:{layout.EMAIL}">{layout.EMAIL}</a>　'
         f'电话：<a href="tel:{layout.PHONE}">{layout.PHONE}</a></p>\n'
         '<p><a href="javascript:window.print()">打印本页</a>　'
@@ -162,10 +165,13 @@ EXPECTED: list[Expect] = [
     Expect("page-too-large", "/xxgk/tjxx/archive.html", "Content-Length 2147483648 > limits.max_response_mb"),
     Expect("link-forbidden-address", INTRANET_OA, "intranet OA link on 10.18.0.8 (private network): "
            "refused by crawler/netguard.py before any request"),
+    Expect("link-malformed", MALFORMED_LINK, "a stray ']' after the host: unparsable, never fetched"),
     Expect("page-decode-error", DECODE_ERROR_PAGE, "declared UTF-8, contains a GBK-encoded paragraph"),
 ]
 
 DECOYS: list[Decoy] = [
+    Decoy("crawl-coverage-lost", "/", "every list (several pages deep) is crawled within the profile's "
+          "max_depth 20: pager links keep their list's depth, no limit is hit"),
     Decoy("home-unreachable", "/", "the homepage answers 200 (home-unreachable is exercised by a dead port, "
           "not by this portal)"),
     Decoy("link-broken", "/bsfw/yyfw/index.jsp", "503 on the first request only; the retry gets 200"),
