@@ -153,16 +153,16 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         yield CRAWL_COVERAGE_LOST.finding(
             home, f"抓取覆盖率 {pct} %：至少 {count:,} 个站内 URL 因 {section}.{name} = {value} 未抓取，"
                   f"例如 {urls[0]}；这些页面未经检查",
-            f"Coverage {pct} %: at least {count:,} in-scope URLs not fetched because of {section}.{name} = "
-            f"{value}, e.g. {urls[0]}; those pages went unchecked",
+            f"Coverage {pct} %: at least {count:,} in-scope URL{'s' if count != 1 else ''} not fetched because "
+            f"of {section}.{name} = {value}, e.g. {urls[0]}; those pages went unchecked",
             target=f"limit:{name}", evidence=evidence, referrers=referrers)
     if cut:
         name, section = _CUT
         value = _profile_value(ctx, section, name)
         yield CRAWL_COVERAGE_LOST.finding(
             home, f"{len(cut):,} 个页面超过 {section}.{name} = {value} MB 被截断，截断处之后的链接未检查，例如 {cut[0]}",
-            f"{len(cut):,} pages were cut at {section}.{name} = {value} MB; links after the cut went "
-            f"unchecked, e.g. {cut[0]}",
+            f"{len(cut):,} page{'s were' if len(cut) != 1 else ' was'} cut at {section}.{name} = {value} MB; "
+            f"links after the cut went unchecked, e.g. {cut[0]}",
             target=f"limit:{name}", evidence={"limit": f"{section}.{name}", "value": value,
                                               "pages_cut": len(cut), "examples": cut[:examples],
                                               "coverage_percent": pct})

@@ -165,13 +165,13 @@ EXPECTED: list[Expect] = [
     Expect("page-too-large", "/xxgk/tjxx/archive.html", "Content-Length 2147483648 > limits.max_response_mb"),
     Expect("link-forbidden-address", INTRANET_OA, "intranet OA link on 10.18.0.8 (private network): "
            "refused by crawler/netguard.py before any request"),
+    Expect("crawl-coverage-lost", "/", "limit:max_response_mb: the 2 GB archive page is cut, its later links "
+           "unseen (no URL is lost to max_depth: every list's pager keeps the list's depth)"),
     Expect("link-malformed", MALFORMED_LINK, "a stray ']' after the host: unparsable, never fetched"),
     Expect("page-decode-error", DECODE_ERROR_PAGE, "declared UTF-8, contains a GBK-encoded paragraph"),
 ]
 
 DECOYS: list[Decoy] = [
-    Decoy("crawl-coverage-lost", "/", "every list (several pages deep) is crawled within the profile's "
-          "max_depth 20: pager links keep their list's depth, no limit is hit"),
     Decoy("home-unreachable", "/", "the homepage answers 200 (home-unreachable is exercised by a dead port, "
           "not by this portal)"),
     Decoy("link-broken", "/bsfw/yyfw/index.jsp", "503 on the first request only; the retry gets 200"),
