@@ -150,7 +150,8 @@ for (const table of document.querySelectorAll('table.grid')) {
                                th => th.checkVisibility() ? th.innerText.trim() : ''),
             // Chromium paints no form control in a header repeated on a new page: labels must be text
             controls: Array.from(head.querySelectorAll('button, input, select'),
-                                 control => getComputedStyle(control).display).filter(display => display !== 'contents' && display !== 'none')});
+                                 control => getComputedStyle(control).display)
+                .filter(display => display !== 'contents' && display !== 'none')});
 }
 return out;
 """
