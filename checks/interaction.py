@@ -66,10 +66,11 @@ def read_messages(ctx: CheckContext) -> list[Message]:
     tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
     facts = site_facts(ctx)
     records: list[Message] = []
+    asked_labels = [label for label, name in labels.by_label.items() if name == "asked"]
     for url in sorted(facts.views):
         html = ctx.store.body(ctx.run_id, url) or ""
-        if labels.inline.search(html) is None and not any(lb in html for lb in labels.by_label):
-            continue  # cheap pre-filter: no label of a message anywhere on the page
+        if not any(label in html for label in asked_labels):
+            continue  # cheap pre-filter: a message prints when it was asked; parse only such pages
         records += page_messages(html, url, labels, ctx.today, tolerance)
     messages = [m for m in merge(records) if m.asked_on is not None]
     titles = {url: view.title for url, view in facts.views.items()}

@@ -82,6 +82,9 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     for url, view in sorted(facts.views.items()):
         if url == facts.homepage:
             continue
+        raw = ctx.store.body(ctx.run_id, url) or ""
+        if not title_rx.search(view.title) and sum(1 for rx in elements.values() if rx.search(raw)) < minimum:
+            continue  # cheap pre-filter on the raw page: parse only pages that may be guides
         body = text(url)
         found = {name for name, rx in elements.items() if rx.search(body)}
         handling = []
