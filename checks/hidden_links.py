@@ -19,13 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
+from crawler.urls import join_url
 
 HIDDEN_LINKS = Rule(
     id="link-hidden-offsite", title_zh="页面含隐藏的外部链接（疑似暗链）",
@@ -81,7 +82,9 @@ def hidden_offsite_links(html: str, base: str, scope: set[str],
     out = []
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
-        target = urljoin(base, href)
+        target = join_url(base, href)
+        if target is None:  # a malformed href is link-malformed's finding (9.10), not this module's crash
+            continue
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https") or parts.netloc.lower() in scope:
             continue
