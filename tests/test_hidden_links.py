@@ -42,6 +42,7 @@ def test_hidden_offsite_links_are_found(body, head, how):
     '<div style="display:none"><a href="http://www.shanghai.gov.cn/">上海</a></div>',
     '<div style="display:none"><a href="javascript:void(0)">x</a><a href="mailto:a@b.c">m</a></div>',
     '<div style="font-size:0.9em"><a href="http://x.test/">small but visible</a></div>',
+    '<div style="display:none"><a href="http://[bad/">malformed</a></div>',
 ])
 def test_visible_or_in_site_or_trusted_links_are_not(body):
     assert hidden_offsite_links(page(body), BASE, SCOPE, ("gov.cn",)) == []
