@@ -1,14 +1,9 @@
 """Tiny purpose-built HTTP servers for the crawler tests (127.0.0.1 / 127.0.0.2, port 0).
 
 ``TestServer(host)`` serves a route table: ``server.route(path, reply)`` where ``reply`` is
-<<<<<<< HEAD
-a ``Reply`` or a function ``(hit: Hit) -> Reply``. Every request is logged as a ``Hit``
-(method, path, user agent, monotonic time, Authorization header) so tests can assert how often and when a URL
-=======
 a ``Reply`` or a function ``(hit: Hit) -> Reply``; ``server.fallback`` answers unrouted paths
-(a 404 page by default). Every request is logged as a ``Hit``
-(method, path, user agent, monotonic time) so tests can assert how often and when a URL
->>>>>>> 5d7b3bc (soft 404: learn each site's not-found page with probes per prefix (never pages), judge by fingerprint/redirect, title/H1 fallback; same-page fragment links cite nothing)
+(a 404 page by default). Every request is logged as a ``Hit`` (method, path, user agent,
+monotonic time, Authorization header) so tests can assert how often and when a URL
 was fetched. A ``Reply`` can also close the connection without answering
 (``drop=True``) or stream an endless body (``endless=True``), and records how many body
 bytes it managed to write before the client hung up.
