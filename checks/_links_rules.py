@@ -2,7 +2,7 @@
 
 Thresholds named in the docs live in config/rules.yaml (``links:``, ``soft404:``) and in the
 site profile (``links.max_redirects``, ``links.jump_link_patterns``, ``soft404.*``).
-Basis marks follow /work/shared/reference/gov-rules.md: [C] read in source, [S] secondary,
+Basis marks follow `docs/rule-book.md`: [C] read in source, [S] secondary,
 [U] unconfirmed.
 """
 

@@ -1,6 +1,6 @@
 """What a same-site script writes into the page: the HTML of its ``document.write`` calls.
 
-Hanweb templates (../shared/reference/cms-families.md §2, §7) write the whole footer from
+Hanweb templates (`docs/cms-families.md` §3, §4) write the whole footer from
 ``/script/0/<digits>.js``; the 党政机关标识 is written as ``document.write(unescape("%3Cspan…"))``.
 The crawler keeps such scripts' text (``identity.footer_script_patterns``); ``written_html``
 returns the HTML they write: the string literals of every ``document.write``/``writeln`` call,

@@ -93,7 +93,7 @@ SITE_SCHEMA: dict[str, Any] = {
         "session_params": ("list[str]", ["jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid",
                                           "token", "_t", "timestamp"]),
     },
-    # pager links (crawler/pagination.py); CMS families: /work/shared/reference/cms-families.md
+    # pager links (crawler/pagination.py); CMS families: `docs/cms-families.md`
     "pagination": {
         "query_params": ("list[str]", ["page", "pageno", "pagenum", "pageindex", "page_no", "pagenumber",
                                        "currpage", "cur_page", "curpage", "currentpage", "pg", "pn", "p",

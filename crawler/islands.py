@@ -20,7 +20,7 @@ record is the last. ``expand_islands`` rewrites a page so that each island becom
 ``<ul class="datastore-list">`` of its records at the same place: list readers (column
 items, page text) then see the records as a browser user does.
 
-Sources: ../shared/reference/cms-families.md §2 and §9 (traps 3 and 4). No settings.
+Sources: `docs/cms-families.md` §2 and §6 (traps 3 and 4). No settings.
 """
 
 from __future__ import annotations

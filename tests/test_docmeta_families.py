@@ -1,5 +1,5 @@
 """Document metadata across CMS families (issue 8: 8.1, 8.5, 8.6 and the label table), on fixtures
-written after ../shared/reference/cms-families.md, not copied from the demo portal:
+written after `docs/cms-families.md`, not copied from the demo portal:
 
 * tests/fixtures/docmeta/trs/: TRS-style articles (``tYYYYMMDD_N.html``, ``TRS_Editor``), a
   gov.cn-style label table, Tianjin-style ``span.dateN`` labels, a ``<li><span>`` list;

@@ -1,6 +1,6 @@
 """Chrome of the ``hanweb`` family: a fictional 临江市城市管理局 site on Hanweb 大汉 jcms.
 
-What makes it Hanweb (../shared/reference/cms-families.md §2, §7): GBK pages declaring
+What makes it Hanweb (`docs/cms-families.md` §3, §4): GBK pages declaring
 ``charset=gb2312`` in a ``http-equiv`` meta (the header says ``text/html`` without a charset on
 column pages), ``<meta name='WebId'>`` and ``Maketime``, the stylesheet ``/images/12/hanweb.css``,
 jQuery and the jpage library under ``/module/``, and a footer written by

@@ -1,6 +1,6 @@
 """The base portal of the ``hanweb`` family: columns, documents, URL scheme and templates.
 
-URLs follow Hanweb 大汉 jcms (../shared/reference/cms-families.md §2): a column is
+URLs follow Hanweb 大汉 jcms (`docs/cms-families.md` §1, §2): a column is
 ``/col/colNNNN/index.html``; an article is ``/art/YYYY/M/D/art_C_A.html`` (month and day not
 zero-padded, C the column id, A the article id); an attachment is
 ``/module/download/downfile.jsp?classid=0&filename=<32 hex>.docx``. A column page carries ONE
