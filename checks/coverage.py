@@ -85,9 +85,7 @@ def real_content_patterns(ctx: CheckContext, patterns: set[str], share: float) -
     real = set()
     for pattern in patterns:
         prefix = pattern + "?"
-        titles = [row[0] for row in ctx.store.db.execute(
-            "SELECT title FROM resources WHERE run_id=? AND substr(url, 1, ?) = ? AND skip_reason IS NULL "
-            "AND status BETWEEN 200 AND 299", (ctx.run_id, len(prefix), prefix))]
+        titles = ctx.store.titles_under_prefix(ctx.run_id, prefix)
         if titles and len(set(titles)) >= share * len(titles):
             real.add(pattern)
     return real
@@ -128,14 +126,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         counts["trap:pattern-limit"] += len(pattern_urls[pattern])
         bucket = samples.setdefault("trap:pattern-limit", [])
         bucket.extend(pattern_urls[pattern][:max(0, examples - len(bucket))])
-    fetched = ctx.store.db.execute(
-        "SELECT COUNT(*) FROM resources WHERE run_id=? AND in_scope=1 AND kind='page' "
-        "AND skip_reason IS NULL",
-        (ctx.run_id,)).fetchone()[0]
-    cut = [row[0] for row in ctx.store.db.execute(
-        "SELECT url FROM resources WHERE run_id=? AND in_scope=1 AND truncated=1 AND kind='page' "
-        "ORDER BY url",
-        (ctx.run_id,))]
+    fetched = ctx.store.fetched_page_count(ctx.run_id)
+    cut = ctx.store.truncated_page_urls(ctx.run_id)
     by_limit = {_LIMITS[r][0]: n for r, n in sorted(counts.items(), key=lambda kv: -kv[1]) if r in _LIMITS}
     figures = coverage_figures(fetched, by_limit, len(cut))
     ctx.store.update_run_stats(ctx.run_id, {"coverage": figures})

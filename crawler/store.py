@@ -365,6 +365,24 @@ class Store(RunsMixin, AttachmentTextsMixin):
             "WHERE r.run_id=? AND r.in_scope=1 AND r.kind='page' AND r.status BETWEEN 200 AND 299 "
             "ORDER BY r.url", (run_id,))]
 
+    def fetched_page_count(self, run_id: int) -> int:
+        """In-scope pages the crawl fetched (not skipped), for the coverage figures."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM resources WHERE run_id=? AND in_scope=1 AND kind='page' "
+            "AND skip_reason IS NULL", (run_id,)).fetchone()[0]
+
+    def truncated_page_urls(self, run_id: int) -> list[str]:
+        """In-scope pages whose body was cut at the size cap, by URL."""
+        return [r[0] for r in self.db.execute(
+            "SELECT url FROM resources WHERE run_id=? AND in_scope=1 AND truncated=1 AND kind='page' "
+            "ORDER BY url", (run_id,))]
+
+    def titles_under_prefix(self, run_id: int, prefix: str) -> list[str | None]:
+        """Titles of the fetched 2xx resources whose URL starts with ``prefix`` (query variants)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT title FROM resources WHERE run_id=? AND substr(url, 1, ?) = ? AND skip_reason IS NULL "
+            "AND status BETWEEN 200 AND 299", (run_id, len(prefix), prefix))]
+
     # -- not-found probes -----------------------------------------------------------------
     def put_probe(self, run_id: int, *, prefix: str, url: str, status: int | None = None,
                   final_url: str | None = None, redirect_chain: list[dict[str, Any]] | None = None,
