@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from xunjian.demo import content
+from xunjian.demo import Decoy, Expect, content
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,26 @@ def plant_guides(site, today: date, column: str, paths: InteractionPaths, place:
                       path=paths.link_only, body_html=content.paragraphs(
                           '本事项已接入一网通办，请<a href="{{EXTERNAL}}/zwdt/item?code=310199001000">进入一网通办在线办理</a>，'
                           "查看完整办事指南。"))
+
+
+def declarations(paths: InteractionPaths, home: str, guides_total: int) -> tuple[list[Expect], list[Decoy]]:
+    """The ``EXPECTED``/``DECOYS`` of a family's interaction plants: the same cases in every family,
+    at that family's paths (``guides_total``: its 办事指南 count, complete ones included)."""
+    expected = [
+        Expect("veto-v5b-unanswered", paths.late, "咨询 answered 160 days after it was asked"),
+        Expect("veto-v5b-unanswered", paths.unanswered, "咨询 asked 120 days ago, still 未回复"),
+        *[Expect("service-guide-incomplete", path, "办事指南 lacking two key elements")
+          for path in paths.incomplete],
+        Expect("veto-v6b-guides-incomplete", home,
+               f"{len(paths.incomplete)} of {guides_total} 办事指南 incomplete (share ≥ 25 %)"),
+    ]
+    decoys = [
+        Decoy("veto-v5b-unanswered", paths.young, "unanswered but asked 30 days ago (< 3 months)"),
+        Decoy("veto-v5b-unanswered", paths.petition,
+              "old unanswered messages of a 网上信访 list (excluded type)"),
+        Decoy("service-guide-incomplete", paths.link_only, "guide that only links into 一网通办 (阅办联动)"),
+        Decoy("veto-v5a-no-channel", home, "the portal has 咨询建言"),
+        Decoy("veto-v6a-no-service", home, "the portal has 办事服务"),
+        Decoy("reply-not-updated", home, "replies published within 2 months"),
+    ]
+    return expected, decoys

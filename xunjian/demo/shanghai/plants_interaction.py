@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from xunjian.demo import Decoy, Expect
-from xunjian.demo.interaction_plants import InteractionPaths, plant_guides, plant_messages
+from xunjian.demo.interaction_plants import InteractionPaths, declarations, plant_guides, plant_messages
 from xunjian.demo.shanghai import templates as t
 from xunjian.demo.shanghai.portal import hex32
 
@@ -33,17 +32,4 @@ def contribute(site, today: date) -> None:
     plant_guides(site, today, "bszn", PATHS, "滨江区")
 
 
-EXPECTED = [
-    Expect("veto-v5b-unanswered", PATHS.late, "咨询 answered 160 days after it was asked"),
-    Expect("veto-v5b-unanswered", PATHS.unanswered, "咨询 asked 120 days ago, still 未回复"),
-    *[Expect("service-guide-incomplete", path, "办事指南 lacking two key elements") for path in PATHS.incomplete],
-    Expect("veto-v6b-guides-incomplete", HOME, "3 of 11 办事指南 incomplete (share ≥ 25 %)"),
-]
-DECOYS = [
-    Decoy("veto-v5b-unanswered", PATHS.young, "unanswered but asked 30 days ago (< 3 months)"),
-    Decoy("veto-v5b-unanswered", PATHS.petition, "old unanswered messages of a 网上信访 list (excluded type)"),
-    Decoy("service-guide-incomplete", PATHS.link_only, "guide that only links into 一网通办 (阅办联动)"),
-    Decoy("veto-v5a-no-channel", HOME, "the portal has 咨询建言"),
-    Decoy("veto-v6a-no-service", HOME, "the portal has 办事服务"),
-    Decoy("reply-not-updated", HOME, "replies published within 2 months"),
-]
+EXPECTED, DECOYS = declarations(PATHS, HOME, guides_total=11)
