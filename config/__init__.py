@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from crawler.urls import redact_userinfo
+from config.redact import redact_userinfo
 
 CONFIG_DIR = Path(__file__).resolve().parent
 RULES_FILE = CONFIG_DIR / "rules.yaml"

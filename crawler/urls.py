@@ -28,6 +28,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from config.redact import redact_userinfo  # noqa: F401 - re-exported: one masking rule everywhere
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNRESERVED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 # Characters that may stay literal in a path / query component (RFC 3986 pchar, plus / and ?).
@@ -36,9 +38,6 @@ _QUERY_SAFE = _PATH_SAFE | set("?")
 _HEX = set("0123456789abcdefABCDEF")
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _WS_RE = re.compile(r"[\t\n\r]")
-_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s]*)@")
-
-
 def clean_href(raw: str) -> str:
     """What a browser does to an attribute value before resolving it: strip
     leading/trailing whitespace and drop tabs and newlines inside."""
@@ -164,12 +163,6 @@ def canonicalize(url: str, session_params: Iterable[str] | frozenset[str] = (),
     path = remove_dot_segments(_normalise_escapes(path, _PATH_SAFE)) or "/"
     query = _normalise_query(parts.query, names, query_charset)
     return urlunsplit((scheme, netloc, path, query, "")), parts.fragment
-
-
-def redact_userinfo(text: str) -> str:
-    """``text`` with the userinfo of every URL in it masked (``http://u:secret@h/`` ->
-    ``http://***@h/``), for the raw href, link text and messages that are kept verbatim."""
-    return _USERINFO_RE.sub(r"\1***@", text) if text and "@" in text else text
 
 
 def strip_userinfo(url: str) -> str:
