@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import xunjian
 from checks import manifest as manifest_mod
@@ -149,6 +149,12 @@ def _render(store: Store, run_id: int, plan: _Plan, result: AuditResult) -> None
     result.report_dir = report_dir
 
 
+def _crawl_started(store: Store, run_id: int, pid: int, hook: Callable[[int], None] | None) -> None:
+    store.update_run_stats(run_id, {"crawl_pid": pid})
+    if hook is not None:
+        hook(pid)
+
+
 def _incomplete(store: Store, run_id: int, result: AuditResult, code: str, detail: str) -> None:
     if store.run(run_id)["status"] != INCOMPLETE:  # keep the first reason (e.g. crash before report)
         store.finish_run(run_id, INCOMPLETE, reason=(code, detail))
@@ -160,16 +166,24 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
           today: date | None = None, overrides: dict[str, Any] | None = None, lang: str | None = None,
           formats: tuple[str, ...] | None = None, fail_on: str | None = "error",
           gate: bool = False, baseline: Path | None = None, progress: bool = True,
-          browser: bool = True, wait: bool = True) -> AuditResult:
+          browser: bool = True, wait: bool = True, held_lock: StoreLock | None = None,
+          on_crawl_start: Callable[[int], None] | None = None) -> AuditResult:
     """Run a full audit of the site described by ``site_path``; never raises for bad input it
-    can name: ConfigError, PreflightError and StoreBusy propagate to the CLI as one line."""
+    can name: ConfigError, PreflightError and StoreBusy propagate to the CLI as one line.
+
+    ``held_lock``: a store lock the caller already holds (a multi-site run audits several sites
+    under one lock, ``xunjian.multisite``); it is neither taken nor released here.
+    ``on_crawl_start(pid)`` is called with the crawl child's pid (the multi-site run forwards
+    Ctrl-C to its children)."""
     site = load_site(site_path, overrides)
     today = today or date.today()
     db_path = str(db)
     plan = _Plan(site, site_path, load_thresholds(site), today, Path(out or site["report"]["out_dir"]),
                  overrides, lang, formats, fail_on, gate, baseline, progress, browser)
-    preflight.check_outputs(plan.out_root, db_path)
-    lock = StoreLock(db_path).acquire(wait=wait, say=say)
+    if held_lock is None:  # a caller holding the lock checked the outputs before any thread opened the
+        # store: reading the file here would drop the POSIX locks of its other connections
+        preflight.check_outputs(plan.out_root, db_path)
+    lock = held_lock or StoreLock(db_path).acquire(wait=wait, say=say)
     result = AuditResult()
     store: Store | None = None
     try:
@@ -178,10 +192,11 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
         if orphans:
             say(f"run(s) {', '.join(map(str, orphans))}: their process is gone; stored as incomplete")
         run_id = store.start_run(site.name, today.isoformat(), str(site_path), xunjian.__version__)
-        lock.note(run_id)
+        if held_lock is None:
+            lock.note(run_id)
         result.run_id = run_id
         say(f"run {run_id}: auditing {site.homepage} (profile {site_path}, today {today})")
-        _stages(store, lock, run_id, plan, result)
+        _stages(store, lock, run_id, plan, result, on_crawl_start)
         return result
     except sqlite3.Error as exc:
         if store is not None and result.run_id is not None:
@@ -201,17 +216,19 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
     finally:
         if store is not None:
             store.close()
-        lock.release()
+        if held_lock is None:
+            lock.release()
 
 
-def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: AuditResult) -> None:
+def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: AuditResult,
+            on_crawl_start: Callable[[int], None] | None = None) -> None:
     """crawl -> browser -> checks -> reports -> verdict, storing the run's final state."""
     from crawler.run import crawl
 
     site, thresholds = plan.site, plan.thresholds
     rc = crawl(str(plan.site_path), str(store.path), run_id, today=plan.today.isoformat(),
                overrides=plan.overrides, progress=plan.progress, lock_fd=lock.fd,
-               on_start=lambda pid: store.update_run_stats(run_id, {"crawl_pid": pid}))
+               on_start=lambda pid: _crawl_started(store, run_id, pid, on_crawl_start))
     if rc != 0:  # checks never judge a crawl that did not finish
         code, detail = _crawl_failure(rc)
         store.put_manifest(run_id, {**manifest_mod.not_run(site, str(plan.site_path), thresholds),

@@ -1,5 +1,10 @@
 """``xunjian run --site PROFILE``: audit one portal and write the dated report.
 
+Several sites in one run: ``--site`` repeated, or ``--sites FOLDER`` (every profile in it;
+``--only NAME`` keeps the named ones), crawled concurrently within ``--concurrency`` requests over
+``--parallel-sites`` sites at a time; the overview report lists them worst first and the exit
+code is over all sites (``xunjian.multisite``).
+
 Exit code: 0 when no finding reaches ``--fail-on`` (or the gate passes with
 ``--gate``), 1 when one does, 2 on a usage, config or tool error and whenever the
 run is incomplete (killed or failed crawl, failed browser stage, crashed check
@@ -13,7 +18,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from xunjian import runner
+from config import ConfigError
+from xunjian import multisite, runner
 
 
 def parse_today(value: str) -> date:
@@ -42,7 +48,16 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="crawl a portal, check it and write the report",
                        description="Audit the portal described by a site profile.")
-    p.add_argument("--site", required=True, help="site profile, e.g. config/sites/demo.yaml")
+    p.add_argument("--site", dest="sites", action="append", default=[],
+                   help="site profile, e.g. config/sites/demo.yaml (repeatable: several sites in one run)")
+    p.add_argument("--sites", dest="sites_dir", metavar="FOLDER",
+                   help="audit every site profile (*.yaml) in FOLDER")
+    p.add_argument("--only", action="append", metavar="NAME",
+                   help="with several sites: audit only the site(s) of this name or file stem (repeatable)")
+    p.add_argument("--parallel-sites", type=int, default=multisite.DEFAULT_PARALLEL_SITES,
+                   help="with several sites: how many are audited at once (default: %(default)s)")
+    p.add_argument("--concurrency", type=int, default=multisite.DEFAULT_CONCURRENCY_BUDGET,
+                   help="with several sites: concurrent requests over all sites (default: %(default)s)")
     p.add_argument("--fail-on", choices=runner.FAIL_ON_CHOICES, default="error",
                    help="exit 1 when a finding of this severity or worse exists (default: %(default)s)")
     add_audit_options(p)
@@ -50,11 +65,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.sites and not args.sites_dir:
+        raise ConfigError("no site to audit; pass --site PROFILE (repeatable) or --sites FOLDER")
+    if len(args.sites) > 1 or args.sites_dir or args.only:
+        return _run_many(args)
     result = runner.audit(
-        args.site, db=args.db, out=args.out, today=args.today, lang=args.lang,
+        args.sites[0], db=args.db, out=args.out, today=args.today, lang=args.lang,
         formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
         gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
         wait=args.wait,
     )
     runner.print_summary(result)
     return result.exit_code
+
+
+def _run_many(args: argparse.Namespace) -> int:
+    paths = multisite.profile_paths(args.sites, args.sites_dir, args.only)
+    code, folder = multisite.run_many(
+        paths, db=args.db, out=args.out, today=args.today, lang=args.lang,
+        formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on, gate=args.gate,
+        baseline=args.baseline, browser=args.browser, wait=args.wait, parallel_sites=args.parallel_sites,
+        concurrency=args.concurrency)
+    runner.say(f"overview written: {folder} (exit {code} over all sites)")
+    print(folder)  # stdout carries only the overview folder so scripts can capture it
+    return code

@@ -1,0 +1,131 @@
+"""Many sites in one run (``xunjian run --sites FOLDER``): two small portals of different CMS
+families (tests/_mini_portals.py: TRS-like and the Shanghai intensive platform, served for real
+on 127.0.0.1), a dead third site (a loopback port nobody listens on) and a profile that does not
+load, audited in ONE run of the real CLI, two sites at a time under a budget of 8 requests.
+
+The overview (HTML, JSON, XLSX) lists every site once, worst first; each live site's row equals
+its own report.json (verdict, counts, new/fixed, coverage) and links to it; the dead site is
+unreachable (home-unreachable, critical) and the bad profile is a row naming the problem, while
+the other sites still complete; the exit code is over all sites (2: one site was not audited).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests._mini_portals import FAMILIES, TODAY
+from xunjian.cli import main
+
+LIVE = ("trs", "platform")
+
+
+def _profile(name: str, base: str) -> str:
+    return f"""
+name: {name}
+start_urls: ["{base}/"]
+limits: {{max_pages: 300, max_depth: 6, max_response_mb: 1, timeout_s: 5}}
+politeness: {{obey_robots: false, concurrency: 16, concurrency_per_host: 8, delay_s: 0, autothrottle: false}}
+links: {{retries: 1, retry_backoff_s: 0.1, max_retry_after_s: 1, max_redirects: 3}}
+columns: []
+"""
+
+
+def _dead_port() -> int:
+    with socket.socket() as sock:  # bound, never listening: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def overview(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("multisite")
+    sites = tmp / "sites"
+    sites.mkdir()
+    servers = [FAMILIES[name]().serve() for name in LIVE]
+    try:
+        for name, server in zip(LIVE, servers):
+            (sites / f"{name}.yaml").write_text(_profile(f"mini-{name}", server.base), encoding="utf-8")
+        (sites / "dead.yaml").write_text(_profile("mini-dead", f"http://127.0.0.1:{_dead_port()}"),
+                                         encoding="utf-8")
+        (sites / "broken.yaml").write_text("name: mini-broken\nstart_urls: not-a-list\n", encoding="utf-8")
+        (sites / "skipped.yaml").write_text(_profile("mini-skipped", "http://127.0.0.1:9"), encoding="utf-8")
+        argv = ["run", "--sites", str(sites), "--db", str(tmp / "x.sqlite"), "--out", str(tmp / "out"),
+                "--today", TODAY.isoformat(), "--no-browser", "--parallel-sites", "2", "--concurrency", "8",
+                "--format", "html", "--format", "json", "--format", "xlsx", "--quiet"]
+        for name in ("trs", "platform", "dead", "broken"):
+            argv += ["--only", name]
+        code = main(argv)
+    finally:
+        for server in servers:
+            server.stop()
+    folders = list((tmp / "out" / "overview").iterdir())
+    assert len(folders) == 1
+    doc = json.loads((folders[0] / "overview.json").read_text(encoding="utf-8"))
+    return code, doc, folders[0]
+
+
+def test_every_site_is_one_row_worst_first(overview):
+    code, doc, _ = overview
+    rows = {r["site"]: r for r in doc["sites"]}
+    assert sorted(rows) == ["mini-broken", "mini-dead", "mini-platform", "mini-trs"]  # not "skipped"
+    assert [r["state"] for r in doc["sites"]][:2] == ["error", "unreachable"]
+    assert code == doc["exit_code"] == 2  # a site that could not be audited is never a pass
+    assert doc["budget"] == {"parallel_sites": 2, "concurrency": 8, "per_site": 4}
+
+
+def test_bad_profile_is_a_row_naming_the_problem(overview):
+    _, doc, _ = overview
+    broken = next(r for r in doc["sites"] if r["state"] == "error")
+    assert "broken.yaml" in broken["detail"] and "start_urls" in broken["detail"]
+    assert broken["exit_code"] == 2 and broken["report"] is None
+
+
+def test_dead_site_is_unreachable_and_fails_its_gate(overview):
+    _, doc, folder = overview
+    dead = next(r for r in doc["sites"] if r["site"] == "mini-dead")
+    assert dead["state"] == "unreachable" and dead["exit_code"] == 1
+    assert dead["by_severity"]["critical"] >= 1
+    site_report = json.loads((folder / dead["report_link"]).with_name("report.json").read_text("utf-8"))
+    assert "home-unreachable" in {f["rule_id"] for f in site_report["findings"]}
+
+
+@pytest.mark.parametrize("name", LIVE)
+def test_live_rows_equal_the_sites_own_reports(overview, name):
+    _, doc, folder = overview
+    row = next(r for r in doc["sites"] if r["site"] == f"mini-{name}")
+    report = json.loads((folder / row["report_link"]).with_name("report.json").read_text(encoding="utf-8"))
+    assert row["state"] == "complete" and report["run"]["status"] == "complete"
+    assert row["veto"] == report["verdict"]["veto"]
+    assert row["by_severity"] == report["summary"]["by_severity"]
+    summary = report["summary"]
+    assert (row["deductions"], row["new"], row["fixed"]) == (summary["deductions"], summary["new"],
+                                                             summary["fixed"])
+    assert row["coverage"] == report["verdict"]["coverage"]["percent"]
+    assert row["pages"] == report["run"]["stats"]["pages"] > 5
+    # the planted missing mandatory column (error) fails each live site's --fail-on error gate
+    assert row["exit_code"] == 1 and row["by_severity"]["error"] >= 1
+
+
+def test_html_and_xlsx_carry_the_same_rows(overview):
+    _, doc, folder = overview
+    html = (folder / "overview.html").read_text(encoding="utf-8")
+    assert "多站点巡检总览" in html and html.count('<tr class="state-') == len(doc["sites"])
+    positions = [html.index(f">{r['site']}<") for r in doc["sites"]]
+    assert positions == sorted(positions)  # rendered worst first
+    for row in doc["sites"]:
+        if row["report_link"]:
+            assert f'href="{row["report_link"]}"' in html
+    sheet = load_workbook(folder / "overview.xlsx").active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [r["site"] for r in doc["sites"]]
+
+
+def test_english_on_request(overview):
+    from reports.overview import to_html
+    _, doc, _ = overview
+    html = to_html({**doc, "lang": "en"})
+    assert '<html lang="en">' in html and "Multi-site inspection overview" in html and "unreachable" in html
