@@ -129,3 +129,21 @@ def test_english_on_request(overview):
     _, doc, _ = overview
     html = to_html({**doc, "lang": "en"})
     assert '<html lang="en">' in html and "Multi-site inspection overview" in html and "unreachable" in html
+
+
+def test_profile_selection_and_its_errors(tmp_path, capsys):
+    from config import ConfigError
+    from xunjian.multisite import profile_paths
+    (tmp_path / "a.yaml").write_text("name: site-a\n", encoding="utf-8")
+    (tmp_path / "b.yml").write_text("name: site-b\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a profile", encoding="utf-8")
+    assert [p.name for p in profile_paths([], str(tmp_path), None)] == ["a.yaml", "b.yml"]
+    assert [p.name for p in profile_paths([], str(tmp_path), ["site-b"])] == ["b.yml"]
+    # a profile given twice (--site and inside --sites) is audited once
+    assert len(profile_paths([str(tmp_path / "a.yaml")], str(tmp_path), None)) == 2
+    with pytest.raises(ConfigError, match="--only nope: no such site.*site-a, site-b"):
+        profile_paths([], str(tmp_path), ["nope"])
+    with pytest.raises(ConfigError, match="not a folder"):
+        profile_paths([], str(tmp_path / "missing"), None)
+    assert main(["run", "--db", str(tmp_path / "x.sqlite")]) == 2
+    assert "no site to audit" in capsys.readouterr().err
