@@ -13,9 +13,7 @@ Thresholds come from the ``a11y:`` section of config/rules.yaml (``ctx.threshold
 
 from __future__ import annotations
 
-import json
 import re
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,10 +83,8 @@ def results(ctx: CheckContext) -> list[A11yRow]:
     if cache is not None:
         return cache
     rows = []
-    for r in ctx.store.db.execute("SELECT url, status, engine, error, result_z FROM a11y_results "
-                                  "WHERE run_id=? ORDER BY url", (ctx.run_id,)):
-        data = json.loads(zlib.decompress(r["result_z"])) if r["result_z"] else {}
-        rows.append(A11yRow(r["url"], r["status"], r["engine"] or "", r["error"] or "", data))
+    for r in ctx.store.a11y_results(ctx.run_id):
+        rows.append(A11yRow(r["url"], r["status"], r["engine"] or "", r["error"] or "", r["data"]))
     ctx.__dict__["_a11y_rows"] = rows
     return rows
 
@@ -115,7 +111,7 @@ def page_rows(ctx: CheckContext) -> dict[str, dict[str, Any]]:
     """In-scope 2xx pages of the run by URL (facts only, no bodies); cached on the context."""
     cache = ctx.__dict__.get("_a11y_page_rows")
     if cache is None:
-        cache = {row["url"]: row for row in ctx.store.resources(ctx.run_id, "in_scope=1 AND kind='page'")
+        cache = {row["url"]: row for row in ctx.store.resources(ctx.run_id, in_scope=True, kind="page")
                  if _is_html_page(row)}
         ctx.__dict__["_a11y_page_rows"] = cache
     return cache

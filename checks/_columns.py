@@ -236,7 +236,7 @@ def site_facts(ctx: Any) -> SiteFacts:
         return cached
     views: dict[str, PageView] = {}
     statuses: dict[str, int | None] = {}
-    for res in ctx.store.resources(ctx.run_id, "kind='page' AND in_scope=1"):
+    for res in ctx.store.resources(ctx.run_id, kind="page", in_scope=True):
         statuses[res["url"]] = res["status"]
         if res.get("final_url"):
             statuses.setdefault(res["final_url"], res["status"])

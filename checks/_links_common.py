@@ -215,21 +215,14 @@ def homepage_identities(ctx: CheckContext) -> tuple[str, dict[str, Any] | None, 
 
 
 def citing_pages(ctx: CheckContext, target_url: str) -> list[dict[str, Any]]:
-    """``ctx.referrers(target_url)``, through the ``links_target`` index.
-
-    Without table statistics SQLite answers ``Store.links_to`` (ORDER BY source_url) by
-    walking the ``links_source`` index over every link of the run: 0.1 s per target on a
-    20k-page run, minutes for a site with a thousand broken links. Same rows, same order.
+    """The pages citing ``target_url`` (``Store.referrers``: answered from the ``links_target``
+    index, by page then position).
 
     A same-page fragment link (a skip link ``#main``, a table of contents) cites nothing: it
     does not lead a visitor to the page, so a page is never listed as its own referrer. Such
     links still count for ``#fragment`` verdicts (checks/links.py reads them separately).
     """
-    rows = ctx.store.db.execute(
-        "SELECT source_url, text, tag, attr, raw_href FROM links INDEXED BY links_target "
-        "WHERE run_id=? AND target_url=? AND NOT (source_url = target_url AND fragment IS NOT NULL) "
-        "ORDER BY source_url, position", (ctx.run_id, target_url))
-    return [{"page": r[0], "text": r[1] or "", "tag": r[2], "attr": r[3], "href": r[4]} for r in rows]
+    return ctx.store.referrers(ctx.run_id, target_url)
 
 
 # -- verdicts ------------------------------------------------------------------------------------

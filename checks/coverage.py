@@ -112,8 +112,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     counts: Counter[str] = Counter()
     samples: dict[str, list[str]] = {}
     pattern_urls: dict[str, list[str]] = {}
-    for res in ctx.store.resources(ctx.run_id, "in_scope = 1 AND (skip_reason LIKE 'limit:%' "
-                                               "OR skip_reason = 'trap:pattern-limit')"):
+    for res in ctx.store.resources(ctx.run_id, in_scope=True,
+                                   skip_reasons=("limit:", "trap:pattern-limit")):
         reason = res["skip_reason"]
         if reason == "trap:pattern-limit":
             pattern_urls.setdefault(url_pattern(res["url"]), []).append(res["url"])

@@ -172,10 +172,10 @@ def _trap_path(url: str) -> str:
 
 def _traps(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
     capped = {url_pattern(r["url"])
-              for r in ctx.store.resources(ctx.run_id, "skip_reason = 'trap:pattern-limit'")}
+              for r in ctx.store.resources(ctx.run_id, skip_reasons=("trap:pattern-limit",))}
     lost = real_content_patterns(ctx, capped, pattern_share(ctx))  # crawl-coverage-lost's, not a trap
     causes: dict[str, _TrapCause] = {}
-    for res in ctx.store.resources(ctx.run_id, "skip_reason LIKE 'trap:%'"):
+    for res in ctx.store.resources(ctx.run_id, skip_reasons=("trap:",)):
         cause = res["skip_reason"].split(":", 1)[1] or "unknown"
         if cause == "pattern-limit" and url_pattern(res["url"]) in lost:
             continue
@@ -198,7 +198,7 @@ def _truncated(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
     cap = settings.max_response_mb
     cap_zh = f"{cap:g} MB" if cap else "上限"
     cap_en = f"{cap:g} MB" if cap else "the cap"
-    for res in ctx.store.resources(ctx.run_id, "truncated = 1"):
+    for res in ctx.store.resources(ctx.run_id, truncated=True):
         yield PAGE_TOO_LARGE.finding(
             res["url"], f"响应体超过 {cap_zh}，已截断（已读取 {res.get('size') or 0} 字节）",
             f"Response body exceeds {cap_en} and was cut (read {res.get('size') or 0} bytes)",
@@ -210,7 +210,7 @@ def _truncated(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
 
 def _decode_errors(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
     limit = settings.max_decode_errors
-    for res in ctx.store.resources(ctx.run_id, "decode_errors > ?", (limit,)):
+    for res in ctx.store.resources(ctx.run_id, decode_errors_over=limit):
         count = res["decode_errors"]
         yield PAGE_DECODE_ERROR.finding(
             res["url"], f"按字符集 {res.get('charset') or '未知'} 解码出现 {count} 处乱码字符（U+FFFD）",

@@ -59,7 +59,7 @@ def _cause(scheme: str, target: str) -> str:
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    rows = ctx.store.links(ctx.run_id, "scheme IN ('invalid', 'file')")  # ordered by target_url
+    rows = ctx.store.links(ctx.run_id, schemes=("invalid", "file"))  # ordered by target_url
     for target, group in groupby(rows, key=lambda r: r["target_url"]):
         occurrences = list(group)
         referrers = [{"page": r["source_url"], "text": r["text"] or "", "tag": r["tag"], "attr": r["attr"],

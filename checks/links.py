@@ -44,13 +44,6 @@ from crawler.store import Finding
 __all__ = ["RULES", "run", "NEEDS_CONTENT"]
 NEEDS_CONTENT = False  # judges fetch facts of the links found: runs on an unreadable site too
 
-_NOT_PLAIN_OK = ("skip_reason IS NULL AND (status IS NULL OR status NOT BETWEEN 200 AND 299 "
-                 "OR redirect_chain != '[]' OR kind = 'attachment')")
-_OK_WITH_BODY = ("skip_reason IS NULL AND status BETWEEN 200 AND 299 AND EXISTS "
-                 "(SELECT 1 FROM bodies b WHERE b.run_id = resources.run_id AND b.url = resources.url)")
-_REDIRECTED_PAGE = ("skip_reason IS NULL AND in_scope = 1 AND kind = 'page' AND status BETWEEN 200 AND 299 "
-                    "AND redirect_chain != '[]'")
-_FRAGMENT_LINKS = "fragment IS NOT NULL AND fragment NOT IN ('', '#') AND lower(scheme) IN ('http', 'https')"
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
@@ -95,7 +88,7 @@ def _status_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[
     def body_of(url: str) -> str | None:
         return ctx.store.body(ctx.run_id, url)
 
-    for res in ctx.store.resources(ctx.run_id, _NOT_PLAIN_OK):
+    for res in ctx.store.resources(ctx.run_id, fetched=True, plain_ok=False):
         is_home = canonical(res["url"]) == home_key
         verdict = (is_home and homepage_landing_verdict(res, home_key)) or classify(res, settings, body_of)
         if verdict.outcome in ("skipped", "unfetched"):
@@ -208,11 +201,12 @@ def _soft404_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset
                   start_ids: frozenset[str]) -> Iterator[Finding]:
     judge = NotFound(ctx, settings.soft404_patterns, settings.soft404_title_slack_chars,
                      settings.soft404_max_text_chars, home_ids | start_ids)
-    for res in ctx.store.resources(ctx.run_id, _REDIRECTED_PAGE):
+    for res in ctx.store.resources(ctx.run_id, fetched=True, in_scope=True, kind="page", ok=True,
+                                   redirected=True):
         verdict = judge.redirect_verdict(res)
         if verdict is not None:
             yield _soft404_finding(ctx, settings, res, verdict)
-    for res in ctx.store.resources(ctx.run_id, _OK_WITH_BODY):
+    for res in ctx.store.resources(ctx.run_id, fetched=True, ok=True, has_body=True):
         content_type = (res.get("content_type") or "text/html").lower()
         if "html" not in content_type:
             continue
@@ -244,7 +238,7 @@ def _redirect_referrers(ctx: CheckContext, url: str) -> list[dict[str, Any]]:
     """Pages citing a URL that redirected to ``url`` (an in-scope redirect's landing page is
     stored under its own URL; the links point at the redirecting one)."""
     out: list[dict[str, Any]] = []
-    for res in ctx.store.resources(ctx.run_id, "final_url = ? AND url != ?", (url, url)):
+    for res in ctx.store.resources(ctx.run_id, lands_on=url):
         out.extend({**r, "via": res["url"]} for r in citing_pages(ctx, res["url"]))
     return out
 
@@ -253,7 +247,8 @@ def _redirect_referrers(ctx: CheckContext, url: str) -> list[dict[str, Any]]:
 def _fragment_pass(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
     """One finding per (document, fragment): ``/dir/`` and ``/dir/index.html`` serving the same
     document are one identity (``_document_identity``), so citing both gives one finding."""
-    fragment_links = ctx.store.links(ctx.run_id, _FRAGMENT_LINKS)  # ordered by target_url
+    # ordered by target_url
+    fragment_links = ctx.store.links(ctx.run_id, with_fragment=True, schemes=("http", "https"))
     missing: dict[tuple[str, str], dict[str, Any]] = {}
     for target_url, rows in groupby(fragment_links, key=lambda r: r["target_url"]):
         res = ctx.store.resource(ctx.run_id, target_url)

@@ -28,7 +28,7 @@ from checks._links_content import visible_text
 from checks._pii import Hit, PiiSettings, find_pii
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
-from crawler.store_docs import NOT_READ, UNREADABLE
+from crawler.store import NOT_READ, UNREADABLE
 
 _BASIS = "政府信息公开条例 Art 15 [C]; 行政处罚法 Art 50 [C]; 处罚信息公开屏蔽个人信息做法 (rule book §6) [S]"
 _SEVERITY_WHY = (" Severity error, assessment advisory: a breach of law ([C]) that the State Council "

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.store_docs import NOT_READ, READ, UNREADABLE
+from crawler.store import NOT_READ, READ, UNREADABLE
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from crawler.store import Finding, Store
+from crawler.store import RUN_TABLES, Finding, Store
 from xunjian import history
 from xunjian.cli import main
 
@@ -79,7 +79,7 @@ def test_first_seen_survives_pruning_and_latest_run_is_never_pruned(two_runs):
     assert store.run(first) is not None  # dry run deleted nothing
     assert history.prune(store, keep_days=0, today=date(2026, 12, 1)) == [first]
     assert store.run(first) is None and store.run(second) is not None
-    for table in history.RUN_TABLES:
+    for table in RUN_TABLES:
         assert store.db.execute(f"SELECT COUNT(*) FROM {table} WHERE run_id=?", (first,)).fetchone()[0] == 0
     assert store.db.execute("SELECT COUNT(*) FROM links WHERE run_id=?", (second,)).fetchone()[0] == 1
     assert history.first_seen(store, second)[f["b"].fingerprint] == (first, "2026-11-01")

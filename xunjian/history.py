@@ -9,16 +9,12 @@ Only complete runs count as history: ``latest`` / ``latest~N``, the previous
 run and the trend skip incomplete and still-running runs (an explicit run id
 still reaches them; ``get_run`` adds the effective ``state``).
 
-First-seen dates must survive retention pruning, so they are kept in a table
-of their own on the same SQLite file (created here with ``CREATE TABLE IF NOT
-EXISTS``; ``crawler/store.py`` is not touched)::
-
-    finding_first_seen(site, fingerprint, first_run_id, first_seen)
-
-Readers never write: ``first_seen`` combines that table with the findings still
-stored (a read-only query), so ``xunjian report`` and ``gate`` work while a run
-holds the store. The table is refreshed by the writers: ``xunjian run`` after its
-checks and ``prune`` before it deletes runs.
+First-seen dates must survive retention pruning, so the store keeps them in a
+table of their own keyed by site (``crawler.store.history``). Readers never write:
+``first_seen`` combines that table with the findings still stored, so ``xunjian
+report`` and ``gate`` work while a run holds the store. The table is refreshed by
+the writers: ``xunjian run`` after its checks and ``prune`` before it deletes runs.
+The store answers every question asked here; this module decides what they mean.
 
 Retention (``xunjian prune --keep-days N``) deletes runs whose "today" is more
 than N days before the reference date, with all their facts and findings, but
@@ -35,17 +31,6 @@ from typing import Any
 
 from crawler.store import Finding, Store
 
-HISTORY_SCHEMA = """
-CREATE TABLE IF NOT EXISTS finding_first_seen (
-    site TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    first_run_id INTEGER NOT NULL,
-    first_seen TEXT NOT NULL,
-    PRIMARY KEY (site, fingerprint)
-);
-"""
-# Tables holding per-run rows; pruning deletes a run's rows from each that exists.
-RUN_TABLES = ("findings", "resources", "bodies", "links", "a11y_results")
 # Rules whose findings count as "broken links" in the trend chart.
 BROKEN_LINK_RULES = ("link-broken", "link-broken-home")
 
@@ -69,10 +54,6 @@ class RunDiff:
         out = {f.fingerprint: "new" for f in self.new}
         out.update({f.fingerprint: "persisting" for f in self.persisting})
         return out
-
-
-def ensure_schema(store: Store) -> None:
-    store.db.executescript(HISTORY_SCHEMA)
 
 
 def get_run(store: Store, run_id: int) -> dict[str, Any]:
@@ -148,40 +129,13 @@ def changes_since_previous(store: Store, run_id: int) -> RunDiff:
 
 def refresh_first_seen(store: Store, site: str) -> None:
     """Record the earliest run each fingerprint of ``site`` was seen in (kept across pruning)."""
-    ensure_schema(store)
-    # one pass over the site's findings; SQLite fills the bare column r.today from the row
-    # holding MIN(r.id) (documented behaviour of min()/max() aggregates)
-    store.db.execute(
-        """
-        INSERT INTO finding_first_seen (site, fingerprint, first_run_id, first_seen)
-        SELECT r.site, f.fingerprint, MIN(r.id), r.today FROM findings f JOIN runs r ON r.id = f.run_id
-        WHERE r.site = ? GROUP BY f.fingerprint
-        ON CONFLICT (site, fingerprint) DO UPDATE SET
-            first_run_id = excluded.first_run_id, first_seen = excluded.first_seen
-        WHERE excluded.first_run_id < finding_first_seen.first_run_id
-        """, (site,))
-    store.db.commit()
+    store.refresh_first_seen(site)
 
 
 def first_seen(store: Store, run_id: int) -> dict[str, tuple[int, str]]:
     """fingerprint -> (first run id, first-seen date) for every finding of ``run_id``: the
     earlier of the stored findings and the kept table (runs pruned since). Read-only."""
-    run = get_run(store, run_id)
-    # SQLite fills the bare column r.today from the row holding MIN(r.id)
-    rows = store.db.execute(
-        "SELECT f.fingerprint, MIN(r.id), r.today FROM findings f JOIN runs r ON r.id = f.run_id "
-        "WHERE r.site = ? AND f.fingerprint IN (SELECT fingerprint FROM findings WHERE run_id = ?) "
-        "GROUP BY f.fingerprint", (run["site"], run_id)).fetchall()
-    seen = {r[0]: (int(r[1]), r[2]) for r in rows}
-    kept = store.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='finding_first_seen'")
-    if kept.fetchone() is not None:
-        for fp, first_run, first_date in store.db.execute(
-                "SELECT s.fingerprint, s.first_run_id, s.first_seen FROM finding_first_seen s "
-                "JOIN findings f ON f.fingerprint = s.fingerprint AND f.run_id = ? WHERE s.site = ?",
-                (run_id, run["site"])):
-            if fp not in seen or int(first_run) < seen[fp][0]:
-                seen[fp] = (int(first_run), first_date)
-    return seen
+    return store.first_seen(run_id, get_run(store, run_id)["site"])
 
 
 def trend(store: Store, run_id: int, limit: int = 30) -> list[dict[str, Any]]:
@@ -189,14 +143,10 @@ def trend(store: Store, run_id: int, limit: int = 30) -> list[dict[str, Any]]:
     links. Incomplete runs are left out: a night that never finished is not a night of 0 findings."""
     run = get_run(store, run_id)
     rows = store.runs(run["site"], limit=limit, complete_only=True, before=run_id + 1)
-    marks = ",".join("?" * len(BROKEN_LINK_RULES))
     points = []
     for row in reversed(rows):
-        by_sev = {sev: n for sev, n in store.db.execute(
-            "SELECT severity, COUNT(*) FROM findings WHERE run_id=? GROUP BY severity", (row["id"],))}
-        broken = store.db.execute(
-            f"SELECT COUNT(*) FROM findings WHERE run_id=? AND rule_id IN ({marks})",
-            (row["id"], *BROKEN_LINK_RULES)).fetchone()[0]
+        by_sev = store.findings_by_severity(row["id"])
+        broken = store.count_findings(row["id"], BROKEN_LINK_RULES)
         try:
             stats = json.loads(row["stats"] or "{}")
         except ValueError:
@@ -221,27 +171,17 @@ def prune(store: Store, keep_days: int, today: date, site: str | None = None,
     """
     if keep_days < 0:
         raise ValueError(f"keep_days must be 0 or more, got {keep_days}")
-    ensure_schema(store)
     cutoff = (today - timedelta(days=keep_days)).isoformat()
-    sites = [site] if site else [r[0] for r in store.db.execute("SELECT DISTINCT site FROM runs")]
+    sites = [site] if site else store.sites()
     doomed: list[int] = []
     for name in sites:
         keep = {store.latest_run_id(name, complete_only=False), store.latest_run_id(name)} - {None}
         # first-seen dates must outlive the runs that carry them
         refresh_first_seen(store, name)
-        for (rid,) in store.db.execute("SELECT id FROM runs WHERE site=? AND today < ? ORDER BY id",
-                                       (name, cutoff)):
-            if rid not in keep:
-                doomed.append(int(rid))
+        doomed.extend(rid for rid in store.run_ids_judged_before(name, cutoff) if rid not in keep)
     if dry_run or not doomed:
         return doomed
-    existing = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    with store.db:
-        for rid in doomed:
-            for table in RUN_TABLES:
-                if table in existing:
-                    store.db.execute(f"DELETE FROM {table} WHERE run_id=?", (rid,))
-            store.db.execute("DELETE FROM runs WHERE id=?", (rid,))
+    store.delete_runs(doomed)
     return doomed
 
 

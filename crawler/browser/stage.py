@@ -24,7 +24,6 @@ import signal
 import sys
 import threading
 import time
-import zlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -36,19 +35,6 @@ from crawler.browser.settings import a11y_settings
 from crawler.store import Store, utcnow
 
 log = logging.getLogger(__name__)
-
-_PAGES_SQL = ("SELECT {cols} FROM resources r "
-              "JOIN bodies b ON b.run_id=r.run_id AND b.url=r.url "
-              "WHERE r.run_id=? AND r.kind='page' AND r.in_scope=1 AND r.status BETWEEN 200 AND 299 "
-              "AND r.truncated=0 "
-              "ORDER BY r.url")
-_ASSETS_SQL = ("SELECT l.target_url, r.content_hash, r.status, r.size FROM links l LEFT JOIN resources r "
-               "ON r.run_id=l.run_id AND r.url=l.target_url "
-               "WHERE l.run_id=? AND l.source_url=? AND l.tag IN ('link', 'script') ORDER BY l.target_url")
-_REUSE_SQL = ("SELECT a.result_z, a.run_id FROM a11y_results a JOIN runs r ON r.id=a.run_id "
-              "WHERE r.site=? AND a.run_id<>? AND a.url=? AND a.cache_key=? "
-              "AND a.status IN ('scanned', 'reused') AND a.result_z IS NOT NULL ORDER BY a.run_id DESC LIMIT 1")
-
 
 def _say(message: str) -> None:
     print(f"[xunjian] 无障碍 a11y: {message}", file=sys.stderr, flush=True)
@@ -66,20 +52,18 @@ def rules_fingerprint(engine: Any, settings: dict[str, Any]) -> str:
 def _page_key(store: Store, run_id: int, cand: Candidate, rules_key: str) -> str:
     h = hashlib.sha256(f"{cand.content_hash}\n{rules_key}\n".encode())
     # stylesheets/scripts are often only HEAD-checked by the crawl: size stands in for a hash
-    for target, content_hash, status, size in store.db.execute(_ASSETS_SQL, (run_id, cand.url)):
+    for target, content_hash, status, size in store.page_assets(run_id, cand.url):
         h.update(f"{target} {content_hash} {status} {size}\n".encode())
     return h.hexdigest()[:24]
 
 
 def _candidates(store: Store, run_id: int, site: Any, settings: dict[str, Any]) -> list[Candidate]:
     """Every scannable page with its template; bodies are streamed, never all held at once."""
-    rows = {r["url"]: dict(r) for r in store.db.execute(_PAGES_SQL.format(cols="r.url, r.final_url, r.depth, "
-                                                                           "r.content_hash"), (run_id,))}
+    rows = store.scannable_pages(run_id)
     home_url = find_homepage(rows, site.homepage)
     templates: dict[str, str] = {}
     home_doc = None
-    for url, text_z in store.db.execute(_PAGES_SQL.format(cols="r.url, b.text_z"), (run_id,)):
-        html = zlib.decompress(text_z).decode("utf-8", "replace")
+    for url, html in store.scannable_bodies(run_id):
         doc = parse(html)
         templates[url] = skeleton(doc, settings["template_depth"])
         if url == home_url:
@@ -96,10 +80,8 @@ def _candidates(store: Store, run_id: int, site: Any, settings: dict[str, Any]) 
 
 def _put(store: Store, run_id: int, url: str, status: str, engine: str, key: str, reused: bool,
          data: dict[str, Any] | None, error: str) -> None:
-    blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 6) if data is not None else None
-    store.db.execute("INSERT OR REPLACE INTO a11y_results VALUES (?,?,?,?,?,?,?,?)",
-                     (run_id, url, status, engine, key, int(reused), blob, error or None))
-    store.commit()
+    store.put_a11y_result(run_id, url, status=status, engine=engine, cache_key=key, reused=reused, data=data,
+                          error=error)
 
 
 def _scan_all(jobs: list[tuple[Candidate, str]], engine: Any, settings: dict[str, Any], progress: bool,
@@ -171,7 +153,7 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
         by_template: dict[str, int] = {}
         for cand in candidates:
             by_template[cand.template] = by_template.get(cand.template, 0) + 1
-        store.db.execute("DELETE FROM a11y_results WHERE run_id=?", (run_id,))
+        store.clear_a11y_results(run_id)
         counts = {"scanned": 0, "reused": 0, "failed": 0, "retried": 0}
         audited_templates: set[str] = set()
 
@@ -187,13 +169,13 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
         jobs: list[tuple[Candidate, str]] = []
         for cand in chosen:
             key = _page_key(store, run_id, cand, rules_key)
-            row = store.db.execute(_REUSE_SQL, (site.name, run_id, cand.url, key)).fetchone() \
+            found = store.reusable_a11y_result(site.name, run_id, cand.url, key) \
                 if settings["incremental"] else None
-            data = json.loads(zlib.decompress(row[0])) if row else None
-            if data is None or data.get("scanned_at", "") < oldest:
+            if found is None or found[0].get("scanned_at", "") < oldest:
                 jobs.append((cand, key))
                 continue
-            data.update(meta(cand), reused_from_run=row[1])
+            data, reused_from = found
+            data.update(meta(cand), reused_from_run=reused_from)
             _put(store, run_id, cand.url, "reused", engine.label, key, True, data, "")
             counts["reused"] += 1
             audited_templates.add(cand.template)
@@ -220,9 +202,7 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
         stats = {
             "engine": engine.label, "locale": engine.locale_name,
             "browsers": settings["browsers"],
-            "pages_too_large": store.db.execute(
-                "SELECT COUNT(*) FROM resources WHERE run_id=? AND kind='page' AND in_scope=1 AND truncated=1",
-                (run_id,)).fetchone()[0],
+            "pages_too_large": len(store.truncated_page_urls(run_id)),
             "remote": bool(settings["remote_url"]),
             **coverage,
             "pages_scanned": counts["scanned"], "pages_reused": counts["reused"],

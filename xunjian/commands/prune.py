@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         gone = history.prune(store, args.keep_days, args.today or date.today(), args.site, args.dry_run)
         if args.vacuum and gone and not args.dry_run:
-            store.db.execute("VACUUM")
+            store.vacuum()
     finally:
         store.close()
         if lock is not None:

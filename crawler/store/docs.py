@@ -12,8 +12,8 @@ Part of ``crawler.store.Store`` (mixed in; the store owns every table and query)
 ``text_z``   zlib-compressed JSON list of the text of each page read. This is the published
              document's own text (like ``bodies`` for pages): findings quote it masked only.
 
-Added without a schema version bump: the table is created when missing (``SCHEMA_DOCS`` is run
-with the main schema) and older readers never look at it.
+Added without a schema version bump: the table (``crawler.store.schema``) is created when
+missing and older readers never look at it.
 """
 
 from __future__ import annotations
@@ -22,21 +22,6 @@ import json
 import sqlite3
 import zlib
 from typing import Any
-
-SCHEMA_DOCS = """
-CREATE TABLE IF NOT EXISTS attachment_texts (
-    run_id INTEGER NOT NULL,
-    url TEXT NOT NULL,
-    kind TEXT,
-    status TEXT NOT NULL,
-    reason TEXT,
-    size INTEGER,
-    pages INTEGER NOT NULL DEFAULT 0,
-    page_total INTEGER,
-    text_z BLOB,
-    PRIMARY KEY (run_id, url)
-);
-"""
 
 READ, UNREADABLE, NOT_READ = "read", "unreadable", "not-read"
 

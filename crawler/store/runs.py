@@ -156,3 +156,12 @@ class RunsMixin:
     def latest_run_id(self, site: str | None = None, complete_only: bool = True) -> int | None:
         rows = self.runs(site, limit=1, complete_only=complete_only)
         return int(rows[0]["id"]) if rows else None
+
+    def sites(self) -> list[str]:
+        """Every site name with at least one run, in the order their first run was stored."""
+        return [r[0] for r in self.db.execute("SELECT site FROM runs GROUP BY site ORDER BY MIN(id)")]
+
+    def run_ids_judged_before(self, site: str, day: str) -> list[int]:
+        """Ids of the runs of ``site`` whose "today" is earlier than ``day`` (ISO date), oldest first."""
+        return [int(r[0]) for r in self.db.execute(
+            "SELECT id FROM runs WHERE site=? AND today < ? ORDER BY id", (site, day))]

@@ -1,0 +1,120 @@
+"""SQLite store for crawl facts, findings and run history.
+
+One file holds every run. The crawler streams facts into it (pages and other
+fetched resources, the links between them, page bodies); checks read the facts
+of one run and write findings; reports read findings. Nothing else is shared
+between the stages, so each can be re-run on a stored run (``xunjian report``).
+
+The package owns every table and every query of the file; nothing outside it writes SQL
+(tests/test_store_plans.py checks). ``Store`` is assembled from one mixin per group of tables:
+
+- ``crawler.store.schema``     the DDL, ``SCHEMA_VERSION``, the tables holding per-run rows;
+- ``crawler.store.migrations`` version check and forward migrations, run on every open;
+- ``crawler.store.runs``       ``runs``: lifecycle, owner, stats, manifest;
+- ``crawler.store.facts``      ``resources``, ``bodies``, ``links``, ``notfound_probes``;
+- ``crawler.store.findings``   ``findings`` and the ``Finding`` every reporter renders;
+- ``crawler.store.history``    ``finding_first_seen`` and run deletion (retention);
+- ``crawler.store.a11y``       ``a11y_results`` and the browser stage's reads;
+- ``crawler.store.docs``       ``attachment_texts``.
+
+Tables (columns in docs/store.md; bump SCHEMA_VERSION on change):
+
+``runs``        one row per audit run: site name, profile path, the "today" the
+                checks judged against, start/finish time, status (``running``,
+                ``complete``, ``incomplete``) with the reason of an incomplete run,
+                the owner process (pid, host, start token), stats (JSON) and the run
+                manifest (JSON: effective profile and thresholds, rule modules that
+                ran / were disabled / crashed, engine versions).
+``resources``   one row per distinct canonical URL fetched (or deliberately not
+                fetched) in a run: crawled pages, assets, attachments, external
+                link targets. Status, final URL, redirect chain, content type,
+                charset, size, timing, attempts, error class, skip reason,
+                anchors (ids/names) found in HTML, title, content hash.
+``bodies``      zlib-compressed decoded text of in-scope HTML pages (and of
+                external pages fetched to verify a fragment or a jump link), so
+                checks added later can read page content without re-crawling.
+``links``       one row per link occurrence: source page, target (canonical, no
+                fragment), fragment, raw href, link text, tag, attribute.
+``findings``    one row per finding: fingerprint, rule id, severity, page,
+                target, messages, evidence (JSON), referrers (JSON).
+``a11y_results`` per-page axe-core results (written by the browser stage).
+``notfound_probes`` what the site answered to surely-missing URLs requested at the start
+                of the crawl (``crawler.notfound``): prefix, probe URL, status, final URL,
+                redirect chain, title, H1, size, template shingles, error/skip. Probes are
+                not pages of the site: they are never in ``resources`` (no link verdict,
+                no page count, no coverage). Added without a version bump: the table is
+                created when missing, and older readers never look at it.
+
+``attachment_texts`` text read from attachments after the crawl (``crawler.doctext``).
+``finding_first_seen`` the first run and date each finding fingerprint of a site was seen in
+                (kept when retention deletes the run; ``crawler.store.history``).
+``meta``        ``schema_version`` and ``store_id`` (random, made when the file is
+                created: report folders carry it so two stores never share one).
+
+Writes are batched (``commit_every``) so memory does not grow with the size of
+the portal and a crash loses at most one batch. The file is in WAL mode with a
+busy timeout (``BUSY_TIMEOUT_S``) so readers work while a run writes; one run
+writes at a time (``crawler.storelock``). A run whose owner process is gone while
+it is still ``running`` is reported as ``incomplete`` (``process-died``) by
+``run_state`` and persisted so by the next run (``recover_orphans``).
+
+Schema versions and forward migrations: ``crawler.store.migrations``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from crawler.store.a11y import PER_PAGE_QUERIES as _A11Y_PER_PAGE
+from crawler.store.a11y import A11yMixin
+from crawler.store.docs import NOT_READ, READ, UNREADABLE, AttachmentTextsMixin  # noqa: F401
+from crawler.store.facts import PER_PAGE_QUERIES as _FACTS_PER_PAGE
+from crawler.store.facts import FactsMixin
+from crawler.store.findings import Finding, FindingsMixin, fingerprint  # noqa: F401
+from crawler.store.history import HistoryMixin
+from crawler.store.migrations import open_schema, store_id_row
+from crawler.store.runs import (COMPLETE, INCOMPLETE, INCOMPLETE_REASONS, RUNNING, RunsMixin,  # noqa: F401
+                                RunState, utcnow)
+from crawler.store.schema import RESOURCE_COLUMNS, RUN_TABLES, SCHEMA_VERSION  # noqa: F401
+
+BUSY_TIMEOUT_S = 30
+
+# every query the store runs once per page or per link target: name -> SQL. Each must be answered
+# from an index on the page's own key (tests/test_store_plans.py checks their query plans).
+PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE}
+
+
+class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, AttachmentTextsMixin):
+    """Thin, explicit wrapper around one SQLite file. Not thread-safe: one per thread."""
+
+    def __init__(self, path: str | Path, commit_every: int = 500):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        open_schema(self.db, self.path)
+        self.commit_every = commit_every
+        self._pending = 0
+
+    @property
+    def store_id(self) -> str:
+        """A random id made with the file: report folders carry it (two stores never collide)."""
+        return str(store_id_row(self.db)[0])
+
+    # -- write batching -------------------------------------------------------------------
+    def _wrote(self, n: int = 1) -> None:
+        self._pending += n
+        if self._pending >= self.commit_every:
+            self.commit()
+
+    def commit(self) -> None:
+        self.db.commit()
+        self._pending = 0
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()
