@@ -4,13 +4,19 @@ Template reports/templates/report.html.j2 with report.css and report.js inlined,
 so the folder works offline: no CDN, no web fonts, no external scripts. Jinja2
 autoescaping covers every crawled string; only http(s) URLs become links.
 
-Layout: verdict first (veto items, deductions, counts by severity, changes
-since the previous run), run facts, the 30-run trend (inline SVG), then per rule
-its title, severity, basis, advice and every finding (page, element, evidence,
-referrers), with filters (rule, severity, column, new/persisting), a search box,
-sortable columns and long lists shown ``PAGE_SIZE`` rows at a time. A print
-stylesheet lays it out for A4. A Content-Security-Policy allows only the report's
-own inline script (by hash) and loads nothing.
+Layout: verdict first (veto items, deductions, counts by severity, new / fixed /
+persisting as links to those filters), run facts, the change table (per rule:
+previous run -> this run), trends over recent runs (inline SVG: veto verdict,
+deductions, findings by severity, pages, broken links), then the findings.
+
+The findings ship once, as JSON (reports/html_data.py), and report.js renders the
+rows a reader opens in one of three views: by rule, by page (worst page first), by
+owner/column; groups beyond the first screen start collapsed, rows come in pages of
+``PAGE_SIZES``; the view and the filters live in the URL fragment. Without
+JavaScript the page still shows the verdict, the counts and the first
+``STATIC_ROWS`` findings of each rule. A print stylesheet lays it out for A4. A
+Content-Security-Policy allows only the report's own inline script (by hash) and
+loads nothing.
 """
 
 from __future__ import annotations
@@ -26,13 +32,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from checks.base import SEVERITIES
-from reports import i18n, safe, svg_chart, write_atomic
+from reports import html_data, i18n, safe, svg_chart, write_atomic
 from reports.evidence import PRIMARY, evidence_items
-from reports.model import localized
+from reports.model import column_of, localized
 
 FILENAME = "report.html"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-PAGE_SIZE = 25
+PAGE_SIZES = (25, 50, 100)  # rows per page a reader can choose; never "all" for thousands
+STATIC_ROWS = 5  # findings per rule in the page as written, i.e. what shows without JavaScript
+GROUPS_PER_PAGE = 50  # group sections (rules, pages, owners) per page of the view
 REFERRERS_SHOWN = 5
 # run stats with a label of their own (i18n key stat_<name>); other scalars render under their key
 STAT_LABELS = ("pages", "resources", "links", "skipped", "errors", "retries", "reverified",
@@ -97,71 +105,122 @@ def run_facts(stats: dict[str, Any], words: dict[str, str]) -> list[tuple[str, A
     return facts
 
 
-def _search_text(f: dict[str, Any], lang: str, rule_title: str) -> str:
-    parts = [f["page_url"], f["target"], localized(f, "message", lang), rule_title, f["rule_id"], f["column"],
-             safe.evidence_text(f["evidence"])]
-    for ref in f["referrers"]:
-        parts += [str(ref.get("page", "")), str(ref.get("text", "")), str(ref.get("href", ""))]
-    return " ".join(p for p in parts if p).lower()
+def change_rows(model: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Per rule, the previous run's count, this run's, new, fixed and persisting (rules with any)."""
+    fixed: dict[str, int] = {}
+    for f in model["fixed"]:
+        fixed[f["rule_id"]] = fixed.get(f["rule_id"], 0) + 1
+    rows = []
+    for rule in model["rules"]:
+        counts = rule["counts"]
+        gone = fixed.get(rule["id"], 0)
+        if not counts["total"] and not gone:
+            continue
+        before = counts["persisting"] + gone
+        rows.append({"id": rule["id"], "title": localized(rule, "title", lang), "before": before,
+                     "today": counts["total"], "delta": counts["total"] - before, "new": counts["new"],
+                     "fixed": gone, "persisting": counts["persisting"]})
+    return rows
+
+
+def trend_points(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The trend with each run's veto verdict and deductions, judged by this run's veto items.
+
+    Deduction points come from the model's deduction entries when they carry ``points``
+    (points per finding = points / count); otherwise each deduction finding counts 1.
+    """
+    veto_rules = [set(v.get("rules") or []) for v in model["veto_items"]]
+    per_finding = {d["rule_id"]: (d["points"] / d["count"] if d.get("count") else 0)
+                   for d in model["deductions"] if isinstance(d.get("points"), (int, float))}
+    deduction_rules = {r["id"] for r in model["rules"] if r.get("assessment") == "deduction"}
+    points = []
+    for p in model["trend"]:
+        by_rule = p.get("by_rule") or {}
+        failed = any(by_rule.get(rid) for rules in veto_rules for rid in rules)
+        found = {rid: n for rid, n in by_rule.items() if rid in deduction_rules}
+        lost = sum(n * per_finding.get(rid, 1) for rid, n in found.items())
+        points.append({**p, "veto": "fail" if failed else "pass", "deductions": sum(found.values()),
+                       "deduction_points": round(lost, 1)})
+    return points
+
+
+def _charts(model: dict[str, Any], words: dict[str, str]) -> list[tuple[str, Any]]:
+    trend = trend_points(model)
+    if len(trend) < 2:
+        return []
+    sev_names = {s: words[f"sev_{s}"] for s in SEVERITIES}
+    has_points = any(isinstance(d.get("points"), (int, float)) for d in model["deductions"])
+    deduction_key, deduction_title = (("deduction_points", words["trend_deduction_points"]) if has_points
+                                      else ("deductions", words["trend_deductions"]))
+    verdicts = {"pass": words["veto_status_pass"], "fail": words["veto_status_fail"]}
+    return [
+        (words["trend_verdict"], svg_chart.verdict_strip(trend, words["trend_verdict"], verdicts)),
+        (deduction_title, svg_chart.line_trend(trend, deduction_key, deduction_title, "#93370d",
+                                               "trend-ded")),
+        (words["trend_findings"], svg_chart.severity_trend(trend, words["trend_findings"], sev_names)),
+        (words["trend_pages"], svg_chart.line_trend(trend, "pages", words["trend_pages"], "#1f6f8b",
+                                                    "trend-pages")),
+        (words["trend_broken"], svg_chart.line_trend(trend, "broken_links", words["trend_broken"],
+                                                     "#c0392b", "trend-broken")),
+    ]
+
+
+def _static_sections(model: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Per rule with findings: its metadata and its first ``STATIC_ROWS`` findings (the page
+    without JavaScript; report.js replaces them with the interactive views)."""
+    words = i18n.strings(lang)
+    by_rule: dict[str, list[dict[str, Any]]] = {}
+    for f in model["findings"]:
+        by_rule.setdefault(f["rule_id"], []).append(f)
+    sections = []
+    for rule in model["rules"]:
+        found = by_rule.get(rule["id"])
+        if not found:
+            continue
+        rows = [{**f, "message": localized(f, "message", lang),
+                 "evidence_items": evidence_items(f["evidence"], lang)} for f in found[:STATIC_ROWS]]
+        worst = max(found, key=lambda r: SEVERITIES.index(r["severity"]))["severity"]
+        sections.append({**rule, "title": localized(rule, "title", lang),
+                         "advice": localized(rule, "advice", lang) or (words["unknown_rule_advice"]
+                                                                       if not rule["known"] else ""),
+                         "worst": worst, "rows": rows, "more": len(found) - len(rows),
+                         "has_refs": any(r["referrers"] for r in rows)})
+    return sections
 
 
 def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
     words = i18n.strings(lang)
-    by_rule: dict[str, list[dict[str, Any]]] = {}
-    rules = {r["id"]: r for r in model["rules"]}
-    for f in model["findings"]:
-        rule = rules[f["rule_id"]]
-        title = localized(rule, "title", lang)
-        by_rule.setdefault(f["rule_id"], []).append({
-            **f, "message": localized(f, "message", lang),
-            "evidence_items": evidence_items(f["evidence"], lang),
-            "search": _search_text(f, lang, title), "sev_rank": SEVERITIES.index(f["severity"]),
-        })
-    sections = []
-    for rule in model["rules"]:
-        rows = by_rule.get(rule["id"])
-        if not rows:
-            continue
-        worst = max(rows, key=lambda r: r["sev_rank"])["severity"]
-        sections.append({**rule, "title": localized(rule, "title", lang),
-                         "advice": localized(rule, "advice", lang) or (words["unknown_rule_advice"]
-                                                                       if not rule["known"] else ""),
-                         "worst": worst, "rows": rows, "has_refs": any(r["referrers"] for r in rows)})
+    sections = _static_sections(model, lang)
     stats = model["run"]["stats"]
     facts = run_facts(stats, words)
-    check_errors: list[str] = []  # crashed modules come from the run manifest, in model["notes"]
-    trend = model["trend"]
     sev_names = {s: words[f"sev_{s}"] for s in SEVERITIES}
-    charts = []
-    if len(trend) > 1:
-        charts = [
-            (words["trend_findings"], svg_chart.severity_trend(trend, words["trend_findings"], sev_names)),
-            (words["trend_pages"], svg_chart.line_trend(trend, "pages", words["trend_pages"], "#1f6f8b",
-                                                        "trend-pages")),
-            (words["trend_broken"], svg_chart.line_trend(trend, "broken_links", words["trend_broken"],
-                                                         "#c0392b", "trend-broken")),
-        ]
     total = max(model["summary"]["total"], 1)
     severity_bars = [{"sev": s, "name": sev_names[s], "n": model["summary"]["by_severity"][s],
                       "pct": round(100 * model["summary"]["by_severity"][s] / total, 1)}
                      for s in reversed(SEVERITIES)]
-    columns = sorted({f["column"] for f in model["findings"]})
+    columns = sorted({f["column"] for f in model["findings"]} |
+                     {f.get("column") or column_of(f.get("evidence") or {}, f["page_url"])
+                      for f in model["fixed"]})
+    data = html_data.blob(model, lang)
     # the one inline script is allowed by its hash (Content-Security-Policy): anything that
-    # slipped past escaping could still not run
+    # slipped past escaping could still not run. The JSON data block is not a script: never run.
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     return {
         "m": model, "w": words, "lang": lang, "sections": sections, "facts": facts,
         "run_banner": i18n.run_banner(model, lang), "verdict_text": i18n.verdict_text(model, lang),
-        "check_errors": check_errors, "charts": charts, "severity_bars": severity_bars,
-        "columns": columns, "severities": list(reversed(SEVERITIES)), "page_size": PAGE_SIZE,
+        "charts": _charts(model, words), "trend_rows": trend_points(model), "severity_bars": severity_bars,
+        "columns": columns, "owners": sorted({html_data.owner_group(f) for f in model["findings"]}),
+        "has_owners": data["has_owners"], "severities": list(reversed(SEVERITIES)),
+        "page_sizes": PAGE_SIZES, "groups_per_page": GROUPS_PER_PAGE, "static_rows": STATIC_ROWS,
+        "change_rows": change_rows(model, lang),
+        "filter_rules": [(r["id"], localized(r, "title", lang)) for r in model["rules"]
+                         if r["counts"]["total"] or r["id"] in {f["rule_id"] for f in model["fixed"]}],
         "referrers_shown": REFERRERS_SHOWN, "evidence_shown": PRIMARY, "localized": localized,
         "clean_rules": [r for r in model["rules"] if r["ran"] and not r["counts"]["total"]],
         "idle_rules": [r for r in model["rules"] if not r["ran"] and not r["counts"]["total"]],
         "css": Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
-        "js": Markup(script),
+        "js": Markup(script), "data": Markup(html_data.embed(data)),
         "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
-        "ui": {"showing": words["showing"], "of": words["of"], "items": words["items"],
-               "show_all": words["show_all"], "expand": words["expand"], "collapse": words["collapse"]},
     }
 
 

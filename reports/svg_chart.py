@@ -1,8 +1,9 @@
 """Inline SVG charts for the HTML report (no script, no external resources).
 
 ``severity_trend`` draws stacked bars of findings by severity per run;
-``line_trend`` draws one series (pages crawled, broken links) over the runs.
-Both return markup with ``role="img"``, a ``<title>`` and a ``<desc>`` so screen
+``line_trend`` draws one series (deductions, pages crawled, broken links) over the runs;
+``verdict_strip`` draws one pass/fail square per run (the veto verdict). All return
+markup with ``role="img"``, a ``<title>`` and a ``<desc>`` so screen
 readers get a one-sentence summary; the report also prints the numbers as a
 table. Colours match the severity badges in report.css; every drawn text is
 escaped.
@@ -118,3 +119,42 @@ def line_trend(points: list[dict[str, Any]], key: str, title: str, colour: str, 
     body += _x_labels(points, slot)
     desc = f"{len(points)} runs; latest: {known[-1] if known else 'n/a'}"
     return _svg(title, desc, body, ident)
+
+
+VERDICT_COLOURS = {"pass": "#067647", "fail": "#b42318"}
+VERDICT_MARKS = {"pass": "✔", "fail": "✖"}  # a mark as well as a colour: colour alone says nothing to some
+
+
+def verdict_strip(points: list[dict[str, Any]], title: str, names: dict[str, str],
+                  ident: str = "trend-veto") -> Markup:
+    """One square per run, pass or fail of the veto items (``points[i]["veto"]``), oldest first."""
+    height = 96
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    slot = plot_w / max(len(points), 1)
+    side = max(6.0, min(30.0, slot * 0.8))
+    body = []
+    for i, p in enumerate(points):
+        verdict = p.get("veto", "pass")
+        x = PAD_LEFT + slot * (i + 0.5) - side / 2
+        body.append(f'<rect x="{x:.1f}" y="18" width="{side:.1f}" height="{side:.1f}" rx="3" '
+                    f'fill="{VERDICT_COLOURS[verdict]}"><title>{escape(str(p["today"]))}: '
+                    f'{escape(names[verdict])}</title></rect>')
+        if side >= 14:
+            body.append(f'<text x="{x + side / 2:.1f}" y="{18 + side / 2 + 5:.1f}" text-anchor="middle" '
+                        f'class="mark" fill="#fff">{VERDICT_MARKS[verdict]}</text>')
+    every = max(1, -(-len(points) // 6))
+    for i, p in enumerate(points):
+        if i % every and i != len(points) - 1:
+            continue
+        x = PAD_LEFT + slot * (i + 0.5)
+        body.append(f'<text x="{x:.1f}" y="{18 + side + 18:.1f}" text-anchor="middle" class="axis">'
+                    f'{escape(str(p["today"])[5:])}</text>')
+    failed = sum(1 for p in points if p.get("veto") == "fail")
+    last = points[-1] if points else {"today": "", "veto": "pass"}
+    desc = (f"{len(points)} runs, {failed} {names['fail']}; latest {last['today']}: "
+            f"{names[last.get('veto', 'pass')]}")
+    return Markup(
+        f'<svg class="chart chart-strip" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>'
+        f'{"".join(body)}</svg>')

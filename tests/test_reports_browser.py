@@ -1,9 +1,9 @@
 """The HTML report as a person sees it: real headless Chromium, real clicks, axe-core.
 
 Renders a stored run with every kind of finding, opens report.html from disk,
-checks structure, filters, search, sort, paging and collapsing, that a hostile
-page title shows as text, that axe-core (wcag2a/aa, wcag21a/aa) reports no
-violation, and saves desktop and print-emulated screenshots to
+checks structure, filters (kept in the URL fragment), search, sort, paging and
+collapsing, that a hostile page title shows as text, that axe-core (wcag2a/aa,
+wcag21a/aa) reports no violation, and saves desktop and print-emulated screenshots to
 ``$XUNJIAN_SCREENSHOTS`` (default: a pytest tmp dir) for a human to look at.
 """
 
@@ -87,6 +87,13 @@ def _status(drv) -> str:
     return drv.find_element("id", "f-status").text
 
 
+def _open(drv, rule: str) -> None:
+    """Expand a rule's section in the rule view (groups beyond the first screen start collapsed)."""
+    toggle = drv.find_element("css selector", f"#rule-{rule} .rule-toggle")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
 def test_report_in_chromium(driver, report_files, tmp_path):
     from selenium.webdriver.support.ui import Select
 
@@ -94,13 +101,22 @@ def test_report_in_chromium(driver, report_files, tmp_path):
     drv.get(report_files["zh"].as_uri())
     assert drv.title.startswith("每日巡检报告")
     assert drv.find_element("css selector", "html").get_attribute("lang") == "zh-CN"
+    assert drv.execute_script("return document.documentElement.dataset.ready") == "1"
     # the verdict a reader needs first
     assert "不通过" in drv.find_element("css selector", ".verdict-text").text
     veto_rows = drv.find_elements("css selector", "table.veto tbody tr")
     assert [r.find_element("css selector", "th").text for r in veto_rows] == ["V1", "V2", "V3", "V4", "V5", "V6"]
     assert "不通过" in veto_rows[3].text
-    # the hostile page title is text, not markup; no script ran
-    assert drv.execute_script("return window.__xss === undefined && document.querySelectorAll('script').length") == 1
+    # the hostile page title is text, not markup; no script ran; the data block is data
+    scripts = drv.execute_script("return window.__xss === undefined && Array.from(document.scripts, s => s.type)")
+    assert scripts == ["application/json", ""]
+    # the first screen is open, the rest collapsed: only opened groups have rows in the page at all
+    toggles = drv.execute_script("return Array.from(document.querySelectorAll('.rule-toggle'),"
+                                 " b => [b.closest('section').id, b.getAttribute('aria-expanded')])")
+    assert toggles[:2] == [["rule-veto-v4c-blank-columns", "true"], ["rule-link-broken", "true"]]
+    assert {state for _id, state in toggles[2:]} == {"false"}
+    assert drv.execute_script("return document.querySelectorAll('tr.finding').length") == 1 + 25
+    _open(drv, "mystery-rule")
     assert XSS in drv.find_element("id", "rule-mystery-rule").text
     assert drv.find_elements("css selector", "a[href^='javascript:']") == []
     # the unknown rule renders generically; rules render with basis and advice
@@ -109,19 +125,28 @@ def test_report_in_chromium(driver, report_files, tmp_path):
 
     total = 48
     assert _status(drv).startswith(f"显示 {total} / 共 {total}")
-    assert len(_visible_rows(drv)) == total - 16  # link-broken has 41 rows, 25 shown until "show all"
+    # link-broken has 41 rows: 25 a page, then the next page; 50 a page shows every one
     broken = drv.find_element("id", "rule-link-broken")
-    more = broken.find_element("css selector", "button.more")
-    assert more.is_displayed() and "41" in more.text
     assert len(_visible_rows(drv, "#rule-link-broken")) == 25
-    more.click()
+    assert "第 1 / 2 页" in broken.find_element("css selector", ".pager").text
+    broken.find_element("css selector", ".pg-next").click()
+    assert len(_visible_rows(drv, "#rule-link-broken")) == 16
+    assert drv.switch_to.active_element.get_attribute("class") == "pg pg-prev"  # focus stays on the pager
+    Select(drv.find_element("id", "f-size")).select_by_value("50")
     assert len(_visible_rows(drv, "#rule-link-broken")) == 41
-    assert not more.is_displayed()
+    assert drv.find_elements("css selector", "#rule-link-broken .pager") == []
+    sizes = Select(drv.find_element("id", "f-size")).options
+    assert [o.get_attribute("value") for o in sizes] == ["25", "50", "100"]
 
     Select(drv.find_element("id", "f-severity")).select_by_value("warning")
     assert {r["severity"] for r in _visible_rows(drv)} == {"warning"}
     assert len(_visible_rows(drv)) == 3 and _status(drv).startswith(f"显示 3 / 共 {total}")
-    assert not broken.is_displayed()
+    assert drv.find_elements("id", "rule-link-broken") == []
+    # the filters are in the URL fragment: a reload (or a shared link) shows the same
+    assert "sev=warning" in drv.execute_script("return location.hash")
+    drv.refresh()
+    assert drv.find_element("id", "f-severity").get_attribute("value") == "warning"
+    assert len(_visible_rows(drv)) == 3
     Select(drv.find_element("id", "f-change")).select_by_value("persisting")
     assert _visible_rows(drv) == [] and drv.find_element("id", "f-none").is_displayed()
     drv.find_element("id", "f-reset").click()
@@ -141,24 +166,25 @@ def test_report_in_chromium(driver, report_files, tmp_path):
     drv.find_element("id", "f-reset").click()
 
     # sorting by page, descending on the second click
-    sort_btn = broken.find_element("css selector", "button.sort[data-key='page']")
+    sort_btn = drv.find_element("css selector", "#rule-link-broken button.sort[data-key='page']")
     sort_btn.click()
-    pages = [r["sortPage"] for r in _visible_rows(drv, "#rule-link-broken")]
+    pages = [r["page"] for r in _visible_rows(drv, "#rule-link-broken")]
     assert pages == sorted(pages)
-    sort_btn.click()
-    pages = [r["sortPage"] for r in _visible_rows(drv, "#rule-link-broken")]
-    assert pages == sorted(pages, reverse=True)
-    assert sort_btn.find_element("xpath", "..").get_attribute("aria-sort") == "descending"
+    drv.find_element("css selector", "#rule-link-broken button.sort[data-key='page']").click()
+    pages = [r["page"] for r in _visible_rows(drv, "#rule-link-broken")]
+    assert pages == sorted(pages, reverse=True) and len(pages) == 25
+    page_header = drv.find_element("css selector", "#rule-link-broken th.c-page")
+    assert page_header.get_attribute("aria-sort") == "descending"
 
     # collapsing a rule hides its findings and says so to assistive tech
-    toggle = drv.find_element("css selector", "#rule-link-unverified .rule-toggle")
+    toggle = drv.find_element("css selector", "#rule-link-broken .rule-toggle")
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "false"
-    assert not drv.find_element("id", "rule-link-unverified-body").is_displayed()
+    assert not drv.find_element("id", "rule-link-broken-body").is_displayed()
     toggle.click()
 
-    # trend chart inline, nothing loaded from anywhere
-    assert len(drv.find_elements("css selector", "svg.chart[role='img']")) == 3
+    # trend charts inline (verdict, deductions, severity, pages, broken links), nothing loaded from anywhere
+    assert len(drv.find_elements("css selector", "svg.chart[role='img']")) == 5
     resources = drv.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert resources == []
 
@@ -169,20 +195,21 @@ def test_report_in_chromium(driver, report_files, tmp_path):
     shots.mkdir(parents=True, exist_ok=True)
     drv.execute_script("window.scrollTo(0, 0)")
     _screenshot(drv, shots / "report-desktop-zh.png", 1366)
-    # print: no toolbar; collapsed rules and rows beyond the page size print anyway
-    drv.get(report_files["zh"].as_uri())  # fresh page: link-broken shows 25 of 41 again
-    drv.find_element("css selector", "#rule-link-unverified .rule-toggle").click()
-    assert len(_visible_rows(drv, "#rule-link-broken")) == 25
+    # print: no toolbar; every group of the view prints expanded, even those collapsed on screen
+    drv.get(report_files["zh"].as_uri() + "#v=rule")
     drv.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert drv.execute_script(
         "return getComputedStyle(document.querySelector('.toolbar')).display") == "none"
-    assert len(_visible_rows(drv, "#rule-link-broken")) == 41
-    assert len(_visible_rows(drv, "#rule-link-unverified")) == 1
     _screenshot(drv, shots / "report-print-zh.png", 794)  # A4 width at 96 dpi
     drv.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     pdf = base64.b64decode(drv.print_page())
     assert pdf.startswith(b"%PDF")
     (shots / "report-zh.pdf").write_bytes(pdf)
+    import io
+
+    import pypdf
+    text = "".join("".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "alert(1)" in text and "外部链接返回403" in text  # rules collapsed on screen print expanded
     for name in ("report-desktop-zh.png", "report-print-zh.png"):
         assert (shots / name).stat().st_size > 20_000
 

@@ -208,12 +208,13 @@ def test_html_escapes_crawled_strings(rendered):
     assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html
     assert 'href="javascript:' not in html
-    assert html.count("<script") == 1  # the report's own, inlined
+    # the report's own script, inlined, and its findings as a JSON data block that never runs
+    assert html.count("<script") == 2 and html.count('<script type="application/json" id="report-data">') == 1
     # nothing is loaded from anywhere: no element with src, no <link>, no CSS url()/@import;
     # and the hostile strings produced no element of their own
     tags = _tags(html)
     assert not [t for t in tags if "src" in t[1] or t[0] in ("link", "img", "iframe", "object", "embed")]
-    assert [t[0] for t in tags].count("script") == 1
+    assert [t[1].get("type") for t in tags if t[0] == "script"] == ["application/json", None]
     assert not [t for t in tags if any(k.startswith("on") for k in t[1])]
     assert "url(" not in html.split("<style>", 1)[1].split("</style>", 1)[0]
     assert '<html lang="zh-CN">' in html and "每日巡检报告" in html

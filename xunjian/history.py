@@ -139,13 +139,14 @@ def first_seen(store: Store, run_id: int) -> dict[str, tuple[int, str]]:
 
 
 def trend(store: Store, run_id: int, limit: int = 30) -> list[dict[str, Any]]:
-    """Per complete run (oldest first, up to ``run_id``): findings by severity, pages, broken
-    links. Incomplete runs are left out: a night that never finished is not a night of 0 findings."""
+    """Per complete run (oldest first, up to ``run_id``): findings by severity and by rule, pages,
+    broken links. Incomplete runs are left out: a night that never finished is not a night of 0 findings."""
     run = get_run(store, run_id)
     rows = store.runs(run["site"], limit=limit, complete_only=True, before=run_id + 1)
     points = []
     for row in reversed(rows):
         by_sev = store.findings_by_severity(row["id"])
+        by_rule = store.findings_by_rule(row["id"])
         broken = store.count_findings(row["id"], BROKEN_LINK_RULES)
         try:
             stats = json.loads(row["stats"] or "{}")
@@ -158,6 +159,7 @@ def trend(store: Store, run_id: int, limit: int = 30) -> list[dict[str, Any]]:
             "total": int(sum(by_sev.values())),
             "pages": pages if isinstance(pages, int) else None,
             "broken_links": int(broken),
+            "by_rule": by_rule,  # the report's verdict and deduction trends (reports/html_report.py)
         })
     return points
 

@@ -85,6 +85,11 @@ class FindingsMixin:
         return {sev: int(n) for sev, n in self.db.execute(
             "SELECT severity, COUNT(*) FROM findings WHERE run_id=? GROUP BY severity", (run_id,))}
 
+    def findings_by_rule(self, run_id: int) -> dict[str, int]:
+        """rule id -> how many findings of the run it has (rules with none are absent)."""
+        return {rule: int(n) for rule, n in self.db.execute(
+            "SELECT rule_id, COUNT(*) FROM findings WHERE run_id=? GROUP BY rule_id", (run_id,))}
+
     def count_findings(self, run_id: int, rule_ids: Iterable[str]) -> int:
         """How many findings of the run come from one of ``rule_ids``."""
         ids = list(rule_ids)
