@@ -12,7 +12,7 @@ disabled, crashed (with the exception) or could not judge. A module that reads p
 (every module unless it sets ``NEEDS_CONTENT = False``: the link and crawl modules judge
 fetch facts only) is ``unknowable`` when the homepage was not fetched as a readable page:
 its rules are "not checked", never a pass and never a finding about content nobody saw.
-A store write that fails (``sqlite3.Error``) is not a module crash: it propagates and
+A store write that fails (``crawler.store.StoreError``) is not a module crash: it propagates and
 fails the run.
 """
 
@@ -21,14 +21,13 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
-import sqlite3
 from types import ModuleType
 
 import checks
 from checks import manifest as manifest_mod
 from checks._aggregate import fold
 from checks.base import CheckContext, Rule
-from crawler.store import Finding
+from crawler.store import Finding, StoreError
 
 log = logging.getLogger(__name__)
 _NOT_CHECKS = {"base", "registry", "manifest", "verdict"}
@@ -120,7 +119,7 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
             unjudged = {rid: ctx.unjudged[rid] for rid in module_ids if rid in ctx.unjudged}
             if unjudged:  # ran, but had nothing to judge: "not checked" (manifest.rule_outcome)
                 entry["unjudged"] = unjudged
-        except sqlite3.Error:
+        except StoreError:
             raise  # the store failed, not the rule: the run fails (runner: store-error)
         except Exception as exc:  # noqa: BLE001 - one broken check must not sink the run
             log.exception("check module %s failed", name)

@@ -5,7 +5,7 @@ links / probe). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 200
 memory and what a crash can lose. At close the spider's run statistics are saved with
 ``Store.update_run_stats`` (keys documented in ``PortalSpider.run_stats``).
 
-A write that fails (``sqlite3.Error``: disk full, locked past the busy timeout, file
+A write that fails (``StoreError``: disk full, locked past the busy timeout, file
 replaced) is never swallowed: the spider is closed with reason ``store_error`` and
 ``spider.store_error`` names the failure, so the crawl exits non-zero and the run is
 stored incomplete.
@@ -14,12 +14,11 @@ stored incomplete.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.store import Store
+from crawler.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ class StorePipeline:
             raise DropItem("store write failed earlier; the crawl is stopping")
         try:
             return self._write(item)
-        except sqlite3.Error as exc:
+        except StoreError as exc:
             spider.store_error = f"writing to {self.store.path} failed: {exc}"
             log.error("xunjian: %s; stopping the crawl", spider.store_error)
             self.crawler.engine.close_spider(spider, "store_error")
@@ -74,7 +73,7 @@ class StorePipeline:
             self.store.commit()
             if spider is not None and hasattr(spider, "run_stats"):  # final figures follow at spider_closed
                 self.store.update_run_stats(self.run_id, spider.run_stats())
-        except sqlite3.Error as exc:
+        except StoreError as exc:
             if spider is not None:
                 spider.store_error = spider.store_error or f"final commit to {self.store.path} failed: {exc}"
             raise

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import signal
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from checks import manifest as manifest_mod
 from checks.base import SEVERITIES, CheckContext, severity_rank
 from checks.registry import run_checks
 from config import SiteProfile, load_site, load_thresholds
-from crawler.store import COMPLETE, INCOMPLETE, RUNNING, Store
+from crawler.store import COMPLETE, INCOMPLETE, RUNNING, Store, StoreError
 from crawler.storelock import StoreLock
 from xunjian import preflight
 
@@ -198,11 +197,11 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
         say(f"run {run_id}: auditing {site.homepage} (profile {site_path}, today {today})")
         _stages(store, lock, run_id, plan, result, on_crawl_start)
         return result
-    except sqlite3.Error as exc:
+    except StoreError as exc:
         if store is not None and result.run_id is not None:
             try:
                 _incomplete(store, result.run_id, result, "store-error", f"store write failed: {exc}")
-            except sqlite3.Error:
+            except StoreError:
                 pass  # the store is gone: the owner check reports the run incomplete later
         result.exit_code = EXIT_ERROR
         result.messages.append(f"{db_path}: store write failed ({exc}); the run is incomplete: "

@@ -80,6 +80,10 @@ from crawler.store.schema import RESOURCE_COLUMNS, RUN_TABLES, SCHEMA_VERSION  #
 
 BUSY_TIMEOUT_S = 30
 
+# what a read or write the store could not do raises (disk full, locked past the busy timeout,
+# a corrupt file): callers catch this, never the driver's own exceptions
+StoreError = sqlite3.Error
+
 # every query the store runs once per page or per link target: name -> SQL. Each must be answered
 # from an index on the page's own key (tests/test_store_plans.py checks their query plans).
 PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE}
