@@ -109,6 +109,12 @@ SITE_SCHEMA: dict[str, Any] = {
                                           "»", "«", "›", "‹", ">", "<", ">>", "<<"]),
         "container_pattern": ("str", r"pag|fenye|fy_|pgbar|pager|pnav"),
     },
+    # incremental nightly runs and resume (crawler/spiders/reuse.py)
+    "incremental": {
+        "enabled": ("bool", True),
+        "external_recheck_days": ("num", 7),   # external link verdicts younger than this are reused
+        "resume_within_hours": ("num", 24),    # a crawl cut short this recently is resumed, not restarted
+    },
     "soft404": {
         "patterns": ("list[str]", ["页面不存在", "页面未找到", "找不到该页面", "您访问的页面不存在", "404 Not Found",
                                    "Page Not Found", "信息不存在", "事项不存在", "文章已删除"]),
@@ -162,6 +168,8 @@ NUMBER_RANGES: dict[str, tuple[float | None, float | None]] = {
     "traps.max_repeated_segments": (1, None),
     "traps.max_pages_per_pattern": (1, None),
     "soft404.max_text_chars": (0, None),
+    "incremental.external_recheck_days": (0, 3650),
+    "incremental.resume_within_hours": (0, 8760),
     "soft404.probes_per_prefix": (1, 10),
     "soft404.probe_prefixes": (1, 200),
 }

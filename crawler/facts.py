@@ -5,7 +5,10 @@ Each item is a plain dict tagged with ``_table``:
 ``{"_table": "resource", ...}``  one ``resources`` row (columns of ``crawler.store.RESOURCE_COLUMNS``);
 ``{"_table": "body", "url", "text"}``  decoded text of an HTML page;
 ``{"_table": "links", "rows": [...]}``  every link occurrence of one page;
-``{"_table": "probe", ...}``  what a not-found probe answered (``Store.put_probe`` fields).
+``{"_table": "probe", ...}``  what a not-found probe answered (``Store.put_probe`` fields);
+``{"_table": "parse", "url", "parse"}``  the parse of a crawled page (``crawler.reuse``);
+``{"_table": "copy", "url", "from_run", "parse"}``  an unchanged page or body: its stored text
+(and parse) are copied from an earlier run (``crawler.spiders.reuse``).
 
 ``FetchState`` is what travels in ``request.meta["xj"]`` from the first request for a
 URL through retries, HEAD->GET fallbacks and redirect hops to the recorded row.
@@ -59,6 +62,14 @@ class FetchState:
 
 def resource_item(**fields: Any) -> dict[str, Any]:
     return {"_table": "resource", **fields}
+
+
+def parse_item(url: str, parse: dict[str, Any]) -> dict[str, Any]:
+    return {"_table": "parse", "url": url, "parse": parse}
+
+
+def copied_item(url: str, from_run: int, parse: bool) -> dict[str, Any]:
+    return {"_table": "copy", "url": url, "from_run": from_run, "parse": parse}
 
 
 def skip_item(url: str, kind: str, in_scope: bool, depth: int | None, reason: str) -> dict[str, Any]:

@@ -30,8 +30,9 @@ from crawler.urls import redact_userinfo
 HEAD_FALLBACK_STATUSES = frozenset({400, 403, 404, 405, 501})
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
+# etag / last-modified: the validators of the next run's conditional requests (crawler.spiders.reuse)
 HEADER_SUBSET = ("server", "retry-after", "cf-mitigated", "cf-ray", "content-length", "location",
-                 "x-robots-tag", "content-type")
+                 "x-robots-tag", "content-type", "etag", "last-modified")
 TRANSIENT_ERRORS = frozenset({"timeout", "reset"})
 
 

@@ -1,5 +1,10 @@
 """Downloader middlewares of the xunjian crawl.
 
+``StoredReplayMiddleware`` (at 40, first of all): a request the spider marked for replay
+(``crawler.spiders.reuse``: a row an interrupted run stored, an external verdict still fresh)
+is answered at once with an empty ``200`` flagged ``xunjian-replay``: no connection, no DNS, no
+robots.txt, no pacing; the spider replays the stored facts.
+
 ``HostPacingMiddleware`` (at 110, right after Scrapy's ``RobotsTxtMiddleware``) spaces
 requests per host, whatever the concurrency:
 
@@ -32,6 +37,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 from scrapy import signals
+from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
@@ -55,6 +61,14 @@ def inflate(body: bytes, cap: int) -> tuple[bytes, bool]:
             continue
         return out[:cap], len(out) > cap or bool(inflater.unconsumed_tail)
     raise zlib.error("not a deflate stream")  # pragma: no cover - loop always returns or raises
+
+
+class StoredReplayMiddleware:
+    def process_request(self, request):
+        plan = request.meta.get("xj_reuse")
+        if plan is None or plan[0] != "replay":
+            return None
+        return Response(request.url, status=200, request=request, flags=["xunjian-replay"])
 
 
 class CappedDecompressionMiddleware:

@@ -1,8 +1,9 @@
 """Item pipeline: streams the spider's facts into the SQLite ``Store`` with batched commits.
 
 Items are the tagged dicts built in ``crawler.facts`` (``_table`` = resource / body /
-links / probe). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 200) bounds both
-memory and what a crash can lose. At close the spider's run statistics are saved with
+links / probe / parse / copy). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 200)
+and ``XUNJIAN_COMMIT_INTERVAL_S`` (at most this long between commits, default 2 s) bound both
+memory and what a crash can lose (a resumed run replays what was committed: crawler.spiders.reuse). At close the spider's run statistics are saved with
 ``Store.update_run_stats`` (keys documented in ``PortalSpider.run_stats``).
 
 A write that fails (``StoreError``: disk full, locked past the busy timeout, file
@@ -14,6 +15,7 @@ stored incomplete.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy.exceptions import DropItem
@@ -24,15 +26,18 @@ log = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    def __init__(self, crawler, commit_every: int):
+    def __init__(self, crawler, commit_every: int, commit_interval_s: float = 2.0):
         self.crawler = crawler
         self.commit_every = commit_every
+        self.commit_interval_s = commit_interval_s
+        self.last_commit = time.monotonic()
         self.store: Store | None = None
         self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.getint("XUNJIAN_COMMIT_EVERY", 200))
+        return cls(crawler, crawler.settings.getint("XUNJIAN_COMMIT_EVERY", 200),
+                   crawler.settings.getfloat("XUNJIAN_COMMIT_INTERVAL_S", 2.0))
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
@@ -44,7 +49,12 @@ class StorePipeline:
         if getattr(spider, "store_error", None):
             raise DropItem("store write failed earlier; the crawl is stopping")
         try:
-            return self._write(item)
+            self._write(item)
+            now = time.monotonic()
+            if now - self.last_commit >= self.commit_interval_s:
+                self.store.commit()
+                self.last_commit = now
+            return item
         except StoreError as exc:
             spider.store_error = f"writing to {self.store.path} failed: {exc}"
             log.error("xunjian: %s; stopping the crawl", spider.store_error)
@@ -59,6 +69,12 @@ class StorePipeline:
             self.store.put_body(self.run_id, item["url"], item["text"])
         elif table == "links":
             self.store.put_links(self.run_id, item["rows"])
+        elif table == "parse":
+            self.store.put_parse(self.run_id, item["url"], item["parse"])
+        elif table == "copy":
+            self.store.copy_body(item["from_run"], self.run_id, item["url"])
+            if item["parse"]:
+                self.store.copy_parse(item["from_run"], self.run_id, item["url"])
         elif table == "probe":
             self.store.put_probe(self.run_id, **{k: v for k, v in item.items() if k != "_table"})
         else:

@@ -22,7 +22,7 @@ and ``KeyboardInterrupt`` re-raised, so the caller stops too; facts already writ
 Command line (what the child runs; also usable by hand)::
 
     python -m crawler.run --site config/sites/demo.yaml --db xunjian-runs/xunjian.sqlite \\
-        [--run-id N] [--today YYYY-MM-DD] [--overrides JSON] [--no-progress] [-s NAME=VALUE ...]
+        [--run-id N] [--today YYYY-MM-DD] [--overrides JSON] [--no-progress] [--full] [-s NAME=VALUE ...]
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ INTERRUPT_GRACE_S = 60
 
 def crawl(site_path: str, db_path: str, run_id: int, *, today: str, overrides: dict[str, Any] | None = None,
           progress: bool = True, settings: dict[str, Any] | None = None, lock_fd: int | None = None,
-          on_start: Any = None) -> int:
+          on_start: Any = None, full: bool = False) -> int:
     """Crawl the site into ``db_path`` under ``run_id`` in a subprocess; return its exit code.
     ``settings`` are extra Scrapy settings (``-s NAME=VALUE``), e.g. ``{"LOG_LEVEL": "INFO"}``;
     ``on_start(pid)`` is called once the child runs (the runner records it)."""
@@ -55,6 +55,8 @@ def crawl(site_path: str, db_path: str, run_id: int, *, today: str, overrides: d
         cmd += ["--overrides", json.dumps(overrides, ensure_ascii=False)]
     if not progress:
         cmd.append("--no-progress")
+    if full:
+        cmd.append("--full")
     cmd.append("--watch-parent")
     for name, value in (settings or {}).items():
         cmd += ["-s", f"{name}={value}"]
@@ -114,6 +116,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--today", default=None, help="YYYY-MM-DD the calendar trap judges against")
     parser.add_argument("--overrides", default=None, help="JSON deep-merged into the profile")
     parser.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
+    parser.add_argument("--full", action="store_true",
+                        help="cold crawl: reuse nothing an earlier run stored (crawler.spiders.reuse)")
     parser.add_argument("--watch-parent", action="store_true",
                         help="stop cleanly when the launching process dies (set by crawl())")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
@@ -150,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
 
     crawler = process.create_crawler(PortalSpider)
     crawler.signals.connect(closed, signal=signals.spider_closed)
-    spider_args = {"site": args.site, "db": args.db, "today": args.today, "overrides": args.overrides}
+    spider_args = {"site": args.site, "db": args.db, "today": args.today, "overrides": args.overrides,
+                   "full": args.full}
     if args.run_id is not None:
         spider_args["run_id"] = args.run_id
     process.crawl(crawler, **spider_args)

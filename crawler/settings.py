@@ -22,7 +22,8 @@ Design choices worth knowing:
 xunjian settings (all documented where they are used):
 ``XUNJIAN_MAX_CRAWL_DELAY``, ``XUNJIAN_MAX_RETRY_AFTER_S``, ``XUNJIAN_MAX_RESPONSE_BYTES``
 (crawler.middlewares; the last two set from the profile), ``XUNJIAN_PROGRESS``,
-``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions), ``XUNJIAN_COMMIT_EVERY`` (crawler.pipelines),
+``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions), ``XUNJIAN_COMMIT_EVERY``, ``XUNJIAN_COMMIT_INTERVAL_S``
+(crawler.pipelines),
 ``XUNJIAN_ALLOW_ADDRESSES``, ``XUNJIAN_DENY_ADDRESSES``, ``XUNJIAN_PORTAL_HOSTS`` (crawler.netguard),
 ``XUNJIAN_AUTH_USER``, ``XUNJIAN_AUTH_PASSWORD_ENV``, ``XUNJIAN_AUTH_HOSTS`` (crawler.credentials).
 
@@ -67,6 +68,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # -- our components ---------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.StoredReplayMiddleware": 40,         # stored facts replayed: no request at all
     "crawler.netguard.NetworkGuardMiddleware": 50,            # forbidden addresses (SSRF), first of all
     "crawler.credentials.PortalAuthMiddleware": 60,           # profile auth:, only to the portal's hosts
     "crawler.middlewares.HostPacingMiddleware": 110,          # Crawl-delay, Retry-After pauses
@@ -89,6 +91,7 @@ REMOTE_CONTROL_ENABLED = False
 XUNJIAN_PROGRESS = True
 XUNJIAN_PROGRESS_INTERVAL = 10.0
 XUNJIAN_COMMIT_EVERY = 200
+XUNJIAN_COMMIT_INTERVAL_S = 2.0
 
 # -- runtime ----------------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

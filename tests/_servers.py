@@ -6,17 +6,23 @@ a ``Reply`` or a function ``(hit: Hit) -> Reply``; ``server.fallback`` answers u
 monotonic time, Authorization header) so tests can assert how often and when a URL
 was fetched. A ``Reply`` can also close the connection without answering
 (``drop=True``) or stream an endless body (``endless=True``), and records how many body
-bytes it managed to write before the client hung up.
+bytes it managed to write before the client hung up. ``Reply(validators=True)`` sends an
+``ETag`` (hash of the body) and a fixed ``Last-Modified`` and answers a matching
+``If-None-Match`` (or, without one, ``If-Modified-Since``) with ``304 Not Modified``, as nginx does.
 """
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
+
+
+LAST_MODIFIED = "Sun, 22 Nov 2026 00:00:00 GMT"
 
 
 @dataclass
@@ -38,6 +44,7 @@ class Reply:
     drop: bool = False          # close the connection without any response
     endless: bool = False       # stream body chunks until the client disconnects
     content_length: int | None = None  # announce this length (default: len(body))
+    validators: bool = False    # send ETag/Last-Modified and answer conditional requests with 304
 
 
 def html(text: str, status: int = 200, charset: str = "utf-8", **kw) -> Reply:
@@ -99,6 +106,15 @@ class TestServer:
             self._httpd.server_close()
 
     # -- serving ------------------------------------------------------------------------
+    @staticmethod
+    def _validated(reply: Reply, body: bytes, hit: Hit) -> Reply:
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        headers = {**reply.headers, "ETag": etag, "Last-Modified": LAST_MODIFIED}
+        asked_etag, asked_date = hit.headers.get("if-none-match"), hit.headers.get("if-modified-since")
+        if (asked_etag == etag) if asked_etag is not None else (asked_date == LAST_MODIFIED):
+            return Reply(status=304, body=b"", headers=headers, content_type=None, content_length=0)
+        return Reply(status=reply.status, body=body, headers=headers, content_type=reply.content_type)
+
     def _serve(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         hit = Hit(method, handler.path, handler.headers.get("User-Agent", ""), time.monotonic(),
                   handler.headers.get("Authorization", ""),
@@ -119,6 +135,9 @@ class TestServer:
                 pass
             return
         body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+        if reply.validators and reply.status == 200:
+            reply = self._validated(reply, body, hit)
+            body = reply.body
         written = 0
         try:
             handler.send_response(reply.status)

@@ -75,7 +75,8 @@ def newer_unfinished(store: Store, run_id: int) -> list[tuple[int, Any]]:
     site = get_run(store, run_id)["site"]
     newer = sorted(store.runs(site, complete_only=False), key=lambda r: r["id"])
     states = [(int(r["id"]), store.run_state(r)) for r in newer if r["id"] > run_id]
-    return [(rid, state) for rid, state in states if not state.complete]
+    # a crawl cut short and then resumed by a later run is superseded by it, not pending
+    return [(rid, state) for rid, state in states if not state.complete and store.resumed_by(rid) is None]
 
 
 def resolve_run(store: Store, spec: str | int | None, site: str | None = None) -> int:

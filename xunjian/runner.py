@@ -16,7 +16,8 @@ checked (``xunjian.preflight``) and the store is locked (``crawler.storelock``;
 
 Governed by the site profile (``config/sites/*.yaml``), ``config/rules.yaml``
 (thresholds, veto items, gate assertions) and the CLI options: ``--db``,
-``--out``, ``--today``, ``--lang``, ``--fail-on``, ``--gate``, ``--baseline``, ``--no-wait``.
+``--out``, ``--today``, ``--lang``, ``--fail-on``, ``--gate``, ``--baseline``, ``--no-wait``, ``--full``
+(a cold crawl; by default the crawl reuses what earlier runs stored: ``crawler.spiders.reuse``).
 """
 
 from __future__ import annotations
@@ -105,6 +106,19 @@ def _read_attachments(store: Store, run_id: int, site: SiteProfile, thresholds: 
         say("attachments: " + ", ".join(f"{n} {status}" for status, n in counts.items() if n))
 
 
+def _say_reuse(stats: dict[str, Any]) -> None:
+    """One line on what the crawl reused from earlier runs (crawler.spiders.reuse)."""
+    reuse = stats.get("incremental")
+    if not reuse:
+        return
+    if reuse.get("resumed_from"):
+        say(f"crawl resumed run {reuse['resumed_from']}: {reuse.get('replayed', 0)} stored answers replayed")
+    if reuse.get("baseline_run"):
+        say(f"incremental crawl (baseline run {reuse['baseline_run']}): {reuse.get('not_modified', 0)} not "
+            f"modified, {reuse.get('same_body', 0)} unchanged bodies, {reuse.get('external_reused', 0)} "
+            f"external verdicts reused, {reuse.get('pages_gone', 0)} pages gone; --full for a cold crawl")
+
+
 def _crawl_failure(rc: int) -> tuple[str, str]:
     """(reason code, detail) of a crawl child that did not finish normally."""
     from crawler.run import EXIT_INTERRUPTED, EXIT_STORE
@@ -138,6 +152,7 @@ class _Plan:
     baseline: Path | None
     progress: bool
     browser: bool
+    full: bool = False  # --full: a cold crawl (crawler.spiders.reuse)
 
 
 def _render(store: Store, run_id: int, plan: _Plan, result: AuditResult) -> None:
@@ -166,7 +181,7 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
           formats: tuple[str, ...] | None = None, fail_on: str | None = "error",
           gate: bool = False, baseline: Path | None = None, progress: bool = True,
           browser: bool = True, wait: bool = True, held_lock: StoreLock | None = None,
-          on_crawl_start: Callable[[int], None] | None = None) -> AuditResult:
+          on_crawl_start: Callable[[int], None] | None = None, full: bool = False) -> AuditResult:
     """Run a full audit of the site described by ``site_path``; never raises for bad input it
     can name: ConfigError, PreflightError and StoreBusy propagate to the CLI as one line.
 
@@ -178,7 +193,7 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
     today = today or date.today()
     db_path = str(db)
     plan = _Plan(site, site_path, load_thresholds(site), today, Path(out or site["report"]["out_dir"]),
-                 overrides, lang, formats, fail_on, gate, baseline, progress, browser)
+                 overrides, lang, formats, fail_on, gate, baseline, progress, browser, full)
     if held_lock is None:  # a caller holding the lock checked the outputs before any thread opened the
         # store: reading the file here would drop the POSIX locks of its other connections
         preflight.check_outputs(plan.out_root, db_path)
@@ -227,7 +242,7 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     site, thresholds = plan.site, plan.thresholds
     rc = crawl(str(plan.site_path), str(store.path), run_id, today=plan.today.isoformat(),
                overrides=plan.overrides, progress=plan.progress, lock_fd=lock.fd,
-               on_start=lambda pid: _crawl_started(store, run_id, pid, on_crawl_start))
+               on_start=lambda pid: _crawl_started(store, run_id, pid, on_crawl_start), full=plan.full)
     if rc != 0:  # checks never judge a crawl that did not finish
         code, detail = _crawl_failure(rc)
         store.put_manifest(run_id, {**manifest_mod.not_run(site, str(plan.site_path), thresholds),
@@ -240,6 +255,7 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
             result.messages.append(f"report not written: {exc}")
         return
 
+    _say_reuse(store.run_stats(run_id))
     _read_attachments(store, run_id, site, thresholds)
     browser_stats: dict[str, Any] = {}
     browser_state = "skipped (--no-browser)"

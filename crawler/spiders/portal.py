@@ -59,6 +59,7 @@ from crawler.fetchpolicy import (HEAD_FALLBACK_STATUSES, RetryPolicy, classify_f
 from crawler.facts import PURPOSE_PROBE
 from crawler.spiders.linking import LinkingMixin
 from crawler.spiders.probing import ProbingMixin
+from crawler.spiders.reuse import CONDITIONAL, ReuseMixin
 from crawler.store import Store
 from crawler.urls import (canonicalize, host_key, redact_userinfo, same_portal_host, strip_userinfo,
                           url_problem)
@@ -73,11 +74,12 @@ def _config_exit(message: str) -> None:
     raise SystemExit(2)
 
 
-class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
+class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
     name = "portal"
 
     def __init__(self, site: str | None = None, db: str = DEFAULT_DB, run_id: str | int | None = None,
-                 today: str | None = None, overrides: str | dict | None = None, **kwargs: Any):
+                 today: str | None = None, overrides: str | dict | None = None, full: str | bool = False,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         try:
             self.profile, self.today, existing_run = check_arguments(site, db, run_id, today, overrides)
@@ -105,6 +107,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
         self._delayed: set = set()
         self._reverify: dict[str, dict[str, Any]] = {}
         self._reverify_done = False
+        self.init_reuse(str(full).lower() in ("1", "true", "yes"))  # crawler.spiders.reuse
 
     def _start_run(self) -> int:
         import xunjian
@@ -158,6 +161,12 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
         state.tries += 1
         state.attempts += 1
         headers = {"User-Agent": state.user_agent} if state.user_agent else None
+        plan = self.reuse_plan(state)  # crawler.spiders.reuse: replay or revalidate a stored answer
+        if plan is not None and plan[0] == CONDITIONAL:
+            conditional = self.conditional_headers(plan[2])
+            if conditional:
+                self.reuse_counts["conditional_requests"] += 1
+                headers = {**(headers or {}), **conditional}
         if state.purpose == PURPOSE_ISLAND and state.referrer:
             # a Hanweb proxy answers the jpage script of the list page (cms-families §9.12)
             headers = {**(headers or {}), "Referer": state.referrer, "X-Requested-With": "XMLHttpRequest"}
@@ -165,7 +174,8 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
         return scrapy.Request(
             url or state.url, method=state.method, headers=headers, callback=self.on_response,
             errback=self.on_error, dont_filter=True, priority=priority,
-            meta={"xj": state, "handle_httpstatus_all": True, "dont_redirect": True, "dont_retry": True,
+            meta={"xj": state, "xj_reuse": plan, "handle_httpstatus_all": True, "dont_redirect": True,
+                  "dont_retry": True,
                   # robots.txt governs crawling the portal; a single check of a link the portal
                   # cites is not crawling, and a robots.txt fetch per external host doubles the load
                   "dont_obey_robotstxt": not state.in_scope})
@@ -233,9 +243,15 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
                 call.cancel()
         self._delayed.clear()
         self.close_reason = reason
+        self.close_reuse()
         store = Store(self.db_path)  # the pipeline has committed and closed its connection by now
         try:
-            store.update_run_stats(self.run_id, self.run_stats())
+            stats = self.run_stats()
+            if self.baseline_run is not None and reason == "finished":
+                gone, examples = store.pages_gone(self.baseline_run, self.run_id)
+                stats["incremental"]["pages_gone"] = gone
+                stats["incremental"]["pages_gone_examples"] = examples
+            store.update_run_stats(self.run_id, stats)
             if self.owns_run:  # a crawl alone is no audit: no checks ran on it
                 store.finish_run(self.run_id, "incomplete", reason=(
                     "crawl-failed", f"crawl only (no checks ran); the crawl ended with '{reason}'"))
@@ -270,6 +286,10 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
         body = response.body[: self.cap_bytes] if state.method == "GET" else None
         self.counters["bytes"] += len(body or b"")
         row = response_fields(state, response, body)
+        reused = self.reused_answer(state, response, row)
+        if reused is not None:
+            yield from reused
+            return
         if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS is off: keep what came, say so
             row["error"] = "connection closed before the announced Content-Length was received"
         stopped_at_headers = "download_stopped" in response.flags and not state.truncated
@@ -347,6 +367,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
             # a password a page writes into a link stays out of the store (and so of the reports)
             yield {"_table": "body", "url": state.url, "text": redact_userinfo(text[:MAX_BODY_TEXT])}
         if crawl_it:
+            yield self.parse_record(state.url, doc, charset, decode_errors)  # what a rerun may reuse
             self.counters["pages"] += 1
             yield from self.follow_links(state, doc, charset)
             yield from self.probe_sections(doc, charset)
@@ -458,4 +479,5 @@ class PortalSpider(LinkingMixin, ProbingMixin, scrapy.Spider):
             "crawl_finish_reason": getattr(self, "close_reason", None),
             "notfound_probe_prefixes": len(self.probed_prefixes),
             "profile": str(Path(self.site_path)),
+            **self.reuse_stats(),
         }

@@ -15,7 +15,8 @@ The package owns every table and every query of the file; nothing outside it wri
 - ``crawler.store.findings``   ``findings`` and the ``Finding`` every reporter renders;
 - ``crawler.store.history``    ``finding_first_seen`` and run deletion (retention);
 - ``crawler.store.a11y``       ``a11y_results`` and the browser stage's reads;
-- ``crawler.store.docs``       ``attachment_texts``.
+- ``crawler.store.docs``       ``attachment_texts``;
+- ``crawler.store.reuse``      ``page_parses`` and what incremental/resumed crawls reuse.
 
 Tables (columns in docs/store.md; bump SCHEMA_VERSION on change):
 
@@ -46,6 +47,8 @@ Tables (columns in docs/store.md; bump SCHEMA_VERSION on change):
                 created when missing, and older readers never look at it.
 
 ``attachment_texts`` text read from attachments after the crawl (``crawler.doctext``).
+``page_parses`` the spider's parse of each crawled page, for incremental and resumed crawls
+                (``crawler.store.reuse``).
 ``finding_first_seen`` the first run and date each finding fingerprint of a site was seen in
                 (kept when retention deletes the run; ``crawler.store.history``).
 ``meta``        ``schema_version`` and ``store_id`` (random, made when the file is
@@ -74,6 +77,8 @@ from crawler.store.facts import FactsMixin
 from crawler.store.findings import Finding, FindingsMixin, fingerprint  # noqa: F401
 from crawler.store.history import HistoryMixin
 from crawler.store.migrations import open_schema, store_id_row
+from crawler.store.reuse import PER_PAGE_QUERIES as _REUSE_PER_PAGE
+from crawler.store.reuse import ReuseMixin
 from crawler.store.runs import (COMPLETE, INCOMPLETE, INCOMPLETE_REASONS, RUNNING, RunsMixin,  # noqa: F401
                                 RunState, utcnow)
 from crawler.store.schema import RESOURCE_COLUMNS, RUN_TABLES, SCHEMA_VERSION  # noqa: F401
@@ -86,10 +91,11 @@ StoreError = sqlite3.Error
 
 # every query the store runs once per page or per link target: name -> SQL. Each must be answered
 # from an index on the page's own key (tests/test_store_plans.py checks their query plans).
-PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE}
+PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE, **_REUSE_PER_PAGE}
 
 
-class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, AttachmentTextsMixin):
+class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, AttachmentTextsMixin,
+            ReuseMixin):
     """Thin, explicit wrapper around one SQLite file. Not thread-safe: one per thread."""
 
     def __init__(self, path: str | Path, commit_every: int = 500):

@@ -131,6 +131,12 @@ CREATE TABLE IF NOT EXISTS attachment_texts (
     text_z BLOB,
     PRIMARY KEY (run_id, url)
 );
+CREATE TABLE IF NOT EXISTS page_parses (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    parse_z BLOB NOT NULL,
+    PRIMARY KEY (run_id, url)
+);
 CREATE TABLE IF NOT EXISTS finding_first_seen (
     site TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
@@ -143,7 +149,7 @@ CREATE TABLE IF NOT EXISTS finding_first_seen (
 # Tables holding rows keyed by ``run_id``: deleting a run (retention) deletes its rows from each.
 # ``finding_first_seen`` is keyed by site and outlives the runs on purpose.
 RUN_TABLES = ("findings", "resources", "bodies", "links", "a11y_results", "notfound_probes",
-              "attachment_texts")
+              "attachment_texts", "page_parses")
 
 RESOURCE_COLUMNS = (
     "url", "kind", "in_scope", "method", "status", "final_url", "redirect_chain", "content_type",

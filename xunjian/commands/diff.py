@@ -51,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
             for row in store.runs(args.site):
                 state = store.run_state(row)
                 why = f"  ({state.code}: {state.detail})" if state.code else ""
+                resumed = store.resumed_by(int(row["id"])) if state.code else None
+                if resumed is not None:  # crawler.spiders.reuse: the crawl went on in that run
+                    why += f"  resumed by run {resumed}"
                 print(_CONTROL.sub("?", f"{row['id']:>6}  {row['site']}  {row['today']}  {state.status:<10}  "
                                         f"{row['started_at']}{why}"))
             return 0

@@ -41,6 +41,8 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-browser", dest="browser", action="store_false",
                    help="skip the Chromium accessibility stage")
     p.add_argument("--quiet", action="store_true", help="no live progress line")
+    p.add_argument("--full", action="store_true",
+                   help="cold run: revalidate and reuse nothing from earlier runs, resume nothing")
     p.add_argument("--no-wait", dest="wait", action="store_false",
                    help="exit 2 at once when another run holds the store, instead of waiting for it")
 
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         args.sites[0], db=args.db, out=args.out, today=args.today, lang=args.lang,
         formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
         gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
-        wait=args.wait,
+        wait=args.wait, full=getattr(args, "full", False),
     )
     runner.print_summary(result)
     return result.exit_code

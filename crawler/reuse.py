@@ -1,0 +1,43 @@
+"""The stored form of a page's parse, and when a stored parse may stand for a fresh one.
+
+``doc_to_parse(doc, charset, decode_errors)`` / ``parse_to_doc(parse)`` turn a
+``crawler.extract.Document`` into the JSON the store keeps per crawled page (``page_parses``,
+``crawler.store.reuse``) and back. ``incremental_key(profile)`` names everything a stored parse
+depends on (the parser's output format, the xunjian version, the pagination container pattern
+that flags pager links): a run reuses the parses of an earlier run only when the keys match, so
+an upgrade or a changed profile makes the next run cold by itself.
+
+Importable without Scrapy (the runner and the store use it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from config.redact import redact_userinfo
+from crawler.extract import Document, RawLink
+
+PARSE_FORMAT = 1  # bump when Document/RawLink or the extraction rules change what a parse holds
+
+
+def incremental_key(profile: Any) -> str:
+    import xunjian
+    parts = [str(PARSE_FORMAT), getattr(xunjian, "__version__", ""),
+             str((profile.get("pagination") or {}).get("container_pattern", ""))]
+    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def doc_to_parse(doc: Document, charset: str, decode_errors: int) -> dict[str, Any]:
+    return {"base_url": doc.base_url, "title": doc.title, "anchors": doc.anchors, "error": doc.error,
+            "charset": charset, "decode_errors": decode_errors,
+            # masked like the links table: a password a page writes into a link stays out of the store
+            "links": [[redact_userinfo(ln.raw), ln.tag, ln.attr, redact_userinfo(ln.text), int(ln.pager),
+                       int(ln.stylesheet)] for ln in doc.links]}
+
+
+def parse_to_doc(parse: dict[str, Any]) -> Document:
+    links = [RawLink(raw, tag, attr, text, pager=bool(pager), stylesheet=bool(sheet))
+             for raw, tag, attr, text, pager, sheet in parse["links"]]
+    return Document(base_url=parse["base_url"], title=parse.get("title"),
+                    anchors=list(parse.get("anchors") or []), links=links, error=parse.get("error"))

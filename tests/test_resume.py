@@ -1,0 +1,155 @@
+"""Resume after a crash (issue 11.3): ``kill -9`` in the middle of a run, the same command again.
+
+``xunjian run`` is started as a subprocess on a loopback portal whose pages answer slowly; once
+the store holds some crawled pages, the crawl child and the run process are killed with SIGKILL.
+The same command then resumes: every page the killed run stored is replayed without a request,
+the rest is fetched, and the findings equal those of an uninterrupted run of the same site (its
+own store). ``xunjian diff --list`` shows the killed run as incomplete and resumed by the new one.
+Waits poll for a state with a generous ceiling; nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.store import Store
+from tests._servers import Hit, TestServer, html
+from xunjian.cli import main
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-22"
+PAGES = 30
+
+
+class SlowPortal:
+    """A tree of ``PAGES`` pages with a broken link and a missing anchor; ``slow`` delays pages."""
+
+    def __init__(self) -> None:
+        self.server = TestServer().start()
+        self.slow = False
+        self.server.route("/", self._page)
+        for n in range(1, PAGES + 1):
+            self.server.route(f"/p{n}.html", self._page)
+
+    def _page(self, hit: Hit):
+        if self.slow and hit.path != "/":
+            time.sleep(0.4)
+        n = 0 if hit.path == "/" else int(hit.path[2:].split(".")[0])
+        links = "".join(f'<a href="/p{k}.html">第{k}页</a>' for k in range(n * 3 + 1, n * 3 + 4) if k <= PAGES)
+        if n == 7:
+            links += '<a href="/gone.html">已删除</a><a href="/p8.html#nope">锚点</a>'
+        return html(f'<html lang="zh-CN"><head><title>页面{n}</title></head><body><h1 id="top">页面{n}</h1>'
+                    f"{links}</body></html>")
+
+
+def _profile(tmp: Path, start: str) -> Path:
+    path = tmp / "resume.yaml"
+    path.write_text(f'name: resume\nstart_urls: ["{start}"]\n'
+                    "politeness: {delay_s: 0, autothrottle: false, concurrency: 2, concurrency_per_host: 2,"
+                    " obey_robots: false}\n"
+                    "links: {retries: 0, reverify_failures: false}\n"
+                    "a11y: {enabled: false}\n", encoding="utf-8")
+    return path
+
+
+def _command(profile: Path, db: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "xunjian.cli", "run", "--site", str(profile), "--db", str(db), "--out", str(out),
+            "--no-browser", "--quiet", "--today", TODAY, "--format", "json", "--fail-on", "none"]
+
+
+def _scalar(db: Path, sql: str, *params):
+    with sqlite3.connect(db, timeout=30) as conn:
+        row = conn.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def _stored_pages(db: Path) -> int:
+    try:
+        return _scalar(db, "SELECT COUNT(*) FROM page_parses") if db.exists() else 0
+    except sqlite3.OperationalError:  # the store is being created
+        return 0
+
+
+def _wait_for(condition, what: str, ceiling: float = 120.0) -> None:
+    deadline = time.monotonic() + ceiling
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting: {what}")
+        time.sleep(0.1)
+
+
+def _findings(db: Path, run_id: int) -> list[tuple]:
+    store = Store(db)
+    try:
+        return sorted((f.rule_id, f.severity, f.page_url, f.target, f.message_en) for f in store.findings(run_id))
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def resumed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("resume")
+    portal = SlowPortal()
+    profile = _profile(tmp, portal.server.url("/"))
+    try:
+        reference = subprocess.run(_command(profile, tmp / "ref.sqlite", tmp / "out"), cwd=REPO_ROOT,
+                                   capture_output=True, text=True, timeout=300)
+        assert reference.returncode == 0, reference.stderr
+        db = tmp / "resume.sqlite"
+        portal.slow = True
+        killed = subprocess.Popen(_command(profile, db, tmp / "out"), cwd=REPO_ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # some pages committed (the pipeline commits at least every XUNJIAN_COMMIT_INTERVAL_S)
+        _wait_for(lambda: _stored_pages(db) >= 5, "the killed run storing pages")
+        killed_run = _scalar(db, "SELECT MAX(id) FROM runs")
+        child = int(_scalar(db, "SELECT json_extract(stats, '$.crawl_pid') FROM runs WHERE id=?", killed_run))
+        os.kill(child, signal.SIGKILL)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=60)
+        stored = [u for (u,) in sqlite3.connect(db).execute(
+            "SELECT url FROM page_parses WHERE run_id=?", (killed_run,))]
+        portal.slow = False
+        before = len(portal.server.hits)
+        again = subprocess.run(_command(profile, db, tmp / "out"), cwd=REPO_ROOT, capture_output=True, text=True,
+                               timeout=300)
+        assert again.returncode == 0, again.stderr
+        new_run = _scalar(db, "SELECT MAX(id) FROM runs")
+        yield {"db": db, "ref": tmp / "ref.sqlite", "killed": killed_run, "new": new_run, "stored": stored,
+               "hits": portal.server.hits[before:], "base": portal.server.base, "stderr": again.stderr}
+    finally:
+        portal.server.stop()
+
+
+def test_resumed_run_does_not_refetch_what_the_killed_run_stored(resumed):
+    store = Store(resumed["db"])
+    try:
+        stats = store.run_stats(resumed["new"])
+        assert stats["resumed_from"] == resumed["killed"]
+        assert stats["incremental"]["replayed"] >= len(resumed["stored"]) >= 5
+        assert store.run_state(resumed["killed"]).status == "incomplete"
+    finally:
+        store.close()
+    refetched = {resumed["base"] + h.path for h in resumed["hits"]} & set(resumed["stored"])
+    assert refetched == set()
+    assert "crawl resumed run" in resumed["stderr"]
+
+
+def test_resumed_run_reports_what_an_uninterrupted_run_reports(resumed):
+    got = _findings(resumed["db"], resumed["new"])
+    want = _findings(resumed["ref"], _scalar(resumed["ref"], "SELECT MAX(id) FROM runs"))
+    assert got == want
+    assert any(rule == "link-broken" for rule, *_ in got)
+
+
+def test_history_shows_the_killed_run_as_resumed(resumed, capsys):
+    assert main(["diff", "--list", "--db", str(resumed["db"])]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.split()[0] == str(resumed["killed"]))
+    assert "incomplete" in line and f"resumed by run {resumed['new']}" in line
