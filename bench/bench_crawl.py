@@ -4,12 +4,14 @@ Usage (from the repository root)::
 
     .venv/bin/python bench/bench_crawl.py                  # 20,000 pages, both tools
     .venv/bin/python bench/bench_crawl.py --pages 2000 --skip-linkchecker --json out.json
+    .venv/bin/python bench/bench_crawl.py --pages 2000,20000,100000 --modes --skip-linkchecker
 
 Steps: generate a deterministic portal (bench/crawl_portal.py) into a temp dir;
 serve it on 127.0.0.1 and a second "external" host on 127.0.0.2 with nginx
 (installed with apt-get when missing; Python's ThreadingHTTPServer as a noted
-fallback) (bench/crawl_servers.py); run ``xunjian run`` and ``linkchecker``
-one after the other, each measured for wall time, peak RSS of its process tree
+fallback) (bench/crawl_servers.py); run ``xunjian run`` (with ``--modes``: cold,
+unchanged, 1 % edited and resumed, bench/crawl_modes.py), linkinator (npm, bench-only
+folder under /tmp) and ``linkchecker`` one after the other, each measured for wall time, peak RSS of its process tree
 and CPU time (bench/crawl_tools.py); print a table, the xunjian/LinkChecker
 ratios and how many of the planted defects each tool found.
 
@@ -33,24 +35,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import crawl_portal  # noqa: E402 - bench modules live beside this script
 import crawl_servers  # noqa: E402
+import crawl_modes  # noqa: E402
 import crawl_tools  # noqa: E402
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="xunjian vs LinkChecker crawl benchmark (loopback only)")
-    p.add_argument("--pages", type=int, default=20000, help="HTML pages to generate (default: %(default)s)")
+    p.add_argument("--pages", default="20000",
+                   help="HTML pages to generate; a comma list runs each size in turn, e.g. 2000,20000,100000 "
+                        "(default: %(default)s)")
     p.add_argument("--seed", type=int, default=20251122, help="generator seed (default: %(default)s)")
     p.add_argument("--concurrency", type=int, default=16,
                    help="xunjian concurrency and LinkChecker threads (default: %(default)s)")
     p.add_argument("--timeout", type=float, default=3600, help="seconds allowed per tool (default: %(default)s)")
     p.add_argument("--skip-linkchecker", action="store_true", help="measure xunjian only")
     p.add_argument("--skip-xunjian", action="store_true", help="measure LinkChecker only")
+    p.add_argument("--skip-linkinator", action="store_true", help="no linkinator (npm) run")
+    p.add_argument("--modes", action="store_true",
+                   help="xunjian cold / unchanged / 1%% edited / resumed (bench/crawl_modes.py) instead of one run")
     p.add_argument("--python-server", action="store_true", help="use ThreadingHTTPServer instead of nginx")
     p.add_argument("--no-install", action="store_true", help="never apt-get/pip install anything")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (site, logs, stores) and print it")
     p.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = p.parse_args(argv)
-    if args.pages < 50:
+    try:
+        args.sizes = [int(n) for n in str(args.pages).split(",")]
+    except ValueError:
+        p.error(f"--pages {args.pages!r}: write a number or a comma list such as 2000,20000,100000")
+    if min(args.sizes) < 50:
         p.error("--pages must be at least 50")
     return args
 
@@ -146,16 +158,14 @@ def run_tool(name: str, fn, servers: crawl_servers.Servers) -> crawl_tools.ToolR
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    tmp = Path(tempfile.mkdtemp(prefix="xunjian-bench-"))
+def bench_size(args: argparse.Namespace, pages: int, tmp: Path) -> dict:
+    """Generate, serve and measure one site size; returns the printed summary."""
     servers = None
     try:
         portal_port = crawl_servers.free_port(crawl_servers.PORTAL_HOST)
         external_port = crawl_servers.free_port(crawl_servers.EXTERNAL_HOST)
         started = time.monotonic()
-        manifest = crawl_portal.generate(tmp / "site", args.pages, args.seed,
+        manifest = crawl_portal.generate(tmp / "site", pages, args.seed,
                                          external_base=f"http://{crawl_servers.EXTERNAL_HOST}:{external_port}")
         print(f"[bench] generated {manifest.pages} pages ({manifest.articles} articles, {manifest.list_pages} "
               f"list pages, {manifest.attachments} attachments, {manifest.link_occurrences} link occurrences) "
@@ -168,12 +178,18 @@ def main(argv: list[str] | None = None) -> int:
 
         results = []
         if not args.skip_xunjian:
-            if crawl_tools.xunjian_has_run():
+            if not crawl_tools.xunjian_has_run():
+                print("[bench] `xunjian run` is not available yet; skipping xunjian", flush=True)
+            elif args.modes:
+                results.extend(crawl_modes.run_modes(servers.portal_base, tmp / "xunjian", tmp / "site",
+                                                     manifest.pages, args.concurrency, args.timeout))
+            else:
                 results.append(run_tool("xunjian", lambda: crawl_tools.run_xunjian(
                     servers.portal_base, tmp / "xunjian", manifest.pages, args.concurrency, args.timeout),
                     servers))
-            else:
-                print("[bench] `xunjian run` is not available yet; skipping xunjian", flush=True)
+        if not args.skip_linkinator:
+            results.append(run_tool("linkinator", lambda: crawl_modes.run_linkinator(
+                servers.portal_base, tmp / "linkinator", args.concurrency, args.timeout), servers))
         if not args.skip_linkchecker:
             if args.no_install and not (crawl_tools.LINKCHECKER_VENV / "bin" / "linkchecker").exists():
                 print("[bench] LinkChecker not installed and --no-install given; skipping it", flush=True)
@@ -185,20 +201,38 @@ def main(argv: list[str] | None = None) -> int:
         summary.update({"server": servers.kind, "concurrency": args.concurrency, "seed": args.seed,
                         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
         print_report(summary, servers.kind)
+        return summary
+    finally:
+        if servers:
+            servers.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    summaries = []
+    tmp_dirs = []
+    try:
+        for pages in args.sizes:
+            tmp = Path(tempfile.mkdtemp(prefix=f"xunjian-bench-{pages}-"))
+            tmp_dirs.append(tmp)
+            summaries.append(bench_size(args, pages, tmp))
+            if not args.keep:
+                shutil.rmtree(tmp, ignore_errors=True)
         if args.json:
-            args.json.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+            args.json.write_text(json.dumps(summaries if len(summaries) > 1 else summaries[0],
+                                            ensure_ascii=False, indent=1), encoding="utf-8")
             print(f"[bench] figures written to {args.json}")
         return 0
     except KeyboardInterrupt:
         print("[bench] interrupted; servers stopped, crawlers killed", file=sys.stderr)
         return 130
     finally:
-        if servers:
-            servers.stop()
-        if args.keep:
-            print(f"[bench] kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        for tmp in tmp_dirs:
+            if args.keep:
+                print(f"[bench] kept {tmp}")
+            else:
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

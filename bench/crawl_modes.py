@@ -1,0 +1,176 @@
+"""The nightly modes of ``xunjian run`` on one bench site, and linkinator as a second peer.
+
+``run_modes(portal_base, work, site_root, pages, concurrency, timeout_s)`` measures, on one store:
+
+- ``cold``: a first run (``--full``: nothing to reuse);
+- ``unchanged``: the same command again, nothing changed on the site (conditional requests,
+  nginx answers 304, stored parses replayed);
+- ``1% edited``: 1 % of the articles edited on disk (a paragraph added, so nginx's ETag and
+  Last-Modified change), the same command again;
+- ``resumed``: on a fresh store, a cold run killed with SIGKILL (the crawl child and the run)
+  once about half the pages are stored, then the same command again: the figures are those of
+  the resuming run (what a crash costs on top of the part already done).
+
+``run_linkinator(...)`` installs linkinator from npm into a bench-only folder under /tmp
+(``npm install --prefix``; never the project's node_modules) and crawls the same site with it.
+Each measured command runs through ``crawl_tools.run_measured`` (wall s, CPU s of the whole
+process tree, peak summed RSS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import crawl_tools
+from crawl_tools import PROFILE, REPO, ToolResult, _read_xunjian_store, _say, run_measured, xunjian_command
+
+LINKINATOR_DIR = Path("/tmp/xunjian-bench-linkinator")
+LINKINATOR_VERSION = "6.3.0"
+EDIT_FRACTION = 0.01
+
+
+def _command(profile: Path, db: Path, work: Path, *extra: str) -> list[str]:
+    return [*xunjian_command(), "run", "--site", str(profile), "--db", str(db), "--out", str(work / "reports"),
+            "--no-browser", "--quiet", "--fail-on", "none", "--format", "json", *extra]
+
+
+def _measure(label: str, cmd: list[str], db: Path, work: Path, timeout_s: float) -> ToolResult:
+    _say(f"xunjian {label}: " + " ".join(cmd))
+    result = ToolResult(f"xunjian {label}")
+    result.measured = run_measured(cmd, timeout_s, work / f"xunjian-{label.replace(' ', '-')}.log", cwd=REPO)
+    if db.exists():
+        _read_xunjian_store(db, result)
+    if result.measured.returncode not in (0, 1):
+        result.note = f"exit code {result.measured.returncode}"
+    return result
+
+
+def edit_articles(site_root: Path, fraction: float = EDIT_FRACTION, seed: int = 7) -> int:
+    """Add a paragraph to ``fraction`` of the article pages (new ETag and Last-Modified)."""
+    articles = sorted((site_root / "portal").glob("col/*/art/*.html"))
+    chosen = random.Random(seed).sample(articles, max(1, int(len(articles) * fraction)))
+    for path in chosen:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("</body>", "<p>（本文已修订）</p></body>", 1), encoding="utf-8")
+        stamp = time.time() + 5  # a later mtime even on a coarse clock
+        os.utime(path, (stamp, stamp))
+    return len(chosen)
+
+
+def _stored_pages(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=30) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM page_parses").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _kill_mid_run(cmd: list[str], db: Path, work: Path, pages: int, timeout_s: float) -> bool:
+    """Start ``cmd``, SIGKILL its crawl child and the run once half the pages are stored."""
+    with open(work / "xunjian-killed.log", "wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+    deadline = time.monotonic() + timeout_s
+    while _stored_pages(db) < pages // 2:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            return False
+        time.sleep(0.2)
+    with sqlite3.connect(db, timeout=30) as conn:
+        row = conn.execute("SELECT json_extract(stats, '$.crawl_pid') FROM runs ORDER BY id DESC").fetchone()
+    if row and row[0]:
+        try:
+            os.kill(int(row[0]), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _say(f"killed the run after {_stored_pages(db)} stored pages")
+    return True
+
+
+def run_modes(portal_base: str, work: Path, site_root: Path, pages: int, concurrency: int,
+              timeout_s: float) -> list[ToolResult]:
+    work.mkdir(parents=True, exist_ok=True)
+    profile = work / "bench-site.yaml"
+    profile.write_text(PROFILE.format(portal=portal_base, portal_host=urlsplit(portal_base).netloc,
+                                      max_pages=max(1000, pages * 3), concurrency=concurrency), encoding="utf-8")
+    db = work / "nightly.sqlite"
+    results = [_measure("cold", _command(profile, db, work, "--full"), db, work, timeout_s),
+               _measure("unchanged", _command(profile, db, work), db, work, timeout_s)]
+    edited = edit_articles(site_root)
+    _say(f"edited {edited} articles")
+    results.append(_measure("1% edited", _command(profile, db, work), db, work, timeout_s))
+    resume_db = work / "resume.sqlite"
+    if _kill_mid_run(_command(profile, resume_db, work), resume_db, work, pages, timeout_s):
+        results.append(_measure("resumed", _command(profile, resume_db, work), resume_db, work, timeout_s))
+    for r in results:  # what each run reused, from its stats
+        r.note = (r.note + " " if r.note else "") + _reuse_note(db if "resumed" not in r.tool else resume_db, r)
+    return results
+
+
+def _reuse_note(db: Path, result: ToolResult) -> str:
+    with sqlite3.connect(db, timeout=30) as conn:
+        rows = conn.execute("SELECT stats FROM runs ORDER BY id").fetchall()
+    for (stats,) in reversed(rows):
+        reuse = json.loads(stats or "{}").get("incremental")
+        if reuse and result.tool != "xunjian cold":
+            return ("304: {not_modified}, same body: {same_body}, replayed: {replayed}, externals reused: "
+                    "{external_reused}".format(**{k: reuse.get(k, 0) for k in
+                                                  ("not_modified", "same_body", "replayed", "external_reused")}))
+        break
+    return ""
+
+
+# -- linkinator -----------------------------------------------------------------------------------
+
+def ensure_linkinator(timeout_s: float = 600) -> Path | None:
+    exe = LINKINATOR_DIR / "node_modules" / ".bin" / "linkinator"
+    if exe.exists():
+        return exe
+    npm = shutil.which("npm")
+    if npm is None:
+        _say("npm not found: skipping linkinator")
+        return None
+    LINKINATOR_DIR.mkdir(parents=True, exist_ok=True)
+    _say(f"installing linkinator {LINKINATOR_VERSION} into {LINKINATOR_DIR} (bench only)")
+    done = subprocess.run([npm, "install", "--prefix", str(LINKINATOR_DIR), "--no-audit", "--no-fund",
+                           f"linkinator@{LINKINATOR_VERSION}"], capture_output=True, text=True, timeout=timeout_s)
+    if done.returncode != 0 or not exe.exists():
+        _say(f"linkinator install failed: {done.stderr.strip()[-300:]}")
+        return None
+    return exe
+
+
+def run_linkinator(portal_base: str, work: Path, concurrency: int, timeout_s: float) -> ToolResult:
+    result = ToolResult("linkinator")
+    exe = ensure_linkinator()
+    if exe is None:
+        result.note = "not installed"
+        return result
+    work.mkdir(parents=True, exist_ok=True)
+    out = work / "linkinator.csv"
+    cmd = [str(exe), f"{portal_base}/", "--recurse", "--concurrency", str(concurrency), "--timeout", "10000",
+           "--format", "csv", "--skip", "^mailto:"]
+    _say("running: " + " ".join(cmd))
+    log = work / "linkinator.log"
+    result.measured = run_measured(cmd, timeout_s, log)
+    shutil.copyfile(log, out)
+    broken: set[str] = set()
+    urls: set[str] = set()
+    for line in out.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
+        parts = line.split(",")
+        if len(parts) >= 3 and parts[0].startswith("http"):
+            urls.add(parts[0])
+            if parts[2].strip().upper() == "BROKEN":
+                broken.add(crawl_tools.rel(parts[0]))
+    result.urls, result.broken = len(urls), broken
+    return result
