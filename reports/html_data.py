@@ -6,7 +6,8 @@ seconds to load; shipped as data, the page builds only the rows a reader opens
 reports/html_report.py embeds in ``<script type="application/json" id="report-data">``:
 
 - ``rules``: per rule id, title, severity, assessment, basis, advice, doc (report language);
-- ``strings``: every repeated string once (page URLs, columns, owners, dates, messages);
+- ``strings``: every string once (page URLs, columns, owners, dates, messages, evidence,
+  referrers' link texts);
   findings refer to them by index, which keeps the file small when one list page cites
   hundreds of broken links;
 - ``fields``: the names of a finding record's positions, so the script reads ``row[F.page]``;
@@ -15,9 +16,10 @@ reports/html_report.py embeds in ``<script type="application/json" id="report-da
 - ``ui``: the words the script prints (reports/i18n.py, report language).
 
 Evidence goes as display items from reports/evidence.py ([key, kind, text] or
-[key, "records", [[items]...], more]); referrers up to ``MAX_REFERRERS`` per finding
-with the full count. The script writes every string with ``textContent`` and makes
-links of http(s) URLs only, so crawled strings stay text. ``embed`` escapes ``<``,
+[key, kind "records", [[items]...], more], keys and texts as string indexes, kinds as
+indexes into ``kinds``); referrers (page, link text, tag[attr], all string indexes) up to
+``MAX_REFERRERS`` per finding with the full count. The script writes every string with
+``textContent`` and makes links of http(s) URLs only, so crawled strings stay text. ``embed`` escapes ``<``,
 ``>`` and ``&`` so no crawled string can close the script element.
 
 The owner/column view groups by ``owner_group``: the finding's owner (科室) when the
@@ -35,14 +37,15 @@ from reports.evidence import evidence_items
 from reports.model import column_of, localized
 
 CHANGES = ("new", "persisting", "fixed")
+KINDS = ("text", "pre", "code", "url", "records")  # reports.evidence display item kinds
 FIELDS = ("rule", "sev", "change", "page", "target", "message", "column", "owner", "seen", "evidence",
           "referrers", "referrer_count")
 MAX_REFERRERS = 20
 # words the script prints; each is an i18n key
 UI_KEYS = ("showing", "of", "items", "page", "message", "evidence", "referrers", "severity", "column",
            "owner", "first_seen", "rule", "element", "more_evidence", "assessment", "basis", "advice",
-           "about_rule", "new", "persisting", "fixed", "pager_prev", "pager_next", "pager_page", "pager_rows", "groups_page",
-           "unknown_rule", "fixed_on")
+           "about_rule", "new", "persisting", "fixed", "pager_prev", "pager_next", "pager_page", "pager_rows",
+           "groups_page", "unknown_rule", "fixed_on")
 
 
 def owner_group(finding: dict[str, Any]) -> str:
@@ -74,15 +77,16 @@ class _Strings:
         return found
 
 
-def _compact(items: list[dict[str, Any]]) -> list[list[Any]]:
-    """reports.evidence display items as short arrays."""
+def _compact(items: list[dict[str, Any]], strings: _Strings) -> list[list[Any]]:
+    """reports.evidence display items as short arrays of string-table indexes."""
     out: list[list[Any]] = []
     for item in items:
+        kind = KINDS.index(item["kind"])
         if item["kind"] == "records":
-            out.append([item.get("key", ""), "records", [_compact(rec) for rec in item["records"]],
-                        item.get("more", 0)])
+            records = [_compact(rec, strings) for rec in item["records"]]
+            out.append([strings(item.get("key", "")), kind, records, item.get("more", 0)])
         else:
-            out.append([item.get("key", ""), item["kind"], item.get("text", "")])
+            out.append([strings(item.get("key", "")), kind, strings(item.get("text", ""))])
     return out
 
 
@@ -108,9 +112,10 @@ def blob(model: dict[str, Any], lang: str) -> dict[str, Any]:
             rule_pos[f["rule_id"]], SEVERITIES.index(f["severity"]), CHANGES.index(f["change"]),
             strings(f["page_url"]), strings(f["target"] if f["target"] != f["page_url"] else ""),
             strings(localized(f, "message", lang)), strings(f["column"]), strings(owner_group(f)),
-            strings(f["first_seen"]), _compact(evidence_items(f["evidence"], lang)),
-            [[strings(r.get("page", "")), str(r.get("text") or ""),
-              f"{r['tag']}[{r.get('attr', '')}]" if r.get("tag") else ""] for r in refs[:MAX_REFERRERS]],
+            strings(f["first_seen"]), _compact(evidence_items(f["evidence"], lang), strings),
+            [[strings(r.get("page", "")), strings(r.get("text") or ""),
+              strings(f"{r['tag']}[{r.get('attr', '')}]" if r.get("tag") else "")]
+             for r in refs[:MAX_REFERRERS]],
             len(refs),
         ])
     previous_day = (model.get("previous_run") or {}).get("today", "")
@@ -128,6 +133,7 @@ def blob(model: dict[str, Any], lang: str) -> dict[str, Any]:
             strings(previous_day), [], [], 0,
         ])
     return {"rules": rules, "severities": list(SEVERITIES), "changes": list(CHANGES), "fields": list(FIELDS),
+            "kinds": list(KINDS),
             "strings": strings.items, "findings": findings,
             "has_owners": any(isinstance(f.get("owner"), (str, dict)) and f.get("owner")
                               for f in model["findings"]),

@@ -106,7 +106,8 @@ def run_facts(stats: dict[str, Any], words: dict[str, str]) -> list[tuple[str, A
 
 
 def change_rows(model: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    """Per rule, the previous run's count, this run's, new, fixed and persisting (rules with any)."""
+    """Per rule, the previous run's count, this run's, new, fixed and persisting (rules with any);
+    ``changed`` when something is new or fixed (the table lists those and sums up the rest)."""
     fixed: dict[str, int] = {}
     for f in model["fixed"]:
         fixed[f["rule_id"]] = fixed.get(f["rule_id"], 0) + 1
@@ -119,7 +120,8 @@ def change_rows(model: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         before = counts["persisting"] + gone
         rows.append({"id": rule["id"], "title": localized(rule, "title", lang), "before": before,
                      "today": counts["total"], "delta": counts["total"] - before, "new": counts["new"],
-                     "fixed": gone, "persisting": counts["persisting"]})
+                     "fixed": gone, "persisting": counts["persisting"],
+                     "changed": bool(counts["new"] or gone)})
     return rows
 
 

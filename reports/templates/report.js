@@ -10,6 +10,7 @@
   if (!dataEl || !toolbar) { return; }
   var D = JSON.parse(dataEl.textContent);
   var S = D.strings, W = D.ui, RULES = D.rules, SEV = D.severities, CH = D.changes, ROWS = D.findings;
+  var KIND = D.kinds;  // evidence items: [key, kind, text] as indexes into S and KIND
   var F = {};
   D.fields.forEach(function (name, i) { F[name] = i; });
   var FIXED = CH.indexOf("fixed"), NEW = CH.indexOf("new");
@@ -79,8 +80,8 @@
   /* ---- filtering and grouping ---- */
   function flatEvidence(items, out) {
     items.forEach(function (it) {
-      if (it[1] === "records") { it[2].forEach(function (rec) { flatEvidence(rec, out); }); }
-      else { out.push(it[0], it[2]); }
+      if (KIND[it[1]] === "records") { it[2].forEach(function (rec) { flatEvidence(rec, out); }); }
+      else { out.push(S[it[0]], S[it[2]]); }
     });
   }
   function haystack(i) {
@@ -90,7 +91,7 @@
         var parts = [S[row[F.page]], S[row[F.target]], S[row[F.message]], rule.title, rule.id,
                      S[row[F.column]], S[row[F.owner]]];
         flatEvidence(row[F.evidence], parts);
-        row[F.referrers].forEach(function (r) { parts.push(S[r[0]], r[1], r[2]); });
+        row[F.referrers].forEach(function (r) { parts.push(S[r[0]], S[r[1]], S[r[2]]); });
         return parts.join(" ").toLowerCase();
       });
     }
@@ -170,21 +171,24 @@
   }
   function badge(sev) { return el("span", {"class": "badge sev-" + SEV[sev]}, [W["sev_" + SEV[sev]]]); }
   function evValue(item) {
-    if (item[1] === "records") {
+    var kind = KIND[item[1]];
+    if (kind === "records") {
       var list = el("ol", {"class": "records"},
                     item[2].map(function (rec) { return el("li", null, [evList(rec)]); }));
       if (item[3]) { list.appendChild(el("li", {"class": "muted"}, ["… +" + item[3]])); }
       return list;
     }
-    if (item[1] === "url" && isWeb(item[2])) { return urlNode(item[2]); }
-    if (item[1] === "code") { return el("code", null, [item[2]]); }
-    if (item[1] === "pre") { return el("span", {"class": "pre"}, [item[2]]); }
-    return document.createTextNode(item[2]);
+    var text = S[item[2]];
+    if (kind === "url" && isWeb(text)) { return urlNode(text); }
+    if (kind === "code") { return el("code", null, [text]); }
+    if (kind === "pre") { return el("span", {"class": "pre"}, [text]); }
+    return document.createTextNode(text);
   }
   function evList(items) {
     return el("dl", {"class": "ev"}, items.map(function (it) {
-      return el("div", {"class": it[1] === "records" || it[1] === "pre" ? "block" : null},
-                [it[0] ? el("dt", null, [it[0]]) : null, el("dd", null, [evValue(it)])]);
+      var kind = KIND[it[1]], key = S[it[0]];
+      return el("div", {"class": kind === "records" || kind === "pre" ? "block" : null},
+                [key ? el("dt", null, [key]) : null, el("dd", null, [evValue(it)])]);
     }));
   }
   function withTarget(cell, row) {
@@ -221,8 +225,9 @@
       var refs = row[F.referrers];
       if (!refs.length) { return el("td", {"class": "c-ref"}, ["—"]); }
       var item = function (r) {
-        return el("li", null, [urlNode(S[r[0]]), r[1] ? " " : "", r[1] ? el("q", null, [r[1]]) : null,
-                               r[2] ? " " : "", r[2] ? el("code", null, [r[2]]) : null]);
+        var text = S[r[1]], where = S[r[2]];
+        return el("li", null, [urlNode(S[r[0]]), text ? " " : "", text ? el("q", null, [text]) : null,
+                               where ? " " : "", where ? el("code", null, [where]) : null]);
       };
       var cell = el("td", {"class": "c-ref"},
                     [el("ul", {"class": "refs"}, refs.slice(0, REFS_SHOWN).map(item))]);
