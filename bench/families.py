@@ -27,40 +27,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checks.base import SEVERITIES  # noqa: E402
+from checks.registry import families, rule_families  # noqa: E402
 from xunjian.demo import expectations  # noqa: E402
 from xunjian.demo.family import family_names  # noqa: E402
 from xunjian.demo.harness import audit_family, false_alarms, link_rule_ids, points_at, resolve  # noqa: E402
 
-RULE_FAMILIES = {
-    "links": ("links",), "crawl": ("crawl",), "a11y": ("a11y", "static_a11y", "elder"),
-    "disclosure": ("columns", "freshness", "normative", "docmeta", "identity", "annual_report", "gk_guide"),
-}
 BROWSER_ONLY = {"a11y-axe", "a11y-contrast", "a11y-axe-review", "a11y-not-scanned", "elder-popup",
                 "elder-focus-visible", "elder-nav-keyboard", "elder-text-size"}
 STATIC_TWINS = {"a11y-static-lang", "a11y-static-title", "a11y-static-img-alt", "a11y-static-link-name",
                 "a11y-static-label"}
 
 
-def rule_family_of() -> dict[str, str]:
-    import importlib
-    out = {}
-    for fam, modules in RULE_FAMILIES.items():
-        for name in modules:
-            for rule in importlib.import_module(f"checks.{name}").RULES:
-                out[rule.id] = fam
-    return out
-
-
 def planted_rows(family: str, browser: bool, tmp: Path) -> list[tuple]:
     run = audit_family(family, tmp, clean=False, browser=browser)
-    fam_of = rule_family_of()
+    fam_of = rule_families()  # the family is the folder of the rule's module
     skip = STATIC_TWINS if browser else BROWSER_ONLY
     expected, _ = expectations(family)
     expected = [e for e in expected if e.rule_id not in skip]
     false_found = false_alarms(run)
     matched = set()
     rows = []
-    for rf in RULE_FAMILIES:
+    for rf in families():
         exp = [e for e in expected if fam_of.get(e.rule_id) == rf]
         found = 0
         for e in exp:

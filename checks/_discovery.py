@@ -6,7 +6,7 @@ Two things are found from the crawl, without a profile:
 * the national **mandatory** 政府信息公开 columns (``columns.mandatory`` in config/rules.yaml:
   指南, 制度, 法定主动公开内容, 年报, 依申请公开 with their aliases; rule book §2). Each is
   located by a link whose text is its name or an alias, on the homepage first, then anywhere
-  in the crawl; when no link matches it is ``column-missing`` (checks/columns.py);
+  in the crawl; when no link matches it is ``column-missing`` (checks/disclosure/columns.py);
 * **ordinary columns**: the homepage navigation targets and content links that list at least
   ``columns.discover_min_items`` dated items. Below a navigation target or a mandatory column
   page that lists none (an overview page such as 政府信息公开), discovery descends up to

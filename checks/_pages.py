@@ -249,7 +249,7 @@ def list_items(tree: Any, base_url: str, container_xpath: str | None = None) -> 
             continue
         joined = join_url(base_url, a.get("href", "").strip())
         if joined is None:
-            continue  # a malformed href is link-malformed's finding (checks/link_malformed.py)
+            continue  # a malformed href is link-malformed's finding (checks/links/link_malformed.py)
         href = urldefrag(joined)[0]
         items.append(ListItem(title=title or a.get("title", ""), href=href,
                               date_text=el.get("data-date") or rest))
@@ -269,7 +269,7 @@ def nav_links(tree: Any, base_url: str) -> list[tuple[str, str]]:
         href = a.get("href")
         usable = href and not href.startswith(("javascript:", "#", "mailto:"))
         joined = join_url(base_url, href.strip()) if usable else None
-        if joined is not None:  # a malformed href is link-malformed's finding (checks/link_malformed.py)
+        if joined is not None:  # a malformed href is link-malformed's finding (checks/links/link_malformed.py)
             out.append((joined, squash(a.text_content())))
     return out
 

@@ -33,7 +33,8 @@ import subprocess
 from importlib import metadata
 from typing import Any
 
-import xunjian
+from crawler.version import tool_version
+
 
 VERSION = 1
 RAN, DISABLED, CRASHED, UNKNOWABLE, NOT_SELECTED, NOT_RUN = (
@@ -45,7 +46,7 @@ _NOT_RUN_REASON = {DISABLED: "module-disabled", CRASHED: "module-crashed", UNKNO
 
 def engine_versions(browser_stats: dict[str, Any] | None = None) -> dict[str, str]:
     """xunjian, Python and Scrapy always; Chromium and axe-core when the browser stage ran."""
-    engines = {"xunjian": xunjian.__version__, "python": platform.python_version()}
+    engines = {"xunjian": tool_version(), "python": platform.python_version()}
     try:  # the crawl ran in a child process: read the installed version, do not import Scrapy here
         engines["scrapy"] = metadata.version("scrapy")
     except metadata.PackageNotFoundError:

@@ -1,8 +1,12 @@
 """Discovers check modules and runs them over a stored run.
 
-Every module in the ``checks`` package that defines ``RULES`` and ``run`` is a
-check module; helpers (``base``, ``registry``, modules starting with ``_``) are
-not. A module can be switched off per site with ``checks.disable`` in the
+Check modules live in one folder per rule family (``checks/links/``, ``checks/crawl/``,
+``checks/disclosure/``, ``checks/interaction/``, ``checks/a11y/``, ``checks/content/``): the folder
+declares the family (``family_of``). Every module in a family folder that defines ``RULES`` and
+``run`` is a check module; helpers (modules starting with ``_``) are not, nor is the framework at the
+top of the package (``base``, ``registry``, ``manifest``, ``verdict`` and the shared ``_*`` helpers).
+A module is named by its file name (``links``, ``a11y``, ...), unique across families: that name is
+what ``checks.disable`` in a profile and ``--only`` select. A module can be switched off per site with ``checks.disable`` in the
 profile; a single rule with ``rules.<id>.enabled: false`` in config/rules.yaml.
 Findings of rules declared ``aggregate="template"`` are held until their module has
 finished and then folded (``checks._aggregate.fold``, settings ``aggregate:``).
@@ -30,18 +34,46 @@ from checks.base import CheckContext, Rule
 from crawler.store import Finding, StoreError
 
 log = logging.getLogger(__name__)
-_NOT_CHECKS = {"base", "registry", "manifest", "verdict"}
+
+
+def families() -> list[str]:
+    """The rule families: the sub-packages of ``checks``, in name order."""
+    return sorted(info.name for info in pkgutil.iter_modules(checks.__path__) if info.ispkg)
 
 
 def check_modules() -> list[ModuleType]:
-    mods = []
-    for info in sorted(pkgutil.iter_modules(checks.__path__), key=lambda i: i.name):
-        if info.name in _NOT_CHECKS or info.name.startswith("_"):
-            continue
-        mod = importlib.import_module(f"checks.{info.name}")
-        if hasattr(mod, "RULES") and hasattr(mod, "run"):
+    """Every check module, family by family, each family's modules in name order."""
+    mods: list[ModuleType] = []
+    seen: dict[str, str] = {}
+    for family in families():
+        package = importlib.import_module(f"checks.{family}")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+            if info.name.startswith("_") or info.ispkg:
+                continue
+            mod = importlib.import_module(f"checks.{family}.{info.name}")
+            if not (hasattr(mod, "RULES") and hasattr(mod, "run")):
+                continue
+            if info.name in seen:  # profiles select modules by file name: it must be unambiguous
+                raise RuntimeError(f"check module name {info.name!r} used twice "
+                                   f"(checks/{seen[info.name]}/ and checks/{family}/); rename one")
+            seen[info.name] = family
             mods.append(mod)
     return mods
+
+
+def module_name(mod: ModuleType) -> str:
+    """``checks.links.links`` -> ``links``: the name profiles and ``--only`` use."""
+    return mod.__name__.rsplit(".", 1)[-1]
+
+
+def family_of(mod: ModuleType) -> str:
+    """``checks.links.links`` -> ``links``: the family is the folder."""
+    return mod.__name__.split(".")[1]
+
+
+def rule_families() -> dict[str, str]:
+    """rule id -> family, from the folders (what tests, bench and docs group by)."""
+    return {rule.id: family_of(mod) for mod in check_modules() for rule in mod.RULES}
 
 
 def all_rules() -> dict[str, Rule]:
@@ -49,7 +81,7 @@ def all_rules() -> dict[str, Rule]:
     for mod in check_modules():
         for rule in mod.RULES:
             if rule.id in rules:
-                raise RuntimeError(f"rule id {rule.id} defined twice (checks/{mod.__name__})")
+                raise RuntimeError(f"rule id {rule.id} defined twice ({mod.__name__})")
             rules[rule.id] = rule
     return rules
 
@@ -59,7 +91,7 @@ def site_readable(ctx: CheckContext) -> bool:
     homepage was recorded as failing (no 2xx answer): what hangs off it was never seen."""
     if ctx.store.page_count(ctx.run_id) == 0:
         return False
-    from checks._links_common import homepage_identities
+    from checks.links._common import homepage_identities
     _home, row, _ids = homepage_identities(ctx)
     if row is None:  # facts stored without a homepage row (a partial store): judge what is there
         return True
@@ -89,7 +121,7 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
     errors: list[str] = []
     modules: dict[str, dict] = {}
     for mod in check_modules():
-        name = mod.__name__.rsplit(".", 1)[-1]
+        name = module_name(mod)
         module_ids = [r.id for r in mod.RULES]
         entry: dict = {"status": manifest_mod.RAN, "rules": module_ids}
         modules[name] = entry
@@ -125,7 +157,7 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
             log.exception("check module %s failed", name)
             entry["status"] = manifest_mod.CRASHED
             entry["error"] = f"{exc.__class__.__name__}: {exc}"
-            errors.append(f"checks/{name}.py failed: {entry['error']}")
+            errors.append(f"{mod.__name__.replace('.', '/')}.py failed: {entry['error']}")
     ctx.store.commit()
     if errors:
         ctx.store.update_run_stats(ctx.run_id, {"check_errors": errors})

@@ -446,7 +446,7 @@ FINGERPRINT_SCHEMA: dict[str, Any] = {
 
 
 def validate_fingerprint(block: Any, where: str) -> dict[str, Any]:
-    """``soft404.fingerprint`` of config/rules.yaml (soft-404 similarity, checks/_notfound.py)."""
+    """``soft404.fingerprint`` of config/rules.yaml (soft-404 similarity, checks/links/_notfound.py)."""
     data = validate(block, FINGERPRINT_SCHEMA, where, "soft404.fingerprint.")
     for key in ("min_containment", "max_novelty", "chrome_min_share"):
         if not 0 <= data[key] <= 1:

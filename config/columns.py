@@ -11,7 +11,7 @@ Column keys: ``name`` (required), ``aliases``, ``url`` (absolute or relative to 
 homepage), ``pattern`` (regex on the URL path), ``type`` (news/要闻动态,
 notice/通知公告, policy/政策文件, personnel/人事, plan/规划计划, static),
 ``required``, ``normative`` (holds 行政规范性文件), ``list_xpath``, ``window_days``,
-``note``. The checks reading them are in checks/columns.py and its siblings.
+``note``. The checks reading them are in checks/disclosure/columns.py and its siblings.
 
 ``validate_column_thresholds(columns, where)`` checks the ``columns:`` section of
 config/rules.yaml (or a profile's ``thresholds.columns``) that discovery and the

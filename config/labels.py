@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-# Canonical fields the checks read by name (checks/docmeta.py, normative.py, freshness.py,
+# Canonical fields the checks read by name (checks/disclosure/docmeta.py, normative.py, freshness.py,
 # _columns.py): removing one from the table would silently switch a rule off.
 FIELDS_READ_BY_CHECKS = ("索引号", "发文机构", "公开类型", "成文日期", "发布日期", "文号", "体裁", "标题",
                          "有效性", "有效期至", "施行日期")

@@ -1,7 +1,7 @@
 """The attachment stage: after the crawl, read the text of in-scope attachments (PDF, DOCX, XLSX).
 
 The crawl checks attachments with HEAD only (their status and type); rules that judge what an
-attachment *says* (checks/privacy.py) need its text. This stage reads the store's in-scope
+attachment *says* (checks/content/privacy.py) need its text. This stage reads the store's in-scope
 attachments that answered 2xx, fetches each with one bounded GET (never more than
 ``max_bytes`` read), extracts the text per page and stores it (``Store.put_attachment_text``).
 

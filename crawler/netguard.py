@@ -11,7 +11,7 @@ new request), is judged on the address its host RESOLVES to, before any byte is 
    ``DNS_TIMEOUT``, results cached). The connection then resolves the same name through the
    same cache, so the address judged is the address connected to. A forbidden address
    raises ``ForbiddenAddress``; the spider records the URL with ``error_class =
-   "forbidden-address"`` and checks/links.py reports ``link-forbidden-address``.
+   "forbidden-address"`` and checks/links/links.py reports ``link-forbidden-address``.
 2. ``process_response`` checks ``response.ip_address`` after the fact (a resolver replaced
    by settings, a cache eviction): such a response is dropped and recorded the same way.
 

@@ -2,7 +2,7 @@
 
 The spider (``crawler.spiders.probing``) requests a few URLs that surely do not exist
 under each probed directory prefix and stores what came back (``Store.put_probe``); the
-soft-404 check (``checks._notfound``) compares every 200 page with that fingerprint.
+soft-404 check (``checks.links._notfound``) compares every 200 page with that fingerprint.
 Both sides use the functions here, so a probe and a page are described the same way:
 
 * ``probe_urls(prefix, salt, count)``: deterministic names that look unguessable,

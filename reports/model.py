@@ -29,9 +29,9 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-import xunjian
 from checks.base import SEVERITIES, Rule, severity_rank
 from crawler.store import Store
+from crawler.version import tool_version
 from xunjian import history
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
     prev = history.get_run(store, diff.base_run) if diff.base_run is not None else None
     return {
         "schema_version": SCHEMA_VERSION,
-        "generator": {"name": "xunjian", "version": xunjian.__version__},
+        "generator": {"name": "xunjian", "version": tool_version()},
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "lang": lang,
         "run": {
@@ -188,7 +188,7 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
             "stats": stats,
         },
         "previous_run": {"id": prev["id"], "today": prev["today"]} if prev else None,
-        # crawl coverage (checks/coverage.py): figures and the line every format prints
+        # crawl coverage (checks/crawl/coverage.py): figures and the line every format prints
         "verdict": {**verdict,
                     "coverage": stats.get("coverage") if isinstance(stats.get("coverage"), dict) else None,
                     "coverage_line_zh": coverage_line(stats.get("coverage"), "zh"),
@@ -215,7 +215,7 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
 
 def coverage_line(coverage: dict[str, Any] | None, lang: str) -> str:
     """The verdict's coverage line ("coverage: 97.9 % (1,265 URLs not fetched: max_depth)") from
-    the run stats' ``coverage`` block (checks/coverage.py); "" when the run has none."""
+    the run stats' ``coverage`` block (checks/crawl/coverage.py); "" when the run has none."""
     if not isinstance(coverage, dict) or coverage.get("percent") is None:
         return ""
     from reports import i18n

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from checks._a11y_common import gbt_clause, wcag_refs
+from checks.a11y._common import gbt_clause, wcag_refs
 from checks.base import CheckContext
 from checks.registry import all_rules, run_checks
 from config import ConfigError, load_thresholds

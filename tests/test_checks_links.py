@@ -1,4 +1,4 @@
-"""Link and crawl rules (checks/links.py, checks/crawl.py) over real SQLite stores.
+"""Link and crawl rules (checks/links/links.py, checks/crawl/crawl.py) over real SQLite stores.
 
 Every scenario writes facts through the ``Store`` API exactly as the crawler does
 (docs/ARCHITECTURE.md vocabulary), runs ``checks.registry.run_checks`` and asserts the
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from checks._links_common import citing_pages
+from checks.links._common import citing_pages
 from checks.base import CheckContext
 from checks.registry import run_checks
 from config import load_site, load_thresholds
@@ -502,12 +502,12 @@ def test_redirect_landing_rows_are_judged_through_the_linked_url(tmp_path):
 def test_every_link_and_crawl_rule_is_documented():
     import re
 
-    import checks.coverage
-    import checks.crawl
-    import checks.link_malformed
-    import checks.links
+    import checks.crawl.coverage
+    import checks.crawl.crawl
+    import checks.links.link_malformed
+    import checks.links.links
 
-    rules = checks.links.RULES + checks.crawl.RULES + checks.coverage.RULES + checks.link_malformed.RULES
+    rules = checks.links.links.RULES + checks.crawl.crawl.RULES + checks.crawl.coverage.RULES + checks.links.link_malformed.RULES
     assert {r.id for r in rules} == {
         "link-broken-home", "link-broken", "link-timeout", "link-unverified", "link-redirect-loop",
         "link-redirect-chain", "link-anchor-missing", "link-soft-404", "link-jump-invalid",

@@ -1,4 +1,4 @@
-"""Soft 404 from what a browser user sees (crawler probes + checks/_notfound.py), on real crawls.
+"""Soft 404 from what a browser user sees (crawler probes + checks/links/_notfound.py), on real crawls.
 
 Three loopback portals written for this test (not the demo's markup), each crawled by the
 real spider, then judged by the link rules:

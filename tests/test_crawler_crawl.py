@@ -179,7 +179,7 @@ def test_crawl_exits_cleanly_and_saves_run_stats(crawled):
     stats = crawled["store"].run_stats(crawled["run"])
     assert stats["crawl_finish_reason"] == "finished"
     assert stats["pages"] >= 8 and stats["links"] >= 3000
-    # "invalid": http://[::1 and a port out of range (checks/link_malformed.py reports them)
+    # "invalid": http://[::1 and a port out of range (checks/links/link_malformed.py reports them)
     assert stats["skipped_by_scheme"] == {"mailto": 1, "tel": 1, "javascript": 1, "invalid": 2}
     assert stats["traps"] == {"calendar": 1, "repeated-segments": 1}
 

@@ -98,9 +98,9 @@ def test_link_findings_are_exactly_the_planted_ones(demo_run):
 
 
 def _link_rule_ids() -> set[str]:
-    import checks.crawl
-    import checks.links
-    return {r.id for r in checks.links.RULES} | {r.id for r in checks.crawl.RULES}
+    import checks.crawl.crawl
+    import checks.links.links
+    return {r.id for r in checks.links.links.RULES} | {r.id for r in checks.crawl.crawl.RULES}
 
 
 def test_expect_and_decoy_types():

@@ -1,4 +1,4 @@
-"""gk-guide-fields (checks/gk_guide.py), the worked example of docs/adding-a-rule.md:
+"""gk-guide-fields (checks/disclosure/gk_guide.py), the worked example of docs/adding-a-rule.md:
 a complete and an incomplete 政府信息公开指南 (tests/fixtures/disclosure/gk_guide/) in a
 real store, checked through the registry exactly as an audit runs it."""
 

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from checks._pages import metadata_fields, page_view, parse_html
-from checks.annual_report import required_year
-from checks.docmeta import docno_problems, docno_year_gap, missing_fields
-from checks.normative import read_validity
+from checks.disclosure.annual_report import required_year
+from checks.disclosure.docmeta import docno_problems, docno_year_gap, missing_fields
+from checks.disclosure.normative import read_validity
 from config import RULES_FILE, ConfigError, load_site
 
 RULES = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))

@@ -511,7 +511,7 @@ def test_body_cut_at_the_cap_is_no_decode_error(tmp_path):
 
 
 def test_coverage_line_names_every_limit_and_never_rounds_a_loss_up():
-    from checks.coverage import coverage_figures
+    from checks.crawl.coverage import coverage_figures
     from reports.model import coverage_line
     figures = coverage_figures(59_000, {"max_depth": 1_200, "max_pages": 65}, pages_cut=2)
     assert figures["percent"] == 97.9  # 97.901... rounded down

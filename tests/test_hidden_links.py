@@ -1,4 +1,4 @@
-"""link-hidden-offsite (checks/hidden_links.py): hidden off-site links in page HTML, in a real store."""
+"""link-hidden-offsite (checks/content/hidden_links.py): hidden off-site links in page HTML, in a real store."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from checks.base import CheckContext
-from checks.hidden_links import hidden_offsite_links
+from checks.content.hidden_links import hidden_offsite_links
 from checks.registry import run_checks
 from config import load_site, load_thresholds
 from crawler.store import Store

@@ -1,4 +1,4 @@
-"""Dated homepage blocks (checks/home_blocks.py) read from markup variants: headed lists, div
+"""Dated homepage blocks (checks/disclosure/home_blocks.py) read from markup variants: headed lists, div
 rows, tabs, tables, aria-labelledby sections, Hanweb data islands; links without dates are
 no block. The crawled end-to-end cases (three CMS families) are in tests/test_columns_discovery.py."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from checks._pages import parse_html
-from checks.home_blocks import find_blocks
+from checks.disclosure.home_blocks import find_blocks
 
 
 def _titles(body: str, min_items: int = 3) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""V5 (checks/interaction.py) and V6 (checks/services.py) on hand-written fixtures in a real store,
+"""V5 (checks/interaction/interaction.py) and V6 (checks/interaction/services.py) on hand-written fixtures in a real store,
 run through the registry as an audit runs them, and judged by the one veto evaluation."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from checks import manifest as manifest_mod
-from checks._messages import Labels, page_messages
+from checks.interaction._messages import Labels, page_messages
 from checks.base import CheckContext
 from checks.registry import all_rules, run_checks
 from checks.verdict import evaluate_veto

@@ -1,11 +1,11 @@
-"""mixed-content (checks/mixed_content.py): http:// subresources on an https portal, in a real store."""
+"""mixed-content (checks/content/mixed_content.py): http:// subresources on an https portal, in a real store."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from checks.base import CheckContext
-from checks.mixed_content import http_subresources
+from checks.content.mixed_content import http_subresources
 from checks.registry import run_checks
 from config import load_site, load_thresholds
 from crawler.store import Store

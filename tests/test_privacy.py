@@ -1,4 +1,4 @@
-"""Unmasked personal data (checks/privacy.py, checks/_pii.py) and the attachment stage
+"""Unmasked personal data (checks/content/privacy.py, checks/content/_pii.py) and the attachment stage
 (crawler/doctext.py): detectors on strings, extraction of real PDF/DOCX/XLSX bytes, and the
 stage + rule over real HTTP (the demo server on loopback) into a real store."""
 
@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from checks._pii import PiiSettings, find_pii, id18_valid, luhn_valid, mask
+from checks.content._pii import PiiSettings, find_pii, id18_valid, luhn_valid, mask
 from checks.base import CheckContext
 from checks.registry import all_rules, run_checks
 from config import load_site, load_thresholds

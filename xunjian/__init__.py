@@ -1,2 +1,5 @@
 """xunjian: nightly compliance crawler and quality auditor for Chinese government portals."""
-__version__ = "0.1.0"
+
+from crawler.version import tool_version
+
+__version__ = tool_version()

@@ -92,7 +92,7 @@ def _run_browser_stage(db_path: str, run_id: int, site: SiteProfile,
 
 def _read_attachments(store: Store, run_id: int, site: SiteProfile, thresholds: dict[str, Any]) -> None:
     """The attachment stage (crawler.doctext): a failure is recorded and the rules that read
-    attachments say so (checks/privacy.py reads the stats), the rest of the run goes on."""
+    attachments say so (checks/content/privacy.py reads the stats), the rest of the run goes on."""
     from crawler.doctext import DocSettings, read_attachments
     user_agent = str((site.get("politeness") or {}).get("user_agent") or "xunjian")
     try:

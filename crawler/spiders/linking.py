@@ -93,7 +93,7 @@ class LinkingMixin:
                 self._bump("skipped_by_scheme", scheme)
                 continue
             # a link no browser can open (http://localhost], http://, a port out of range) is
-            # recorded as scheme "invalid" and reported by checks/link_malformed.py, never fetched
+            # recorded as scheme "invalid" and reported by checks/links/link_malformed.py, never fetched
             absolute = join_url(doc.base_url, href)
             target, fragment = canonicalize(absolute, self.session_names, charset) if absolute else ("", "")
             if absolute is None or url_problem(target):

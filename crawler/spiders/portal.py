@@ -61,6 +61,7 @@ from crawler.spiders.linking import LinkingMixin
 from crawler.spiders.probing import ProbingMixin
 from crawler.spiders.reuse import CONDITIONAL, ReuseMixin
 from crawler.store import Store
+from crawler.version import tool_version
 from crawler.urls import (canonicalize, host_key, redact_userinfo, same_portal_host, strip_userinfo,
                           url_problem)
 
@@ -110,11 +111,10 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
         self.init_reuse(str(full).lower() in ("1", "true", "yes"))  # crawler.spiders.reuse
 
     def _start_run(self) -> int:
-        import xunjian
         store = Store(self.db_path)
         try:
             return store.start_run(self.profile.name, self.today.isoformat(), str(self.site_path),
-                                   getattr(xunjian, "__version__", ""))
+                                   tool_version())
         finally:
             store.close()
 
@@ -327,7 +327,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
                 print(f"xunjian: warning: start URL {state.url} redirects to host {host_key(landing)}; "
                       f"crawling it too — add it to scope.hosts / 首页跳转到其他主机，已纳入抓取范围",
                       file=sys.stderr, flush=True)
-            else:  # another site is not the portal: checks/crawl.py reports home-unreachable
+            else:  # another site is not the portal: checks/crawl/crawl.py reports home-unreachable
                 print(f"xunjian: error: start URL {state.url} redirects off-site to {host_key(landing)}; "
                       f"not crawled — fix the redirect or the start URL / 首页跳转到站外，未抓取",
                       file=sys.stderr, flush=True)

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def rules_by_module() -> list[tuple[str, str, list[Rule]]]:
-    """(module name, first docstring line, rules) for every check module, in name order."""
+    """(module path under checks, first docstring line, rules) for every check module, family by family."""
     out = []
     for mod in check_modules():
         name = mod.__name__.split(".", 1)[1]
@@ -43,14 +43,26 @@ def rules_by_module() -> list[tuple[str, str, list[Rule]]]:
     return out
 
 
+def _family_summary(family: str) -> str:
+    import importlib
+    doc = importlib.import_module(f"checks.{family}").__doc__ or ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""
+
+
 def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def markdown() -> str:
     lines = [HEADER]
+    family = None
     for name, summary, rules in rules_by_module():
-        lines.append(f"\n## `checks/{name.replace('.', '/')}.py`\n")
+        if name.split(".")[0] != family:
+            family = name.split(".")[0]
+            lines.append(f"\n## Family `{family}` (`checks/{family}/`)\n")
+            if _family_summary(family):
+                lines.append(f"{_family_summary(family)}\n")
+        lines.append(f"\n### `checks/{name.replace('.', '/')}.py`\n")
         if summary:
             lines.append(f"{summary}\n")
         lines.append("| id | severity | assessment | title | basis |")
@@ -59,7 +71,7 @@ def markdown() -> str:
             lines.append(f"| `{r.id}` | {r.severity} | {r.assessment or '-'} | "
                          f"{_cell(r.title_zh)} / {_cell(r.title_en)} | {_cell(r.basis)} |")
         for r in rules:
-            lines.append(f"\n### `{r.id}`\n")
+            lines.append(f"\n#### `{r.id}`\n")
             if r.doc:
                 lines.append(" ".join(r.doc.split()) + "\n")
             lines.append(f"- Fix: {_cell(r.advice_zh)}")

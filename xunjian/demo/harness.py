@@ -92,9 +92,9 @@ def flagged_decoys(run: FamilyRun) -> list[str]:
 
 
 def link_rule_ids() -> set[str]:
-    import checks.crawl
-    import checks.links
-    return {r.id for r in checks.links.RULES} | {r.id for r in checks.crawl.RULES}
+    import checks.crawl.crawl
+    import checks.links.links
+    return {r.id for r in checks.links.links.RULES} | {r.id for r in checks.crawl.crawl.RULES}
 
 
 def unplanted_link_finding_list(run: FamilyRun) -> list[Finding]:

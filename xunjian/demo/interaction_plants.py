@@ -1,5 +1,5 @@
-"""Plant helpers shared by the families' ``plants_interaction.py`` modules (V5, V6; checks/interaction.py,
-checks/services.py). Each family module fixes the paths and declares ``EXPECTED``/``DECOYS``; this
+"""Plant helpers shared by the families' ``plants_interaction.py`` modules (V5, V6; checks/interaction/interaction.py,
+checks/interaction/services.py). Each family module fixes the paths and declares ``EXPECTED``/``DECOYS``; this
 module writes the pages in the family's own markup (``site.add_document``, ``site.page``).
 
 Messages (relative to ``today``): one asked 200 days ago and answered 160 days later (late), one

@@ -1,6 +1,6 @@
 """Planted accessibility and 适老化 defects (and decoys) of the demo portal.
 
-Rules: checks/a11y.py (axe-core in Chromium), checks/static_a11y.py, checks/elder.py.
+Rules: checks/a11y/a11y.py (axe-core in Chromium), checks/a11y/static_a11y.py, checks/a11y/elder.py.
 Each planted page under ``/ztzl/wza/`` (专题: 无障碍与适老化) is linked from the 专题专栏
 page and wraps its content in its own layout block, so it forms its own template and the
 browser stage's per-template sample always includes it. The base portal is accessible

@@ -1,4 +1,4 @@
-"""Planted disclosure defects and decoys of the demo portal (rules in checks/columns.py,
+"""Planted disclosure defects and decoys of the demo portal (rules in checks/disclosure/columns.py,
 freshness.py, normative.py, docmeta.py, identity.py, annual_report.py).
 
 Adds, relative to ``today``: a missing required column (declared in config/sites/demo.yaml

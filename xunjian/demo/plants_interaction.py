@@ -1,7 +1,7 @@
 """Planted interaction and service defects (and decoys) of the ``trs`` family: V5 and V6.
 
-Rules: checks/interaction.py (veto-v5b-unanswered, reply-not-updated, veto-v5a-no-channel) and
-checks/services.py (service-guide-incomplete, veto-v6b-guides-incomplete, veto-v6a-no-service).
+Rules: checks/interaction/interaction.py (veto-v5b-unanswered, reply-not-updated, veto-v5a-no-channel) and
+checks/interaction/services.py (service-guide-incomplete, veto-v6b-guides-incomplete, veto-v6a-no-service).
 The pages are written by ``xunjian.demo.interaction_plants`` (see there for the dates): in 咨询建言
 a late-answered and an unanswered message (V5 b) next to a young unanswered one (decoy); a
 网上信访 list linked from 互动交流 whose old unanswered messages do not count (decoy); in 办事指南

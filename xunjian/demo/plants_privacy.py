@@ -1,6 +1,6 @@
 """Planted personal data (and decoys) of the demo portal (trs family).
 
-Rules: checks/privacy.py (pii-id-number, pii-mobile, pii-bank-card), reading page text and the
+Rules: checks/content/privacy.py (pii-id-number, pii-mobile, pii-bank-card), reading page text and the
 attachment text of crawler/doctext.py. Two 行政处罚决定书 are added to the 行政处罚 column:
 
   PLANT_DOC   a natural person's decision with the ID number, mobile and refund bank account in

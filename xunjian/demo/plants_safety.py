@@ -1,6 +1,6 @@
 """Planted hidden injected links (暗链) and decoys of the demo portal (trs family).
 
-Rule: checks/hidden_links.py (link-hidden-offsite).
+Rule: checks/content/hidden_links.py (link-hidden-offsite).
 
   PLANT_PAGE  (专题专栏) footer gets a display:none block of three links to an "entertainment" page
               of the external host, and a <noscript> link to it  -> link-hidden-offsite

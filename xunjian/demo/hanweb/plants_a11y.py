@@ -1,5 +1,5 @@
 """Planted accessibility and 适老化 defects (and decoys) of the ``hanweb`` family: browserless
-rules (checks/static_a11y.py, checks/elder.py static part), since the family is audited without
+rules (checks/a11y/static_a11y.py, checks/a11y/elder.py static part), since the family is audited without
 the browser stage. The pages form a 图片新闻/互动 corner linked from the 互动交流 overview:
 
   /col/col4995/index.html   图片新闻: a photo without alt                 -> a11y-static-img-alt

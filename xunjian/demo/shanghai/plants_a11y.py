@@ -1,6 +1,6 @@
 """Planted accessibility and 适老化 defects (and decoys) of the ``shanghai`` family.
 
-Rules: checks/a11y.py (axe-core in Chromium), checks/static_a11y.py, checks/elder.py. Each
+Rules: checks/a11y/a11y.py (axe-core in Chromium), checks/a11y/static_a11y.py, checks/a11y/elder.py. Each
 planted page under ``/zt/wza/`` (专题: 无障碍环境建设) is linked from the 专题专栏 channel and
 wraps its content in its own block, so the browser stage's per-template sample includes it:
 

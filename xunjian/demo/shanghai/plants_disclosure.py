@@ -1,6 +1,6 @@
 """Planted disclosure defects (and decoys) of the ``shanghai`` family.
 
-Rules: checks/columns.py, freshness.py, normative.py, docmeta.py, identity.py, annual_report.py.
+Rules: checks/disclosure/columns.py, freshness.py, normative.py, docmeta.py, identity.py, annual_report.py.
 Relative to ``today`` (paths fixed, so ``EXPECTED``/``DECOYS`` are plain lists):
 
 * columns: the template's 规划计划 channel is taken down (column-missing); three planted channels

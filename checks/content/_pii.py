@@ -1,4 +1,4 @@
-"""Detectors of unmasked personal numbers in text (used by checks/privacy.py).
+"""Detectors of unmasked personal numbers in text (used by checks/content/privacy.py).
 
 Pure functions, no store access, so they are tested on strings alone. What counts as personal
 data follows the masking list of the rule book §6 [S] (ID number, contact details, bank account):

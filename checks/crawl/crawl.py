@@ -5,12 +5,12 @@
   redirect loop, an address the network policy forbids), or it redirected away from the
   portal: to another scheme (``file:``, ``ftp:``) or off-site (another host name than the
   start URL's up to ``www.`` and port; the crawler does not follow it either). A bot wall
-  or 401/403/429 on the homepage is *not* unreachable (it is link-unverified, checks/links.py)
+  or 401/403/429 on the homepage is *not* unreachable (it is link-unverified, checks/links/links.py)
   and a homepage with no stored fact at all is a run note, not a finding: neither proves the
   site is down.
 * ``crawl-trap``: one finding per trap cause (``skip_reason`` ``trap:<cause>``) with the
   complete count, the busiest paths and ``crawl.trap_examples`` example URLs; a
-  ``pattern-limit`` cut of real content is ``crawl-coverage-lost`` instead (checks/coverage.py).
+  ``pattern-limit`` cut of real content is ``crawl-coverage-lost`` instead (checks/crawl/coverage.py).
 * ``page-too-large``: ``truncated`` = 1 (body capped at the profile's
   ``limits.max_response_mb``).
 * ``page-decode-error``: ``decode_errors`` above ``crawl.max_decode_errors``
@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks._links_common import (LinkSettings, citing_pages, classify, homepage_identities,
+from checks.links._common import (LinkSettings, citing_pages, classify, homepage_identities,
                                   homepage_landing_verdict, link_evidence, note)
 from checks.base import CheckContext, Rule
-from checks.coverage import pattern_share, real_content_patterns, url_pattern
+from checks.crawl.coverage import pattern_share, real_content_patterns, url_pattern
 from crawler.store import Finding
 
 HOME_UNREACHABLE = Rule(

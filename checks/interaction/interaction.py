@@ -9,7 +9,7 @@
   (at most ``interaction.max_message_findings``; the count is in the evidence).
 * ``reply-not-updated`` (D3): the newest reply is older than ``interaction.update_window_days`` (61).
 
-Messages are read by ``checks._messages`` from tables, labelled lists and detail pages (labels:
+Messages are read by ``checks.interaction._messages`` from tables, labelled lists and detail pages (labels:
 ``interaction.labels``); messages of excluded types (信访, 举报, 访谈, 征集) and invalid ones
 (``interaction.invalid_pattern``) do not count. When the crawl read no consultation message,
 V5 b and D3 are "not checked: no 咨询 column found" (``CheckContext.not_judged``), never a pass.
@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from checks._columns import site_facts
-from checks._messages import Labels, Message, compile_pattern, mark_excluded, merge, page_messages
+from checks.interaction._messages import Labels, Message, compile_pattern, mark_excluded, merge, page_messages
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from checks._a11y_common import IMPACT_ZH, gbt_clause, node_evidence, results, sc_label, wcag_refs
+from checks.a11y._common import IMPACT_ZH, gbt_clause, node_evidence, results, sc_label, wcag_refs
 from checks.base import CheckContext, CheckResult, Rule, severity_rank
 
 BASIS_AXE = ("GB/T 37668-2019 (≈WCAG 2.0/2.1 A+AA) [S]; 国办公开办函〔2021〕28号 无障碍改造 [S]; "

@@ -8,7 +8,7 @@ Disclosure pages are items of policy/normative columns and any page whose metada
 ``docmeta.document_genres``, or an item of a ``docmeta.document_column_types`` column; titles
 matching ``docmeta.record_title_patterns`` never are) or a plain ``record`` (行政处罚 decisions,
 news-like 法定主动公开 items). Required fields by kind: ``docmeta.required_fields`` (record;
-document adds its own; 规范性文件 validity is checked by checks/normative.py), overridable by the
+document adds its own; 规范性文件 validity is checked by checks/disclosure/normative.py), overridable by the
 profile's ``disclosure.required_fields`` / ``disclosure.document_fields``. Labels and
 placeholders come from the label table (``labels:``, ``docmeta.empty_values``). Also governed by
 ``docno_pattern``, ``docno_year_tolerance_days``, ``index_no_pattern`` (or the profile's

@@ -1,7 +1,7 @@
 """Homepage blocks: each dated block of the homepage (要闻动态, 通知公告, 街镇动态 …) judged
 against its own update window (rule ``home-block-stale``).
 
-``home-stale`` (checks/freshness.py) judges the homepage as a whole, as veto V3 does: one
+``home-stale`` (checks/disclosure/freshness.py) judges the homepage as a whole, as veto V3 does: one
 fresh block hides a block whose newest item is two months old. This rule finds every
 *dated block*: a container holding at least ``columns.home_blocks.min_items`` rows, each
 row one link plus a date (``li``, table rows, ``div``/``p`` rows, Hanweb data-island

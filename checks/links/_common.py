@@ -220,7 +220,7 @@ def citing_pages(ctx: CheckContext, target_url: str) -> list[dict[str, Any]]:
 
     A same-page fragment link (a skip link ``#main``, a table of contents) cites nothing: it
     does not lead a visitor to the page, so a page is never listed as its own referrer. Such
-    links still count for ``#fragment`` verdicts (checks/links.py reads them separately).
+    links still count for ``#fragment`` verdicts (checks/links/links.py reads them separately).
     """
     return ctx.store.referrers(ctx.run_id, target_url)
 

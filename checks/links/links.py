@@ -6,9 +6,9 @@ link-anchor-missing), with ``referrers`` = every citing page. Three streaming pa
 which loads all links or pages of a run into memory:
 
 1. status pass over the resources that are not a plain 2xx (``classify`` in
-   checks/_links_common.py decides broken / unverified / timeout / loop); redirect chains
+   checks/links/_common.py decides broken / unverified / timeout / loop); redirect chains
    and attachments answered with HTML are judged on the same rows;
-2. soft-404 pass (checks/_notfound.py: the site's not-found fingerprint from the crawl's
+2. soft-404 pass (checks/links/_notfound.py: the site's not-found fingerprint from the crawl's
    probes, title/H1 signatures as the fallback) over in-scope pages redirected where missing
    URLs go, then over the 2xx resources with a stored body (in-scope pages and the external
    pages the crawler fetched with GET);
@@ -16,8 +16,8 @@ which loads all links or pages of a run into memory:
    ``/dir/index.html`` serving one document are one target).
 
 Governed by config/rules.yaml ``links:`` and ``soft404:`` and by the profile's ``links.*``,
-``soft404.*`` (see checks/_links_common.py). The homepage's own failure is reported by
-``home-unreachable`` (checks/crawl.py), not here; skipped URLs (robots, traps, limits,
+``soft404.*`` (see checks/links/_common.py). The homepage's own failure is reported by
+``home-unreachable`` (checks/crawl/crawl.py), not here; skipped URLs (robots, traps, limits,
 ``ignored``) never produce a link finding.
 """
 
@@ -30,11 +30,11 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import unquote
 
-from checks._links_common import (LinkSettings, Verdict, canonical, citing_pages, classify,
+from checks.links._common import (LinkSettings, Verdict, canonical, citing_pages, classify,
                                   homepage_identities, homepage_landing_verdict, link_evidence)
-from checks._links_content import fragment_verdict
-from checks._notfound import NotFound
-from checks._links_rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, LINK_BROKEN,
+from checks.links._content import fragment_verdict
+from checks.links._notfound import NotFound
+from checks.links._rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, LINK_BROKEN,
                                  LINK_BROKEN_HOME, LINK_FORBIDDEN_ADDRESS, LINK_JUMP_INVALID,
                                  LINK_REDIRECT_CHAIN, LINK_REDIRECT_LOOP, LINK_SOFT_404, LINK_TIMEOUT,
                                  LINK_UNVERIFIED, RULES)
@@ -118,7 +118,7 @@ def _status_verdicts(res: dict[str, Any], verdict: Verdict, is_home: bool) -> li
     if outcome == "unverified":
         return [_Verdict(LINK_UNVERIFIED, f"链接目标{_brace(verdict.reason_zh)}{{cited}}",
                          f"Link target {_brace(verdict.reason_en)}{{cited}}")]
-    if is_home:  # the homepage's own failure is home-unreachable (checks/crawl.py)
+    if is_home:  # the homepage's own failure is home-unreachable (checks/crawl/crawl.py)
         return []
     if outcome == "broken":
         return [_Verdict(LINK_BROKEN, f"链接目标不可用：{_brace(verdict.reason_zh)}{{cited}}",

@@ -13,7 +13,7 @@ Some CMSs write the whole footer with a same-site script (Hanweb: ``<script
 src="/script/0/1234.js">`` calling ``document.write``); the crawler runs no script, so the raw
 HTML of such a page lacks every identity item. The crawler keeps the text of same-site scripts
 matching ``footer_script_patterns``; a page lacking items that includes one is judged on its
-footer plus the HTML the script writes (``checks._written``). When that text was not kept (the
+footer plus the HTML the script writes (``checks.disclosure._written``). When that text was not kept (the
 script failed or was not fetched) the page is not judged: it gets a ``footer-scripted`` info
 finding ("not checked"), never reported missing and never silently passed (one summary finding
 listing ``max_sample_pages`` pages).
@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from checks._columns import site_facts
 from checks._pages import config_regex, parse_html, squash
-from checks._written import written_html
+from checks.disclosure._written import written_html
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 

@@ -1,7 +1,7 @@
 """Content-level link verdicts: visible text and ``#fragment`` targets.
 
 * ``visible_text(html)``: the title and the visible body text of a document (soft-404
-  verdicts themselves are in ``checks._notfound``);
+  verdicts themselves are in ``checks.links._notfound``);
 * ``fragment_verdict(fragment, anchors, settings)`` applies the HTML Standard's
   "indicated part of the document": the empty fragment and ``top`` (ASCII
   case-insensitive) always resolve; otherwise an element id or ``a[name]`` equal to the raw
@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
-from checks._links_common import LinkSettings
+from checks.links._common import LinkSettings
 
 _WHITESPACE = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)

@@ -7,7 +7,7 @@ are everything the rule needed; the registry discovers it.
 The guide is the list page of the profile column named ``docmeta.guide_column``
 (config/rules.yaml; default 政府信息公开指南), or else any crawled page titled so.
 Governed by ``docmeta.guide_fields`` (field name → regex looked for in the page text).
-A missing guide is column-missing's business (checks/columns.py), not this rule's.
+A missing guide is column-missing's business (checks/disclosure/columns.py), not this rule's.
 """
 
 from __future__ import annotations

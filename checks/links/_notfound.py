@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks._links_common import canonical
-from checks._links_content import visible_text
+from checks.links._common import canonical
+from checks.links._content import visible_text
 from checks.base import CheckContext
 from crawler.notfound import page_view
 

@@ -1,4 +1,4 @@
-"""The documented ``Rule`` objects of checks/links.py (kept apart so links.py stays readable).
+"""The documented ``Rule`` objects of checks/links/links.py (kept apart so links.py stays readable).
 
 Thresholds named in the docs live in config/rules.yaml (``links:``, ``soft404:``) and in the
 site profile (``links.max_redirects``, ``links.jump_link_patterns``, ``soft404.*``).

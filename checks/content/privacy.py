@@ -2,7 +2,7 @@
 
 Reads the visible text of every in-scope page (``Store.pages_with_bodies``) and the text the
 attachment stage read (``crawler.doctext``; ``Store.attachment_texts``), finds 居民身份证号码,
-mobile numbers and bank card numbers with ``checks._pii`` and reports one finding per page (or
+mobile numbers and bank card numbers with ``checks.content._pii`` and reports one finding per page (or
 attachment) and kind, listing every hit **masked** with its position ("page text, character
 N" / "attachment page N") and the label before it. The full value never leaves this module.
 
@@ -23,9 +23,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from checks._links_common import homepage_identities
-from checks._links_content import visible_text
-from checks._pii import Hit, PiiSettings, find_pii
+from checks.links._common import homepage_identities
+from checks.links._content import visible_text
+from checks.content._pii import Hit, PiiSettings, find_pii
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 from crawler.store import NOT_READ, UNREADABLE

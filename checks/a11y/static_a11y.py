@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks._a11y_common import audited_urls, gbt_clause, iter_pages
+from checks.a11y._common import audited_urls, gbt_clause, iter_pages
 from checks.base import CheckContext, CheckResult, Rule
 from crawler.store import Finding
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
-from checks._links_rules import _D6
+from checks.links._rules import _D6
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 from crawler.urls import url_problem

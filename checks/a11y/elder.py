@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checks._a11y_common import doc_for, home_and_columns, iter_pages, results
+from checks.a11y._common import doc_for, home_and_columns, iter_pages, results
 from checks.base import CheckContext, CheckResult, Rule
 
 MIIT = "MIIT《互联网网站适老化通用设计规范》(2021) [S]"

@@ -1,6 +1,6 @@
 """Services (办事服务): an entry exists and the 办事指南 pages are complete.
 
-Not the 政府信息公开指南 (checks/gk_guide.py): a 办事指南 tells a citizen how to get one
+Not the 政府信息公开指南 (checks/disclosure/gk_guide.py): a 办事指南 tells a citizen how to get one
 administrative service done.
 
 * ``veto-v6a-no-service`` (V6 a): no crawled link names a service entry (``services.entry_pattern``:

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks._links_common import _number, _setting, citing_pages, homepage_url
+from checks.links._common import _number, _setting, citing_pages, homepage_url
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -81,7 +81,7 @@ def pattern_share(ctx: CheckContext) -> float:
 
 def real_content_patterns(ctx: CheckContext, patterns: set[str], share: float) -> set[str]:
     """Patterns (scheme://host/path) whose fetched query variants are distinct documents
-    (distinct titles); also used by checks/crawl.py to keep them out of ``crawl-trap``."""
+    (distinct titles); also used by checks/crawl/crawl.py to keep them out of ``crawl-trap``."""
     real = set()
     for pattern in patterns:
         prefix = pattern + "?"
