@@ -125,6 +125,7 @@ SITE_SCHEMA: dict[str, Any] = {
         "probe_prefixes": ("int", 12),
     },
     "columns": ("list[dict]", []),
+    "owners": ("list[dict]", []),  # who fixes what: 科室 and contact per column / URL prefix (config/owners.py)
     "disclosure": ("dict", {}),
     "a11y": ("dict", {}),
     "checks": {
@@ -396,6 +397,8 @@ def load_site(path: str | Path, overrides: dict[str, Any] | None = None) -> Site
     from config.columns import validate_columns, validate_disclosure  # columns:/disclosure: blocks
     data["columns"] = validate_columns(data["columns"], where)
     data["disclosure"] = validate_disclosure(data["disclosure"], where)
+    from config.owners import validate_owners  # owners: block (reports/owners.py assigns findings)
+    data["owners"] = validate_owners(data["owners"], data["columns"], where)
     from crawler.browser.settings import validate_a11y  # a11y: block (browser stage)
     data["a11y"] = validate_a11y(data["a11y"], where)
     _check_network(data["network"], where)
@@ -435,6 +438,8 @@ def load_thresholds(site: SiteProfile | None = None, rules_file: str | Path = RU
         check_profile_fields(table, site.get("disclosure") or {}, getattr(site, "path", "") or "profile")
     from config.columns import validate_column_thresholds  # local: config.columns imports this module
     validate_column_thresholds(data.get("columns"), where)
+    from config.scoring import validate_scoring  # assessment.score / deadline_days (checks/score.py)
+    validate_scoring(data.get("assessment"), where)
     if isinstance(data.get("soft404"), dict) and "fingerprint" in data["soft404"]:
         data["soft404"]["fingerprint"] = validate_fingerprint(data["soft404"]["fingerprint"], str(path))
     return data

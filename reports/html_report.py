@@ -46,7 +46,7 @@ REFERRERS_SHOWN = 5
 STAT_LABELS = ("pages", "resources", "links", "skipped", "errors", "retries", "reverified",
                "robots_skipped", "ignored", "elapsed_s", "pages_per_s", "bytes", "crawl_finish_reason",
                "traps", "skipped_by_scheme", "a11y_pages", "a11y_coverage", "a11y_engine")
-STAT_HIDDEN = {"profile", "check_errors", "a11y", "limits", "crawl_pid"}
+STAT_HIDDEN = {"profile", "check_errors", "a11y", "limits", "crawl_pid", "columns_located"}
 
 
 def _env() -> Environment:
@@ -217,6 +217,11 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
         "change_rows": change_rows(model, lang),
         "filter_rules": [(r["id"], localized(r, "title", lang)) for r in model["rules"]
                          if r["counts"]["total"] or r["id"] in {f["rule_id"] for f in model["fixed"]}],
+        "gate_mode": i18n.gate_mode_text(model["gate"], lang) if model.get("gate") else "",
+        "gate_failed": i18n.gate_failed_text(model["gate"], lang) if model.get("gate") else "",
+        "score_line": i18n.score_text(model["score"], lang) if model.get("score") else "",
+        "score_reason": i18n.score_reason(model["score"], lang) if model.get("score") else "",
+        "points_text": lambda indicator: i18n.points_text(indicator, lang),
         "referrers_shown": REFERRERS_SHOWN, "evidence_shown": PRIMARY, "localized": localized,
         "clean_rules": [r for r in model["rules"] if r["ran"] and not r["counts"]["total"]],
         "idle_rules": [r for r in model["rules"] if not r["ran"] and not r["counts"]["total"]],

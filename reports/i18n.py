@@ -189,6 +189,65 @@ ZH = {
     "trend_verdict_note": "按本次的单项否决项及其规则判断历次巡检。",
     "yes": "是",
     "no": "否",
+    # score (checks/score.py) and 整改期限
+    "score_title": "扣分与得分",
+    "score_line": "得分 {score} / {total}（合格线 {pass_mark}，扣 {lost} 分）",
+    "score_verdict_pass": "考核：合格",
+    "score_verdict_fail": "考核：不合格",
+    "score_verdict_provisional": "考核：暂定（部分指标未检查，得分为上限）",
+    "score_verdict_incomplete": "考核：无结论（巡检未完成）",
+    "score_reason_veto": "单项否决不通过，按规定不再计分（下表仅供整改参考）",
+    "score_reason_below_pass_mark": "得分低于合格线",
+    "score_reason_indicators_not_checked": "以下指标的规则本次未运行：{ids}",
+    "score_reason_veto_incomplete": "部分单项否决项未检查",
+    "score_reason_run_incomplete": "巡检未完成，不计分",
+    "indicator": "指标",
+    "points_rule": "扣分标准",
+    "points_per_finding": "每项扣 {points} 分",
+    "points_per_indicator": "发现即扣 {points} 分",
+    "points_cap": "最多扣 {cap} 分",
+    "points_lost": "扣分",
+    "mark": "可信度",
+    "mark_C": "[C] 已核实原文",
+    "mark_S": "[S] 二手来源",
+    "mark_U": "[U] 未确认（可配置）",
+    "indicator_not_checked": "未检查",
+    "unscored_rules": "未纳入扣分表的扣分类规则（不扣分）",
+    "deadline": "整改期限",
+    "deadline_days": "整改期限（天）",
+    # gate and exit code
+    "gate_title": "门禁判定与退出码",
+    "exit_code": "退出码",
+    "exit_meaning_0": "0：通过",
+    "exit_meaning_1": "1：有断言不通过",
+    "exit_meaning_2": "2：巡检未完成或配置错误，不作判定",
+    "gate_mode_gate": "按门禁断言（config/rules.yaml gate）判定",
+    "gate_mode_fail-on": "按 --fail-on {level} 判定：出现该级别及以上的问题即不通过",
+    "gate_mode_fail-on-none": "未设置失败条件（--fail-on none），退出码恒为 0",
+    "gate_mode_incomplete": "巡检未完成，不作判定：{detail}",
+    "gate_not_recorded": "本次运行未记录门禁结果，按其记录的配置重新判定（未计基线）",
+    "gate_failed_line": "未通过的断言：{names}",
+    "gate_failed_item": "{name}（实际 {value}，最多 {limit}）",
+    "assertion": "断言",
+    "threshold": "阈值（最多）",
+    "value": "实际值",
+    "result": "结果",
+    "gate_pass": "通过",
+    "gate_fail": "不通过",
+    "gate_warn": "警告（不影响退出码）",
+    "gate_suppressed": "{n} 个已列入基线的问题未计入",
+    # owners and columns (reports/owners.py)
+    "owner": "责任科室",
+    "owners_title": "按责任科室",
+    "contact": "联系人",
+    "no_owner": "未分配",
+    "no_column": "未归入栏目",
+    "section": "网址目录",
+    "fix_page": "整改页面",
+    "notice_sheet": "整改通知单",
+    "notice_heading": "{dept} 整改通知单",
+    "serial": "序号",
+    "finding": "问题",
 }
 
 EN = {
@@ -373,6 +432,64 @@ EN = {
     "trend_verdict_note": "Earlier runs are judged with this run's veto items and their rules.",
     "yes": "yes",
     "no": "no",
+    "score_title": "Deductions and score",
+    "score_line": "Score {score} / {total} (pass mark {pass_mark}, {lost} points lost)",
+    "score_verdict_pass": "Assessment: pass",
+    "score_verdict_fail": "Assessment: fail",
+    "score_verdict_provisional": "Assessment: provisional (some indicators not checked; "
+                                 "the score is an upper bound)",
+    "score_verdict_incomplete": "Assessment: no verdict (the run is incomplete)",
+    "score_reason_veto": "a veto item failed, so nothing else is scored (the table is for fixing only)",
+    "score_reason_below_pass_mark": "the score is below the pass mark",
+    "score_reason_indicators_not_checked": "the rules of these indicators did not run: {ids}",
+    "score_reason_veto_incomplete": "some veto items were not checked",
+    "score_reason_run_incomplete": "the run is incomplete: no score",
+    "indicator": "Indicator",
+    "points_rule": "Points",
+    "points_per_finding": "{points} per finding",
+    "points_per_indicator": "{points} once",
+    "points_cap": "at most {cap}",
+    "points_lost": "Lost",
+    "mark": "Confidence",
+    "mark_C": "[C] confirmed in the source",
+    "mark_S": "[S] secondary source",
+    "mark_U": "[U] unconfirmed (a setting)",
+    "indicator_not_checked": "not checked",
+    "unscored_rules": "Deduction rules in no indicator (no points lost)",
+    "deadline": "Fix by",
+    "deadline_days": "Days to fix",
+    "gate_title": "Gate and exit code",
+    "exit_code": "Exit code",
+    "exit_meaning_0": "0: passed",
+    "exit_meaning_1": "1: an assertion failed",
+    "exit_meaning_2": "2: incomplete run or configuration error: no verdict",
+    "gate_mode_gate": "judged by the gate assertions (config/rules.yaml gate)",
+    "gate_mode_fail-on": "judged by --fail-on {level}: any finding of that severity or worse fails",
+    "gate_mode_fail-on-none": "no failure condition (--fail-on none): the exit code is always 0",
+    "gate_mode_incomplete": "the run is incomplete, no verdict: {detail}",
+    "gate_not_recorded": "no gate result was recorded for this run: judged now with its recorded settings "
+                         "(no baseline)",
+    "gate_failed_line": "failed assertions: {names}",
+    "gate_failed_item": "{name} ({value}, at most {limit})",
+    "assertion": "Assertion",
+    "threshold": "Threshold (max)",
+    "value": "Value",
+    "result": "Result",
+    "gate_pass": "pass",
+    "gate_fail": "FAIL",
+    "gate_warn": "warning (does not change the exit code)",
+    "gate_suppressed": "{n} findings accepted by the baseline were not counted",
+    "owner": "Owner",
+    "owners_title": "By owner",
+    "contact": "Contact",
+    "no_owner": "unassigned",
+    "no_column": "no column",
+    "section": "URL section",
+    "fix_page": "Page to fix",
+    "notice_sheet": "Fix notice",
+    "notice_heading": "Fix notice for {dept}",
+    "serial": "No.",
+    "finding": "Finding",
 }
 
 # The multi-site overview (reports/overview.py): one row per site, worst first.
@@ -465,6 +582,8 @@ EXPORT_COLUMNS = (
     ("change", "变化", "Change"),
     ("first_seen", "首次发现", "First seen"),
     ("column", "栏目", "Column"),
+    ("owner", "责任科室", "Owner"),
+    ("deadline", "整改期限", "Fix by"),
     ("page_url", "页面网址", "Page URL"),
     ("target", "对象", "Element"),
     ("message", "问题描述", "Problem"),
@@ -507,3 +626,57 @@ def run_banner(model: dict, lang: str) -> str:
 def export_headers(lang: str) -> list[str]:
     strings(lang)
     return [zh if lang == "zh" else en for _key, zh, en in EXPORT_COLUMNS]
+
+
+def _points(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def score_text(score: dict, lang: str) -> str:
+    """"得分 92.5 / 100（合格线 60，扣 7.5 分）"."""
+    return strings(lang)["score_line"].format(score=_points(score["score"]), total=_points(score["total"]),
+                                              pass_mark=_points(score["pass_mark"]),
+                                              lost=_points(score["lost"]))
+
+
+def score_reason(score: dict, lang: str) -> str:
+    if not score.get("reason"):
+        return ""
+    ids = ", ".join(score.get("not_checked") or [])
+    return strings(lang)[f"score_reason_{score['reason']}"].format(ids=ids)
+
+
+def points_text(indicator: dict, lang: str) -> str:
+    """"每项扣 5 分，最多扣 10 分"."""
+    words = strings(lang)
+    key = "points_per_indicator" if indicator.get("per") == "indicator" else "points_per_finding"
+    text = words[key].format(points=_points(indicator["points"]))
+    if indicator.get("max") is not None:
+        text += ("，" if lang == "zh" else ", ") + words["points_cap"].format(cap=_points(indicator["max"]))
+    return text
+
+
+def gate_mode_text(gate: dict, lang: str) -> str:
+    """How the exit code was decided: the gate, --fail-on LEVEL, or an incomplete run."""
+    words = strings(lang)
+    mode = gate.get("mode")
+    if mode == "incomplete":
+        return words["gate_mode_incomplete"].format(detail=gate.get("detail", ""))
+    if mode == "fail-on":
+        if gate.get("fail_on") in (None, "", "none"):
+            return words["gate_mode_fail-on-none"]
+        return words["gate_mode_fail-on"].format(level=gate["fail_on"])
+    text = words["gate_mode_gate"]
+    return text if gate.get("recorded", True) else f"{text}; {words['gate_not_recorded']}" if lang == "en" \
+        else f"{text}；{words['gate_not_recorded']}"
+
+
+def gate_failed_text(gate: dict, lang: str) -> str:
+    """"未通过的断言：no-new-errors (19 > 0)" ("" when every error-level assertion passed)."""
+    failed = [a for a in gate.get("assertions") or [] if not a["passed"] and a["level"] == "error"]
+    if not failed:
+        return ""
+    words = strings(lang)
+    names = ("；" if lang == "zh" else "; ").join(
+        words["gate_failed_item"].format(name=a["name"], value=a["count"], limit=a["limit"]) for a in failed)
+    return words["gate_failed_line"].format(names=names)

@@ -1,7 +1,8 @@
 """summary.md: a short Markdown summary for a CI job summary or a merge-request comment.
 
-Verdict, veto items, counts by severity, changes since the previous run, the
-rules with the most findings and the newest findings. Every crawled string is
+Verdict, the exit code and the gate assertion that decided it (threshold and value), veto
+items, the score (得分/总分 and the deduction table), counts by severity, changes since the
+previous run, the rules with the most findings and the newest findings. Every crawled string is
 escaped (``reports.safe.md_text``): no raw HTML, no links, no table breakage.
 """
 
@@ -37,6 +38,7 @@ def to_markdown(model: dict[str, Any], lang: str) -> str:
     out += [f"**{icon} {i18n.verdict_text(model, lang)}**", ""]
     if localized(verdict, "coverage_line", lang):
         out += [md_text(localized(verdict, "coverage_line", lang)), ""]
+    out += gate_lines(model, lang)
     out += [f"| {w['veto_items']} | {w['status']} | {w['count']} |", "|---|---|---:|"]
     for item in model["veto_items"]:
         out.append(f"| {md_text(item['id'])} {md_text(localized(item, 'title', lang))} | "
@@ -47,6 +49,7 @@ def to_markdown(model: dict[str, Any], lang: str) -> str:
     counts = [summary["total"], *(summary["by_severity"][s] for s in reversed(SEVERITIES)),
               summary["new"], summary["fixed"], summary["persisting"], summary["deductions"]]
     out.append("| " + " | ".join(str(n) for n in counts) + " |")
+    out += score_lines(model, lang)
     if model["previous_run"] is None:
         out += ["", w["first_run"]]
     ranked = [r for r in model["rules"] if r["counts"]["total"]][:TOP_RULES]
@@ -69,3 +72,48 @@ def to_markdown(model: dict[str, Any], lang: str) -> str:
             out.append(f"- … +{summary['new'] - NEW_LISTED}")
     out += ["", f"_{w['md_more']}_", ""]
     return "\n".join(out)
+
+
+def gate_lines(model: dict[str, Any], lang: str) -> list[str]:
+    """The exit code, how it was decided, and each assertion with its threshold and value."""
+    gate = model.get("gate")
+    if not gate:
+        return []
+    w = i18n.strings(lang)
+    out = [f"**{w['exit_code']} {gate['exit_code']}** · {md_text(i18n.gate_mode_text(gate, lang))}"]
+    failed = i18n.gate_failed_text(gate, lang)
+    if failed:
+        out += ["", f"❌ {md_text(failed)}"]
+    if gate.get("assertions"):
+        out += ["", f"| {w['assertion']} | {w['result']} | {w['value']} | {w['threshold']} |",
+                "|---|---|---:|---:|"]
+        for a in gate["assertions"]:
+            result = ("✅ " + w["gate_pass"] if a["passed"] else
+                      ("❌ " + w["gate_fail"] if a["level"] == "error" else "⚠️ " + w["gate_warn"]))
+            out.append(f"| `{md_text(a['name'])}` | {result} | {a['count']} | "
+                       f"{'' if a['limit'] is None else a['limit']} |")
+    if gate.get("suppressed"):
+        out += ["", md_text(w["gate_suppressed"].format(n=gate["suppressed"]))]
+    return out + [""]
+
+
+def score_lines(model: dict[str, Any], lang: str) -> list[str]:
+    """得分/总分, the assessment verdict and the deduction table (indicators that lost points or
+    were not checked)."""
+    score = model.get("score")
+    if not score:
+        return []
+    w = i18n.strings(lang)
+    out = ["", f"### {w['score_title']}", "", f"**{md_text(i18n.score_text(score, lang))}** · "
+           f"{w['score_verdict_' + score['verdict']]}"]
+    if i18n.score_reason(score, lang):
+        out += ["", md_text(i18n.score_reason(score, lang))]
+    shown = [i for i in score["indicators"] if i["status"] != "clear"]
+    if shown:
+        out += ["", f"| {w['indicator']} | {w['points_rule']} | {w['count']} | {w['points_lost']} | "
+                    f"{w['mark']} |", "|---|---|---:|---:|---|"]
+        for i in shown:
+            lost = w["indicator_not_checked"] if i["status"] == "not_checked" else f"−{i['lost']:g}"
+            out.append(f"| {md_text(i['id'])} {md_text(localized(i, 'title', lang))} | "
+                       f"{md_text(i18n.points_text(i, lang))} | {i['count']} | {lost} | [{i['mark']}] |")
+    return out

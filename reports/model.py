@@ -30,8 +30,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checks.base import SEVERITIES, Rule, severity_rank
+from checks.score import deadline, score_run
 from crawler.store import Store
 from crawler.version import tool_version
+from reports.owners import Assigner
 from xunjian import history
 
 log = logging.getLogger(__name__)
@@ -54,12 +56,9 @@ def _rule_modules() -> tuple[dict[str, Rule], dict[str, str]]:
     return rules, module_of
 
 
-def column_of(finding_evidence: dict[str, Any], page_url: str) -> str:
-    """The site column (栏目) a finding belongs to: the check's own label when it gave
-    one (evidence ``column``), else the first path segment of the page URL."""
-    label = finding_evidence.get("column") if isinstance(finding_evidence, dict) else None
-    if isinstance(label, str) and label.strip():
-        return label.strip()
+def section_of(page_url: str) -> str:
+    """The first folder of a URL's path (``/xxgk/``; ``/`` for the homepage and root files): where a
+    page sits on the site, kept apart from its column (reports/owners.py)."""
     try:
         path = urlsplit(page_url).path
     except ValueError:
@@ -67,6 +66,15 @@ def column_of(finding_evidence: dict[str, Any], page_url: str) -> str:
     segment = path.strip("/").split("/", 1)[0] if path.strip("/") else ""
     # a bare file at the root ("/index.html") belongs to the homepage
     return f"/{segment}/" if segment and "." not in segment else "/"
+
+
+def column_of(finding_evidence: dict[str, Any], page_url: str) -> str:
+    """The check's own column label (evidence ``column``), else the URL section: for callers that
+    group findings stored without a ``column`` (the model's own ``column`` is reports/owners.py's)."""
+    label = finding_evidence.get("column") if isinstance(finding_evidence, dict) else None
+    if isinstance(label, str) and label.strip():
+        return label.strip()
+    return section_of(page_url)
 
 
 def _rule_entry(rule_id: str, rule: Rule | None, ran: bool, why_not: str) -> dict[str, Any]:
@@ -117,6 +125,18 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         return (rule_id in extra), ("" if rule_id in extra else "not-registered")
 
     findings = store.findings(run_id)
+    profile = (manifest.get("profile") or {}).get("settings") or {}
+    assigner = Assigner(profile, stats.get("columns_located"))
+    assessment = dict(thresholds.get("assessment") or {})
+    if "score" not in assessment or "deadline_days" not in assessment:
+        # a run judged before the score table existed: the shipped table, and a note that says so
+        from config import load_thresholds
+        shipped = load_thresholds(None).get("assessment") or {}
+        for key in ("score", "deadline_days"):
+            if key not in assessment and shipped.get(key):
+                assessment[key] = shipped[key]
+                notes.append(f"run recorded without assessment.{key}: "
+                             "the shipped config/rules.yaml table is used")
     diff = history.changes_since_previous(store, run_id)
     change = diff.status_of()
     seen = history.first_seen(store, run_id)
@@ -142,14 +162,19 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         counts[status] += 1
         counts["by_severity"][sev] += 1
         by_sev[sev] += 1
-        out_findings.append({
+        entry = {
             "fingerprint": f.fingerprint, "rule_id": f.rule_id, "severity": sev,
             "page_url": f.page_url, "target": f.target, "message_zh": f.message_zh,
             "message_en": f.message_en, "evidence": f.evidence if isinstance(f.evidence, dict) else
             {"value": f.evidence}, "referrers": [r for r in f.referrers if isinstance(r, dict)],
-            "column": column_of(f.evidence, f.page_url), "change": status,
-            "first_seen": first_date, "first_seen_run": first_run,
-        })
+            "change": status, "first_seen": first_date, "first_seen_run": first_run,
+        }
+        entry["fix_page"] = assigner.fix_page(entry)
+        entry["column"] = assigner.column(entry)
+        entry["section"] = section_of(entry["fix_page"])
+        entry["owner"] = assigner.owner(entry["column"], entry["fix_page"])
+        entry["deadline"] = deadline(run["today"], sev, assessment.get("deadline_days"))
+        out_findings.append(entry)
     # worst first, then rule, page: the order a webmaster works through them
     out_findings.sort(key=lambda d: (-severity_rank(d["severity"]), d["rule_id"], d["page_url"], d["target"]))
 
@@ -165,6 +190,13 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
                    "count": e["counts"]["total"]}
                   for rid, e in rule_entries.items()
                   if e["assessment"] == "deduction" and e["counts"]["total"]]
+    score = score_run(assessment.get("score"), ((f["rule_id"], f["evidence"]) for f in out_findings),
+                      rule_ran, verdict["veto"], state.complete,
+                      [rid for rid, e in rule_entries.items() if e["assessment"] == "deduction"])
+    gate = _gate_block(store, run_id, manifest, thresholds, state, run["today"])
+    owners = assigner.contacts()
+    for o in owners:
+        o["findings"] = sum(1 for f in out_findings if f["owner"] == o["dept"])
 
     def rule_order(e: dict[str, Any]) -> tuple:
         worst = max((severity_rank(s) for s, n in e["counts"]["by_severity"].items() if n), default=-1)
@@ -201,6 +233,11 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         },
         "veto_items": veto,
         "deductions": deductions,
+        "score": score,
+        "gate": gate,
+        "deadline_days": dict(assessment.get("deadline_days") or {}),
+        "owners": owners,
+        "unowned": sum(1 for f in out_findings if not f["owner"]),
         "rules": sorted(rule_entries.values(), key=rule_order),
         "findings": out_findings,
         "fixed": fixed,
@@ -211,6 +248,32 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
                      "engines": manifest.get("engines") or {},
                      "site_readable": manifest.get("site_readable", True)},
     }
+
+
+def _gate_block(store: Store, run_id: int, manifest: dict[str, Any], thresholds: dict[str, Any], state: Any,
+                today: str) -> dict[str, Any]:
+    """Why the run's exit code is what it is: the record the runner stored in the manifest
+    (``exit``: gate or --fail-on assertions with threshold and value); for an incomplete run exit
+    code 2 and the reason; for a run without a record (``xunjian report`` of an older run) the
+    gate assertions of its thresholds judged now (``recorded: false``)."""
+    if not state.complete:
+        return {"mode": "incomplete", "exit_code": 2, "passed": False, "recorded": True, "assertions": [],
+                "detail": f"{state.code}: {state.detail}" if state.code else state.status, "warnings": []}
+    recorded = manifest.get("exit")
+    if isinstance(recorded, dict) and "exit_code" in recorded:
+        return {**recorded, "recorded": True}
+    from datetime import date
+
+    from xunjian import gate as gate_mod
+    try:
+        veto_items = (thresholds.get("assessment") or {}).get("veto_items") or []
+        result = gate_mod.evaluate(store, run_id, thresholds.get("gate") or {}, None,
+                                   date.fromisoformat(today), veto_items=veto_items)
+    except Exception as exc:  # noqa: BLE001 - a bad gate section must not cost the report; it says why
+        log.warning("gate not judged for the report: %s", exc)
+        return {"mode": "gate", "exit_code": 2, "passed": False, "recorded": False, "assertions": [],
+                "detail": str(exc), "warnings": []}
+    return {**gate_mod.exit_record(result, "gate"), "recorded": False}
 
 
 def coverage_line(coverage: dict[str, Any] | None, lang: str) -> str:

@@ -34,6 +34,8 @@ def finding_rows(model: dict[str, Any], lang: str) -> Iterator[list[Any]]:
             "change": words[f["change"]],
             "first_seen": f["first_seen"],
             "column": f["column"],
+            "owner": f.get("owner") or words["no_owner"],
+            "deadline": f.get("deadline", ""),
             "page_url": f["page_url"],
             "target": f["target"],
             "message": localized(f, "message", lang),

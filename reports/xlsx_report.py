@@ -1,5 +1,8 @@
 """findings.xlsx: the office workbook: a findings sheet (one row per finding, Chinese
-headers, filter and frozen header row) and a summary sheet (verdict, veto items, counts).
+headers, filter and frozen header row, column, owner and 整改期限 to sort and filter by), a
+summary sheet (verdict, score, exit code, veto items, counts) and, when the profile names owners
+(``owners:``, reports/owners.py), one 整改通知单 sheet per 科室 (finding, page to fix, advice,
+deadline) that can be sent to it as it is.
 
 Written in openpyxl's write-only mode so a portal with tens of thousands of findings
 streams out quickly. Every text cell is a string, never a formula (``reports.safe``).
@@ -17,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reports import i18n, safe, write_atomic
-from reports.model import localized
+from reports.model import localized, rule_index
 from reports.rows import finding_rows
 
 FILENAME = "findings.xlsx"
@@ -73,8 +76,67 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
     lines.append(("", ""))
     lines += [(f"{v['id']} {localized(v, 'title', lang)}", words[f"veto_status_{v['status']}"])
               for v in model["veto_items"]]
+    score = model.get("score")
+    if score:
+        lines += [("", ""), (words["score_title"], i18n.score_text(score, lang)),
+                  ("", words[f"score_verdict_{score['verdict']}"])]
+    if model.get("gate"):
+        lines += [(words["exit_code"], model["gate"]["exit_code"]),
+                  ("", i18n.gate_mode_text(model["gate"], lang)),
+                  ("", i18n.gate_failed_text(model["gate"], lang))]
     for label, value in lines:
         summary.append([_cell(summary, label, _BOLD), _cell(summary, value)])
+    _notice_sheets(wb, model, lang)
     buf = io.BytesIO()
     wb.save(buf)
     return write_atomic(out_dir / FILENAME, buf.getvalue())
+
+
+_SHEET_UNSAFE = str.maketrans({c: "_" for c in "[]:*?/\\"})
+_NOTICE_WIDTHS = (6, 60, 10, 16, 50, 50, 12)
+
+
+def _sheet_name(base: str, used: set[str]) -> str:
+    """A unique sheet name of at most 31 characters without the characters Excel refuses."""
+    name = base.translate(_SHEET_UNSAFE)[:31] or "sheet"
+    n = 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name = base.translate(_SHEET_UNSAFE)[:31 - len(suffix)] + suffix
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def _notice_sheets(wb: Workbook, model: dict[str, Any], lang: str) -> None:
+    """One 整改通知单 per owner (and one for unassigned findings) when the profile names owners."""
+    if not model.get("owners"):
+        return
+    words = i18n.strings(lang)
+    rules = rule_index(model)
+    used = {ws.title.lower() for ws in wb.worksheets}
+    run = model["run"]
+    owners = [*model["owners"], *([{"dept": "", "contact": ""}] if model.get("unowned") else [])]
+    for owner in owners:
+        dept = owner["dept"] or words["no_owner"]
+        mine = sorted((f for f in model["findings"] if (f.get("owner") or "") == owner["dept"]),
+                      key=lambda f: (f.get("deadline") or "9999", f["rule_id"], f["fix_page"]))
+        ws = wb.create_sheet(_sheet_name(f"{words['notice_sheet']}-{dept}", used))
+        for col, width in enumerate(_NOTICE_WIDTHS, 1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        ws.append([_cell(ws, words["notice_heading"].format(dept=dept), _BOLD)])
+        ws.append([_cell(ws, words["site"], _BOLD), _cell(ws, run["site"]), _cell(ws, words["today"], _BOLD),
+                   _cell(ws, run["today"]), _cell(ws, words["contact"], _BOLD),
+                   _cell(ws, owner.get("contact", ""))])
+        ws.append([])
+        headers = ("serial", "finding", "severity", "column", "fix_page", "advice", "deadline")
+        ws.append([_cell(ws, words[h], _HEADER_FONT, _HEADER_FILL) for h in headers])
+        for n, f in enumerate(mine, 1):
+            rule = rules.get(f["rule_id"], {})
+            title = localized(rule, "title", lang) or f["rule_id"]
+            what = f"{title}{'：' if lang == 'zh' else ': '}{localized(f, 'message', lang)}"
+            ws.append([_cell(ws, n), _cell(ws, what, alignment=_WRAP),
+                       _cell(ws, words[f"sev_{f['severity']}"]), _cell(ws, f["column"]),
+                       _cell(ws, f["fix_page"], alignment=_WRAP),
+                       _cell(ws, localized(rule, "advice", lang), alignment=_WRAP),
+                       _cell(ws, f.get("deadline", ""))])

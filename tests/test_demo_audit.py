@@ -61,6 +61,12 @@ def test_run_completes_and_writes_reports(demo_run):
     report = json.loads((result.report_dir / "report.json").read_text(encoding="utf-8"))
     assert len(report["findings"]) == len(findings)
     assert stats.get("pages", 0) >= 100
+    # the report says why the exit code is 1: the --fail-on assertion the runner recorded
+    gate = report["gate"]
+    assert gate["recorded"] and gate["mode"] == "fail-on" and gate["exit_code"] == result.exit_code
+    assert gate["assertions"][0]["count"] == sum(1 for f in findings if f.severity in ("error", "critical"))
+    assert "--fail-on error" in (result.report_dir / "summary.md").read_text(encoding="utf-8")
+    assert report["score"]["verdict"] == "fail" and all(f["deadline"] for f in report["findings"])
 
 
 def test_every_planted_defect_is_found(demo_run):

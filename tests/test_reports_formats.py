@@ -61,7 +61,9 @@ def test_report_json_validates_and_counts(rendered):
     assert by_fp[LATEST_FINDINGS[1].fingerprint]["first_seen"] == "2026-11-20"
     assert by_fp[LATEST_FINDINGS[3].fingerprint]["first_seen"] == "2026-11-21"
     assert by_fp[LATEST_FINDINGS[1].fingerprint]["column"] == "通知公告"  # the check's own label
-    assert by_fp[LATEST_FINDINGS[3].fingerprint]["column"] == "/xwzx/"  # else the URL section
+    # no located column holds it: no column (never a URL prefix posing as one); its URL section apart
+    assert by_fp[LATEST_FINDINGS[3].fingerprint]["column"] == ""
+    assert by_fp[LATEST_FINDINGS[3].fingerprint]["section"] == "/xwzx/"
     # worst first
     ranks = [["info", "warning", "error", "critical"].index(f["severity"]) for f in doc["findings"]]
     assert ranks == sorted(ranks, reverse=True)
@@ -112,21 +114,55 @@ def test_junit_validates_against_xsd_and_lists_findings(rendered):
     doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
     xsd.assertValid(doc)
     root = ET.parse(path).getroot()  # and the stdlib's strict expat parser
-    suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == ["demo.rules", "demo.veto"]
-    cases = {c.get("name").split(":")[0]: c for c in suites[0].findall("testcase")}
-    assert TEST_RULES.keys() <= cases.keys() and "mystery-rule" in cases
-    failure = cases["link-broken"].find("failure")
-    assert failure is not None and failure.get("type") == "error"
-    assert failure.text.count("\n") == 40 and "old/039.html" in failure.text
-    assert cases["link-unverified"].find("failure") is None  # info only: listed, not failed
-    assert "external.example/blocked" in cases["link-unverified"].find("system-out").text
-    assert cases["home-unreachable"].find("failure") is None and cases["home-unreachable"].find("skipped") is None
-    assert XSS in cases["mystery-rule"].find("failure").text  # as text, parsed back intact
-    veto = {c.get("name").split(":")[0]: c for c in suites[1].findall("testcase")}
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert list(suites) == ["demo.findings", "demo.rules", "demo.gate", "demo.veto"]
+    cases = suites["demo.findings"].findall("testcase")
+    assert len(cases) == len(LATEST_FINDINGS)  # one test case per finding, classname = rule id
+    by_rule: dict[str, list] = {}
+    for case in cases:
+        by_rule.setdefault(case.get("classname"), []).append(case)
+    assert len(by_rule["link-broken"]) == 41 and "mystery-rule" in by_rule
+    report = json.loads(rendered["files"]["zh"]["json"].read_text(encoding="utf-8"))
+    counted = {fp for a in report["gate"]["assertions"] if not a["passed"] and a["level"] == "error"
+               for fp in a["fingerprints"]}
+    for case in cases:  # a failure is exactly a finding a failed assertion counted
+        fingerprint = next(f["fingerprint"] for f in report["findings"] if case.get("name").endswith(
+            "#" + f["fingerprint"][:8]) and f["rule_id"] == case.get("classname"))
+        assert (case.find("failure") is not None) == (fingerprint in counted), case.get("name")
+    broken = [c for c in by_rule["link-broken"] if "old/039.html" in c.get("name")][0]
+    assert broken.find("failure").get("type") == "error" and "list0.html" in broken.find("failure").text
+    unverified = by_rule["link-unverified"][0]
+    assert unverified.find("failure") is None
+    assert "external.example/blocked" in unverified.find("system-out").text
+    mystery = by_rule["mystery-rule"][0]
+    listed = mystery.find("failure") if mystery.find("failure") is not None else mystery.find("system-out")
+    assert XSS in listed.text
+    gate = {c.get("name"): c for c in suites["demo.gate"].findall("testcase")}
+    exit_case = gate["exit-code"].find("failure")
+    assert exit_case is not None and exit_case.get("type") == "exit-1"
+    assert "no-veto-item-fails" in exit_case.get("message")
+    assert "homepage-broken-links" in exit_case.get("message")
+    assert gate["homepage-broken-links"].find("failure") is not None
+    assert gate["crawl-coverage"].find("failure") is None
+    veto = {c.get("name").split(":")[0]: c for c in suites["demo.veto"].findall("testcase")}
     assert veto["V4"].find("failure") is not None and veto["V1"].find("skipped") is not None
-    assert int(root.get("failures")) == sum(int(s.get("failures")) for s in suites)
-    assert int(suites[0].get("tests")) == len(suites[0].findall("testcase"))
+    assert int(root.get("failures")) == sum(int(s.get("failures")) for s in suites.values())
+    assert int(suites["demo.findings"].get("tests")) == len(cases)
+
+
+def test_junit_never_fails_an_advisory_finding(rendered, tmp_path):
+    """Advisory rules are not failures, even when a failing assertion counted them."""
+    from reports import junit_report
+    doc = model.build(rendered["store"], rendered["latest"], "zh", rules=TEST_RULES)
+    everything = [f["fingerprint"] for f in doc["findings"]]
+    doc["gate"] = {"mode": "gate", "exit_code": 1, "passed": False, "recorded": True, "assertions": [
+        {"name": "all", "level": "error", "passed": False, "count": len(everything), "limit": 0, "detail": "",
+         "fingerprints": everything}]}
+    root = ET.parse(junit_report.render(doc, tmp_path, "zh")).getroot()
+    cases = root.find("testsuite").findall("testcase")
+    advisory = [c for c in cases if c.get("classname") in ("disclosure-annual-report", "a11y-color-contrast")]
+    assert len(advisory) == 2 and all(c.find("failure") is None for c in advisory)
+    assert sum(1 for c in cases if c.find("failure") is not None) == len(cases) - 2
 
 
 def test_xlsx_opens_with_chinese_headers_and_no_formulas(rendered):
@@ -146,7 +182,7 @@ def test_xlsx_opens_with_chinese_headers_and_no_formulas(rendered):
     assert broken[col["问题描述"]] == "'@SUM(1+1) 链接无效"
     assert broken[col["引用页面"]].startswith(f"{BASE}/a.html")
     assert wb.worksheets[1]["B4"].value == "单项否决：不通过"
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:O{len(LATEST_FINDINGS) + 1}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:Q{len(LATEST_FINDINGS) + 1}"
 
 
 def test_csv_parses_with_bom_and_neutralised_cells(rendered):
@@ -160,7 +196,8 @@ def test_csv_parses_with_bom_and_neutralised_cells(rendered):
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
     assert any(c.startswith("'=cmd") or "=cmd" in c for c in cells)  # referrer text kept, neutralised
     mystery = [r for r in rows if r[0] == "mystery-rule"][0]
-    assert mystery[8] == XSS and mystery[9] == f"页面标题 {XSS}"
+    col = {h: i for i, h in enumerate(rows[0])}
+    assert mystery[col["对象"]] == XSS and mystery[col["问题描述"]] == f"页面标题 {XSS}"
     en = list(csv.reader(rendered["files"]["en"]["csv"].read_text(encoding="utf-8-sig").splitlines()))
     assert en[0][:3] == ["Rule id", "Rule", "Severity"]
 

@@ -67,6 +67,7 @@ class Outcome:
     count: int
     limit: int | None
     detail: str
+    fingerprints: list[str] = field(default_factory=list)  # the findings it counted (JUnit failures)
 
 
 @dataclass
@@ -238,7 +239,8 @@ def evaluate(store: Store, run_id: int, gate_config: dict[str, Any] | None, base
             passed = len(found) <= a["max"]
             detail = (f"{len(found)} matching finding(s), at most {a['max']} allowed"
                       + (f": {_examples(found)}" if found and not passed else ""))
-            outcome = Outcome(a["name"], a["level"], passed, len(found), a["max"], detail)
+            outcome = Outcome(a["name"], a["level"], passed, len(found), a["max"], detail,
+                              [f.fingerprint for f in found])
         result.outcomes.append(outcome)
         if not outcome.passed:
             line = f"gate: {outcome.name}: {outcome.detail}"
@@ -266,17 +268,52 @@ def _veto_outcome(a: dict[str, Any], store: Store, run_id: int, findings: list[F
 
     items, verdict = evaluate_veto(veto_items, ran, counts)
     problems = []
+    counted: list[str] = []
     for item in items:
         title = item.get("title_en") or item.get("title_zh", "")
         if item["status"] == "fail":
             hits = [f for f in findings if f.rule_id in item["rules"]]
+            counted += [f.fingerprint for f in hits]
             problems.append(f"{item['id']} {title} ({len(hits)}: {_examples(hits)})")
         elif item["status"] == "not_checked" and item["reason"] != "no_rule":
             problems.append(f"{item['id']} {title} not checked ({item['reason']})")
     passed = verdict["veto"] == PASS
     detail = ("no veto item fails" if passed else
               f"veto verdict {verdict['veto']}: " + " | ".join(problems))
-    return Outcome(a["name"], a["level"], passed, len(problems), 0, detail)
+    return Outcome(a["name"], a["level"], passed, len(problems), 0, detail, counted)
+
+
+def exit_record(result: GateResult, mode: str, fail_on: str = "", baseline: str = "") -> dict[str, Any]:
+    """What decided a run's exit code, for the run manifest (``exit``) and every report format:
+    ``mode`` (``gate`` or ``fail-on``), the exit code, and each assertion with its threshold
+    (``limit``), its value (``count``), whether it passed, its level and the findings it counted."""
+    return {"mode": mode, "fail_on": fail_on, "baseline": baseline, "exit_code": result.exit_code,
+            "passed": result.passed, "suppressed": result.suppressed,
+            "warnings": [w for w in result.warnings if not w.startswith("gate: ")],
+            "assertions": [{"name": o.name, "level": o.level, "passed": o.passed, "count": o.count,
+                            "limit": o.limit, "detail": o.detail, "fingerprints": o.fingerprints}
+                           for o in result.outcomes]}
+
+
+def fail_on_result(findings: list[Finding], fail_on: str | None) -> GateResult:
+    """``--fail-on SEVERITY`` as a one-assertion gate: no finding at or above the severity."""
+    result = GateResult()
+    if not fail_on or fail_on == "none":
+        return result
+    floor = severity_rank(fail_on)
+    found = [f for f in findings if f.severity in SEVERITIES and severity_rank(f.severity) >= floor]
+    by_sev: dict[str, int] = {}
+    for f in found:
+        by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
+    worst_first = sorted(by_sev.items(), key=lambda kv: -severity_rank(kv[0]))
+    detail = (", ".join(f"{n} {sev}" for sev, n in worst_first) if found
+              else f"no finding at or above '{fail_on}'")
+    outcome = Outcome(f"--fail-on {fail_on}", "error", not found, len(found), 0, detail,
+                      [f.fingerprint for f in found])
+    result.outcomes.append(outcome)
+    if found:
+        result.failures.append(f"--fail-on {fail_on}: {detail}")
+    return result
 
 
 def format_result(result: GateResult) -> list[str]:

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 import xunjian
 from checks import manifest as manifest_mod
-from checks.base import SEVERITIES, CheckContext, severity_rank
+from checks.base import SEVERITIES, CheckContext
 from checks.registry import run_checks
 from config import SiteProfile, load_site, load_thresholds
 from crawler.store import COMPLETE, INCOMPLETE, RUNNING, Store, StoreError
@@ -61,18 +61,23 @@ def say(message: str) -> None:
     print(f"[xunjian] {message}", file=sys.stderr, flush=True)
 
 
-def _fail_on_verdict(store: Store, run_id: int, fail_on: str | None) -> tuple[int, list[str]]:
-    if not fail_on or fail_on == "none":
-        return EXIT_OK, []
-    floor = severity_rank(fail_on)
-    hits: dict[str, int] = {}
-    for f in store.findings(run_id):
-        if severity_rank(f.severity) >= floor:
-            hits[f.severity] = hits.get(f.severity, 0) + 1
-    if not hits:
-        return EXIT_OK, [f"no finding at or above '{fail_on}'"]
-    detail = ", ".join(f"{n} {sev}" for sev, n in sorted(hits.items(), key=lambda kv: -severity_rank(kv[0])))
-    return EXIT_FAIL, [f"--fail-on {fail_on}: {detail}"]
+def _judge(store: Store, run_id: int, plan: "_Plan", result: AuditResult) -> None:
+    """The exit code of a complete run (the gate, or --fail-on), recorded in the run manifest
+    (``exit``) before the reports are written so that every format explains it."""
+    from xunjian import gate as gate_mod
+    if plan.gate or plan.baseline:
+        verdict = gate_mod.evaluate(store, run_id, plan.thresholds.get("gate") or {}, plan.baseline,
+                                    plan.today)
+        record = gate_mod.exit_record(verdict, "gate", baseline=str(plan.baseline or ""))
+        result.messages.extend(verdict.failures)
+    else:
+        verdict = gate_mod.fail_on_result(store.findings(run_id), plan.fail_on)
+        record = gate_mod.exit_record(verdict, "fail-on", fail_on=plan.fail_on or "none")
+        outcome = verdict.outcomes[0] if verdict.outcomes else None
+        if outcome is not None:
+            result.messages.append(f"--fail-on {plan.fail_on}: {outcome.detail}")
+    result.exit_code = verdict.exit_code
+    store.put_manifest(run_id, {**(store.manifest(run_id) or {}), "exit": record})
 
 
 def _run_browser_stage(db_path: str, run_id: int, site: SiteProfile,
@@ -288,6 +293,7 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
         _incomplete(store, run_id, result, *result.incomplete)
     else:
         store.finish_run(run_id, COMPLETE)
+        _judge(store, run_id, plan, result)
 
     try:
         _render(store, run_id, plan, result)
@@ -299,15 +305,6 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     if result.incomplete:
         code, detail = result.incomplete
         result.messages.append(f"run {run_id} is INCOMPLETE ({code}): {detail}; no verdict (exit 2)")
-        return
-    if plan.gate or plan.baseline:
-        from xunjian.gate import evaluate
-        verdict = evaluate(store, run_id, thresholds.get("gate") or {}, plan.baseline, plan.today)
-        result.exit_code = verdict.exit_code
-        result.messages.extend(verdict.failures)
-    else:
-        result.exit_code, msgs = _fail_on_verdict(store, run_id, plan.fail_on)
-        result.messages.extend(msgs)
 
 
 def print_summary(result: AuditResult) -> None:

@@ -102,6 +102,7 @@ COLUMN_UNREADABLE = Rule(
 RULES = [COLUMN_MISSING, COLUMN_BLANK, COLUMN_STALE, VETO_V4A, VETO_V4B, VETO_V4C, COLUMNS_DISCOVERED,
          COLUMN_UNREADABLE]
 
+ITEMS_RECORDED = 300  # item URLs per column kept in run stat columns_located (reports/owners.py reads it)
 TYPE_ZH = {"news": "要闻动态", "notice": "通知公告", "policy": "政策文件", "personnel": "人事",
            "plan": "规划计划", "static": "静态"}
 
@@ -131,6 +132,10 @@ def _veto(rule: Rule, counted: list[Column], minimum: int, home: str, what_zh: s
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
     home = facts.homepage
+    # the report files each finding under its column (reports/owners.py): record where they are
+    ctx.store.update_run_stats(ctx.run_id, {"columns_located": [
+        {"name": c.name, "type": c.type, "url": c.url, "items": [i.href for i in c.items[:ITEMS_RECORDED]]}
+        for c in facts.columns if c.present and c.url]})
     if facts.discovered:
         found = [c for c in facts.columns if not c.declared and c.present]
         yield COLUMNS_DISCOVERED.finding(
