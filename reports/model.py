@@ -91,11 +91,12 @@ def _empty_counts() -> dict[str, int]:
 
 def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule] | None = None,
           thresholds: dict[str, Any] | None = None, disabled_modules: list[str] | None = None,
-          trend_runs: int = 30) -> dict[str, Any]:
+          trend_runs: int = 30, gate: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the report model of ``run_id``.
 
     ``rules`` adds (or overrides) rule metadata on top of the registry; ``thresholds`` and
-    ``disabled_modules`` replace what the run manifest recorded (for tests and tools).
+    ``disabled_modules`` replace what the run manifest recorded (for tests and tools); ``gate`` is
+    the exit record (``xunjian.gate.exit_record``) to show for a run whose manifest has none.
     """
     from checks import manifest as manifest_mod
     from checks.verdict import evaluate_veto
@@ -193,7 +194,7 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
     score = score_run(assessment.get("score"), ((f["rule_id"], f["evidence"]) for f in out_findings),
                       rule_ran, verdict["veto"], state.complete,
                       [rid for rid, e in rule_entries.items() if e["assessment"] == "deduction"])
-    gate = _gate_block(store, run_id, manifest, thresholds, state, run["today"])
+    gate = _gate_block(manifest, state, gate)
     owners = assigner.contacts()
     for o in owners:
         o["findings"] = sum(1 for f in out_findings if f["owner"] == o["dept"])
@@ -250,30 +251,21 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
     }
 
 
-def _gate_block(store: Store, run_id: int, manifest: dict[str, Any], thresholds: dict[str, Any], state: Any,
-                today: str) -> dict[str, Any]:
+def _gate_block(manifest: dict[str, Any], state: Any,
+                judged_now: dict[str, Any] | None) -> dict[str, Any] | None:
     """Why the run's exit code is what it is: the record the runner stored in the manifest
     (``exit``: gate or --fail-on assertions with threshold and value); for an incomplete run exit
-    code 2 and the reason; for a run without a record (``xunjian report`` of an older run) the
-    gate assertions of its thresholds judged now (``recorded: false``)."""
+    code 2 and the reason; for a run without a record, ``judged_now`` (``xunjian report`` judges an
+    older run's gate with its recorded thresholds: ``recorded: false``), else None."""
     if not state.complete:
         return {"mode": "incomplete", "exit_code": 2, "passed": False, "recorded": True, "assertions": [],
                 "detail": f"{state.code}: {state.detail}" if state.code else state.status, "warnings": []}
     recorded = manifest.get("exit")
     if isinstance(recorded, dict) and "exit_code" in recorded:
         return {**recorded, "recorded": True}
-    from datetime import date
-
-    from xunjian import gate as gate_mod
-    try:
-        veto_items = (thresholds.get("assessment") or {}).get("veto_items") or []
-        result = gate_mod.evaluate(store, run_id, thresholds.get("gate") or {}, None,
-                                   date.fromisoformat(today), veto_items=veto_items)
-    except Exception as exc:  # noqa: BLE001 - a bad gate section must not cost the report; it says why
-        log.warning("gate not judged for the report: %s", exc)
-        return {"mode": "gate", "exit_code": 2, "passed": False, "recorded": False, "assertions": [],
-                "detail": str(exc), "warnings": []}
-    return {**gate_mod.exit_record(result, "gate"), "recorded": False}
+    if isinstance(judged_now, dict) and "exit_code" in judged_now:
+        return {**judged_now, "recorded": False}
+    return None
 
 
 def coverage_line(coverage: dict[str, Any] | None, lang: str) -> str:

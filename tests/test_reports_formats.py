@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -21,6 +22,7 @@ from openpyxl import load_workbook
 
 import reports
 from reports import i18n, model
+from xunjian import gate
 from tests.test_reports_data import (BASE, FIXED_FINGERPRINT, LATEST_FINDINGS, TEST_RULES, XSS,
                                      build_store)
 
@@ -32,7 +34,9 @@ SCHEMA = json.loads((ROOT / "docs" / "report-schema.json").read_text(encoding="u
 def rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("formats")
     store, prev, latest = build_store(root / "store.sqlite")
-    out = {lang: reports.render(store, latest, root / lang, lang=lang, rules=TEST_RULES) for lang in ("zh", "en")}
+    judged = gate.judge_recorded(store, latest, date(2026, 11, 21))  # stored without an exit record
+    out = {lang: reports.render(store, latest, root / lang, lang=lang, rules=TEST_RULES, gate=judged)
+           for lang in ("zh", "en")}
     yield {"store": store, "prev": prev, "latest": latest, "files": out, "root": root}
     store.close()
 

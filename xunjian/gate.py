@@ -295,6 +295,20 @@ def exit_record(result: GateResult, mode: str, fail_on: str = "", baseline: str 
                            for o in result.outcomes]}
 
 
+def judge_recorded(store: Store, run_id: int, today: date) -> dict[str, Any] | None:
+    """The exit record of a complete run stored without one (older runs), judged now with the gate
+    of its recorded thresholds and no baseline; None when the run has its record or is incomplete."""
+    from checks import manifest as manifest_mod
+    run = history.get_run(store, run_id)
+    manifest, _notes = manifest_mod.for_run(store, run_id, run["state"].complete)
+    if manifest.get("exit") or not run["state"].complete:
+        return None
+    thresholds = manifest.get("thresholds") or {}
+    veto_items = (thresholds.get("assessment") or {}).get("veto_items") or []
+    result = evaluate(store, run_id, thresholds.get("gate") or {}, None, today, veto_items=veto_items)
+    return exit_record(result, "gate")
+
+
 def fail_on_result(findings: list[Finding], fail_on: str | None) -> GateResult:
     """``--fail-on SEVERITY`` as a one-assertion gate: no finding at or above the severity."""
     result = GateResult()

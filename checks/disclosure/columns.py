@@ -102,7 +102,7 @@ COLUMN_UNREADABLE = Rule(
 RULES = [COLUMN_MISSING, COLUMN_BLANK, COLUMN_STALE, VETO_V4A, VETO_V4B, VETO_V4C, COLUMNS_DISCOVERED,
          COLUMN_UNREADABLE]
 
-ITEMS_RECORDED = 300  # item URLs per column kept in run stat columns_located (reports/owners.py reads it)
+ITEMS_RECORDED = 300  # item URLs per column kept in run stat columns_located (reports/owners.py)
 TYPE_ZH = {"news": "要闻动态", "notice": "通知公告", "policy": "政策文件", "personnel": "人事",
            "plan": "规划计划", "static": "静态"}
 

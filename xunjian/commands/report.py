@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 import reports
 from checks import manifest
-from xunjian import history
+from config import ConfigError
+from xunjian import gate, history
 from xunjian.runner import DEFAULT_DB
 
 
@@ -55,7 +57,12 @@ def run(args: argparse.Namespace) -> int:
         out_root = args.out or report_cfg.get("out_dir") or "xunjian-runs"
         formats = reports.check_formats(args.formats or reports.DEFAULT_FORMATS)
         folder = args.dir or reports.report_dir(out_root, row["site"], row["today"], run_id, store.store_id)
-        files = reports.render(store, run_id, folder, lang=lang, formats=formats)
+        try:  # a run stored before exit records: its gate judged now, and the report says so
+            judged = gate.judge_recorded(store, run_id, date.today())
+        except ConfigError as exc:
+            print(f"xunjian report: note: gate not judged ({exc})", file=sys.stderr)
+            judged = None
+        files = reports.render(store, run_id, folder, lang=lang, formats=formats, gate=judged)
     except (history.RunNotFound, ValueError) as exc:
         print(f"xunjian report: {exc}", file=sys.stderr)
         return 2
