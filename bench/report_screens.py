@@ -14,7 +14,9 @@ for each view (``#v=rule``, ``#v=page``, ``#v=owner``) it writes to ``--out``
 
 - ``<view>-desktop.png``: 1440 px wide, the first ``--max-height`` pixels of the page;
 - ``<view>-phone.png``: 390 px wide, mobile emulation, device scale 2;
-- ``<view>.pdf``: Chrome's DevTools ``Page.printToPDF``, A4, as an office would print it.
+- ``<view>.pdf``: Chrome's DevTools ``Page.printToPDF``, A4, as an office would print it;
+- ``<view>-print.png``: the print layout on screen (print media, 794 px = A4 at 96 dpi, the
+  page's ``beforeprint`` handler run), for looking at the PDF without a PDF rasteriser.
 
 It prints each file and the PDF's page count. Nothing is asserted: a person looks at them.
 """
@@ -123,8 +125,15 @@ def main() -> int:
                     "paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True,
                     "preferCSSPageSize": True})["data"])
                 (args.out / f"{view}.pdf").write_bytes(pdf)
+                open_view(drv, html, view)
+                drv.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+                drv.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+                a4 = {"width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": False}
+                shoot(drv, args.out / f"{view}-print.png", a4, args.max_height)
+                drv.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
                 pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-                print(f"{view:6s} {view}-desktop.png, {view}-phone.png, {view}.pdf ({pages} A4 pages)"
+                print(f"{view:6s} {view}-desktop.png, {view}-phone.png, {view}-print.png, {view}.pdf"
+                      f" ({pages} A4 pages)"
                       f" in {args.out}")
         finally:
             drv.quit()

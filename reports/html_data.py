@@ -45,7 +45,7 @@ MAX_REFERRERS = 20
 UI_KEYS = ("showing", "of", "items", "page", "message", "evidence", "referrers", "severity", "column",
            "owner", "first_seen", "rule", "element", "more_evidence", "assessment", "basis", "advice",
            "about_rule", "new", "persisting", "fixed", "pager_prev", "pager_next", "pager_page", "pager_rows",
-           "groups_page", "unknown_rule", "fixed_on")
+           "groups_page", "unknown_rule", "fixed_on", "root_section")
 
 
 def owner_group(finding: dict[str, Any]) -> str:

@@ -176,6 +176,7 @@ ZH = {
     "pager_rows": "第 {a}–{b} 条，共 {n} 条",
     "groups_page": "分组 {a}–{b}，共 {n} 组",
     "fixed_on": "上次发现",
+    "root_section": "首页及根目录（/）",
     "change_current": "当前问题（新增＋持续存在）",
     "static_note": "未启用 JavaScript：每条规则只列出前 {n} 条问题（共 {total} 条）。启用 JavaScript 后可查看全部问题、筛选和切换视图。",
     "change_table": "各规则变化（上次 → 本次）",
@@ -418,6 +419,7 @@ EN = {
     "pager_rows": "rows {a}–{b} of {n}",
     "groups_page": "groups {a}–{b} of {n}",
     "fixed_on": "Last seen",
+    "root_section": "Homepage and root (/)",
     "change_current": "Current (new + persisting)",
     "static_note": "JavaScript is off: each rule lists its first {n} findings ({total} in all). "
                    "With JavaScript you can see every finding, filter and switch views.",

@@ -253,8 +253,10 @@
   function columnsFor(rows) {
     var refs = rows.some(function (i) { return ROWS[i][F.referrers].length; });
     var first = state.v === "page" ? ["rule"] : state.v === "owner" ? ["page", "rule"] : ["page"];
-    return first.concat(["message", "evidence"], refs ? ["referrers"] : [], ["sev"],
-                        state.v === "owner" && !D.has_owners ? [] : ["column"], ["seen"]);
+    // the page view's group is one page, of one column; the owner view's is the column unless owners exist
+    var column = state.v === "rule" || (state.v === "owner" && D.has_owners);
+    return first.concat(["message", "evidence"], refs ? ["referrers"] : [], ["sev"], column ? ["column"] : [],
+                        ["seen"]);
   }
   function table(g, rows, caption) {
     var cols = columnsFor(rows);
@@ -270,15 +272,23 @@
       return el("tr", {"class": "finding", "data-rule": RULES[row[F.rule]].id,
                        "data-severity": SEV[row[F.sev]], "data-change": CH[row[F.change]],
                        "data-column": S[row[F.column]], "data-page": S[row[F.page]]},
-                cols.map(function (c) { return CELLS[c](row); }));
+                cols.map(function (c) {
+                  var cell = CELLS[c](row);
+                  cell.setAttribute("data-label", LABEL[c]);  // a phone shows each cell as a labelled line
+                  return cell;
+                }));
     }));
-    var cls = "grid findings cols-" + cols.length + (cols.indexOf("referrers") === -1 ? " no-refs" : "");
+    var cls = "grid findings view-" + state.v + " cols-" + cols.length +
+              (cols.indexOf("referrers") === -1 ? " no-refs" : "");
     return el("div", {"class": "table-wrap"}, [el("table", {"class": cls}, [
       el("caption", {"class": "sr-only"}, [caption]), el("thead", null, [head]), tbody])]);
   }
 
   /* ---- group sections ---- */
-  function groupLabel(g) { return state.v === "rule" ? RULES[g.key].title : S[g.key]; }
+  function groupLabel(g) {
+    if (state.v === "rule") { return RULES[g.key].title; }
+    return state.v === "owner" && S[g.key] === "/" ? W.root_section : S[g.key];  // the URL section "/"
+  }
   function groupId(g) {
     return state.v === "rule" ? "rule-" + RULES[g.key].id : "g-" + state.v + "-" + g.key;
   }
