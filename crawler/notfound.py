@@ -24,6 +24,7 @@ not a verdict threshold: the similarity thresholds are in config/rules.yaml
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ def directory_prefix(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path[: path.rfind("/") + 1], "", ""))
 
 
+@functools.lru_cache(maxsize=16384)  # called for every navigation link of every crawled page
 def section_prefix(url: str) -> str | None:
     """``http://h/xxgk/tzgg/1.html`` -> ``http://h/xxgk/``; None for ``http://h/page.html``."""
     parts = urlsplit(url)

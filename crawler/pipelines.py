@@ -1,7 +1,7 @@
 """Item pipeline: streams the spider's facts into the SQLite ``Store`` with batched commits.
 
 Items are the tagged dicts built in ``crawler.facts`` (``_table`` = resource / body /
-links / probe / parse / copy). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 200)
+links / probe / parse / copy). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 1000)
 and ``XUNJIAN_COMMIT_INTERVAL_S`` (at most this long between commits, default 2 s) bound both
 memory and what a crash can lose (a resumed run replays what was committed: crawler.spiders.reuse). At close the spider's run statistics are saved with
 ``Store.update_run_stats`` (keys documented in ``PortalSpider.run_stats``).
@@ -36,7 +36,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.getint("XUNJIAN_COMMIT_EVERY", 200),
+        return cls(crawler, crawler.settings.getint("XUNJIAN_COMMIT_EVERY", 1000),
                    crawler.settings.getfloat("XUNJIAN_COMMIT_INTERVAL_S", 2.0))
 
     def open_spider(self) -> None:

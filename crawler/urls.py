@@ -24,6 +24,7 @@ the scheme case. ``link_scheme(href)`` tells a link's scheme without resolving i
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -139,6 +140,16 @@ def canonicalize(url: str, session_params: Iterable[str] | frozenset[str] = (),
     characters in the query are encoded in ``query_charset`` (the charset of the page the
     link is on), as browsers do: a GBK portal's ``?q=城管`` is sent as ``%B3%C7%B9%DC``."""
     names = session_params if isinstance(session_params, frozenset) else session_names(session_params)
+    return _canonicalize(url, names, query_charset)
+
+
+# a portal's navigation repeats the same few hundred URLs on every page: memoised (pure functions of
+# their string arguments; bounded so memory stays flat however large the portal)
+URL_CACHE_SIZE = 16384
+
+
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
+def _canonicalize(url: str, names: frozenset[str], query_charset: str) -> tuple[str, str]:
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an invalid IPv6 literal: keep it recognisable, never fetchable
@@ -229,6 +240,7 @@ _FORBIDDEN_HOST_CHARS = set(" \t\n\r#%/:<>?@[\\]^|")
 _SLASHES_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[/\\]{2}")
 
 
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
 def url_problem(href: str) -> str | None:
     """Why no browser can open this http(s) link, or None when it is a usable URL.
 
@@ -254,6 +266,7 @@ def url_problem(href: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
 def join_url(base: str, href: str) -> str | None:
     """``urljoin`` that never raises: None for a link no browser could resolve
     (``http://localhost]``). Callers treat None as "not a usable link" and move on."""

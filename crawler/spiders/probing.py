@@ -18,12 +18,10 @@ a page of the site, so it has no link verdict and counts in no page or coverage 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
-
 from crawler.encoding import decode_html
 from crawler.facts import PURPOSE_PROBE, FetchState
 from crawler.notfound import directory_prefix, page_view, probe_urls, section_prefix
-from crawler.urls import canonicalize, clean_href
+from crawler.urls import canonicalize, clean_href, join_url
 
 
 class ProbingMixin:
@@ -58,11 +56,10 @@ class ProbingMixin:
         for link in doc.links:
             if link.tag not in ("a", "area"):
                 continue  # sections are what navigation links to, not /css/ or /images/
-            try:
-                absolute = urljoin(doc.base_url, clean_href(link.raw))
-                target = canonicalize(absolute, self.session_names, charset)[0]
-            except ValueError:
+            absolute = join_url(doc.base_url, clean_href(link.raw))  # memoised, like canonicalize
+            if absolute is None:
                 continue
+            target = canonicalize(absolute, self.session_names, charset)[0]
             prefix = section_prefix(target) if target.startswith(("http://", "https://")) else None
             if prefix:
                 yield from self.probe_prefix(prefix)
