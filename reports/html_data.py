@@ -34,31 +34,33 @@ from typing import Any
 from checks.base import SEVERITIES
 from reports import i18n
 from reports.evidence import evidence_items
-from reports.model import column_of, localized
+from reports.model import column_of, localized, section_of
 
 CHANGES = ("new", "persisting", "fixed")
 KINDS = ("text", "pre", "code", "url", "records")  # reports.evidence display item kinds
 FIELDS = ("rule", "sev", "change", "page", "target", "message", "column", "owner", "seen", "evidence",
-          "referrers", "referrer_count")
+          "referrers", "referrer_count", "deadline")
 MAX_REFERRERS = 20
 # words the script prints; each is an i18n key
 UI_KEYS = ("showing", "of", "items", "page", "message", "evidence", "referrers", "severity", "column",
            "owner", "first_seen", "rule", "element", "more_evidence", "assessment", "basis", "advice",
            "about_rule", "new", "persisting", "fixed", "pager_prev", "pager_next", "pager_page", "pager_rows",
-           "groups_page", "unknown_rule", "fixed_on", "root_section")
+           "groups_page", "unknown_rule", "fixed_on", "root_section", "deadline")
 
 
 def owner_group(finding: dict[str, Any]) -> str:
-    """The owner/column view's group of a finding: its owner, else its column, else its URL section."""
+    """The owner/column view's group of a finding: its owner (科室, reports/owners.py), else its
+    column (栏目), else its URL section."""
     owner = finding.get("owner")
     if isinstance(owner, dict):
         owner = owner.get("name") or owner.get("dept") or owner.get("owner")
     if isinstance(owner, str) and owner.strip():
         return owner.strip()
-    column = finding.get("column")
-    if isinstance(column, str) and column.strip():
-        return column.strip()
-    return column_of({}, str(finding.get("page_url") or ""))
+    for key in ("column", "section"):
+        value = finding.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return section_of(str(finding.get("fix_page") or finding.get("page_url") or ""))
 
 
 class _Strings:
@@ -116,7 +118,7 @@ def blob(model: dict[str, Any], lang: str) -> dict[str, Any]:
             [[strings(r.get("page", "")), strings(r.get("text") or ""),
               strings(f"{r['tag']}[{r.get('attr', '')}]" if r.get("tag") else "")]
              for r in refs[:MAX_REFERRERS]],
-            len(refs),
+            len(refs), strings(f.get("deadline") or ""),
         ])
     previous_day = (model.get("previous_run") or {}).get("today", "")
     for f in model["fixed"]:
@@ -130,7 +132,7 @@ def blob(model: dict[str, Any], lang: str) -> dict[str, Any]:
             strings(f["target"] if f["target"] != f["page_url"] else ""),
             strings(localized(f, "message", lang)), strings(column),
             strings(owner_group({**f, "column": column})),
-            strings(previous_day), [], [], 0,
+            strings(previous_day), [], [], 0, strings(""),
         ])
     return {"rules": rules, "severities": list(SEVERITIES), "changes": list(CHANGES), "fields": list(FIELDS),
             "kinds": list(KINDS),

@@ -200,9 +200,9 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
     severity_bars = [{"sev": s, "name": sev_names[s], "n": model["summary"]["by_severity"][s],
                       "pct": round(100 * model["summary"]["by_severity"][s] / total, 1)}
                      for s in reversed(SEVERITIES)]
-    columns = sorted({f["column"] for f in model["findings"]} |
-                     {f.get("column") or column_of(f.get("evidence") or {}, f["page_url"])
-                      for f in model["fixed"]})
+    columns = sorted(({f["column"] for f in model["findings"]} |
+                      {f.get("column") or column_of(f.get("evidence") or {}, f["page_url"])
+                       for f in model["fixed"]}) - {""})  # "" is no column: not a filter choice
     data = html_data.blob(model, lang)
     # the one inline script is allowed by its hash (Content-Security-Policy): anything that
     # slipped past escaping could still not run. The JSON data block is not a script: never run.

@@ -163,7 +163,6 @@ ZH = {
     "md_top_rules": "问题最多的规则",
     "md_more": "完整报告见 HTML 文件。",
     # the HTML report's views, pager, change table and trends (reports/html_report.py, report.js)
-    "owner": "责任科室",
     "filter_owner": "科室/栏目",
     "view": "视图",
     "view_rule": "按规则",
@@ -406,7 +405,6 @@ EN = {
     "md_top_rules": "Rules with the most findings",
     "md_more": "See the HTML report for every finding.",
     # the HTML report's views, pager, change table and trends (reports/html_report.py, report.js)
-    "owner": "Owner",
     "filter_owner": "Owner / column",
     "view": "View",
     "view_rule": "By rule",

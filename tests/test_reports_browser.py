@@ -51,6 +51,7 @@ def driver(tmp_path_factory):
                  "--window-size=1366,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         opts.add_argument(flag)
     drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    drv.set_script_timeout(180)  # axe-core on a machine busy with other work can take well over 30 s
     yield drv
     drv.quit()
 

@@ -239,12 +239,14 @@
       return cell;
     },
     sev: function (row) { return el("td", {"class": "c-sev"}, [badge(row[F.sev])]); },
-    column: function (row) { return el("td", {"class": "c-col"}, [S[row[F.column]]]); },
+    column: function (row) { return el("td", {"class": "c-col"}, [S[row[F.column]] || "—"]); },
     seen: function (row) {
       var change = CH[row[F.change]];
       return el("td", {"class": "c-seen"}, [
         el("span", {"class": "badge ch-" + change}, [W[change]]), el("br"),
-        change === "fixed" ? W.fixed_on + " " : "", S[row[F.seen]] || "—"]);
+        change === "fixed" ? W.fixed_on + " " : "", S[row[F.seen]] || "—",
+        S[row[F.deadline]] ? el("div", {"class": "deadline"}, [W.deadline + " " + S[row[F.deadline]]])
+                           : null]);
     }
   };
   var LABEL = {page: W.page, rule: W.rule, message: W.message, evidence: W.evidence, referrers: W.referrers,
@@ -312,7 +314,7 @@
     else if (state.v === "page") {
       var first = ROWS[g.rows[0]];
       bodyEl.appendChild(el("p", {"class": "group-meta"},
-                            [urlNode(S[g.key]), " · " + W.column + " ", S[first[F.column]]]));
+                            [urlNode(S[g.key]), " · " + W.column + " ", S[first[F.column]] || "—"]));
     }
     bodyEl.appendChild(table(g, rows, groupLabel(g)));
     if (pages > 1) {
