@@ -1,0 +1,73 @@
+"""A stored run re-renders exactly as the run wrote it, from the store alone (issue 10).
+
+The report, the gate and ``xunjian report`` read the run record (facts, findings, the run manifest
+with the effective profile and thresholds, the exit record); nothing reloads the profile or
+rules.yaml from disk. Proof: audit a bundled portal family, then forbid every config load and
+render the stored run again with ``xunjian report``; every format equals what the run wrote (the
+JSON's ``generated_at`` aside; the XLSX compared cell by cell, its zip timestamps aside).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import config
+from xunjian.cli import main
+from xunjian.demo.harness import audit_family
+
+FAMILY = "shanghai"  # the smallest planted family render that still has findings in every format
+
+
+@pytest.fixture(scope="module")
+def stored_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("rerender")
+    run = audit_family(FAMILY, tmp, clean=False, browser=False)
+    assert run.result.report_dir and run.findings, run.result.messages
+    return tmp / "x.sqlite", run
+
+
+def _forbid_config(monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a stored run's report must not reload the profile or rules.yaml")
+    monkeypatch.setattr(config, "load_site", refuse)
+    monkeypatch.setattr(config, "load_thresholds", refuse)
+
+
+def _json_without_clock(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("generated_at", None)
+    return data
+
+
+def _cells(path: Path) -> dict[str, list[tuple]]:
+    book = load_workbook(path, read_only=True)
+    return {sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book}
+
+
+def test_stored_run_rerenders_identically_without_its_config(stored_run, tmp_path, monkeypatch):
+    db, run = stored_run
+    original = Path(run.result.report_dir)
+    _forbid_config(monkeypatch)
+    again = tmp_path / "again"
+    assert main(["report", str(run.result.run_id), "--db", str(db), "--dir", str(again)]) == 0
+    written = sorted(p.name for p in original.iterdir() if p.is_file())
+    assert written == sorted(p.name for p in again.iterdir() if p.is_file())
+    assert {"report.html", "report.json", "summary.md", "junit.xml", "findings.csv"} <= set(written)
+    for name in written:
+        if name.endswith(".json"):
+            assert _json_without_clock(original / name) == _json_without_clock(again / name), name
+        elif name.endswith(".xlsx"):
+            assert _cells(original / name) == _cells(again / name), name
+        else:
+            assert (original / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_gate_of_a_stored_run_needs_no_config(stored_run, monkeypatch, capsys):
+    db, run = stored_run
+    _forbid_config(monkeypatch)
+    code = main(["gate", str(run.result.run_id), "--db", str(db)])
+    assert code == run.result.exit_code, capsys.readouterr()
