@@ -58,6 +58,7 @@ class Column:
     status: int | None = None
     items: list[Item] = field(default_factory=list)
     problem: str = ""        # why the column is missing, when it is
+    problem_zh: str = ""     # the same in Chinese, for the zh report
     scripted: str = ""       # the script marker found when an empty list is probably filled by JavaScript
     empty: str = ""          # evidence that a list page without items is an empty list (not an overview)
     mandatory: bool = False  # a national mandatory 政府信息公开 column checked in discovery mode
@@ -271,12 +272,15 @@ def site_facts(ctx: Any) -> SiteFacts:
                      window_days=_window(ctype, spec, ctx), status=statuses.get(url) if url else None,
                      mandatory=spec in mandatory, aliases=list(spec.get("aliases") or []))
         if url is None:
-            col.problem = ("no link named after it or its aliases anywhere in the crawl" if col.mandatory
-                           else "no list page URL and no navigation link with this name")
+            col.problem, col.problem_zh = (
+                ("no link named after it or its aliases anywhere in the crawl", "全站未发现以其名称或别名命名的链接")
+                if col.mandatory else
+                ("no list page URL and no navigation link with this name", "未配置列表页地址，导航中也没有同名链接"))
         elif url not in statuses:
-            col.problem = "list page was not reached by the crawl"
+            col.problem, col.problem_zh = "list page was not reached by the crawl", "抓取未到达其列表页"
         elif not col.present:
             col.problem = f"list page answered HTTP {col.status}"
+            col.problem_zh = f"列表页返回 HTTP {col.status}"
         if col.present and url in views:
             _fill(col, spec, views, ctx)
         if url:

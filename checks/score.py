@@ -62,7 +62,8 @@ def score_run(config: Mapping[str, Any] | None, findings: Iterable[tuple[str, An
     for ind in config["indicators"]:
         rules = [str(r) for r in ind["rules"]]
         listed.update(rules)
-        count = sum(1 for r in rules for ev in by_rule.get(r, []) if _counts(ind, ev))
+        per_rule = {r: sum(1 for ev in by_rule.get(r, []) if _counts(ind, ev)) for r in rules}
+        count = sum(per_rule.values())
         points = float(ind["points"])
         cap = float(ind["max"]) if "max" in ind else None
         raw = points * count if ind.get("per", "finding") == "finding" else (points if count else 0.0)
@@ -72,7 +73,8 @@ def score_run(config: Mapping[str, Any] | None, findings: Iterable[tuple[str, An
         indicators.append({
             "id": str(ind["id"]), "title_zh": ind.get("title_zh", ""), "title_en": ind.get("title_en", ""),
             "note_zh": ind.get("note_zh", ""), "note_en": ind.get("note_en", ""),
-            "rules": rules, "rules_not_run": not_run, "points": points, "per": ind.get("per", "finding"),
+            "rules": rules, "by_rule": {r: n for r, n in per_rule.items() if n}, "rules_not_run": not_run,
+            "points": points, "per": ind.get("per", "finding"),
             "max": cap, "mark": ind.get("mark", "U"), "count": count, "lost": _round(lost),
             "capped": cap is not None and raw > cap, "status": status,
         })

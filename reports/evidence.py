@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reports.evidence_words import label as key_label
+from reports.evidence_words import value_text
 from reports.safe import is_web_url
 
 CODE_KEYS = {"snippet", "html", "selector", "target", "href", "axe_rule", "xpath", "css", "tag", "attr",
@@ -24,6 +26,10 @@ MAX_TEXT = 600
 MAX_RECORDS = 10
 MAX_DEPTH = 2
 PRIMARY = 6  # items shown at once; the rest fold away under "more evidence"
+# engine bookkeeping goes after the facts a webmaster acts on (selector, snippet, how to fix)
+LAST = ("wcag_versions", "wcag_levels", "engine", "passes", "inapplicable", "incomplete", "template", "gap",
+        "pages_with_same_template", "reused", "node_count", "help_url", "axe_rule", "headers", "method",
+        "attempts", "user_agent")
 
 
 def _cut(text: str) -> str:
@@ -40,15 +46,16 @@ def _hidden(key: str, keys: set[str], lang: str) -> bool:
     return False
 
 
-def _label(key: str) -> str:
+def _base(key: str) -> str:
     return key[:-3] if key.endswith(("_zh", "_en")) else key
 
 
-def _scalar(key: str, value: Any) -> dict[str, Any]:
-    if isinstance(value, bool):
-        return {"kind": "text", "text": "true" if value else "false"}
+def _scalar(key: str, value: Any, lang: str = "zh") -> dict[str, Any]:
     if value is None:
         return {"kind": "text", "text": "—"}
+    worded = value_text(_base(key), value, lang)
+    if worded is not None:
+        return {"kind": "text", "text": _cut(worded)}
     text = str(value)
     if is_web_url(text) and " " not in text:
         return {"kind": "url", "text": _cut(text)}
@@ -60,11 +67,11 @@ def _scalar(key: str, value: Any) -> dict[str, Any]:
 def _fields(record: dict[str, Any], lang: str, depth: int) -> list[dict[str, Any]]:
     keys = {str(k) for k in record}
     out = []
-    for key, value in record.items():
+    for key, value in sorted(record.items(), key=lambda kv: _base(str(kv[0])) in LAST):
         key = str(key)
         if _hidden(key, keys, lang) or value is None or value == "":
             continue  # empty facts only lengthen the cell
-        out.append({"key": _label(key), **_value(key, value, lang, depth)})
+        out.append({"key": key_label(_base(key), lang), **_value(key, value, lang, depth)})
     return out
 
 
@@ -76,10 +83,14 @@ def _value(key: str, value: Any, lang: str, depth: int) -> dict[str, Any]:
     if isinstance(value, list):
         if value and all(isinstance(v, str) and is_web_url(v) and " " not in v for v in value):
             # sample pages of a folded template gap (and any URL list): one link per line
-            links = [[{"key": "", **_scalar(key, v)}] for v in value[:MAX_RECORDS]]
+            links = [[{"key": "", **_scalar(key, v, lang)}] for v in value[:MAX_RECORDS]]
             return {"kind": "records", "records": links, "more": max(0, len(value) - MAX_RECORDS)}
         if all(not isinstance(v, (dict, list)) for v in value):
-            joined = ", ".join("—" if v is None else str(v) for v in value)
+            worded = [value_text(_base(key), v, lang) for v in value]
+            joined = ("；" if lang == "zh" and any(worded) else ", ").join(
+                "—" if v is None else w if w is not None else str(v) for v, w in zip(value, worded))
+            if any(w is not None for w in worded):
+                return {"kind": "text", "text": _cut(joined)}
             return {"kind": "code" if key in CODE_KEYS else "text", "text": _cut(joined)}
         if depth >= MAX_DEPTH:
             return {"kind": "code", "text": _cut(json.dumps(value, ensure_ascii=False))}
@@ -90,7 +101,7 @@ def _value(key: str, value: Any, lang: str, depth: int) -> dict[str, Any]:
             else:
                 records.append([{"key": "", **_value(key, item, lang, depth + 1)}])
         return {"kind": "records", "records": records, "more": max(0, len(value) - MAX_RECORDS)}
-    return _scalar(key, value)
+    return _scalar(key, value, lang)
 
 
 def evidence_items(evidence: Any, lang: str) -> list[dict[str, Any]]:

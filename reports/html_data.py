@@ -98,7 +98,8 @@ def rule_entries(model: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return [{"id": r["id"], "title": localized(r, "title", lang), "severity": r.get("severity"),
              "assessment": words[f"assess_{r.get('assessment') or 'none'}"], "basis": r.get("basis") or "",
              "advice": localized(r, "advice", lang) or (unknown_advice if not r.get("known") else ""),
-             "doc": r.get("doc") or "", "known": bool(r.get("known"))}
+             # rule docs are written in English (docs/rules.md): the zh report keeps to basis and advice
+             "doc": (r.get("doc") or "") if lang == "en" else "", "known": bool(r.get("known"))}
             for r in model["rules"]]
 
 

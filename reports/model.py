@@ -194,6 +194,9 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
     score = score_run(assessment.get("score"), ((f["rule_id"], f["evidence"]) for f in out_findings),
                       rule_ran, verdict["veto"], state.complete,
                       [rid for rid, e in rule_entries.items() if e["assessment"] == "deduction"])
+    for d in deductions:  # the points each rule lost: its share of its indicators' (the trend reads it)
+        d["points"] = round(sum(i["lost"] * i["by_rule"].get(d["rule_id"], 0) / i["count"]
+                                for i in (score or {}).get("indicators", []) if i["count"]), 2)
     gate = _gate_block(manifest, state, gate)
     owners = assigner.contacts()
     for o in owners:

@@ -17,6 +17,7 @@ import pytest
 
 from config import CONFIG_DIR
 from crawler.store import Store
+from tests._report_language import language_problems
 from xunjian import runner
 from xunjian.demo import Decoy, Expect, build_site, expectations
 from xunjian.demo.server import serve
@@ -67,6 +68,14 @@ def test_run_completes_and_writes_reports(demo_run):
     assert gate["assertions"][0]["count"] == sum(1 for f in findings if f.severity in ("error", "critical"))
     assert "--fail-on error" in (result.report_dir / "summary.md").read_text(encoding="utf-8")
     assert report["score"]["verdict"] == "fail" and all(f["deadline"] for f in report["findings"])
+
+
+def test_report_speaks_the_report_language(demo_run):
+    """Every evidence key of the demo's findings has a zh and an en label; no English phrase in a zh
+    message or the zh summary (tests/_report_language.py)."""
+    result = demo_run[0]
+    report = json.loads((result.report_dir / "report.json").read_text(encoding="utf-8"))
+    assert language_problems(report) == []
 
 
 def test_every_planted_defect_is_found(demo_run):

@@ -14,6 +14,7 @@ asserted by xfail tests naming them, so a fix shows up as XPASS and the list can
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -21,6 +22,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests._report_language import language_problems
 
 from xunjian.demo.harness import (TODAY, FamilyRun, audit_family, budget_breaches, flagged_decoys,
                                   missing_expects, unplanted_link_findings)
@@ -68,6 +71,12 @@ def test_planted_run_completes_and_fails_the_gate(planted):
     assert planted.result.run_id is not None
     assert planted.result.exit_code == 1, "planted errors must fail --fail-on error"
     assert planted.stats.get("pages", 0) >= 100
+
+
+def test_report_speaks_the_report_language(planted):
+    """As tests/test_demo_audit.py checks for trs: evidence keys labelled, no English in zh messages."""
+    report = json.loads((planted.result.report_dir / "report.json").read_text(encoding="utf-8"))
+    assert language_problems(report) == []
 
 
 def test_every_planted_defect_is_found(planted):

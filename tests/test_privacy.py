@@ -128,7 +128,7 @@ def test_stage_and_rules_over_http(tmp_path):
     assert found == expected
     pdf = next(f for f in store.findings(run_id, "pii-id-number") if f.page_url.endswith("plant.pdf"))
     assert pdf.evidence["items"][0] == {"masked": plants.MASKED_ID, "position": "attachment page 1",
-                                        "label": "Party: Wang, ID"}
+                                        "position_zh": "附件第 1 页", "label": "Party: Wang, ID"}
     rows = store.db.execute("SELECT message_zh, message_en, target, evidence, referrers FROM findings"
                             ).fetchall()
     assert plants.PLANTED_ID not in repr([tuple(r) for r in rows])

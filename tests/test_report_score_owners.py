@@ -170,3 +170,16 @@ def test_owner_sheets_and_exports(tmp_path):
     summary = files["md"].read_text(encoding="utf-8")
     assert "**退出码 1**" in summary and "--fail-on error（实际 2，最多 0）" in summary and "得分 96.9 / 100" in summary
     store.close()
+
+
+def test_evidence_labels_and_regex_wording():
+    from reports.evidence import evidence_items
+    from reports.evidence_words import LABELS, regex_text
+    assert all(zh and en and not any("\u4e00" <= c <= "\u9fff" for c in en) for zh, en in LABELS.values())
+    zh = evidence_items({"window_days": 14, "in_scope": True, "pattern": r"^[0-9A-Z]{9,18}/\d{4}-\d{5}$",
+                         "reason": "no such day: 2026-02-30"}, "zh")
+    assert [(i["key"], i["text"]) for i in zh] == [
+        ("更新周期（天）", "14"), ("属于本站", "是"), ("匹配规则", "格式：9–18 位字母或数字 + “/” + 4 位数字 + “-” + 5 位数字"),
+        ("原因", "日历上没有这一天：2026-02-30")]
+    assert regex_text(r"^(长者|关怀)(模式|版)?$", "en") == "format: ('长者' or '关怀') + [optional: ('模式' or '版')]"
+    assert regex_text(r"(?<=a)b", "zh") is None  # not put into words: shown as written

@@ -136,10 +136,13 @@ def _findings(ctx: CheckContext, url: str, where: str, pages: list[tuple[str, li
             if hit.kind == "mobile" and hit.value in office:
                 continue
             at = f"{position}, character {hit.offset}" if position == "page text" else position
-            by_kind[hit.kind].append({"masked": hit.masked, "position": at, "label": hit.label.strip()})
+            at_zh = (f"正文第 {hit.offset} 个字符" if position == "page text"
+                     else position.replace("attachment page ", "附件第 ") + " 页")
+            by_kind[hit.kind].append({"masked": hit.masked, "position": at, "position_zh": at_zh,
+                                      "label": hit.label.strip()})
     for kind, items in by_kind.items():
         rule = _BY_KIND[kind]
-        shown = "、".join(f"{i['masked']}（{i['position']}）" for i in items[:5])
+        shown = "、".join(f"{i['masked']}（{i['position_zh']}）" for i in items[:5])
         shown_en = ", ".join(f"{i['masked']} ({i['position']})" for i in items[:5])
         place_zh, place_en = ("附件", "attachment") if where == "attachment" else ("页面正文", "page text")
         evidence: dict[str, Any] = {"kind": kind, "where": where, "count": len(items), "items": items[:20]}
@@ -154,7 +157,8 @@ def _read_gaps(ctx: CheckContext) -> Iterator[Finding]:
     reasons: dict[str, list[str]] = defaultdict(list)
     for doc in ctx.store.attachment_texts(ctx.run_id):
         if doc["status"] == UNREADABLE:
-            yield UNREADABLE_RULE.finding(doc["url"], f"附件无法读取，内容未检查：{doc['reason']}",
+            kind = str(doc["kind"] or "").upper()
+            yield UNREADABLE_RULE.finding(doc["url"], f"附件无法读取（{kind} 文件无法解析），内容未检查",
                                           f"The attachment could not be read, its text was not checked: "
                                           f"{doc['reason']}", target="attachment",
                                           evidence={"reason": doc["reason"], "kind": doc["kind"]},
@@ -170,9 +174,10 @@ def _read_gaps(ctx: CheckContext) -> Iterator[Finding]:
         return
     total = sum(len(urls) for urls in reasons.values())
     detail = "; ".join(f"{reason}: {len(urls)}" for reason, urls in sorted(reasons.items()))
-    samples = {reason: [u for u in urls if u][:5] for reason, urls in sorted(reasons.items())}
+    samples = [{"reason": reason, "count": len(urls), "sample": [u for u in urls if u][:5]}
+               for reason, urls in sorted(reasons.items())]
     home, _row, _ids = homepage_identities(ctx)
     yield NOT_READ_RULE.finding(home or "",
-                                f"{total} 个附件的内容未读取（未检查个人信息）：{detail}",
+                                f"{total} 个附件的内容未读取（未检查个人信息），原因见证据",
                                 f"{total} attachment(s) were not read (personal data not checked): {detail}",
                                 target="attachments", evidence={"count": total, "reasons": samples})

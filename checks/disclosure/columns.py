@@ -147,7 +147,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         if not col.present:
             if col.required and (col.declared or col.mandatory):
                 yield COLUMN_MISSING.finding(
-                    col.url or home, f"必设栏目“{col.name}”缺失：{col.problem}",
+                    col.url or home, f"必设栏目“{col.name}”缺失：{col.problem_zh or col.problem}",
                     f"Required column '{col.name}' is missing: {col.problem}",
                     target=col.name, evidence={"column": col.name, "url": col.url, "status": col.status,
                                                "aliases": col.aliases, "mandatory": col.mandatory})

@@ -51,9 +51,9 @@ _TERM_FIELDS = ("施行日期", "有效期至")
 
 
 def _unreadable(rule_page: str, field: str, raw: str, reason: str, status: str) -> Finding:
-    kind_zh = "晚于当前日期" if status == FUTURE else "不是有效日期"
+    kind_zh = "晚于巡检日期" if status == FUTURE else "不是有效日期（日历上没有这一天）"
     return DATE_UNREADABLE.finding(
-        rule_page, f"“{field}”的日期“{raw}”{kind_zh}（{reason}）",
+        rule_page, f"“{field}”的日期“{raw}”{kind_zh}",
         f"'{field}' date '{raw}' is {'in the future' if status == FUTURE else 'not a valid date'} ({reason})",
         target=field, evidence={"field": field, "raw": raw, "status": status, "reason": reason})
 
@@ -109,7 +109,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             if bad.status in (INVALID, FUTURE) and (col.url, item.href) not in reported:
                 reported.add((col.url, item.href))
                 yield DATE_UNREADABLE.finding(
-                    col.url, f"栏目“{col.name}”列表中“{item.title}”的日期“{bad.raw}”无法采信（{bad.reason}）",
+                    col.url, f"栏目“{col.name}”列表中“{item.title}”的日期“{bad.raw}”无法采信"
+                             f"（{'晚于巡检日期' if bad.status == FUTURE else '日历上没有这一天'}）",
                     f"List date '{bad.raw}' of '{item.title}' in column '{col.name}' cannot be trusted "
                     f"({bad.reason})", target=item.href,
                     evidence={"column": col.name, "raw": bad.raw, "status": bad.status, "reason": bad.reason})
