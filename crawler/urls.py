@@ -266,10 +266,37 @@ def url_problem(href: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=URL_CACHE_SIZE)
 def join_url(base: str, href: str) -> str | None:
     """``urljoin`` that never raises: None for a link no browser could resolve
     (``http://localhost]``). Callers treat None as "not a usable link" and move on."""
+    return _join_url(_join_base(base, href), href)
+
+
+_ABSOLUTE_HTTP_RE = re.compile(r"^https?://", re.I)
+
+
+def _join_base(base: str, href: str) -> str:
+    """The part of ``base`` that ``urljoin(base, href)`` depends on, so that one memoised join
+    serves every page: the origin for ``/path``, the directory for ``path``, the scheme for an
+    absolute http(s) URL; the whole base for ``?query``, ``#fragment``, ``//host`` and the rest."""
+    if not href or href[0] in "?#" or href.startswith("//") or "://" not in base:
+        return base
+    if href[0] == "/":
+        cut = base.find("/", base.index("://") + 3)
+        return base if cut == -1 else base[:cut]
+    if _ABSOLUTE_HTTP_RE.match(href):
+        return base[:base.index("://") + 3]
+    if link_scheme(href) or href[0] == "\\":
+        return base
+    path_end = min((i for i in (base.find("?"), base.find("#")) if i != -1), default=len(base))
+    start = base.find("/", base.index("://") + 3)
+    if start == -1 or start >= path_end:
+        return base
+    return base[:base.rfind("/", 0, path_end) + 1]
+
+
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
+def _join_url(base: str, href: str) -> str | None:
     try:
         joined = urljoin(base, href)
     except ValueError:
