@@ -7,6 +7,7 @@ Each item is a plain dict tagged with ``_table``:
 ``{"_table": "links", "rows": [...]}``  every link occurrence of one page;
 ``{"_table": "probe", ...}``  what a not-found probe answered (``Store.put_probe`` fields);
 ``{"_table": "parse", "url", "parse"}``  the parse of a crawled page (``crawler.reuse``);
+``{"_table": "batch", "items": [...]}``  the items of one page, written together;
 ``{"_table": "copy", "url", "from_run", "parse"}``  an unchanged page or body: its stored text
 (and parse) are copied from an earlier run (``crawler.spiders.reuse``).
 
@@ -62,6 +63,10 @@ class FetchState:
 
 def resource_item(**fields: Any) -> dict[str, Any]:
     return {"_table": "resource", **fields}
+
+
+def batch_item(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"_table": "batch", "items": items}
 
 
 def parse_item(url: str, parse: dict[str, Any]) -> dict[str, Any]:

@@ -63,7 +63,10 @@ class StorePipeline:
 
     def _write(self, item: dict[str, Any]) -> dict[str, Any]:
         table = item.get("_table")
-        if table == "resource":
+        if table == "batch":  # one page's facts (crawler.spiders.portal.batched)
+            for part in item["items"]:
+                self._write(part)
+        elif table == "resource":
             self.store.put_resource(self.run_id, **{k: v for k, v in item.items() if k != "_table"})
         elif table == "body":
             self.store.put_body(self.run_id, item["url"], item["text"])

@@ -202,6 +202,7 @@ def same_portal_host(url_a: str, url_b: str) -> bool:
     return bool(host_a) and host_a == host_b
 
 
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)  # asked for every link occurrence by the scope
 def host_key(url: str) -> str:
     """``host[:port]`` of a canonical URL as compared against ``scope.hosts``."""
     try:

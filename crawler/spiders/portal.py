@@ -56,7 +56,7 @@ from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_CSS, PURPOSE_ISL
                            response_fields)
 from crawler.fetchpolicy import (HEAD_FALLBACK_STATUSES, RetryPolicy, classify_failure, describe_failure,
                                  is_transient_status)
-from crawler.facts import PURPOSE_PROBE
+from crawler.facts import PURPOSE_PROBE, batch_item
 from crawler.spiders.linking import LinkingMixin
 from crawler.spiders.probing import ProbingMixin
 from crawler.spiders.reuse import CONDITIONAL, ReuseMixin
@@ -68,6 +68,18 @@ from crawler.urls import (canonicalize, host_key, redact_userinfo, same_portal_h
 DEFAULT_DB = "xunjian-runs/xunjian.sqlite"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_BODY_TEXT = 2_000_000  # characters of decoded text kept per page body
+
+
+def batched(outputs):
+    """A page's facts as one ``batch`` item (its row, body, parse, links and the skip rows of its
+    targets), then its requests: one item per page through Scrapy's item machinery, not one per
+    fact (crawler.facts)."""
+    items, requests = [], []
+    for out in outputs:
+        (items if isinstance(out, dict) else requests).append(out)
+    if items:
+        yield batch_item(items)
+    yield from requests
 
 
 def _config_exit(message: str) -> None:
@@ -288,7 +300,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
         row = response_fields(state, response, body)
         reused = self.reused_answer(state, response, row)
         if reused is not None:
-            yield from reused
+            yield from batched(reused)
             return
         if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS is off: keep what came, say so
             row["error"] = "connection closed before the announced Content-Length was received"
@@ -301,7 +313,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
             return
         if state.purpose in (PURPOSE_PAGE, PURPOSE_BODY) and body is not None and not stopped_at_headers \
                 and is_html(row["content_type"], body):
-            yield from self.record_html(state, response, body, row)
+            yield from batched(self.record_html(state, response, body, row))
             return
         if state.purpose == PURPOSE_CSS and body and 200 <= status < 300 and not is_html(row["content_type"]):
             yield from self.record(state, row)
