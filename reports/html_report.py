@@ -128,21 +128,17 @@ def change_rows(model: dict[str, Any], lang: str) -> list[dict[str, Any]]:
 def trend_points(model: dict[str, Any]) -> list[dict[str, Any]]:
     """The trend with each run's veto verdict and deductions, judged by this run's veto items.
 
-    Deduction points come from the model's deduction entries when they carry ``points``
-    (points per finding = points / count); otherwise each deduction finding counts 1.
+    Deduction points are the model's (``trend[].deduction_points``, by this run's score table);
+    ``deductions`` counts the findings of deduction rules.
     """
     veto_rules = [set(v.get("rules") or []) for v in model["veto_items"]]
-    per_finding = {d["rule_id"]: (d["points"] / d["count"] if d.get("count") else 0)
-                   for d in model["deductions"] if isinstance(d.get("points"), (int, float))}
     deduction_rules = {r["id"] for r in model["rules"] if r.get("assessment") == "deduction"}
     points = []
     for p in model["trend"]:
         by_rule = p.get("by_rule") or {}
         failed = any(by_rule.get(rid) for rules in veto_rules for rid in rules)
         found = {rid: n for rid, n in by_rule.items() if rid in deduction_rules}
-        lost = sum(n * per_finding.get(rid, 1) for rid, n in found.items())
-        points.append({**p, "veto": "fail" if failed else "pass", "deductions": sum(found.values()),
-                       "deduction_points": round(lost, 1)})
+        points.append({**p, "veto": "fail" if failed else "pass", "deductions": sum(found.values())})
     return points
 
 
@@ -151,7 +147,7 @@ def _charts(model: dict[str, Any], words: dict[str, str]) -> list[tuple[str, Any
     if len(trend) < 2:
         return []
     sev_names = {s: words[f"sev_{s}"] for s in SEVERITIES}
-    has_points = any(isinstance(d.get("points"), (int, float)) for d in model["deductions"])
+    has_points = all(isinstance(p.get("deduction_points"), (int, float)) for p in trend)
     deduction_key, deduction_title = (("deduction_points", words["trend_deduction_points"]) if has_points
                                       else ("deductions", words["trend_deductions"]))
     verdicts = {"pass": words["veto_status_pass"], "fail": words["veto_status_fail"]}
@@ -210,7 +206,9 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "m": model, "w": words, "lang": lang, "sections": sections, "facts": facts,
         "run_banner": i18n.run_banner(model, lang), "verdict_text": i18n.verdict_text(model, lang),
-        "charts": _charts(model, words), "trend_rows": trend_points(model), "severity_bars": severity_bars,
+        "charts": _charts(model, words), "trend_rows": trend_points(model),
+        "has_points": bool(model["trend"]) and all(isinstance(p.get("deduction_points"), (int, float))
+                                                   for p in model["trend"]), "severity_bars": severity_bars,
         "columns": columns, "owners": sorted({html_data.owner_group(f) for f in model["findings"]}),
         "has_owners": data["has_owners"], "severities": list(reversed(SEVERITIES)),
         "page_sizes": PAGE_SIZES, "groups_per_page": GROUPS_PER_PAGE, "static_rows": STATIC_ROWS,

@@ -245,7 +245,8 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         "rules": sorted(rule_entries.values(), key=rule_order),
         "findings": out_findings,
         "fixed": fixed,
-        "trend": history.trend(store, run_id, trend_runs),
+        "trend": _trend_with_points(store, history.trend(store, run_id, trend_runs),
+                                    assessment.get("score")),
         "notes": notes + [f"checks/{name}.py: {error}" for name, error in
                           sorted(manifest_mod.crashed(manifest).items())],
         "manifest": {"modules": {name: m.get("status") for name, m in sorted(modules.items())},
@@ -269,6 +270,22 @@ def _gate_block(manifest: dict[str, Any], state: Any,
     if isinstance(judged_now, dict) and "exit_code" in judged_now:
         return {**judged_now, "recorded": False}
     return None
+
+
+def _trend_with_points(store: Store, trend: list[dict[str, Any]],
+                       score_config: Any) -> list[dict[str, Any]]:
+    """The trend with each run's deduction points (``deduction_points``) by this run's score table,
+    from the findings' rules and the evidence facts the table filters on (the HTML trend chart)."""
+    indicators = (score_config or {}).get("indicators") if isinstance(score_config, dict) else None
+    if not indicators:
+        return trend
+    keys = sorted({key for ind in indicators for key in (ind.get("evidence") or {})})
+    for point in trend:
+        facts = store.finding_facts(point["run_id"], keys)
+        found = [(rule, evidence) for rule, evidence, n in facts for _ in range(n)]
+        scored = score_run(score_config, found, lambda _rule: (True, ""), "pass")
+        point["deduction_points"] = scored["lost"] if scored else 0
+    return trend
 
 
 def coverage_line(coverage: dict[str, Any] | None, lang: str) -> str:

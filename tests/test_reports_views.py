@@ -64,12 +64,10 @@ def test_change_table_and_verdict_trend(report_files):  # noqa: F811
 
 def test_trend_points_judge_each_run_with_todays_veto_items():
     model = {"veto_items": [{"rules": ["veto-a"]}], "rules": [{"id": "ded", "assessment": "deduction"}],
-             "deductions": [{"rule_id": "ded", "count": 2, "points": 1.0}],
              "trend": [{"today": "2026-11-20", "by_rule": {"ded": 4}},
                        {"today": "2026-11-21", "by_rule": {"veto-a": 1, "ded": 2}}]}
     points = html_report.trend_points(model)
-    assert [(p["veto"], p["deductions"], p["deduction_points"]) for p in points] == [
-        ("pass", 4, 2.0), ("fail", 2, 1.0)]
+    assert [(p["veto"], p["deductions"]) for p in points] == [("pass", 4), ("fail", 2)]
 
 
 def _axe_again(drv) -> list:
@@ -145,3 +143,23 @@ def test_without_javascript_the_page_still_reads(driver, report_files):  # noqa:
         assert len(drv.find_elements("css selector", "#static-findings section.rule")) == 8
     finally:
         drv.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def test_trend_deduction_points_follow_the_score_table(tmp_path):
+    """Each run's points by this run's table, evidence filters included: the last equals the score."""
+    from crawler.store import Finding
+    from reports import model
+    from tests.test_reports_data import TEST_RULES, build_store
+    store, _prev, latest = build_store(tmp_path / "s.sqlite", older_runs=1)
+    rid = store.start_run("demo", "2026-11-22", "", "0.1.0")
+    for kind, n in (("policy", 1), ("news", 3)):  # D1: 5 points per policy column; D4: 1 per news column
+        for i in range(n):
+            store.put_finding(rid, Finding("column-stale", "error", f"{BASE}/{kind}{i}/", "栏目未更新", "stale",
+                                           target=f"{kind}{i}", evidence={"type": kind, "column": f"{kind}{i}"}))
+    store.finish_run(rid, "complete", {"pages": 10})
+    store.commit()
+    doc = model.build(store, rid, rules=TEST_RULES)
+    store.close()
+    points = {p["today"]: p["deduction_points"] for p in doc["trend"]}
+    assert points["2026-11-20"] == 1.1  # one broken link (0.1) and one on the homepage (1)
+    assert points["2026-11-22"] == doc["score"]["lost"] == 5 + 3

@@ -90,6 +90,18 @@ class FindingsMixin:
         return {rule: int(n) for rule, n in self.db.execute(
             "SELECT rule_id, COUNT(*) FROM findings WHERE run_id=? GROUP BY rule_id", (run_id,))}
 
+    def finding_facts(self, run_id: int, keys: Iterable[str]) -> list[tuple[str, dict[str, Any], int]]:
+        """(rule id, {key: evidence value}, count) of the run's findings, grouped by rule and by
+        the values of the evidence ``keys`` (a key the evidence lacks is absent from the dict)."""
+        names = list(keys)
+        picks = "".join(", json_extract(evidence, ?)" for _ in names)
+        groups = "".join(f", {i + 2}" for i in range(len(names)))
+        paths = ['$."' + name.replace('"', '') + '"' for name in names]
+        sql = f"SELECT rule_id{picks}, COUNT(*) FROM findings WHERE run_id=? GROUP BY 1{groups}"
+        rows = self.db.execute(sql, (*paths, run_id))
+        return [(row[0], {k: v for k, v in zip(names, row[1:-1]) if v is not None}, int(row[-1]))
+                for row in rows]
+
     def count_findings(self, run_id: int, rule_ids: Iterable[str]) -> int:
         """How many findings of the run come from one of ``rule_ids``."""
         ids = list(rule_ids)
