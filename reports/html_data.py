@@ -13,6 +13,7 @@ reports/html_report.py embeds in ``<script type="application/json" id="report-da
 - ``fields``: the names of a finding record's positions, so the script reads ``row[F.page]``;
 - ``findings``: one array per finding, the current ones (new, persisting) in the model's
   order (worst first), then the ones fixed since the previous run (change ``fixed``);
+- ``contacts``: 科室 -> contact, from the model's ``owners``;
 - ``ui``: the words the script prints (reports/i18n.py, report language).
 
 Evidence goes as display items from reports/evidence.py ([key, kind, text] or
@@ -45,7 +46,7 @@ MAX_REFERRERS = 20
 UI_KEYS = ("showing", "of", "items", "page", "message", "evidence", "referrers", "severity", "column",
            "owner", "first_seen", "rule", "element", "more_evidence", "assessment", "basis", "advice",
            "about_rule", "new", "persisting", "fixed", "pager_prev", "pager_next", "pager_page", "pager_rows",
-           "groups_page", "unknown_rule", "fixed_on", "root_section", "deadline")
+           "groups_page", "unknown_rule", "fixed_on", "root_section", "deadline", "contact")
 
 
 def owner_group(finding: dict[str, Any]) -> str:
@@ -138,6 +139,9 @@ def blob(model: dict[str, Any], lang: str) -> dict[str, Any]:
     return {"rules": rules, "severities": list(SEVERITIES), "changes": list(CHANGES), "fields": list(FIELDS),
             "kinds": list(KINDS),
             "strings": strings.items, "findings": findings,
+            # the owner view names each 科室's contact (the profile's owners: block, reports/owners.py)
+            "contacts": {o["dept"]: o.get("contact") or "" for o in model.get("owners") or []
+                         if isinstance(o, dict) and o.get("dept")},
             "has_owners": any(isinstance(f.get("owner"), (str, dict)) and f.get("owner")
                               for f in model["findings"]),
             "ui": {key: words[key] for key in UI_KEYS} | {f"sev_{s}": words[f"sev_{s}"] for s in SEVERITIES}}

@@ -51,6 +51,21 @@ def test_owner_group_falls_back_to_column_then_url_section():
     assert html_data.owner_group({"column": "", "page_url": f"{BASE}/xwzx/1.html"}) == "/xwzx/"
 
 
+def test_owners_and_their_contacts_go_into_the_data_block():
+    rule = {"id": "r", "title_zh": "规则", "title_en": "Rule", "severity": "error", "assessment": "deduction",
+            "basis": "", "advice_zh": "改", "advice_en": "fix", "doc": "", "known": True}
+    finding = {"rule_id": "r", "severity": "error", "change": "new", "page_url": f"{BASE}/tzgg/1.html",
+               "target": "", "message_zh": "问题", "message_en": "problem", "column": "通知公告", "owner": "办公室",
+               "first_seen": "2026-11-21", "evidence": {}, "referrers": [], "deadline": "2026-11-26"}
+    data = html_data.blob({"rules": [rule], "findings": [finding], "fixed": [], "previous_run": None,
+                           "owners": [{"dept": "办公室", "contact": "张三 021-1234"}]}, "zh")
+    fields = {name: i for i, name in enumerate(data["fields"])}
+    row = data["findings"][0]
+    assert data["has_owners"] and data["contacts"] == {"办公室": "张三 021-1234"}
+    assert [data["strings"][row[fields[k]]] for k in ("owner", "column", "deadline")] == [
+        "办公室", "通知公告", "2026-11-26"]
+
+
 def test_change_table_and_verdict_trend(report_files):  # noqa: F811
     html = report_files["zh"].read_text(encoding="utf-8")
     row = html[html.index('<th scope="row"><a href="#rule-link-broken">'):]

@@ -316,6 +316,9 @@
       bodyEl.appendChild(el("p", {"class": "group-meta"},
                             [urlNode(S[g.key]), " · " + W.column + " ", S[first[F.column]] || "—"]));
     }
+    else if (D.contacts[S[g.key]]) {  // a 科室 of the profile's owners: who to send the list to
+      bodyEl.appendChild(el("p", {"class": "group-meta"}, [W.contact + " " + D.contacts[S[g.key]]]));
+    }
     bodyEl.appendChild(table(g, rows, groupLabel(g)));
     if (pages > 1) {
       var a = page * size + 1, b = Math.min(g.rows.length, page * size + size);
