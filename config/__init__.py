@@ -3,7 +3,9 @@
 ``load_site(path)`` reads a site profile (``config/sites/*.yaml``), expands
 ``${VAR}`` / ``${VAR:-default}`` from the environment, checks every key and
 type against ``SITE_SCHEMA`` and fills defaults. ``load_thresholds(site)``
-merges ``config/rules.yaml`` with the profile's ``thresholds:`` block.
+merges ``config/rules.yaml`` (``$XUNJIAN_RULES`` names another copy) with the profile's
+``thresholds:`` block and checks the result against ``config.thresholds.RULES_SCHEMA``.
+Every schema is written in the one style of ``config.schema``.
 
 Any problem raises ``ConfigError`` with one line naming the file, the key and
 the fix, e.g.::
@@ -20,7 +22,6 @@ password written into a URL ends up in logs and reports.
 from __future__ import annotations
 
 import copy
-import difflib
 import os
 import re
 from pathlib import Path
@@ -30,18 +31,13 @@ from urllib.parse import urlsplit
 import yaml
 
 from config.redact import redact_userinfo
+from config.schema import ANY, OMIT, ConfigError, validate  # noqa: F401 - the package's public names
 
 CONFIG_DIR = Path(__file__).resolve().parent
 RULES_FILE = CONFIG_DIR / "rules.yaml"
 
 
-class ConfigError(Exception):
-    """A configuration problem; str() is a one-line message naming file, key and fix."""
-
-
-# A schema node is either a leaf (type, default) or a dict of child nodes.
-# Types: "str", "int", "num", "bool", "list[str]", "list[dict]", "dict" (free-form).
-ANY = object()
+# The site profile's schema (declaration style and kinds: config/schema.py).
 SITE_SCHEMA: dict[str, Any] = {
     "name": ("str", ANY),
     "title": ("str", ""),
@@ -196,90 +192,6 @@ def _expand_env(value: Any, where: str) -> Any:
     return value
 
 
-def _type_ok(kind: str, value: Any) -> bool:
-    if kind == "str":
-        return isinstance(value, str)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "num":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "dict":
-        return isinstance(value, dict)
-    if kind.startswith("list[") and isinstance(value, list):
-        inner = kind[5:-1]
-        return all(_type_ok(inner, v) for v in value)
-    return False
-
-
-_TYPE_WORDS = {"str": "a string", "int": "a whole number", "num": "a number", "bool": "true or false",
-               "dict": "a mapping", "list[str]": "a list of strings", "list[int]": "a list of whole numbers",
-               "list[dict]": "a list of mappings"}
-
-
-def validate(data: Any, schema: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
-    """Check ``data`` against ``schema``; return a copy with defaults filled in."""
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: {prefix.rstrip('.') or 'top level'}: expected a mapping of keys, "
-                          f"got {type(data).__name__}")
-    out: dict[str, Any] = {}
-    for key in data:
-        if key not in schema:
-            close = _closest_key(str(key), schema)
-            hint = f"did you mean '{close}'?" if close else f"allowed keys: {', '.join(schema)}"
-            raise ConfigError(f"{where}: {prefix}{key}: unknown key; {hint}")
-    for key, node in schema.items():
-        path = f"{prefix}{key}"
-        if isinstance(node, dict):
-            out[key] = validate(data.get(key), node, where, path + ".")
-            continue
-        kind, default = node
-        if key not in data or data[key] is None:
-            if default is ANY:
-                raise ConfigError(f"{where}: {path}: required key is missing; add it ({_TYPE_WORDS[kind]})")
-            out[key] = copy.deepcopy(default)
-            continue
-        value = data[key]
-        if kind == "num" and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value) if isinstance(value, int) else value
-        if not _type_ok(kind, value):
-            raise ConfigError(f"{where}: {path}: expected {_TYPE_WORDS[kind]}, got {value!r}")
-        if kind in ("int", "num"):
-            _check_range(value, path, where)
-        out[key] = value
-    return out
-
-
-def _closest_key(key: str, schema: dict[str, Any]) -> str | None:
-    """The known key ``key`` was most likely meant to be: a key of the same block, or a key of
-    one of its sub-blocks written one level too high (top-level ``maxpages`` -> ``limits.max_pages``,
-    not the unrelated ``homepage``). None when nothing is similar enough."""
-    candidates: dict[str, str] = {name: name for name in schema}
-    for block, node in schema.items():
-        if isinstance(node, dict):
-            for name in node:
-                candidates.setdefault(f"{block}.{name}", name)
-    scored = [(difflib.SequenceMatcher(None, key.lower(), leaf.lower()).ratio(), -len(shown), shown)
-              for shown, leaf in candidates.items()]
-    best = max(scored, default=None)
-    return best[2] if best and best[0] >= 0.6 else None
-
-
-def _check_range(value: float, path: str, where: str) -> None:
-    low, high = NUMBER_RANGES.get(path, (0, None))
-    if (low is not None and value < low) or (high is not None and value > high):
-        if high is None:
-            want = f"at least {low:g}"
-        elif low is None:
-            want = f"at most {high:g}"
-        else:
-            want = f"between {low:g} and {high:g}"
-        raise ConfigError(f"{where}: {path}: {value!r} is out of range; use a number {want}")
-
-
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -377,7 +289,7 @@ def load_site(path: str | Path, overrides: dict[str, Any] | None = None) -> Site
                           "(e.g. XUNJIAN_PORTAL_PASSWORD), "
                           "not ${...}: the password is read from it at crawl time and never stored")
     raw = _expand_env(raw, where)
-    data = validate(raw, SITE_SCHEMA, where)
+    data = validate(raw, SITE_SCHEMA, where, ranges=NUMBER_RANGES)
     for i, url in enumerate(data["start_urls"]):
         _check_start_url(url, f"start_urls[{i}]", where)
     if data["homepage"]:
@@ -391,15 +303,12 @@ def load_site(path: str | Path, overrides: dict[str, Any] | None = None) -> Site
             except re.error as exc:
                 raise ConfigError(f"{where}: scope.{key}[{i}]: bad regular expression {pattern!r} ({exc}); "
                                   "escape special characters such as ? and .") from None
-    for i, column in enumerate(data["columns"]):
-        if "name" not in column:
-            raise ConfigError(f"{where}: columns[{i}]: every column needs a 'name'")
     from config.columns import validate_columns, validate_disclosure  # columns:/disclosure: blocks
     data["columns"] = validate_columns(data["columns"], where)
     data["disclosure"] = validate_disclosure(data["disclosure"], where)
     from config.owners import validate_owners  # owners: block (reports/owners.py assigns findings)
     data["owners"] = validate_owners(data["owners"], data["columns"], where)
-    from crawler.browser.settings import validate_a11y  # a11y: block (browser stage)
+    from config.a11y import validate_a11y  # a11y: block (browser stage)
     data["a11y"] = validate_a11y(data["a11y"], where)
     _check_network(data["network"], where)
     _check_auth(data["auth"], where)
@@ -420,65 +329,40 @@ def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_thresholds(site: SiteProfile | None = None, rules_file: str | Path = RULES_FILE) -> dict[str, Any]:
-    """Rule thresholds: config/rules.yaml, then the profile's ``thresholds:`` overrides."""
-    path = Path(rules_file)
+def load_thresholds(site: SiteProfile | None = None, rules_file: str | Path | None = None) -> dict[str, Any]:
+    """Rule thresholds: config/rules.yaml (or the file named by ``rules_file`` / the environment
+    variable ``XUNJIAN_RULES``, for an operator's own copy), then the profile's ``thresholds:``
+    overrides, checked against ``config.thresholds.RULES_SCHEMA`` (every key required: the file
+    holds the defaults)."""
+    from config.columns import validate_column_thresholds  # local: config.columns imports this module
+    from config.labels import check_profile_fields, validate_metadata_settings  # label table and its users
+    from config.thresholds import validate_rules
+
+    path = Path(rules_file or os.environ.get("XUNJIAN_RULES") or RULES_FILE)
     data = _read_yaml(path) or {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
-    if site is not None and site.get("thresholds"):
-        data = deep_merge(data, site["thresholds"])
-    if "aggregate" in data:
-        data["aggregate"] = validate_aggregate(data["aggregate"], str(path))
-    from config.labels import check_profile_fields, validate_metadata_settings  # label table and its users
+        raise ConfigError(f"{path}: top level: expected a mapping of sections; see the shipped config/rules.yaml")
     overridden = site is not None and site.get("thresholds")
+    if overridden:
+        data = deep_merge(data, site["thresholds"])
     where = f"{path} + {getattr(site, 'path', '') or 'profile'} (thresholds:)" if overridden else str(path)
+    data = validate_rules(data, where)
     table = validate_metadata_settings(data, where)
     if site is not None:
         check_profile_fields(table, site.get("disclosure") or {}, getattr(site, "path", "") or "profile")
-    from config.columns import validate_column_thresholds  # local: config.columns imports this module
-    validate_column_thresholds(data.get("columns"), where)
+    validate_column_thresholds(data["columns"], where)
     from config.scoring import validate_scoring  # assessment.score / deadline_days (checks/score.py)
-    validate_scoring(data.get("assessment"), where)
-    if isinstance(data.get("soft404"), dict) and "fingerprint" in data["soft404"]:
-        data["soft404"]["fingerprint"] = validate_fingerprint(data["soft404"]["fingerprint"], str(path))
+    validate_scoring(data["assessment"], where)
     return data
-
-
-FINGERPRINT_SCHEMA: dict[str, Any] = {
-    "min_containment": ("num", ANY), "max_novelty": ("num", ANY), "chrome_sample_pages": ("int", ANY),
-    "chrome_min_share": ("num", ANY), "min_distinct_shingles": ("int", ANY), "max_size_ratio": ("num", ANY)}
 
 
 def validate_fingerprint(block: Any, where: str) -> dict[str, Any]:
-    """``soft404.fingerprint`` of config/rules.yaml (soft-404 similarity, checks/links/_notfound.py)."""
-    data = validate(block, FINGERPRINT_SCHEMA, where, "soft404.fingerprint.")
-    for key in ("min_containment", "max_novelty", "chrome_min_share"):
-        if not 0 <= data[key] <= 1:
-            raise ConfigError(f"{where}: soft404.fingerprint.{key}: {data[key]!r} is not a share; "
-                              "write a number from 0 to 1, e.g. 0.8")
-    if data["max_size_ratio"] < 1:
-        raise ConfigError(f"{where}: soft404.fingerprint.max_size_ratio: {data['max_size_ratio']!r} would "
-                          "compare no page; write 1 or more, e.g. 3")
-    for key in ("chrome_sample_pages", "min_distinct_shingles"):
-        if data[key] < 1:
-            raise ConfigError(f"{where}: soft404.fingerprint.{key}: write a whole number of 1 or more, "
-                              f"got {data[key]!r}")
-    return data
-
-
-AGGREGATE_SCHEMA: dict[str, Any] = {"min_ratio": ("num", ANY), "min_pages": ("int", ANY), "samples": ("int", ANY)}
+    """``soft404.fingerprint`` of config/rules.yaml alone (soft-404 similarity, checks/links/_notfound.py)."""
+    from config.thresholds import RULES_RANGES, RULES_SCHEMA
+    return validate(block, RULES_SCHEMA["soft404"]["fingerprint"], where, "soft404.fingerprint.", RULES_RANGES)
 
 
 def validate_aggregate(block: Any, where: str) -> dict[str, Any]:
-    """The ``aggregate:`` block of config/rules.yaml (folding of systematic gaps, checks/_aggregate.py)."""
-    data = validate(block, AGGREGATE_SCHEMA, where, "aggregate.")
-    if not 0 < data["min_ratio"] <= 1:
-        raise ConfigError(f"{where}: aggregate.min_ratio: {data['min_ratio']!r} is not a share of pages; "
-                          "write a number above 0 and at most 1, e.g. 0.6")
-    if data["min_pages"] < 2:
-        raise ConfigError(f"{where}: aggregate.min_pages: {data['min_pages']!r} would fold a single page; "
-                          "write 2 or more, e.g. 5")
-    if data["samples"] < 1:
-        raise ConfigError(f"{where}: aggregate.samples: write 1 or more sample URLs, got {data['samples']!r}")
-    return data
+    """The ``aggregate:`` block of config/rules.yaml alone (folding of systematic gaps, checks/_aggregate.py)."""
+    from config.thresholds import RULES_RANGES, RULES_SCHEMA
+    return validate(block, RULES_SCHEMA["aggregate"], where, "aggregate.", RULES_RANGES)

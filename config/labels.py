@@ -7,10 +7,10 @@ required fields) learns a label from. Printed labels are compared after deleting
 (ASCII, U+3000, NBSP) and trailing colons, so ``索　引　号：`` and ``文&nbsp;&nbsp;号`` match
 ``索引号`` and ``文号``. ``LabelTable`` is the compiled form the checks use (``checks._pages``).
 
-``validate_metadata_settings(data, where)`` checks, in the merged thresholds: the label table
-(every field the checks read exists; no printed label belongs to two fields), ``docmeta.
-required_fields`` (by item kind, names resolved through the table), the 体裁/title lists that
-classify an item, and ``annual_report.templates``; ``check_profile_fields`` checks a profile's
+``validate_metadata_settings(data, where)`` adds to the type schema of config/rules.yaml
+(config.thresholds) what a type cannot say: the label table (every field the checks read
+exists; no printed label belongs to two fields), ``docmeta.required_fields`` (by item kind,
+names resolved through the table) and ``annual_report.templates`` in year order; ``check_profile_fields`` checks a profile's
 ``disclosure.required_fields`` against the same table. A problem raises ``ConfigError`` with one
 line naming the key and the fix.
 """
@@ -87,8 +87,8 @@ _TABLES: dict[int, tuple[Any, Any, LabelTable]] = {}
 
 def label_table(thresholds_get: Any) -> LabelTable:
     """The compiled table of a context (``ctx.threshold``), built once per configuration."""
-    table = thresholds_get("labels", {}) or {}
-    placeholders = thresholds_get("docmeta.empty_values", []) or []
+    table = thresholds_get("labels")
+    placeholders = thresholds_get("docmeta.empty_values")
     key = id(table)
     cached = _TABLES.get(key)
     if cached is None or cached[0] is not table or cached[1] is not placeholders:
@@ -170,53 +170,17 @@ def required_by_kind(table: LabelTable, spec: Any, where: str, key: str) -> dict
     return out
 
 
-def _validate_annual_templates(templates: Any, where: str) -> None:
-    key = "annual_report.templates"
-    if not isinstance(templates, list) or not templates:
-        raise _error(where, key, "expected a list of {from_year, name, sections} entries")
-    years = []
-    for i, tpl in enumerate(templates):
-        if not isinstance(tpl, dict) or set(tpl) - {"from_year", "name", "sections"}:
-            raise _error(where, f"{key}[{i}]", "expected a mapping with from_year, name and sections only")
-        year = tpl.get("from_year")
-        if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
-            raise _error(where, f"{key}[{i}].from_year", f"expected a report year like 2019, got {year!r}")
-        years.append(year)
-        sections = tpl.get("sections")
-        if not isinstance(sections, dict) or not sections:
-            raise _error(where, f"{key}[{i}].sections", "expected a mapping of section name -> regex")
-        for name, rx in sections.items():
-            try:
-                re.compile(str(rx))
-            except re.error as exc:
-                raise _error(where, f"{key}[{i}].sections.{name}",
-                             f"bad regular expression {rx!r} ({exc})") from None
-    if years != sorted(set(years)):
-        raise _error(where, key, f"from_year values must increase, got {years}")
-
-
 def validate_metadata_settings(data: dict[str, Any], where: str) -> LabelTable:
-    """Validate the merged thresholds' label table and the settings resolved through it."""
+    """What the type schema (config.thresholds) cannot say about the merged thresholds: the label
+    table's integrity, the required fields resolved through it, annual-report templates in year order."""
     table = validate_labels(data.get("labels"), where)
     docmeta = data.get("docmeta") or {}
     if "required_fields" in docmeta:
         required_by_kind(table, docmeta["required_fields"], where, "docmeta.required_fields")
-    for key in ("document_genres", "normative_markers", "document_column_types", "empty_values"):
-        if key in docmeta:
-            _string_list(where, f"docmeta.{key}", docmeta[key] or [])
-    for i, rx in enumerate(docmeta.get("record_title_patterns") or []):
-        try:
-            re.compile(str(rx))
-        except re.error as exc:
-            raise _error(where, f"docmeta.record_title_patterns[{i}]", f"bad regular expression {rx!r} "
-                                                                       f"({exc})") from None
-    tolerance = docmeta.get("docno_year_tolerance_days", 0)
-    if not isinstance(tolerance, int) or isinstance(tolerance, bool) or tolerance < 0:
-        raise _error(where, "docmeta.docno_year_tolerance_days",
-                     f"expected a whole number of days, got {tolerance!r}")
-    templates = (data.get("annual_report") or {}).get("templates")
-    if templates is not None:
-        _validate_annual_templates(templates, where)
+    templates = (data.get("annual_report") or {}).get("templates") or []
+    years = [tpl["from_year"] for tpl in templates]
+    if years != sorted(set(years)):
+        raise _error(where, "annual_report.templates", f"from_year values must increase, got {years}")
     return table
 
 

@@ -19,7 +19,7 @@ from config import ConfigError, load_thresholds
 from crawler.browser import engine as engine_mod
 from crawler.browser.engine import EngineMissing, load_engine
 from crawler.browser.sampling import Candidate, choose, parse, skeleton
-from crawler.browser.settings import validate_a11y
+from config.a11y import validate_a11y
 from crawler.store import Store
 from tests.test_a11y_support import build_store, fixture_pages, page, profile
 

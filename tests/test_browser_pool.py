@@ -11,7 +11,7 @@ import pytest
 
 from config import ConfigError
 from crawler.browser.pool import Browser, BrowserUnavailable
-from crawler.browser.settings import validate_a11y
+from config.a11y import validate_a11y
 
 
 def _closed_port() -> int:

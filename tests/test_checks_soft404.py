@@ -206,7 +206,7 @@ def test_fingerprint_settings_are_validated():
     good = {"min_containment": 0.8, "max_novelty": 0.5, "chrome_sample_pages": 40, "chrome_min_share": 0.5,
             "min_distinct_shingles": 3, "max_size_ratio": 3}
     assert validate_fingerprint(good, "rules.yaml")["max_size_ratio"] == 3
-    with pytest.raises(ConfigError, match="soft404.fingerprint.min_containment: 80.0 is not a share"):
+    with pytest.raises(ConfigError, match="soft404.fingerprint.min_containment: 80.0 is out of range; use a number between 0 and 1"):
         validate_fingerprint({**good, "min_containment": 80}, "rules.yaml")
     with pytest.raises(ConfigError, match="soft404.fingerprint.max_size_ratio"):
         validate_fingerprint({**good, "max_size_ratio": 0.5}, "rules.yaml")

@@ -106,11 +106,11 @@ def test_one_stale_homepage_block_next_to_a_fresh_one(family):
     ({"mandatory": [{"name": "政府信息公开指南", "aliases": ["公开指南"]}, {"name": "政府信息公开制度",
                                                                      "aliases": ["公开 指南"]}]},
      "columns.mandatory\\[1\\].aliases: '公开 指南' already names '政府信息公开指南'"),
-    ({"mandatory": [{"aliases": ["公开指南"]}]}, "columns.mandatory\\[0\\]: expected a mapping with a 'name'"),
+    ({"mandatory": [{"aliases": ["公开指南"]}]}, "columns.mandatory\\[0\\].name: required key is missing"),
     ({"mandatory": [{"name": "依申请公开", "alias": ["申请公开"]}]}, "did you mean 'aliases'"),
     ({"empty_list_markers": ["暂无(信息"]}, "columns.empty_list_markers\\[0\\]: bad regular expression"),
     ({"home_blocks": {"default_type": "newz"}}, "columns.home_blocks.default_type: unknown column type"),
-    ({"discover_depth": 0}, "columns.discover_depth: expected a whole number of at least 1"),
+    ({"discover_depth": 0}, "columns.discover_depth: 0 is out of range; use a number at least 1"),
 ])
 def test_column_settings_are_validated_on_load(table, message):
     """A profile's thresholds.columns overrides config/rules.yaml and is validated with it."""

@@ -148,7 +148,7 @@ def _profile(tmp_path, text: str):
     ("columns:\n  - {name: 动态, typ: news}", "did you mean 'type'"),
     ("columns:\n  - {name: 动态}\n  - {name: 动态}", "declared twice"),
     ("columns:\n  - {name: 动态, pattern: '(unclosed'}", "columns[0].pattern: bad regular expression"),
-    ("columns:\n  - {name: 动态, window_days: 0}", "positive"),
+    ("columns:\n  - {name: 动态, window_days: 0}", "columns[0].window_days: 0 is out of range"),
     ("columns:\n  - {name: 动态, list_xpath: '//ul[@'}", "bad XPath"),
     ("columns:\n  - {name: 动态, required: 'yes'}", "expected true or false"),
     ("disclosure:\n  site_id_code: '123'", "10-character"),

@@ -204,7 +204,7 @@ def _load_with(tmp_path: Path, thresholds: str) -> dict:
     ("labels: {体裁: [体裁, '：']}", "is empty once spaces and colons go"),
     ("docmeta: {required_fields: {record: [索引号, 发文编号]}}", "docmeta.required_fields.record[1]"),
     ("docmeta: {required_fields: {policy: [文号]}}", "unknown item kind"),
-    ("docmeta: {docno_year_tolerance_days: -3}", "whole number of days"),
+    ("docmeta: {docno_year_tolerance_days: -3}", "docmeta.docno_year_tolerance_days: -3 is out of range"),
     ("annual_report: {templates: [{from_year: 2020, name: x, sections: {a: '('}}]}",
      "bad regular expression"),
     ("annual_report: {templates: [{from_year: 2021, name: x, sections: {a: b}}, "

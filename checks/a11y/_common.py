@@ -126,7 +126,7 @@ def doc_for(ctx: CheckContext, url: str) -> Any | None:
 
 def home_and_columns(ctx: CheckContext) -> tuple[str | None, list[str]]:
     from crawler.browser.sampling import column_urls, find_homepage
-    from crawler.browser.settings import DEFAULT_NAV_SELECTORS
+    from config.a11y import DEFAULT_NAV_SELECTORS
 
     pages = page_rows(ctx)
     home = find_homepage(pages, ctx.site.homepage) if pages else None

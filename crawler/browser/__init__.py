@@ -2,9 +2,9 @@
 
 Entry point: ``run_a11y(store_path, run_id, site, progress=True) -> dict`` (see
 ``crawler.browser.stage``), called by ``xunjian.runner`` after the crawl when
-the profile's ``a11y.enabled`` is true (the default). Modules:
+the profile's ``a11y.enabled`` is true (the default). Its settings (the profile's ``a11y:``
+block: schema, defaults, validation) are ``config.a11y``. Modules:
 
-``settings``  the profile's ``a11y:`` block (schema, defaults, validation)
 ``engine``    the pinned axe-core from node_modules (no fallback), zh_CN locale
 ``pool``      local Chromium pool or a remote WebDriver, watchdog, no leaked processes
 ``sampling``  homepage + columns + N pages per DOM template
@@ -21,7 +21,7 @@ __all__ = ["run_a11y"]
 
 def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) -> dict[str, Any]:
     """See ``crawler.browser.stage.run_a11y`` (imported lazily: Selenium is heavy and
-    ``config`` imports ``crawler.browser.settings`` on every profile load)."""
+    importing the package must stay cheap)."""
     from crawler.browser.stage import run_a11y as _run
 
     return _run(store_path, run_id, site, progress=progress)

@@ -40,7 +40,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.client_config import ClientConfig
 
-from crawler.browser.settings import window_size
+from config.a11y import window_size
 
 log = logging.getLogger(__name__)
 

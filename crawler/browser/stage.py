@@ -31,7 +31,7 @@ from crawler.browser.engine import axe_options, load_engine
 from crawler.browser.pool import BrowserPool
 from crawler.browser.sampling import Candidate, choose, column_urls, find_homepage, parse, skeleton
 from crawler.browser.scanner import PROBE_JS, Outcome, scan_with_retry
-from crawler.browser.settings import a11y_settings
+from config.a11y import a11y_settings
 from crawler.store import Store, utcnow
 
 log = logging.getLogger(__name__)

@@ -1,9 +1,9 @@
-"""The site profile's ``a11y:`` block: schema, defaults and validation.
+"""The site profile's ``a11y:`` block: schema, defaults and validation (the browser stage's settings).
 
 ``config.load_site`` calls ``validate_a11y(block, where)`` so a typo in the
 block fails at load time with one line naming the file, the key and the fix,
-like every other profile key. The browser stage (``crawler.browser``) reads
-the validated block; thresholds the *checks* judge by (minimum text size,
+like every other profile key. The browser stage (``crawler.browser``) and the
+checks that pick the same pages (``checks._a11y_common``) read the validated block; thresholds the *checks* judge by (minimum text size,
 pop-up area, impact → severity) live in the ``a11y:`` section of
 ``config/rules.yaml`` instead, so a stored run can be re-judged without
 re-scanning.
@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from config import ConfigError, validate
+from config.schema import ConfigError, validate
 
 DEFAULT_NAV_SELECTORS = [
     "nav", "[role=navigation]", "#nav", ".nav", "#menu", ".menu", ".daohang", ".navbar", "#navbar",
