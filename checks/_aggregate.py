@@ -53,12 +53,8 @@ class FoldSettings:
     samples: int
 
     @classmethod
-    def from_context(cls, ctx: CheckContext) -> "FoldSettings | None":
-        block = ctx.threshold("aggregate")
-        if not isinstance(block, dict):
-            return None
-        from config import validate_aggregate  # one validator for the file and for hand-built contexts
-        block = validate_aggregate(block, "config/rules.yaml")
+    def from_context(cls, ctx: CheckContext) -> "FoldSettings":
+        block = ctx.threshold("aggregate")  # validated on load (config.thresholds)
         return cls(float(block["min_ratio"]), int(block["min_pages"]), int(block["samples"]))
 
     def systematic(self, count: int, total: int) -> bool:
@@ -128,7 +124,7 @@ def _homepage(ctx: CheckContext) -> str:
 def fold(ctx: CheckContext, rule: Rule, findings: list[Finding]) -> list[Finding]:
     """The findings of ``rule`` with its systematic gaps folded (see the module doc)."""
     settings = FoldSettings.from_context(ctx)
-    if settings is None or not findings:
+    if not findings:
         return [_public(f) for f in findings]
     pages = considered_pages(ctx, rule) | {f.page_url for f in findings}
     by_gap: dict[str, dict[str, Finding]] = defaultdict(dict)

@@ -104,8 +104,8 @@ def page_date(view: PageView | None, today: date, ctx: Any) -> tuple[DateRead, s
     """The publication date of an article page: metadata table, labelled text, PubDate meta."""
     if view is None:
         return DateRead(MISSING, reason="page not crawled"), ""
-    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
-    for label in ctx.threshold("freshness.publication_date_fields", ["发布日期"]) or []:
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
+    for label in ctx.threshold("freshness.publication_date_fields"):
         if view.fields.get(label):
             return read_date(view.fields[label], today, allow_short=False,
                              future_tolerance_days=tolerance), "metadata"
@@ -118,7 +118,7 @@ def page_date(view: PageView | None, today: date, ctx: Any) -> tuple[DateRead, s
 
 
 def _scripted_marker(html: str, ctx: Any) -> str:
-    markers = ctx.threshold("columns.scripted_list_markers", []) or []
+    markers = ctx.threshold("columns.scripted_list_markers")
     return next((m for m in markers if m in html), "")
 
 
@@ -137,8 +137,8 @@ def _fill(col: Column, spec: dict[str, Any], facts_views: dict[str, PageView], c
     tree = parse_html(html) if html else None
     if tree is not None:
         markers = [config_regex(p, f"columns.empty_list_markers[{i}]")
-                   for i, p in enumerate(ctx.threshold("columns.empty_list_markers", []) or [])]
-        container = config_regex(ctx.threshold("columns.list_container_pattern", "(?i)list") or "(?i)list",
+                   for i, p in enumerate(ctx.threshold("columns.empty_list_markers"))]
+        container = config_regex(ctx.threshold("columns.list_container_pattern"),
                                  "columns.list_container_pattern")
         col.empty = empty_list_evidence(tree, markers, container)
     col.scripted = _scripted_marker(html, ctx)
@@ -150,7 +150,7 @@ def _column_items(url: str, spec: dict[str, Any], facts_views: dict[str, PageVie
     tree = parse_html(html) if html else None
     if tree is None:
         return []
-    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
     out = []
     for li in list_items(tree, url, spec.get("list_xpath")):
         list_read = read_date(li.date_text, today, future_tolerance_days=tolerance)
@@ -175,7 +175,7 @@ def _match_name(text: str, names: list[str]) -> bool:
 
 
 def _guess_type(name: str, ctx: Any) -> str:
-    for ctype, words in (ctx.threshold("columns.type_keywords", {}) or {}).items():
+    for ctype, words in ctx.threshold("columns.type_keywords").items():
         if any(w in name for w in words or []):
             return ctype
     return STATIC
@@ -186,7 +186,7 @@ def _window(ctype: str, spec: dict[str, Any], ctx: Any) -> int | None:
         return int(spec["window_days"])
     if ctype == STATIC:
         return None
-    value = (ctx.threshold("columns.windows_days", {}) or {}).get(ctype)
+    value = ctx.threshold("columns.windows_days").get(ctype)
     return int(value) if value else None
 
 
@@ -304,14 +304,14 @@ def home_items(ctx: Any, facts: SiteFacts) -> list[DateRead]:
     tree = parse_html(html) if html else None
     if tree is None:
         return []
-    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
     return [read_date(li.date_text, ctx.today, future_tolerance_days=tolerance)
             for li in list_items(tree, facts.homepage)]
 
 
 def second_level_items(ctx: Any, facts: SiteFacts) -> list[DateRead]:
     """Dates of the list items on the pages the homepage navigation links to."""
-    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
     out: list[DateRead] = []
     for href in dict.fromkeys(h for h, _ in _nav_links(ctx, facts.homepage)):
         if href == facts.homepage or href not in facts.views:
@@ -329,7 +329,7 @@ def normative_urls(ctx: Any, facts: SiteFacts) -> set[str]:
     whose 体裁 carries a ``docmeta.normative_markers`` word."""
     urls = {i.href for c in facts.columns if c.normative for i in c.items}
     patterns = [re.compile(p) for p in _disclosure(ctx).get("normative_url_patterns", []) or []]
-    markers = list(ctx.threshold("docmeta.normative_markers", []) or [])  # 体裁 规范性文件
+    markers = list(ctx.threshold("docmeta.normative_markers"))  # 体裁 规范性文件
     for url, view in facts.views.items():
         if any(p.search(url) for p in patterns):
             urls.add(url)
@@ -340,7 +340,7 @@ def normative_urls(ctx: Any, facts: SiteFacts) -> set[str]:
 
 def document_urls(ctx: Any, facts: SiteFacts) -> dict[str, str]:
     """Disclosure document pages -> kind ("normative", "document" or "record")."""
-    minimum = int(ctx.threshold("docmeta.min_fields_for_record", 2) or 2)
+    minimum = int(ctx.threshold("docmeta.min_fields_for_record"))
     out: dict[str, str] = {}
     for col in facts.columns:
         if col.type == "policy" or col.normative:

@@ -35,7 +35,7 @@ def mandatory_specs(ctx: Any, declared: list[dict[str, Any]]) -> list[dict[str, 
     """Column specs of the mandatory columns the profile does not declare itself."""
     taken = {"".join(n.split()) for spec in declared for n in [spec["name"], *(spec.get("aliases") or [])]}
     out = []
-    for entry in ctx.threshold("columns.mandatory", []) or []:
+    for entry in ctx.threshold("columns.mandatory"):
         names = [entry["name"], *(entry.get("aliases") or [])]
         if any("".join(n.split()) in taken for n in names):
             continue
@@ -49,9 +49,9 @@ def discover(ctx: Any, homepage: str, views: dict[str, PageView], statuses: dict
     """Columns found from the homepage (see the module doc). ``seen`` holds the URLs already
     taken by declared or mandatory columns; ``overview_urls`` (the mandatory column pages) are
     descended like navigation targets when they list nothing themselves."""
-    minimum = int(ctx.threshold("columns.discover_min_items", 3) or 1)
-    depth_limit = int(ctx.threshold("columns.discover_depth", 2) or 1)
-    name_limit = int(ctx.threshold("columns.discover_max_name_chars", 15) or 15)
+    minimum = int(ctx.threshold("columns.discover_min_items"))
+    depth_limit = int(ctx.threshold("columns.discover_depth"))
+    name_limit = int(ctx.threshold("columns.discover_max_name_chars"))
     found: list[Column] = []
     expanded: set[str] = set()
 

@@ -399,13 +399,11 @@ def labelled_date_pattern(table: LabelTable, fields: list[str]) -> re.Pattern:
     return re.compile("(?:" + "|".join(names or ["(?!)"]) + r")\s*[:：]\s*(\S{0,16})")
 
 
-_DEFAULT_DATE_FIELDS = ["发布日期"]
-
-
 def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | None, keep_tree: bool = False,
-              date_fields: list[str] | None = None) -> PageView | None:
+              date_fields: list[str] | tuple[str, ...] = ()) -> PageView | None:
     """The compact view of one page; ``labels`` is the label table (``labels:`` in config) and
-    ``date_fields`` the fields whose labels mark a publication date in the text."""
+    ``date_fields`` the fields whose labels mark a publication date in the text (none given: no
+    labelled date is read; ``iter_views`` passes ``freshness.publication_date_fields``)."""
     table = as_label_table(labels)
     tree = parse_html(html)
     if tree is None:
@@ -422,7 +420,7 @@ def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | N
             links.append((urldefrag(joined)[0], text_of(a) or a.get("title", "")))
     body = tree.find("body")
     text = text_of(body if body is not None else tree)
-    labelled = _labelled_date_rx(table, tuple(date_fields or _DEFAULT_DATE_FIELDS)).search(text)
+    labelled = _labelled_date_rx(table, tuple(date_fields)).search(text)
     fields, printed = read_metadata(tree, table)
     return PageView(url=url, title=text_of(title_el), meta=meta_tags(tree), fields=fields, text=text,
                     footer=footer_text(tree), footer_markup=footer_html(tree), links=links,
@@ -443,7 +441,7 @@ def _labelled_date_rx(table: LabelTable, fields: tuple[str, ...]) -> re.Pattern:
 def iter_views(ctx: Any, keep_tree: bool = False) -> Iterator[tuple[dict[str, Any], PageView]]:
     """Every successfully fetched in-scope page of the run as a ``PageView``."""
     table = label_table(ctx.threshold)
-    date_fields = list(ctx.threshold("freshness.publication_date_fields", _DEFAULT_DATE_FIELDS) or [])
+    date_fields = list(ctx.threshold("freshness.publication_date_fields"))
     not_found = list(((ctx.site or {}).get("soft404") or {}).get("patterns") or [])
     for res, html in ctx.store.pages_with_bodies(ctx.run_id):
         if res.get("status") is not None and not (200 <= int(res["status"]) < 300):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from config.schema import lookup
+from config.thresholds import schema_has
 from crawler.store import Finding, Store
 
 SEVERITIES = ("info", "warning", "error", "critical")
@@ -103,13 +105,18 @@ class CheckContext:
         folded); without it, every in-scope 2xx HTML page of the run counts."""
         self.considered.setdefault(rule.id, set()).update(urls)
 
-    def threshold(self, dotted: str, default: Any = None) -> Any:
-        node: Any = self.thresholds
-        for part in dotted.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return default
-            node = node[part]
-        return node
+    def threshold(self, dotted: str) -> Any:
+        """The value of ``a.b.c`` in the thresholds (config/rules.yaml + the profile's ``thresholds:``,
+        validated on load: every declared key is there). No default in code: the figure lives in
+        the file. A key ``config.thresholds.RULES_SCHEMA`` does not declare is a programming error."""
+        if not schema_has(dotted):
+            raise KeyError(f"threshold {dotted!r} is not declared in config/thresholds.py RULES_SCHEMA; "
+                           "declare it there and give its value in config/rules.yaml")
+        try:
+            return lookup(self.thresholds, dotted)
+        except KeyError:
+            raise KeyError(f"threshold {dotted!r} is missing from this context's thresholds; build them "
+                           "with config.load_thresholds (validated, complete)") from None
 
     def referrers(self, target_url: str) -> list[dict[str, Any]]:
         """Every place that links to ``target_url``: page, link text, element, attribute."""

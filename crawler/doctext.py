@@ -42,23 +42,21 @@ _TYPES = {"application/pdf": "pdf", "application/ofd": "ofd",
 
 @dataclass(frozen=True)
 class DocSettings:
-    enabled: bool = True
-    max_files: int = 200
-    max_bytes: int = 10 * 1024 * 1024
-    max_pages: int = 50
-    max_rows: int = 2000
-    timeout_s: float = 20.0
+    """``privacy.attachments`` of the validated thresholds (config/rules.yaml holds the figures)."""
+
+    enabled: bool
+    max_files: int
+    max_bytes: int
+    max_pages: int
+    max_rows: int
+    timeout_s: float
 
     @classmethod
     def from_thresholds(cls, thresholds: dict[str, Any]) -> DocSettings:
-        block = ((thresholds.get("privacy") or {}).get("attachments") or {})
-        base = cls()
-        return cls(enabled=bool(block.get("enabled", base.enabled)),
-                   max_files=int(block.get("max_files", base.max_files)),
-                   max_bytes=int(block.get("max_bytes", base.max_bytes)),
-                   max_pages=int(block.get("max_pages", base.max_pages)),
-                   max_rows=int(block.get("max_rows", base.max_rows)),
-                   timeout_s=float(block.get("timeout_s", base.timeout_s)))
+        block = thresholds["privacy"]["attachments"]
+        return cls(enabled=bool(block["enabled"]), max_files=int(block["max_files"]),
+                   max_bytes=int(block["max_bytes"]), max_pages=int(block["max_pages"]),
+                   max_rows=int(block["max_rows"]), timeout_s=float(block["timeout_s"]))
 
 
 class Unreadable(Exception):

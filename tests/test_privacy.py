@@ -21,7 +21,7 @@ from xunjian.demo.attachments import CONTENT_TYPES, docx_bytes, ofd_bytes, pdf_b
 from xunjian.demo.server import serve
 
 TODAY = date(2026, 11, 22)
-S = PiiSettings()
+S = PiiSettings.from_config(load_thresholds()["privacy"])
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -68,12 +68,12 @@ def test_checksums_and_mask():
 
 
 def test_office_numbers_from_config_do_not_fire():
-    settings = PiiSettings.from_config({"office_numbers": ["139-1234-5678"]})
+    settings = PiiSettings.from_config({**load_thresholds()["privacy"], "office_numbers": ["139-1234-5678"]})
     assert find_pii(f"热线 {plants.PLANTED_MOBILE}", TODAY, settings) == []
 
 
 def test_extractors_read_real_files_and_refuse_broken_ones():
-    settings = DocSettings()
+    settings = DocSettings.from_thresholds(load_thresholds())
     assert plants.PLANTED_ID in EXTRACTORS["pdf"](pdf_bytes(f"ID {plants.PLANTED_ID}"), settings)[0][0]
     assert plants.PLANTED_ID in EXTRACTORS["docx"](docx_bytes(plants.PLANTED_ID), settings)[0][0]
     assert plants.PLANTED_ID in EXTRACTORS["xlsx"](xlsx_bytes(plants.PLANTED_ID), settings)[0][0]
@@ -151,5 +151,5 @@ def test_a_missing_reader_library_is_not_read_not_unreadable(monkeypatch, tmp_pa
     from crawler import doctext
     monkeypatch.setitem(sys.modules, "pypdf", None)  # import pypdf now raises ImportError
     monkeypatch.setattr(doctext, "_fetch", lambda url, ua, settings: pdf_bytes("x"))
-    status, reason, *_ = doctext._read_one("http://gov.test/a.pdf", "pdf", "ua", DocSettings())
+    status, reason, *_ = doctext._read_one("http://gov.test/a.pdf", "pdf", "ua", DocSettings.from_thresholds(load_thresholds()))
     assert (status, reason) == ("not-read", "pypdf is not installed (run scripts/setup.sh)")

@@ -91,7 +91,7 @@ def _evidence(ctx: CheckContext, row: Any, rule: dict[str, Any], impact: str) ->
         "help": rule.get("help", ""), "help_en": rule.get("help_en", ""), "help_url": rule.get("helpUrl", ""),
         "description": rule.get("description", ""),
         "node_count": rule.get("node_count", len(rule.get("nodes") or [])),
-        "nodes": node_evidence(rule.get("nodes") or [], int(ctx.threshold("a11y.max_nodes_in_evidence", 20))),
+        "nodes": node_evidence(rule.get("nodes") or [], int(ctx.threshold("a11y.max_nodes_in_evidence"))),
         "engine": row.engine, "reused": row.status == "reused",
         "passes": len(axe.get("passes") or []), "inapplicable": len(axe.get("inapplicable") or []),
         "template": row.data.get("template"), "pages_with_same_template": row.data.get("represents"),
@@ -108,9 +108,9 @@ def _gap_key(rule: dict[str, Any]) -> str:
 
 
 def run(ctx: CheckContext) -> CheckResult:
-    severities = ctx.threshold("a11y.impact_severity", {}) or {}
-    contrast_severity = ctx.threshold("a11y.contrast_severity", CONTRAST.severity)
-    review_severity = ctx.threshold("a11y.review_severity", REVIEW.severity)
+    severities = ctx.threshold("a11y.impact_severity")
+    contrast_severity = ctx.threshold("a11y.contrast_severity")
+    review_severity = ctx.threshold("a11y.review_severity")
     scanned = [row.url for row in results(ctx) if row.status != "failed"]
     for rule in (AXE, CONTRAST, REVIEW):  # the denominator of a template gap: the pages axe scanned
         ctx.consider(rule, scanned)

@@ -88,16 +88,12 @@ NAV_KEYBOARD = Rule(
 )
 RULES = [ENTRY, ZOOM, TEXT_SIZE, POPUP, FOCUS, NAV_KEYBOARD]
 
-_DEFAULT_ENTRY_PATTERNS = {
-    "accessibility": [r"^(进入|开启|切换)?(信息)?无障碍(浏览|阅读|模式|版|通道|服务|工具条?)?$", r"(?i)^accessib"],
-    "elder": [r"^(进入|开启|切换)?(长者|关怀|适老化?|老年|敬老|大字)(模式|版|浏览|阅读)?$"],
-}
 _KIND_ZH = {"accessibility": "无障碍", "elder": "长者模式/关怀版"}
 _KIND_EN = {"accessibility": "accessibility (无障碍)", "elder": "elder mode (长者模式/关怀版)"}
 
 
-def _t(ctx: CheckContext, key: str, default: Any) -> Any:
-    return ctx.threshold(f"a11y.elder.{key}", default)
+def _t(ctx: CheckContext, key: str) -> Any:
+    return ctx.threshold(f"a11y.elder.{key}")
 
 
 def _label(el: Any) -> str:
@@ -138,10 +134,10 @@ def _entry_status(ctx: CheckContext, page: str, el: Any) -> tuple[str, str]:
 
 def _check_entries(ctx: CheckContext) -> CheckResult:
     home, columns = home_and_columns(ctx)
-    wanted = set(_t(ctx, "entry_pages", ["home", "columns"]))
+    wanted = set(_t(ctx, "entry_pages"))
     pages = ([home] if home and "home" in wanted else []) + (columns if "columns" in wanted else [])
     ctx.consider(ENTRY, pages)  # a header without the entry on most of these pages is one template gap
-    patterns = _t(ctx, "entry_patterns", _DEFAULT_ENTRY_PATTERNS)
+    patterns = _t(ctx, "entry_patterns")
     for page in pages:
         doc = doc_for(ctx, page)
         if doc is None:
@@ -163,7 +159,7 @@ def _check_entries(ctx: CheckContext) -> CheckResult:
 
 
 def _check_zoom(ctx: CheckContext) -> CheckResult:
-    floor = float(_t(ctx, "min_maximum_scale", 2))
+    floor = float(_t(ctx, "min_maximum_scale"))
     for row, doc in iter_pages(ctx):
         if doc is None:
             continue
@@ -203,12 +199,12 @@ def _median_px(sizes: dict[str, int]) -> float | None:
 
 
 def _check_probe(ctx: CheckContext) -> CheckResult:
-    min_px = float(_t(ctx, "min_body_text_px", 14))
-    min_chars = int(_t(ctx, "min_text_chars", 40))
-    area_ratio = float(_t(ctx, "popup_min_area_ratio", 0.02))
-    bar_width = float(_t(ctx, "bar_min_width_ratio", 0.9))
-    bar_height = float(_t(ctx, "bar_max_height_ratio", 0.2))
-    focus_min = int(_t(ctx, "focus_invisible_min", 1))
+    min_px = float(_t(ctx, "min_body_text_px"))
+    min_chars = int(_t(ctx, "min_text_chars"))
+    area_ratio = float(_t(ctx, "popup_min_area_ratio"))
+    bar_width = float(_t(ctx, "bar_min_width_ratio"))
+    bar_height = float(_t(ctx, "bar_max_height_ratio"))
+    focus_min = int(_t(ctx, "focus_invisible_min"))
     for row in results(ctx):
         probe = row.data.get("probe")
         if row.status == "failed" or not probe:

@@ -140,7 +140,7 @@ def _field_unlabeled(el: Any, doc: Any, labelled_ids: set[str]) -> bool:
 
 
 def run(ctx: CheckContext) -> CheckResult:
-    skip = audited_urls(ctx) if ctx.threshold("a11y.static.skip_browser_scanned", True) else set()
+    skip = audited_urls(ctx) if ctx.threshold("a11y.static.skip_browser_scanned") else set()
     for row, doc in iter_pages(ctx):
         url = row["url"]
         if url in skip or doc is None:

@@ -43,29 +43,25 @@ KINDS = ("id-number", "mobile", "bank-card")
 
 @dataclass(frozen=True)
 class PiiSettings:
-    """``privacy:`` of config/rules.yaml (profile ``thresholds.privacy`` may override)."""
+    """``privacy:`` of config/rules.yaml (profile ``thresholds.privacy`` may override); the figures
+    live only there (validated on load by config.thresholds)."""
 
-    label_window: int = 16
-    min_birth_year: int = 1900
-    id_labels: tuple[str, ...] = ("身份证", "证件号", "公民身份号码")
-    bank_labels: tuple[str, ...] = ("银行", "账号", "帐号", "卡号", "开户")
-    not_personal_labels: tuple[str, ...] = ("信用代码", "索引号", "文号", "案号", "编号", "订单")
-    office_numbers: tuple[str, ...] = ()
+    label_window: int
+    min_birth_year: int
+    id_labels: tuple[str, ...]
+    bank_labels: tuple[str, ...]
+    not_personal_labels: tuple[str, ...]
+    office_numbers: tuple[str, ...]
 
     @classmethod
-    def from_config(cls, block: dict | None) -> PiiSettings:
-        block = block or {}
-        base = cls()
-
+    def from_config(cls, block: dict) -> PiiSettings:
         def words(key: str) -> tuple[str, ...]:
-            value = block.get(key, getattr(base, key))
-            return tuple(str(v) for v in (value or ()))
+            return tuple(str(v) for v in block[key])
 
-        return cls(label_window=int(block.get("label_window", base.label_window)),
-                   min_birth_year=int(block.get("min_birth_year", base.min_birth_year)),
+        return cls(label_window=int(block["label_window"]), min_birth_year=int(block["min_birth_year"]),
                    id_labels=words("id_labels"), bank_labels=words("bank_labels"),
                    not_personal_labels=words("not_personal_labels"),
-                   office_numbers=tuple(re.sub(r"\D", "", str(n)) for n in block.get("office_numbers") or ()))
+                   office_numbers=tuple(re.sub(r"\D", "", str(n)) for n in block["office_numbers"]))
 
 
 @dataclass(frozen=True)

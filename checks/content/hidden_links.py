@@ -55,7 +55,7 @@ _SIMPLE_SELECTOR = re.compile(r"^([.#])([\w-]+)$")
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     scope = {h.lower() for h in ctx.site.scope_hosts} if hasattr(ctx.site, "scope_hosts") else set()
-    suffixes = ctx.threshold("hidden_links.trusted_suffixes", []) or []
+    suffixes = ctx.threshold("hidden_links.trusted_suffixes")
     trusted = tuple(str(s).lower().lstrip(".") for s in suffixes)
     for row, html in ctx.store.pages_with_bodies(ctx.run_id):
         status = row.get("status")

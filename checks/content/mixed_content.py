@@ -46,7 +46,7 @@ _ATTRS = {"script": ("src",), "img": ("src",), "iframe": ("src",), "frame": ("sr
 
 
 def production_is_https(ctx: CheckContext) -> bool:
-    setting = str(ctx.threshold("mixed_content.production_scheme", "auto") or "auto").lower()
+    setting = str(ctx.threshold("mixed_content.production_scheme")).lower()
     if setting in ("https", "http"):
         return setting == "https"
     starts = (ctx.site or {}).get("start_urls") or []

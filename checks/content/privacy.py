@@ -93,8 +93,8 @@ _KIND_EN = {"id-number": "ID number", "mobile": "mobile number", "bank-card": "b
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    settings = PiiSettings.from_config(ctx.threshold("privacy", {}))
-    min_pages = int(ctx.threshold("privacy.office_number_min_pages", 3) or 0)
+    settings = PiiSettings.from_config(ctx.threshold("privacy"))
+    min_pages = int(ctx.threshold("privacy.office_number_min_pages"))
     sources: list[tuple[str, str, list[tuple[str, list[Hit]]]]] = []  # (url, where, [(position, hits)])
     for row, html in ctx.store.pages_with_bodies(ctx.run_id):
         status = row.get("status")

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks.links._common import _number, _setting, citing_pages, homepage_url
+from checks.links._common import citing_pages, homepage_url
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -75,8 +75,7 @@ def url_pattern(url: str) -> str:
 
 
 def pattern_share(ctx: CheckContext) -> float:
-    return float(_number(_setting(ctx, "crawl.coverage.pattern_distinct_titles"),
-                         "crawl.coverage.pattern_distinct_titles"))
+    return float(ctx.threshold("crawl.coverage.pattern_distinct_titles"))
 
 
 def real_content_patterns(ctx: CheckContext, patterns: set[str], share: float) -> set[str]:
@@ -107,7 +106,7 @@ def coverage_figures(fetched: int, by_limit: dict[str, int], pages_cut: int) -> 
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    examples = int(_number(_setting(ctx, "crawl.coverage.examples"), "crawl.coverage.examples"))
+    examples = int(ctx.threshold("crawl.coverage.examples"))
     share = pattern_share(ctx)
     counts: Counter[str] = Counter()
     samples: dict[str, list[str]] = {}

@@ -54,12 +54,13 @@ def required_year(today: date, deadline: str) -> int:
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
-    conf = {**(ctx.threshold("annual_report", {}) or {}),
+    conf = {**ctx.threshold("annual_report"),
             **(((ctx.site or {}).get("disclosure") or {}).get("annual_report") or {})}
     if conf.get("enabled") is False:
         return
-    pattern = conf.get("title_pattern", "{year}年.*政府信息公开工作年度报告")
-    year = required_year(ctx.today, str(conf.get("deadline", "01-31")))
+    pattern = conf["title_pattern"]
+    deadline = str(conf["deadline"])
+    year = required_year(ctx.today, deadline)
     any_year = config_regex(pattern.replace("{year}", r"(?P<year>\d{4})"), "annual_report.title_pattern")
     reports: dict[str, int] = {}
     linked_years: set[int] = set()
@@ -75,10 +76,10 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         column = next((c for c in facts.columns if c.name == conf.get("column") and c.url), None)
         where = column.url if column else facts.homepage
         yield REPORT_MISSING.finding(
-            where, f"未找到{year}年度政府信息公开工作年度报告（应于{year + 1}年{conf.get('deadline', '01-31')}前公布）",
-            f"No {year} annual disclosure report found (due by {year + 1}-{conf.get('deadline', '01-31')})",
+            where, f"未找到{year}年度政府信息公开工作年度报告（应于{year + 1}年{deadline}前公布）",
+            f"No {year} annual disclosure report found (due by {year + 1}-{deadline})",
             target=str(year), evidence={"year": year, "years_found": sorted(set(reports.values()) | linked_years)})
-    templates = sorted(ctx.threshold("annual_report.templates", []) or [], key=lambda t: t["from_year"])
+    templates = sorted(ctx.threshold("annual_report.templates"), key=lambda t: t["from_year"])
     override = (((ctx.site or {}).get("disclosure") or {}).get("annual_report") or {}).get("sections")
     compiled: dict[int, dict] = {}
     for url, report_year in sorted(reports.items()):

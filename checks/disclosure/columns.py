@@ -174,18 +174,18 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                 col.url, f"{TYPE_ZH.get(col.type, col.type)}栏目“{col.name}”超过{col.window_days}天未更新（{age}）",
                 f"{col.type} column '{col.name}' not updated within {col.window_days} days ({age_en})",
                 target=col.name, evidence=_brief(col))
-    v4a = ctx.threshold("columns.veto_v4a", {}) or {}
-    types = set(v4a.get("types", ["news", "notice", "policy"]))
+    v4a = ctx.threshold("columns.veto_v4a")
+    types = set(v4a["types"])
     counted = [c for c in facts.columns if c.type in types and is_stale(c, ctx)]
-    if counted and len(counted) >= int(v4a.get("min_columns", 5)):
-        yield _veto(VETO_V4A, counted, int(v4a.get("min_columns", 5)), home,
+    if counted and len(counted) >= int(v4a["min_columns"]):
+        yield _veto(VETO_V4A, counted, int(v4a["min_columns"]), home,
                     "动态要闻类与通知公告/政策文件类栏目不更新", "stale news and notice/policy columns")
-    v4b = ctx.threshold("columns.veto_v4b", {}) or {}
-    factor = float(v4b.get("window_factor", 1.0))
+    v4b = ctx.threshold("columns.veto_v4b")
+    factor = float(v4b["window_factor"])
     counted = [c for c in facts.columns if is_stale(c, ctx, factor)]
-    if counted and len(counted) >= int(v4b.get("min_columns", 10)):
-        yield _veto(VETO_V4B, counted, int(v4b.get("min_columns", 10)), home,
+    if counted and len(counted) >= int(v4b["min_columns"]):
+        yield _veto(VETO_V4B, counted, int(v4b["min_columns"]), home,
                     "应更新栏目长期不更新", "long-stale should-update columns")
-    minimum = int((ctx.threshold("columns.veto_v4c", {}) or {}).get("min_columns", 5))
+    minimum = int(ctx.threshold("columns.veto_v4c.min_columns"))
     if blank and len(blank) >= minimum:
         yield _veto(VETO_V4C, blank, minimum, home, "空白栏目", "blank columns")

@@ -168,7 +168,7 @@ class KindRules:
     @classmethod
     def from_context(cls, ctx: CheckContext, table: LabelTable) -> "KindRules":
         where = "config/rules.yaml (or the profile's thresholds:)"
-        required = required_by_kind(table, ctx.threshold("docmeta.required_fields", {}) or {}, where,
+        required = required_by_kind(table, ctx.threshold("docmeta.required_fields"), where,
                                     "docmeta.required_fields")
         disclosure = (ctx.site or {}).get("disclosure") or {}
         profile = getattr(ctx.site, "path", "") or "profile"
@@ -178,10 +178,10 @@ class KindRules:
         if disclosure.get("document_fields"):
             required["document"] = resolve_fields(table, disclosure["document_fields"], profile,
                                                   "disclosure.document_fields")
-        return cls(required=required, genres=set(ctx.threshold("docmeta.document_genres", []) or []),
-                   column_types=set(ctx.threshold("docmeta.document_column_types", []) or []),
+        return cls(required=required, genres=set(ctx.threshold("docmeta.document_genres")),
+                   column_types=set(ctx.threshold("docmeta.document_column_types")),
                    record_titles=[config_regex(p, "docmeta.record_title_patterns")
-                                  for p in ctx.threshold("docmeta.record_title_patterns", []) or []])
+                                  for p in ctx.threshold("docmeta.record_title_patterns")])
 
     def kind(self, view: PageView, listed_kind: str, in_document_column: bool) -> str:
         """normative / document / record for one disclosure page (``listed_kind`` from
@@ -212,14 +212,14 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     table = label_table(ctx.threshold)
     kinds = KindRules.from_context(ctx, table)
     disclosure = (ctx.site or {}).get("disclosure") or {}
-    docno_pattern = config_regex(ctx.threshold("docmeta.docno_pattern", r"^.+〔\d{4}〕[1-9]\d*号$"),
+    docno_pattern = config_regex(ctx.threshold("docmeta.docno_pattern"),
                                  "docmeta.docno_pattern").pattern
-    tolerance = int(ctx.threshold("docmeta.docno_year_tolerance_days", 31))
+    tolerance = int(ctx.threshold("docmeta.docno_year_tolerance_days"))
     index_pattern = disclosure.get("index_no_pattern") or ctx.threshold("docmeta.index_no_pattern")
     if index_pattern:
         index_pattern = config_regex(index_pattern, "docmeta.index_no_pattern").pattern
-    limit = int(ctx.threshold("docmeta.latency_working_days", 20))
-    holidays = parse_iso_list(ctx.threshold("docmeta.holidays", []))
+    limit = int(ctx.threshold("docmeta.latency_working_days"))
+    holidays = parse_iso_list(ctx.threshold("docmeta.holidays"))
     document_column_items = {i.href for c in facts.columns if c.type in kinds.column_types for i in c.items}
     pages = document_urls(ctx, facts)
     ctx.consider(META_MISSING, pages)  # the denominator when a never-printed field is folded

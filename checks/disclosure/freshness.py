@@ -60,10 +60,10 @@ def _unreadable(rule_page: str, field: str, raw: str, reason: str, status: str) 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
-    empty = set(ctx.threshold("docmeta.empty_values", []) or [])
-    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    empty = set(ctx.threshold("docmeta.empty_values"))
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
     if facts.homepage in facts.views:
-        window = int(ctx.threshold("freshness.home_window_days", 14))
+        window = int(ctx.threshold("freshness.home_window_days"))
         dates = [d.value for d in home_items(ctx, facts) if d.ok and d.value]
         judged_by = "homepage"
         if not dates:  # V3: a navigation-only homepage is judged by its second-level pages
@@ -95,7 +95,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             if source == "article" and got.status in (INVALID, FUTURE):
                 reported.add((url, "发布日期"))
                 yield _unreadable(url, "发布日期", got.raw, got.reason, got.status)
-    cap = int(ctx.threshold("columns.max_item_findings_per_column", 20) or 20)
+    cap = int(ctx.threshold("columns.max_item_findings_per_column"))
     for col in facts.columns:
         undated = [i for i in col.items if i.date.status == MISSING]
         for item in undated[:cap]:

@@ -35,9 +35,9 @@ RULES = [GUIDE_FIELDS]
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
-    name = ctx.threshold("docmeta.guide_column", "政府信息公开指南")
+    name = ctx.threshold("docmeta.guide_column")
     fields = {field: config_regex(rx, f"docmeta.guide_fields.{field}")
-              for field, rx in (ctx.threshold("docmeta.guide_fields", {}) or {}).items()}
+              for field, rx in ctx.threshold("docmeta.guide_fields").items()}
     column = next((c for c in facts.columns if c.name == name and c.url in facts.views), None)
     urls = [column.url] if column else sorted(u for u, v in facts.views.items() if v.title.startswith(name))
     for url in urls:

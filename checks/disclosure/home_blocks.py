@@ -173,14 +173,14 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     tree = parse_html(html) if html else None
     if tree is None:
         return
-    conf = ctx.threshold("columns.home_blocks", {}) or {}
-    windows = ctx.threshold("columns.windows_days", {}) or {}
-    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    conf = ctx.threshold("columns.home_blocks")
+    windows = ctx.threshold("columns.windows_days")
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
     newest_by_title: dict[str, tuple[date | None, Block, str]] = {}
-    for block in find_blocks(tree, int(conf.get("min_items", 3)), int(conf.get("max_title_chars", 12))):
+    for block in find_blocks(tree, int(conf["min_items"]), int(conf["max_title_chars"])):
         ctype = _guess_type(block.title, ctx) if block.title else "static"
         if ctype == "static":
-            ctype = conf.get("default_type") or ""
+            ctype = conf["default_type"] or ""
         if not ctype or not windows.get(ctype):
             continue
         reads = (read_date(text, ctx.today, future_tolerance_days=tolerance) for _, text in block.rows)

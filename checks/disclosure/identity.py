@@ -111,16 +111,16 @@ def _written_footer(ctx: CheckContext, script: str,
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
-    items = ctx.threshold("identity.footer_items", {}) or {}
+    items = ctx.threshold("identity.footer_items")
     compiled = {name: ([config_regex(p, f"identity.footer_items.{name}") for p in spec.get("patterns", [])],
                        bool(spec.get("markup"))) for name, spec in items.items()}
-    code_rx = config_regex(ctx.threshold("identity.site_id_code_pattern", r"网站标识码\s*[:：]?\s*(\w{10})"),
+    code_rx = config_regex(ctx.threshold("identity.site_id_code_pattern"),
                            "identity.site_id_code_pattern")
-    tags = list(ctx.threshold("identity.meta_tags_all_pages", []) or [])
+    tags = list(ctx.threshold("identity.meta_tags_all_pages"))
     expected_code = str(((ctx.site or {}).get("disclosure") or {}).get("site_id_code") or "")
     script_rx = [config_regex(p, "identity.footer_script_patterns")
-                 for p in ctx.threshold("identity.footer_script_patterns", []) or []]
-    samples = int(ctx.threshold("identity.max_sample_pages", 10))
+                 for p in ctx.threshold("identity.footer_script_patterns")]
+    samples = int(ctx.threshold("identity.max_sample_pages"))
     scripted: dict[str, str] = {}  # page -> the script writing its footer (one "not checked" fact)
     written: dict[str, tuple[str, str] | None] = {}  # script URL -> what it writes (None: text not kept)
     considered = []
@@ -168,9 +168,9 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     home = facts.views.get(facts.homepage)
     if home is not None:
         hrefs = [config_regex(p, "identity.zhaocuo_link_patterns")
-                 for p in ctx.threshold("identity.zhaocuo_link_patterns", []) or []]
+                 for p in ctx.threshold("identity.zhaocuo_link_patterns")]
         texts = [config_regex(p, "identity.zhaocuo_text_patterns")
-                 for p in ctx.threshold("identity.zhaocuo_text_patterns", []) or []]
+                 for p in ctx.threshold("identity.zhaocuo_text_patterns")]
         if not any(any(p.search(h) for p in hrefs) or any(p.search(t) for p in texts) for h, t in home.links):
             yield ZHAOCUO.finding(facts.homepage, "首页未找到“我为政府网站找错”入口",
                                   "The homepage has no 我为政府网站找错 entry", target="我为政府网站找错",

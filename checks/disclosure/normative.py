@@ -107,8 +107,8 @@ def read_validity(view: PageView, valid_words: list[str], invalid_words: list[st
 
 
 def max_term_years(title: str, ctx: CheckContext) -> tuple[int, str]:
-    limit, why = int(ctx.threshold("normative.max_term_years", 5)), "一般"
-    for word, years in (ctx.threshold("normative.short_terms", {}) or {}).items():
+    limit, why = int(ctx.threshold("normative.max_term_years")), "一般"
+    for word, years in ctx.threshold("normative.short_terms").items():
         if word in title and int(years) < limit:
             limit, why = int(years), word
     return limit, why
@@ -116,8 +116,8 @@ def max_term_years(title: str, ctx: CheckContext) -> tuple[int, str]:
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
-    valid_words = list(ctx.threshold("normative.valid_words", ["有效"]) or [])
-    invalid_words = list(ctx.threshold("normative.invalid_words", ["失效", "废止"]) or [])
+    valid_words = list(ctx.threshold("normative.valid_words"))
+    invalid_words = list(ctx.threshold("normative.invalid_words"))
     for url in sorted(normative_urls(ctx, facts)):
         view = facts.views[url]
         v = read_validity(view, valid_words, invalid_words, facts.text(ctx, url))

@@ -209,5 +209,5 @@ def mark_excluded(messages: list[Message], page_titles: dict[str, str], excluded
                 break
 
 
-def compile_pattern(ctx: Any, key: str, default: str) -> re.Pattern:
-    return config_regex(ctx.threshold(key, default) or default, key)
+def compile_pattern(ctx: Any, key: str) -> re.Pattern:
+    return config_regex(ctx.threshold(key), key)

@@ -62,8 +62,8 @@ RULES = [NO_CHANNEL, UNANSWERED, REPLY_STALE]
 
 def read_messages(ctx: CheckContext) -> list[Message]:
     """Every message record of the crawl, merged and marked excluded where it does not count."""
-    labels = Labels(ctx.threshold("interaction.labels", {}) or {})
-    tolerance = int(ctx.threshold("freshness.future_tolerance_days", 0) or 0)
+    labels = Labels(ctx.threshold("interaction.labels"))
+    tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
     facts = site_facts(ctx)
     records: list[Message] = []
     asked_labels = [label for label, name in labels.by_label.items() if name == "asked"]
@@ -74,7 +74,7 @@ def read_messages(ctx: CheckContext) -> list[Message]:
         records += page_messages(html, url, labels, ctx.today, tolerance)
     messages = [m for m in merge(records) if m.asked_on is not None]
     titles = {url: view.title for url, view in facts.views.items()}
-    mark_excluded(messages, titles, compile_pattern(ctx, "interaction.excluded_pattern", "信访|举报|访谈|征集"))
+    mark_excluded(messages, titles, compile_pattern(ctx, "interaction.excluded_pattern"))
     return messages
 
 
@@ -91,10 +91,10 @@ def distribution(messages: list[Message]) -> dict[str, Any]:
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
-    channel = compile_pattern(ctx, "interaction.channel_pattern", "咨询|建言|留言|问政|信箱")
-    excluded = compile_pattern(ctx, "interaction.excluded_pattern", "信访|举报|访谈|征集")
-    invalid = compile_pattern(ctx, "interaction.invalid_pattern", "无效|不予受理|重复")
-    unanswered_rx = compile_pattern(ctx, "interaction.unanswered_pattern", "未回复|未答复|待回复|办理中")
+    channel = compile_pattern(ctx, "interaction.channel_pattern")
+    excluded = compile_pattern(ctx, "interaction.excluded_pattern")
+    invalid = compile_pattern(ctx, "interaction.invalid_pattern")
+    unanswered_rx = compile_pattern(ctx, "interaction.unanswered_pattern")
     messages = read_messages(ctx)
     counted = [m for m in messages if not m.excluded and not invalid.search(m.status)]
     entries = sorted({text for text in facts.link_index
@@ -112,8 +112,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         return
     evidence = {"messages": len(counted), "excluded": len(messages) - len(counted),
                 "channel_entries": entries[:5], "reply_times": distribution(counted)}
-    window = int(ctx.threshold("interaction.reply_window_days", 92))
-    since = ctx.today - timedelta(days=int(ctx.threshold("interaction.lookback_days", 365)))
+    window = int(ctx.threshold("interaction.reply_window_days"))
+    since = ctx.today - timedelta(days=int(ctx.threshold("interaction.lookback_days")))
     late = []
     for msg in sorted(counted, key=lambda m: (m.asked_on, m.url)):
         asked = msg.asked_on
@@ -127,7 +127,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             continue  # marked answered without a reply date: cannot be timed
         if waited > window:
             late.append((msg, waited))
-    cap = int(ctx.threshold("interaction.max_message_findings", 20) or 20)
+    cap = int(ctx.threshold("interaction.max_message_findings"))
     for msg, waited in late[:cap]:
         replied = msg.replied_on.isoformat() if msg.replied_on else None
         yield UNANSWERED.finding(
@@ -139,7 +139,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                                     "late_messages": len(late), **evidence})
     replies = [m.replied_on for m in counted if m.replied_on]
     newest = max(replies) if replies else None
-    update = int(ctx.threshold("interaction.update_window_days", 61))
+    update = int(ctx.threshold("interaction.update_window_days"))
     if newest is None or (ctx.today - newest).days > update:
         seen = newest.isoformat() if newest else "无"
         yield REPLY_STALE.finding(

@@ -32,9 +32,9 @@ RULES = [STATS_STALE]
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
-    pattern = config_regex(ctx.threshold("services.stats_pattern", "办事统计|办件统计"),
+    pattern = config_regex(ctx.threshold("services.stats_pattern"),
                            "services.stats_pattern")
-    window = int(ctx.threshold("services.stats_window_days", 92))
+    window = int(ctx.threshold("services.stats_window_days"))
     linked = {href for text, href in facts.link_index.items() if pattern.search(text)}
     pages = sorted(linked & set(facts.views))
     judged = False

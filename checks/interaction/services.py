@@ -57,15 +57,15 @@ RULES = [NO_SERVICE, GUIDE_INCOMPLETE, GUIDES_VETO]
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
-    entry_rx = config_regex(ctx.threshold("services.entry_pattern", "办事服务|网上办事|政务服务|一网通办"),
+    entry_rx = config_regex(ctx.threshold("services.entry_pattern"),
                             "services.entry_pattern")
-    title_rx = config_regex(ctx.threshold("services.guide_title_pattern", "办事指南|服务指南"),
+    title_rx = config_regex(ctx.threshold("services.guide_title_pattern"),
                             "services.guide_title_pattern")
-    handling_rx = config_regex(ctx.threshold("services.handling_link_pattern", "一网通办|在线办理|网上办理"),
+    handling_rx = config_regex(ctx.threshold("services.handling_link_pattern"),
                                "services.handling_link_pattern")
     elements = {name: config_regex(rx, f"services.guide_elements.{name}")
-                for name, rx in (ctx.threshold("services.guide_elements", {}) or {}).items()}
-    minimum = int(ctx.threshold("services.guide_min_elements", 4))
+                for name, rx in ctx.threshold("services.guide_elements").items()}
+    minimum = int(ctx.threshold("services.guide_min_elements"))
     entries = sorted(t for t in facts.link_index if entry_rx.search(t))
     texts: dict[str, str] = {}
 
@@ -124,7 +124,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             url, f"办事指南缺少：{'、'.join(missing)}", f"The service guide lacks: {', '.join(missing)}",
             target="、".join(missing), evidence={"missing": missing, "handling_page": via.get(url)})
     share = len(incomplete) / len(guides)
-    threshold = float(ctx.threshold("services.veto_incomplete_share", 0.25))
+    threshold = float(ctx.threshold("services.veto_incomplete_share"))
     if incomplete and share >= threshold:
         yield GUIDES_VETO.finding(
             facts.homepage, f"{len(incomplete)}/{len(guides)} 个办事指南要素不全（阈值 {threshold:.0%}）",

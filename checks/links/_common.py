@@ -10,9 +10,8 @@
 * the site profile: ``links.max_redirects``, ``links.jump_link_patterns``,
   ``soft404.patterns`` / ``soft404.max_text_chars``, ``limits.max_response_mb``.
 
-A key missing from the thresholds falls back to the value shipped in config/rules.yaml
-(never to a figure written in code). A malformed value raises ``ValueError`` with one line
-naming the key and the fix; ``checks.registry`` records it and the other checks go on.
+The thresholds are validated on load (config.thresholds); a bad profile ``links.jump_link_patterns``
+entry is reported in ``problems`` and ignored for the run, so the other link rules go on.
 
 ``classify(resource, settings, body_of)`` turns one ``resources`` row into a ``Verdict``
 (ok / broken / unverified / timeout / loop / unterminated / forbidden / skipped / unfetched). It is the
@@ -26,7 +25,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,39 +33,6 @@ from crawler.urls import redact_userinfo, same_portal_host
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
-
-
-@lru_cache(maxsize=1)
-def _shipped_thresholds() -> dict[str, Any]:
-    from config import load_thresholds  # the shipped config/rules.yaml, without any profile
-    return load_thresholds()
-
-
-def _setting(ctx: CheckContext, dotted: str) -> Any:
-    value = ctx.threshold(dotted)
-    if value is None:
-        node: Any = _shipped_thresholds()
-        for part in dotted.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        value = node
-    if value is None:
-        raise ValueError(f"config/rules.yaml: {dotted}: missing; restore it from the shipped file")
-    return value
-
-
-def _int_set(ctx: CheckContext, dotted: str) -> frozenset[int]:
-    value = _setting(ctx, dotted)
-    if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
-        raise ValueError(f"config/rules.yaml: {dotted}: expected a list of HTTP status numbers, "
-                         f"got {value!r}")
-    return frozenset(value)
-
-
-def _str_list(ctx: CheckContext, dotted: str) -> tuple[str, ...]:
-    value = _setting(ctx, dotted)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"config/rules.yaml: {dotted}: expected a list of strings, got {value!r}")
-    return tuple(value)
 
 
 def _number(value: Any, where: str) -> float:
@@ -104,13 +69,10 @@ class LinkSettings:
     @classmethod
     def from_context(cls, ctx: CheckContext) -> "LinkSettings":
         site = ctx.site if isinstance(ctx.site, dict) else {}
-        headers = _setting(ctx, "links.bot_wall.headers")
-        if not isinstance(headers, dict):
-            raise ValueError("config/rules.yaml: links.bot_wall.headers: expected a mapping "
-                             "header-name: value-substring, e.g. {cf-mitigated: challenge}")
+        headers = ctx.threshold("links.bot_wall.headers")
         max_redirects = _profile(site, "links", "max_redirects")
         if max_redirects is None:
-            max_redirects = _setting(ctx, "links.max_redirect_chain")
+            max_redirects = ctx.threshold("links.max_redirect_chain")
         jump, problems = [], []
         for i, pattern in enumerate(_profile(site, "links", "jump_link_patterns") or []):
             try:
@@ -123,23 +85,21 @@ class LinkSettings:
         patterns = soft.get("patterns") or []  # a profile without soft404: the rule stays silent
         max_text = soft.get("max_text_chars") or 0
         return cls(
-            unverified_statuses=_int_set(ctx, "links.unverified_statuses"),
-            broken_error_classes=frozenset(_str_list(ctx, "links.broken_error_classes")),
-            head_unsupported_statuses=_int_set(ctx, "links.head_unsupported_statuses"),
-            bot_wall_statuses=_int_set(ctx, "links.bot_wall.statuses"),
-            bot_wall_servers=tuple(s.lower() for s in _str_list(ctx, "links.bot_wall.servers")),
+            unverified_statuses=frozenset(ctx.threshold("links.unverified_statuses")),
+            broken_error_classes=frozenset(ctx.threshold("links.broken_error_classes")),
+            head_unsupported_statuses=frozenset(ctx.threshold("links.head_unsupported_statuses")),
+            bot_wall_statuses=frozenset(ctx.threshold("links.bot_wall.statuses")),
+            bot_wall_servers=tuple(s.lower() for s in ctx.threshold("links.bot_wall.servers")),
             bot_wall_headers=tuple((str(k).lower(), str(v).lower()) for k, v in headers.items()),
-            bot_wall_signatures=tuple(s.lower() for s in _str_list(ctx, "links.bot_wall.signatures")),
-            anchor_ignore_prefixes=_str_list(ctx, "links.anchors.ignore_prefixes"),
+            bot_wall_signatures=tuple(s.lower() for s in ctx.threshold("links.bot_wall.signatures")),
+            anchor_ignore_prefixes=tuple(ctx.threshold("links.anchors.ignore_prefixes")),
             max_redirects=int(_number(max_redirects, "links.max_redirects")),
             jump_link_patterns=tuple(jump),
             soft404_patterns=tuple(p.lower() for p in patterns if p),
             soft404_max_text_chars=int(_number(max_text, "site profile: soft404.max_text_chars")),
-            soft404_title_slack_chars=int(_number(_setting(ctx, "soft404.title_slack_chars"),
-                                                  "soft404.title_slack_chars")),
-            max_decode_errors=int(_number(_setting(ctx, "crawl.max_decode_errors"),
-                                          "crawl.max_decode_errors")),
-            trap_examples=int(_number(_setting(ctx, "crawl.trap_examples"), "crawl.trap_examples")),
+            soft404_title_slack_chars=int(ctx.threshold("soft404.title_slack_chars")),
+            max_decode_errors=int(ctx.threshold("crawl.max_decode_errors")),
+            trap_examples=int(ctx.threshold("crawl.trap_examples")),
             max_response_mb=_profile(site, "limits", "max_response_mb"),
             problems=tuple(problems),
         )

@@ -60,13 +60,7 @@ class FingerprintSettings:
 
     @classmethod
     def from_context(cls, ctx: CheckContext) -> "FingerprintSettings":
-        block = ctx.threshold("soft404.fingerprint")
-        if not isinstance(block, dict):
-            raise ValueError("config/rules.yaml: soft404.fingerprint: missing; restore the block "
-                             "(min_containment, max_novelty, chrome_sample_pages, chrome_min_share, "
-                             "min_distinct_shingles, max_size_ratio)")
-        from config import validate_fingerprint
-        block = validate_fingerprint(block, "config/rules.yaml")
+        block = ctx.threshold("soft404.fingerprint")  # validated on load (config.thresholds)
         return cls(float(block["min_containment"]), float(block["max_novelty"]),
                    int(block["chrome_sample_pages"]), float(block["chrome_min_share"]),
                    int(block["min_distinct_shingles"]), float(block["max_size_ratio"]))
