@@ -216,7 +216,7 @@ def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageVi
 def _nav_links(ctx: Any, homepage: str) -> list[tuple[str, str]]:
     html = ctx.store.body(ctx.run_id, homepage)
     tree = parse_html(html) if html else None
-    return nav_links(tree, homepage) if tree is not None else []
+    return nav_links(tree, homepage, ctx.threshold("columns.nav_selectors")) if tree is not None else []
 
 
 def _content_links(ctx: Any, url: str) -> list[tuple[str, str]]:

@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag
 
-import lxml.html
 from lxml import etree
 
 from checks._dates import looks_like_date, normalize
 from config.labels import LabelTable, label_key, label_table
+from crawler.htmldoc import nav_links as navigation_links
+from crawler.htmldoc import parse_html as parse_document
 from crawler.islands import expand_islands
 from crawler.urls import join_url
 
@@ -59,10 +60,6 @@ def text_of(el: Any) -> str:
     return squash(el.text_content()) if el is not None else ""
 
 
-# huge_tree: legacy CMS templates leave <div>s unclosed in list loops and pass libxml2's default
-# depth limit (256), which would silently drop the rest of the page.
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
-
 
 def parse_html(html: str) -> Any | None:
     """An lxml tree, or None for a page lxml cannot make sense of (empty, binary). Hanweb data
@@ -70,12 +67,7 @@ def parse_html(html: str) -> Any | None:
     readers see the records a browser user sees."""
     if not html or not html.strip():
         return None
-    html = expand_islands(html)
-    try:
-        return lxml.html.document_fromstring(html.encode("utf-8", "replace"),
-                                             parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
+    return parse_document(expand_islands(html))
 
 
 _MAX_ROWS, _MAX_ELEMENTS = 300, 5000
@@ -256,22 +248,11 @@ def list_items(tree: Any, base_url: str, container_xpath: str | None = None) -> 
     return items
 
 
-_NAV_XPATH = ("//nav//a | //*[@role='navigation']//a | //*[contains(@class,'nav') or contains(@id,'nav') "
-              "or contains(@class,'menu') or contains(@id,'menu') or contains(@class,'daohang') "
-              "or contains(@id,'daohang')]//a")
-
-
-def nav_links(tree: Any, base_url: str) -> list[tuple[str, str]]:
-    """(absolute href, text) of the main navigation's links: ``<nav>``, role=navigation, or an
-    element whose id/class says nav/menu/daohang (TRS, Hanweb and platform templates alike)."""
-    out = []
-    for a in tree.xpath(_NAV_XPATH):
-        href = a.get("href")
-        usable = href and not href.startswith(("javascript:", "#", "mailto:"))
-        joined = join_url(base_url, href.strip()) if usable else None
-        if joined is not None:  # a malformed href is link-malformed's finding (checks/links/link_malformed.py)
-            out.append((joined, squash(a.text_content())))
-    return out
+def nav_links(tree: Any, base_url: str, selectors: list[str]) -> list[tuple[str, str]]:
+    """(absolute URL, text) of every link inside the navigation containers ``selectors`` find
+    (``columns.nav_selectors``: <nav>, role=navigation, an id/class saying nav/menu/daohang on
+    TRS, Hanweb and platform templates alike); sub-menus included (crawler.htmldoc.nav_links)."""
+    return [(url, squash(text)) for url, text in navigation_links(tree, base_url, selectors)]
 
 
 def content_links(tree: Any, base_url: str) -> list[tuple[str, str]]:

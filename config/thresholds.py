@@ -71,6 +71,7 @@ RULES_SCHEMA: dict[str, Any] = {
         "discover_min_items": _INT,
         "discover_depth": _INT,
         "discover_max_name_chars": _INT,
+        "nav_selectors": _STRS,
         "mandatory": [{"name": ("str", ANY), "aliases": ("list[str]", []), "type": ("str", "static")}],
         "empty_list_markers": _REGEXES,
         "list_container_pattern": _REGEX,

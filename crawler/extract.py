@@ -37,6 +37,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawler.htmldoc import html_parser
 from crawler.islands import as_list_item, find_islands, nextgroup_url, parse_reply, proxy_url
 from crawler.css import css_urls
 
@@ -242,8 +243,8 @@ def parse_document(text: str, page_url: str, pager_re: re.Pattern | None = None)
         doc.error = "empty document"
         return doc
     try:
-        parser = lxml_html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True)
-        root = lxml_html.document_fromstring(cleaned.encode("utf-8", "surrogatepass"), parser=parser)
+        root = lxml_html.document_fromstring(cleaned.encode("utf-8", "surrogatepass"),
+                                             parser=html_parser(remove_comments=True))
     except (etree.ParserError, etree.XMLSyntaxError, ValueError, UnicodeError) as exc:
         doc.error = f"unparsable HTML: {exc}"
         return doc

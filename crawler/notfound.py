@@ -30,8 +30,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-import lxml.html
-from lxml import etree
+from crawler.htmldoc import parse_html
 
 PROBE_MARK = "xunjian-nf-"
 SHINGLE_TOKENS = 3
@@ -39,7 +38,6 @@ MAX_SHINGLES = 5000      # a page with more is not an error template; keep the s
 MAX_TOKEN_CHARS = 200
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
-_XML_DECLARATION = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)
 _SKIP = {"script", "style", "noscript", "template", "head"}
 
 
@@ -105,11 +103,8 @@ def _tokens(root) -> list[str]:
 
 def page_view(html: str) -> PageView:
     """Title, first H1 and template shingles of a document; an unparsable one is empty."""
-    if not html or not html.strip():
-        return PageView("", "", frozenset())
-    try:
-        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
-    except (etree.ParserError, ValueError):
+    root = parse_html(html)
+    if root is None:
         return PageView("", "", frozenset())
     title_el = root.find(".//title")
     h1_el = root.find(".//h1")

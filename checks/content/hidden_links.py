@@ -21,10 +21,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import lxml.html
-from lxml import etree
-
 from checks.base import CheckContext, Rule
+from crawler.htmldoc import parse_html
 from crawler.store import Finding
 from crawler.urls import join_url
 
@@ -74,9 +72,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 def hidden_offsite_links(html: str, base: str, scope: set[str],
                          trusted: tuple[str, ...]) -> list[dict[str, Any]]:
     """[{href, text, how}] of the hidden links to hosts outside ``scope`` in ``html``."""
-    try:
-        root = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html))
-    except (etree.ParserError, ValueError):
+    root = parse_html(html)
+    if root is None:
         return []
     hidden_classes, hidden_ids = _hidden_selectors(root)
     out = []

@@ -15,14 +15,11 @@ over http on a test host but served over https in production) or ``http`` (rule 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
-import lxml.html
-from lxml import etree
-
 from checks.base import CheckContext, Rule
+from crawler.htmldoc import parse_html
 from crawler.store import Finding
 
 MIXED = Rule(
@@ -72,9 +69,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 
 def http_subresources(html: str) -> list[dict[str, Any]]:
     """[{tag, attr, url}] of the subresource attributes written with an absolute http:// URL."""
-    try:
-        root = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html))
-    except (etree.ParserError, ValueError):
+    root = parse_html(html)
+    if root is None:
         return []
     out = []
     for el in root.iter(*_ATTRS):

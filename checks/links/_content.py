@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-import lxml.html
 from lxml import etree
 
 from checks.links._common import LinkSettings
+from crawler.htmldoc import parse_html
 
 _WHITESPACE = re.compile(r"\s+")
-_XML_DECLARATION = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)
 _INVISIBLE = ("script", "style", "noscript", "template", "head")
 
 
@@ -30,13 +29,8 @@ def visible_text(html: str) -> tuple[str, str]:
     Hostile or broken markup degrades to "no text" rather than an exception: a page we
     cannot parse is not evidence of a soft 404.
     """
-    if not html or not html.strip():
-        return "", ""
-    # lxml refuses str input that carries an encoding declaration; old CMS XHTML often does
-    html = _XML_DECLARATION.sub("", html, count=1)
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+    root = parse_html(html)
+    if root is None:
         return "", ""
     title_el = root.find(".//title")
     title = _WHITESPACE.sub(" ", title_el.text_content()).strip() if title_el is not None else ""

@@ -16,10 +16,10 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urljoin
 
-import lxml.html
-from lxml import etree
+from crawler.htmldoc import nav_links as navigation_links
+from crawler.htmldoc import parse_html
 
 LAYOUT_TAGS = {"html", "body", "header", "nav", "main", "footer", "section", "article", "aside", "div",
                "ul", "ol", "table", "form", "iframe", "h1", "h2"}
@@ -34,13 +34,9 @@ class Candidate:
 
 
 def parse(html: str) -> Any | None:
-    if not html or not html.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(html.encode("utf-8", "replace"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8"))
-    except (etree.ParserError, ValueError):
-        return None
+    """The page's tree (the one parser, crawler.htmldoc: with huge_tree, so a deeply unclosed legacy
+    template keeps its layout instead of losing everything past libxml2's depth limit)."""
+    return parse_html(html)
 
 
 def skeleton(doc: Any, depth: int) -> str:
@@ -71,23 +67,7 @@ def skeleton(doc: Any, depth: int) -> str:
 
 def nav_links(doc: Any, base_url: str, selectors: list[str]) -> list[str]:
     """Absolute URLs (no fragment) linked from the first main-navigation container found."""
-    if doc is None:
-        return []
-    for selector in selectors:
-        try:
-            containers = doc.cssselect(selector)
-        except Exception:  # noqa: BLE001 - cssselect rejects some CSS; try the next selector
-            continue
-        for container in containers:
-            hrefs = [a.get("href") for a in container.iter("a") if a.get("href")]
-            urls = []
-            for href in hrefs:
-                if href.strip().lower().startswith(("javascript:", "mailto:", "tel:", "#")):
-                    continue
-                urls.append(urldefrag(urljoin(base_url, href.strip()))[0])
-            if len(urls) >= 2:
-                return list(OrderedDict.fromkeys(urls))
-    return []
+    return [url for url, _text in navigation_links(doc, base_url, selectors, main_only=True)]
 
 
 def _same_url(a: str, b: str) -> bool:

@@ -1,0 +1,96 @@
+"""The one HTML parser, and the one reader of a page's navigation links.
+
+``parse_html(html)`` is how every stage turns stored page text into an lxml tree: the
+crawler's extractor (``crawler.extract``, which also drops comments), the browser stage's
+sampling, the soft-404 fingerprints and every check. Text is parsed as UTF-8 bytes (so an XML
+declaration naming another charset cannot make lxml refuse the string) with ``huge_tree``:
+legacy CMS templates leave <div>s unclosed in list loops and pass libxml2's default depth
+limit (256), which would silently drop the rest of the page. An empty or unparsable page is
+None, never an exception.
+
+``nav_links(tree, base_url, selectors)`` lists the (URL, raw text) of the links inside the page's
+navigation containers, found with CSS ``selectors`` (the profile's ``a11y.nav_selectors``,
+default ``config.a11y.DEFAULT_NAV_SELECTORS``). ``main_only=True`` keeps only the first
+container, in selector order, that holds at least two links (the browser stage's "main
+navigation"); otherwise every link inside any matching container counts, in document order
+(column discovery, which also wants sub-menus). Fragments are dropped; ``javascript:``,
+``mailto:``, ``tel:`` and bare ``#`` links are not navigation; a malformed href is skipped
+(``link-malformed`` reports it).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urldefrag
+
+import lxml.html
+from cssselect import SelectorError
+from lxml import etree
+
+from crawler.urls import join_url
+
+_NOT_NAVIGATION = ("javascript:", "mailto:", "tel:", "#")
+
+
+@lru_cache(maxsize=2)
+def html_parser(remove_comments: bool = False) -> lxml.html.HTMLParser:
+    return lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=remove_comments)
+
+
+def parse_html(html: str | None, *, remove_comments: bool = False) -> Any | None:
+    """An lxml HTML tree of ``html``, or None for an empty or unparsable page."""
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html.replace("\x00", "").encode("utf-8", "replace"),
+                                             parser=html_parser(remove_comments))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _link(a: Any, base_url: str) -> str | None:
+    href = (a.get("href") or "").strip()
+    if not href or href.lower().startswith(_NOT_NAVIGATION):
+        return None
+    joined = join_url(base_url, href)
+    return urldefrag(joined)[0] if joined is not None else None
+
+
+@lru_cache(maxsize=64)
+def _compiled(selector: str) -> etree.XPath | None:
+    from cssselect import HTMLTranslator
+    try:
+        return etree.XPath(HTMLTranslator().css_to_xpath(selector))
+    except (SelectorError, etree.XPathSyntaxError):  # a selector cssselect cannot read is skipped
+        return None
+
+
+def nav_links(tree: Any, base_url: str, selectors: list[str] | tuple[str, ...], *,
+              main_only: bool = False) -> list[tuple[str, str]]:
+    """(absolute URL, link text) of the navigation links of a parsed page (see the module doc)."""
+    if tree is None:
+        return []
+    if main_only:
+        for selector in selectors:
+            find = _compiled(selector)
+            for container in find(tree) if find is not None else []:
+                links = [(url, a.text_content()) for a in container.iter("a") if (url := _link(a, base_url))]
+                if len(links) >= 2:
+                    first: dict[str, str] = {}
+                    for url, text in links:
+                        first.setdefault(url, text)
+                    return list(first.items())
+        return []
+    anchors: dict[Any, None] = {}
+    for selector in selectors:
+        find = _compiled(selector)
+        for container in find(tree) if find is not None else []:
+            anchors.update(dict.fromkeys(container.iter("a")))
+    ordered = sorted(anchors, key=_document_order(tree))
+    return [(url, a.text_content()) for a in ordered if (url := _link(a, base_url))]
+
+
+def _document_order(tree: Any) -> Any:
+    position = {el: i for i, el in enumerate(tree.iter())}
+    return lambda el: position.get(el, 0)
