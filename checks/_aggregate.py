@@ -27,7 +27,7 @@ site's column it belongs to (``checks._columns.site_facts``: a column list page 
 its items), else the first path segment of its URL.
 
 Settings: config/rules.yaml ``aggregate:`` (``min_ratio``, ``min_pages``, ``samples``,
-validated by ``config.validate_aggregate``). Without that block nothing is folded.
+required and validated on load by ``config.thresholds``).
 """
 
 from __future__ import annotations
