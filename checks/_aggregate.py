@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checks.base import CheckContext, Rule
+from config import site_homepage
 from crawler.store import Finding
 
 log = logging.getLogger(__name__)
@@ -113,14 +114,6 @@ def considered_pages(ctx: CheckContext, rule: Rule) -> set[str]:
     return set(cache)
 
 
-def _homepage(ctx: CheckContext) -> str:
-    site = ctx.site
-    try:
-        return site.homepage
-    except AttributeError:
-        return (site.get("homepage") or (site.get("start_urls") or [""])[0]) if isinstance(site, dict) else ""
-
-
 def fold(ctx: CheckContext, rule: Rule, findings: list[Finding]) -> list[Finding]:
     """The findings of ``rule`` with its systematic gaps folded (see the module doc)."""
     settings = FoldSettings.from_context(ctx)
@@ -177,7 +170,7 @@ def _public(finding: Finding) -> Finding:
 def _aggregated(ctx: CheckContext, rule: Rule, key: str, where: dict[str, Finding], total: int,
                 scope: str, column: str, list_url: str | None, settings: FoldSettings) -> Finding:
     urls = sorted(where)
-    home = _homepage(ctx)
+    home = site_homepage(ctx.site)
     if scope == "site":
         anchor = home if home in where else urls[0]
     else:

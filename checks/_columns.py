@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from checks._dates import MISSING, DateRead, read_date
 from checks._pages import (PageView, config_regex, content_links, empty_list_evidence, iter_views, list_items,
                            nav_links, page_view, parse_html)
+from config import site_homepage
 from crawler.islands import find_islands
 from crawler.urls import join_url
 
@@ -226,11 +227,6 @@ def _content_links(ctx: Any, url: str) -> list[tuple[str, str]]:
     return content_links(tree, url) if tree is not None else []
 
 
-def homepage_url(ctx: Any) -> str:
-    site = ctx.site
-    return site.homepage if hasattr(site, "homepage") else (site or {}).get("start_urls", [""])[0]
-
-
 def site_facts(ctx: Any) -> SiteFacts:
     cached = getattr(ctx, "_disclosure_facts", None)
     if cached is not None:
@@ -252,9 +248,9 @@ def site_facts(ctx: Any) -> SiteFacts:
             if key and len(key) <= 80:
                 link_index.setdefault(key, href)
         view.text = ""  # re-read on demand (SiteFacts.text): keeps memory flat on large portals
-        if res["url"] != homepage_url(ctx):
+        if res["url"] != site_homepage(ctx.site):
             view.links = []
-    homepage = homepage_url(ctx)
+    homepage = site_homepage(ctx.site)
     home = views.get(homepage)
     specs = _profile_columns(ctx)
     mode = _disclosure(ctx).get("discover_columns", "auto")

@@ -255,6 +255,14 @@ def _check_auth(auth: dict[str, Any], where: str) -> None:
                               "e.g. www.example.gov.cn")
 
 
+def site_homepage(site: Any) -> str:
+    """The portal's homepage URL: the profile's ``homepage``, else its first start URL ("" without
+    either). The one definition; a hand-built dict profile (tests) is read the same way."""
+    if not isinstance(site, dict):
+        return ""
+    return site.get("homepage") or (site.get("start_urls") or [""])[0]
+
+
 class SiteProfile(dict):
     """A validated site profile: a dict with a few derived helpers."""
 
@@ -266,7 +274,7 @@ class SiteProfile(dict):
 
     @property
     def homepage(self) -> str:
-        return self["homepage"] or self["start_urls"][0]
+        return site_homepage(self)
 
     @property
     def scope_hosts(self) -> set[str]:

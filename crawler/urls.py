@@ -176,6 +176,15 @@ def _canonicalize(url: str, names: frozenset[str], query_charset: str) -> tuple[
     return urlunsplit((scheme, netloc, path, query, "")), parts.fragment
 
 
+def url_identity(url: str) -> str:
+    """The one comparison key of a page URL, however it was written (a profile's homepage or
+    column, a stored URL, a redirect hop): the crawler's canonical form (``canonicalize``: lower-case
+    scheme and host, default port dropped, escapes and query order normalised, dot segments
+    resolved, jsessionid dropped, empty path "/") without the fragment. Stored URLs are already in
+    this form, so ``url_identity(stored) == stored``."""
+    return canonicalize(url.strip())[0]
+
+
 def strip_userinfo(url: str) -> str:
     """``url`` without ``user:pass@`` (kept as is otherwise, e.g. a redirect's Location)."""
     try:

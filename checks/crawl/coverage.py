@@ -35,8 +35,9 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks.links._common import citing_pages, homepage_url
+from checks.links._common import citing_pages
 from checks.base import CheckContext, Rule
+from config import site_homepage
 from crawler.store import Finding
 
 CRAWL_COVERAGE_LOST = Rule(
@@ -130,7 +131,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     by_limit = {_LIMITS[r][0]: n for r, n in sorted(counts.items(), key=lambda kv: -kv[1]) if r in _LIMITS}
     figures = coverage_figures(fetched, by_limit, len(cut))
     ctx.store.update_run_stats(ctx.run_id, {"coverage": figures})
-    home = homepage_url(ctx.site) or ""
+    home = site_homepage(ctx.site) or ""
     pct = figures["percent"]
     for reason, count in sorted(counts.items(), key=lambda kv: -kv[1]):
         name, section = _LIMITS[reason]

@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from checks._columns import _guess_type, homepage_url
+from checks._columns import _guess_type
 from checks._dates import read_date
 from checks._pages import in_chrome, parse_html, squash, text_of
 from checks.base import CheckContext, Rule
+from config import site_homepage
 from crawler.store import Finding
 
 HOME_BLOCK_STALE = Rule(
@@ -168,7 +169,7 @@ def find_blocks(tree: Any, min_items: int, title_limit: int) -> list[Block]:
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    home = homepage_url(ctx)
+    home = site_homepage(ctx.site)
     html = ctx.store.body(ctx.run_id, home)
     tree = parse_html(html) if html else None
     if tree is None:

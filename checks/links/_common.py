@@ -26,13 +26,12 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from checks.base import CheckContext
-from crawler.urls import redact_userinfo, same_portal_host
+from config import site_homepage
+from crawler.urls import redact_userinfo, same_portal_host, url_identity
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 
 
 def _number(value: Any, where: str) -> float:
@@ -118,37 +117,9 @@ def note(ctx: CheckContext, text: str) -> None:
 
 
 # -- URL identity --------------------------------------------------------------------------------
-def canonical(url: str) -> str:
-    """A comparison key for URLs written differently by a profile and by the crawler.
-
-    Lower-case scheme and host, default port dropped, empty path as "/", percent escapes
-    upper-cased, fragment dropped. Deliberately lighter than the crawler's canonicaliser: it
-    only has to make the profile's homepage comparable with the stored ``source_url``.
-    """
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return url.strip()
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host if port is None or _DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
-    path = _PERCENT_ESCAPE.sub(lambda m: m.group(0).upper(), parts.path or "/")
-    return urlunsplit((scheme, netloc, path, parts.query, ""))
-
-
-def homepage_url(site: Any) -> str:
-    try:
-        return site.homepage
-    except AttributeError:
-        return (site.get("homepage") or (site.get("start_urls") or [""])[0]) if isinstance(site, dict) else ""
-
-
 def find_resource(ctx: CheckContext, url: str) -> dict[str, Any] | None:
     """The stored row of ``url`` however the profile spelled it."""
-    for candidate in dict.fromkeys((url, canonical(url))):
+    for candidate in dict.fromkeys((url, url_identity(url))):
         row = ctx.store.resource(ctx.run_id, candidate)
         if row is not None:
             return row
@@ -161,16 +132,16 @@ def homepage_identities(ctx: CheckContext) -> tuple[str, dict[str, Any] | None, 
     The homepage may redirect (``/`` → ``/index.html``); links found on it may be stored with
     any URL of that chain as ``source_url``, so every hop counts as "the homepage".
     """
-    home = homepage_url(ctx.site)
+    home = site_homepage(ctx.site)
     row = find_resource(ctx, home) if home else None
-    ids = {canonical(home)} if home else set()
+    ids = {url_identity(home)} if home else set()
     if row is not None:
-        ids.add(canonical(row["url"]))
+        ids.add(url_identity(row["url"]))
         if row.get("final_url"):
-            ids.add(canonical(row["final_url"]))
+            ids.add(url_identity(row["final_url"]))
         for hop in row.get("redirect_chain") or []:
             if isinstance(hop, dict) and hop.get("url"):
-                ids.add(canonical(hop["url"]))
+                ids.add(url_identity(hop["url"]))
     return home, row, frozenset(ids)
 
 

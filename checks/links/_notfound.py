@@ -41,10 +41,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from checks.links._common import canonical
 from checks.links._content import visible_text
 from checks.base import CheckContext
 from crawler.notfound import page_view
+from crawler.urls import url_identity
 
 _SEPARATORS = re.compile(r"\s+[-–—|｜·]\s+|\s*[_｜|–—]\s*")
 
@@ -96,7 +96,7 @@ class Verdict:
 def _landing(url: str | None) -> str:
     if not url:
         return ""
-    parts = urlsplit(canonical(url))
+    parts = urlsplit(url_identity(url))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
@@ -177,7 +177,7 @@ class NotFound:
 
     def redirect_verdict(self, res: dict[str, Any]) -> Verdict | None:
         """A redirected page that lands where the site sends missing URLs."""
-        if not res.get("redirect_chain") or canonical(res["url"]) in self.excluded:
+        if not res.get("redirect_chain") or url_identity(res["url"]) in self.excluded:
             return None
         fp = self.fingerprint_for(res["url"])
         if fp is None or fp.kind != "redirect" or _landing(res.get("final_url")) != fp.landing:
@@ -186,7 +186,7 @@ class NotFound:
 
     def judge(self, res: dict[str, Any], html: str, *, jump: bool = False) -> Verdict | None:
         """The soft-404 verdict of a 200 page with its stored body, or None."""
-        if canonical(res["url"]) in self.excluded:
+        if url_identity(res["url"]) in self.excluded:
             return None
         fp = self.fingerprint_for(res["url"]) if res.get("in_scope") else None
         # a redirect to the homepage is judged by the redirect alone: the homepage is a real page

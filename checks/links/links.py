@@ -30,7 +30,7 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import unquote
 
-from checks.links._common import (LinkSettings, Verdict, canonical, citing_pages, classify,
+from checks.links._common import (LinkSettings, Verdict, citing_pages, classify,
                                   homepage_identities, homepage_landing_verdict, link_evidence)
 from checks.links._content import fragment_verdict
 from checks.links._notfound import NotFound
@@ -40,6 +40,7 @@ from checks.links._rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, 
                                  LINK_UNVERIFIED, RULES)
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
+from crawler.urls import url_identity
 
 __all__ = ["RULES", "run", "NEEDS_CONTENT"]
 NEEDS_CONTENT = False  # judges fetch facts of the links found: runs on an unreadable site too
@@ -49,9 +50,9 @@ NEEDS_CONTENT = False  # judges fetch facts of the links found: runs on an unrea
 def run(ctx: CheckContext) -> Iterator[Finding]:
     settings = LinkSettings.from_context(ctx)
     home, home_row, home_ids = homepage_identities(ctx)
-    home_key = canonical(home_row["url"]) if home_row else canonical(home)
+    home_key = url_identity(home_row["url"]) if home_row else url_identity(home)
     start_urls = (ctx.site.get("start_urls") if isinstance(ctx.site, dict) else None) or []
-    start_ids = frozenset(canonical(u) for u in start_urls) | {home_key}
+    start_ids = frozenset(url_identity(u) for u in start_urls) | {home_key}
     yield from _status_pass(ctx, settings, home_ids, home_key, start_ids)
     yield from _soft404_pass(ctx, settings, home_ids, start_ids)
     yield from _fragment_pass(ctx, settings)
@@ -62,7 +63,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 # -- pass 1: HTTP and network verdicts -------------------------------------------------------
 def _citations(ctx: CheckContext, url: str, home_ids: frozenset[str]) -> tuple[list[dict[str, Any]], bool]:
     referrers = citing_pages(ctx, url)
-    return referrers, any(canonical(r["page"]) in home_ids for r in referrers)
+    return referrers, any(url_identity(r["page"]) in home_ids for r in referrers)
 
 
 def _cited(referrers: list[dict[str, Any]], on_home: bool) -> tuple[str, str]:
@@ -89,7 +90,7 @@ def _status_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[
         return ctx.store.body(ctx.run_id, url)
 
     for res in ctx.store.resources(ctx.run_id, fetched=True, plain_ok=False):
-        is_home = canonical(res["url"]) == home_key
+        is_home = url_identity(res["url"]) == home_key
         verdict = (is_home and homepage_landing_verdict(res, home_key)) or classify(res, settings, body_of)
         if verdict.outcome in ("skipped", "unfetched"):
             continue
@@ -99,7 +100,7 @@ def _status_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[
             continue  # most rows here are a harmless 1-hop redirect: don't even look up referrers
         url = res["url"]
         referrers, on_home = _citations(ctx, url, home_ids)
-        if not referrers and canonical(url) not in start_ids:
+        if not referrers and url_identity(url) not in start_ids:
             # No page links here: the crawler recorded where a redirect landed (the linked
             # URL that redirected carries the finding) or a URL it found outside any page.
             continue

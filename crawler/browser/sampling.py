@@ -19,7 +19,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from crawler.htmldoc import nav_links as navigation_links
+from config import site_homepage
 from crawler.htmldoc import parse_html
+from crawler.urls import url_identity
 
 LAYOUT_TAGS = {"html", "body", "header", "nav", "main", "footer", "section", "article", "aside", "div",
                "ul", "ol", "table", "form", "iframe", "h1", "h2"}
@@ -71,7 +73,7 @@ def nav_links(doc: Any, base_url: str, selectors: list[str]) -> list[str]:
 
 
 def _same_url(a: str, b: str) -> bool:
-    return a.rstrip("/") == b.rstrip("/")
+    return bool(a and b) and url_identity(a) == url_identity(b)
 
 
 def find_homepage(pages: dict[str, dict[str, Any]], homepage: str) -> str | None:
@@ -84,7 +86,7 @@ def find_homepage(pages: dict[str, dict[str, Any]], homepage: str) -> str | None
 
 def column_urls(site: Any, pages: dict[str, dict[str, Any]], home_url: str | None, home_doc: Any,
                 nav_selectors: list[str]) -> list[str]:
-    base = home_url or site.homepage
+    base = home_url or site_homepage(site)
     declared = [urljoin(base, c["url"]) for c in site.get("columns") or [] if isinstance(c, dict) and c.get("url")]
     wanted = declared or (nav_links(home_doc, home_url, nav_selectors) if home_url else [])
     out = []

@@ -27,11 +27,12 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from config import site_homepage
+from config.a11y import a11y_settings
 from crawler.browser.engine import axe_options, load_engine
 from crawler.browser.pool import BrowserPool
 from crawler.browser.sampling import Candidate, choose, column_urls, find_homepage, parse, skeleton
 from crawler.browser.scanner import PROBE_JS, Outcome, scan_with_retry
-from config.a11y import a11y_settings
 from crawler.store import Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def _page_key(store: Store, run_id: int, cand: Candidate, rules_key: str) -> str
 def _candidates(store: Store, run_id: int, site: Any, settings: dict[str, Any]) -> list[Candidate]:
     """Every scannable page with its template; bodies are streamed, never all held at once."""
     rows = store.scannable_pages(run_id)
-    home_url = find_homepage(rows, site.homepage)
+    home_url = find_homepage(rows, site_homepage(site))
     templates: dict[str, str] = {}
     home_doc = None
     for url, html in store.scannable_bodies(run_id):
