@@ -91,8 +91,8 @@ def site_readable(ctx: CheckContext) -> bool:
     homepage was recorded as failing (no 2xx answer): what hangs off it was never seen."""
     if ctx.store.page_count(ctx.run_id) == 0:
         return False
-    from checks.links._common import homepage_identities
-    _home, row, _ids = homepage_identities(ctx)
+    from crawler.homepage import homepage_identities
+    _home, row, _ids = homepage_identities(ctx.site, lambda url: ctx.store.resource(ctx.run_id, url))
     if row is None:  # facts stored without a homepage row (a partial store): judge what is there
         return True
     status = row.get("status")

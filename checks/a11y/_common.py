@@ -23,7 +23,6 @@ from typing import Any
 import yaml
 
 from checks.base import CheckContext
-from config import site_homepage
 
 MAPPING_FILE = Path(__file__).with_name("_gbt37668_wcag.yaml")
 _SC_TAG = re.compile(r"^wcag(\d)(\d)(\d{1,2})$")
@@ -130,7 +129,7 @@ def home_and_columns(ctx: CheckContext) -> tuple[str | None, list[str]]:
     from config.a11y import DEFAULT_NAV_SELECTORS
 
     pages = page_rows(ctx)
-    home = find_homepage(pages, site_homepage(ctx.site)) if pages else None
+    home = find_homepage(pages, ctx.site) if pages else None
     home_doc = doc_for(ctx, home) if home else None
     selectors = (ctx.site.get("a11y") or {}).get("nav_selectors") or DEFAULT_NAV_SELECTORS
     return home, column_urls(ctx.site, pages, home, home_doc, selectors)

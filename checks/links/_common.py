@@ -29,8 +29,8 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from checks.base import CheckContext
-from config import site_homepage
-from crawler.urls import redact_userinfo, same_portal_host, url_identity
+from crawler.homepage import homepage_identities as site_homepage_identities
+from crawler.urls import redact_userinfo, same_portal_host
 
 
 
@@ -116,33 +116,10 @@ def note(ctx: CheckContext, text: str) -> None:
         ctx.store.update_run_stats(ctx.run_id, {"check_notes": [*notes, text]})
 
 
-# -- URL identity --------------------------------------------------------------------------------
-def find_resource(ctx: CheckContext, url: str) -> dict[str, Any] | None:
-    """The stored row of ``url`` however the profile spelled it."""
-    for candidate in dict.fromkeys((url, url_identity(url))):
-        row = ctx.store.resource(ctx.run_id, candidate)
-        if row is not None:
-            return row
-    return None
-
-
 def homepage_identities(ctx: CheckContext) -> tuple[str, dict[str, Any] | None, frozenset[str]]:
-    """(homepage URL, its resource row or None, every canonical URL that *is* the homepage).
-
-    The homepage may redirect (``/`` → ``/index.html``); links found on it may be stored with
-    any URL of that chain as ``source_url``, so every hop counts as "the homepage".
-    """
-    home = site_homepage(ctx.site)
-    row = find_resource(ctx, home) if home else None
-    ids = {url_identity(home)} if home else set()
-    if row is not None:
-        ids.add(url_identity(row["url"]))
-        if row.get("final_url"):
-            ids.add(url_identity(row["final_url"]))
-        for hop in row.get("redirect_chain") or []:
-            if isinstance(hop, dict) and hop.get("url"):
-                ids.add(url_identity(hop["url"]))
-    return home, row, frozenset(ids)
+    """(homepage URL, its stored row or None, every URL identity that *is* the homepage):
+    ``crawler.homepage.homepage_identities`` for this run."""
+    return site_homepage_identities(ctx.site, lambda url: ctx.store.resource(ctx.run_id, url))
 
 
 def citing_pages(ctx: CheckContext, target_url: str) -> list[dict[str, Any]]:

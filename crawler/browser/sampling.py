@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 
 from crawler.htmldoc import nav_links as navigation_links
 from config import site_homepage
+from crawler.homepage import homepage_identities, is_homepage
 from crawler.htmldoc import parse_html
 from crawler.urls import url_identity
 
@@ -76,9 +77,11 @@ def _same_url(a: str, b: str) -> bool:
     return bool(a and b) and url_identity(a) == url_identity(b)
 
 
-def find_homepage(pages: dict[str, dict[str, Any]], homepage: str) -> str | None:
+def find_homepage(pages: dict[str, dict[str, Any]], site: Any) -> str | None:
+    """The stored page that is the homepage (crawler.homepage), else the shallowest page."""
+    _home, _row, identities = homepage_identities(site, pages.get)
     for url, row in pages.items():
-        if _same_url(url, homepage) or _same_url(row.get("final_url") or "", homepage):
+        if is_homepage(url, row, identities):
             return url
     shallow = sorted((row.get("depth") if row.get("depth") is not None else 99, url) for url, row in pages.items())
     return shallow[0][1] if shallow else None

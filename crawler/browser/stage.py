@@ -27,7 +27,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from config import site_homepage
 from config.a11y import a11y_settings
 from crawler.browser.engine import axe_options, load_engine
 from crawler.browser.pool import BrowserPool
@@ -61,7 +60,7 @@ def _page_key(store: Store, run_id: int, cand: Candidate, rules_key: str) -> str
 def _candidates(store: Store, run_id: int, site: Any, settings: dict[str, Any]) -> list[Candidate]:
     """Every scannable page with its template; bodies are streamed, never all held at once."""
     rows = store.scannable_pages(run_id)
-    home_url = find_homepage(rows, site_homepage(site))
+    home_url = find_homepage(rows, site)
     templates: dict[str, str] = {}
     home_doc = None
     for url, html in store.scannable_bodies(run_id):
