@@ -33,6 +33,9 @@ Keys (defaults in ``A11Y_SCHEMA``):
 ``keyboard_tabs``      Tab presses of the keyboard walk (focus visibility, nav reachability)
 ``nav_selectors``      CSS selectors of the main navigation, first match wins
 ``template_depth``     how deep the DOM skeleton signature of a template looks
+``screenshots``        截图取证: a thumbnail of each scanned page with axe-core violations and of each
+                       scanned page citing a broken link (the links outlined); false turns it off
+``screenshots_max``    at most this many screenshots in one run
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ A11Y_SCHEMA: dict[str, Any] = {
     "keyboard_tabs": ("int", 40),
     "nav_selectors": ("list[str]", DEFAULT_NAV_SELECTORS),
     "template_depth": ("int", 7),
+    "screenshots": ("bool", True),
+    "screenshots_max": ("int", 30),
 }
 
 _WINDOW = re.compile(r"^(\d{3,5})x(\d{3,5})$")
@@ -76,7 +81,8 @@ _WINDOW = re.compile(r"^(\d{3,5})x(\d{3,5})$")
 def validate_a11y(block: Any, where: str) -> dict[str, Any]:
     """Validate the profile's ``a11y:`` block and fill defaults; raise ``ConfigError``."""
     data = validate(block, A11Y_SCHEMA, where, "a11y.")
-    for key in ("per_template", "max_pages", "retries", "settle_ms", "keyboard_tabs", "cache_max_age_days"):
+    for key in ("per_template", "max_pages", "retries", "settle_ms", "keyboard_tabs", "cache_max_age_days",
+                "screenshots_max"):
         if data[key] < 0:
             raise ConfigError(f"{where}: a11y.{key}: must be 0 or more, got {data[key]}")
     if data["start_attempts"] < 1:

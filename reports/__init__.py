@@ -69,7 +69,20 @@ def render(store: Store, run_id: int, out_dir: str | Path, lang: str = "zh",
     model = model_mod.build(store, run_id, lang, **model_options)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    write_screenshots(store, model, out)
     return {fmt: importlib.import_module(FORMAT_MODULES[fmt]).render(model, out, lang) for fmt in wanted}
+
+
+def write_screenshots(store: Store, model: dict[str, Any], out: Path) -> None:
+    """The run's screenshots as files beside the report (``screenshots/<hash>.jpg``), each once."""
+    for shot in model.get("screenshots") or []:
+        found = store.screenshot(shot["hash"])
+        if found is None:
+            continue
+        path = out / shot["file"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            write_atomic(path, found[1])
 
 
 def write_atomic(path: Path, data: bytes) -> Path:

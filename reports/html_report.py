@@ -229,9 +229,27 @@ def _view(model: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
-def to_html(model: dict[str, Any], lang: str) -> str:
-    return _env().get_template("report.html.j2").render(**_view(model, lang))
+def to_html(model: dict[str, Any], lang: str, images: dict[str, str] | None = None) -> str:
+    template = _env().get_template("report.html.j2")
+    return template.render(**_view(model, lang), shots=_shots(model, images or {}))
+
+
+def _shots(model: dict[str, Any], images: dict[str, str]) -> list[dict[str, Any]]:
+    """截图取证 thumbnails: each image inlined (the report stays one offline file; CSP allows data:)
+    with the pages it shows and the rules with findings on them."""
+    rules_on: dict[str, set[str]] = {}
+    for f in model["findings"]:
+        if f.get("screenshot"):
+            rules_on.setdefault(f["screenshot"], set()).add(f["rule_id"])
+    return [{**shot, "src": images[shot["hash"]], "rules": sorted(rules_on.get(shot["hash"], ()))}
+            for shot in model.get("screenshots") or [] if shot["hash"] in images]
 
 
 def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
-    return write_atomic(out_dir / FILENAME, to_html(model, lang).encode("utf-8"))
+    images = {}
+    for shot in model.get("screenshots") or []:  # written by reports.render before the formats
+        path = out_dir / shot["file"]
+        if path.is_file():
+            encoded = base64.b64encode(path.read_bytes()).decode()
+            images[shot["hash"]] = f"data:{shot['mime']};base64,{encoded}"
+    return write_atomic(out_dir / FILENAME, to_html(model, lang, images).encode("utf-8"))

@@ -248,6 +248,12 @@ ZH = {
     "notice_heading": "{dept} 整改通知单",
     "serial": "序号",
     "finding": "问题",
+    "screenshots": "截图取证",
+    "screenshots_explain": "浏览器检测时拍摄的页面截图：存在无障碍问题的抽检页面，以及引用了失效链接的页面（失效链接以红框标出）。点击查看原图。",
+    "screenshot_of": "页面截图：",
+    "screenshot_a11y": "无障碍问题",
+    "screenshot_broken-link": "含失效链接",
+    "screenshot": "截图",
 }
 
 EN = {
@@ -490,6 +496,13 @@ EN = {
     "notice_heading": "Fix notice for {dept}",
     "serial": "No.",
     "finding": "Finding",
+    "screenshots": "Screenshots (evidence)",
+    "screenshots_explain": "Taken by the browser stage: sampled pages with accessibility violations and "
+                           "pages citing a broken link (outlined in red). Open one for the full image.",
+    "screenshot_of": "Screenshot of",
+    "screenshot_a11y": "accessibility violations",
+    "screenshot_broken-link": "cites a broken link",
+    "screenshot": "Screenshot",
 }
 
 # The multi-site overview (reports/overview.py): one row per site, worst first.

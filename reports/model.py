@@ -128,6 +128,10 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
     findings = store.findings(run_id)
     profile = (manifest.get("profile") or {}).get("settings") or {}
     assigner = Assigner(profile, stats.get("columns_located"))
+    shots = store.run_screenshots(run_id)  # 截图取证 of the browser stage (crawler/browser/screens.py)
+    shot_of: dict[str, str] = {}
+    for shot in shots:
+        shot_of.setdefault(shot["url"], shot["hash"])
     assessment = dict(thresholds.get("assessment") or {})
     if "score" not in assessment or "deadline_days" not in assessment:
         # a run judged before the score table existed: the shipped table, and a note that says so
@@ -175,6 +179,7 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         entry["section"] = section_of(entry["fix_page"])
         entry["owner"] = assigner.owner(entry["column"], entry["fix_page"])
         entry["deadline"] = deadline(run["today"], sev, assessment.get("deadline_days"))
+        entry["screenshot"] = shot_of.get(entry["fix_page"]) or shot_of.get(f.page_url) or ""
         out_findings.append(entry)
     # worst first, then rule, page: the order a webmaster works through them
     out_findings.sort(key=lambda d: (-severity_rank(d["severity"]), d["rule_id"], d["page_url"], d["target"]))
@@ -241,6 +246,7 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         "gate": gate,
         "deadline_days": dict(assessment.get("deadline_days") or {}),
         "owners": owners,
+        "screenshots": _screenshots(shots),
         "unowned": sum(1 for f in out_findings if not f["owner"]),
         "rules": sorted(rule_entries.values(), key=rule_order),
         "findings": out_findings,
@@ -253,6 +259,22 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
                      "engines": manifest.get("engines") or {},
                      "site_readable": manifest.get("site_readable", True)},
     }
+
+
+def _screenshots(shots: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per image: the page it shows, why (a11y / broken-link), size and the file name
+    reports.render writes it under (``screenshots/<hash>.jpg``)."""
+    by_hash: dict[str, dict[str, Any]] = {}
+    for shot in shots:
+        entry = by_hash.setdefault(shot["hash"], {
+            "hash": shot["hash"], "pages": [], "reasons": [], "mime": shot["mime"], "width": shot["width"],
+            "height": shot["height"],
+            "file": f"screenshots/{shot['hash'][:16]}.{'png' if shot['mime'] == 'image/png' else 'jpg'}"})
+        if shot["url"] not in entry["pages"]:
+            entry["pages"].append(shot["url"])
+        if shot["reason"] not in entry["reasons"]:
+            entry["reasons"].append(shot["reason"])
+    return list(by_hash.values())
 
 
 def _gate_block(manifest: dict[str, Any], state: Any,

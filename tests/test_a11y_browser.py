@@ -110,6 +110,24 @@ def test_planted_defects_found_decoys_spared_and_cache_reused(tmp_path, portal):
     assert stats["pages_represented"] == 9
     assert not chromium_pids_under(str(tmp_path)), "Chromium outlived the run"
 
+    # 截图取证: a thumbnail of each scanned page with violations, none of a clean page, each image once
+    store = Store(db)
+    shots = {s["url"][len(portal.base):]: s for s in store.run_screenshots(run_id)}
+    reasons: dict[str, set[str]] = {}
+    for s in store.run_screenshots(run_id):
+        reasons.setdefault(s["url"][len(portal.base):], set()).add(s["reason"])
+    assert "a11y" in reasons["/art/1.html"] and stats["screenshots"]["taken"] == len(reasons)
+    assert not [p for p in CLEAN_PAGES if "a11y" in reasons.get(p, set())]  # a clean page: no a11y shot
+    cited = store.broken_link_citers(run_id)
+    assert all(("broken-link" in reasons.get(p[len(portal.base):], set())) == (p in cited) for p in rows)
+    mime, image = store.screenshot(shots["/art/1.html"]["hash"])
+    assert mime == "image/jpeg" and image[:2] == b"\xff\xd8" and len(image) > 1000
+    again = store.put_screenshot(run_id, portal.base + "/again", ["a11y"], mime, image)
+    assert again == shots["/art/1.html"]["hash"]  # the same image is stored once
+    blobs = store.db.execute("SELECT COUNT(*) FROM screenshots").fetchone()[0]
+    assert blobs == len({s["hash"] for s in shots.values()})
+    store.close()
+
     # incremental: same pages in a new run -> every result reused, no browser needed
     run2 = build_store(db, portal.base, portal.pages)
     stats2, findings2, rows2 = _audit(tmp_path, portal, site, db, run2)
@@ -122,7 +140,11 @@ def test_planted_defects_found_decoys_spared_and_cache_reused(tmp_path, portal):
     changed["/col/c/"] = changed["/col/c/"].replace("font-size:12px", "font-size:16px")
     portal.pages.update(changed)
     run3 = build_store(db, portal.base, changed)
-    stats3, findings3, _ = _audit(tmp_path, portal, site, db, run3)
+    no_shots = profile(tmp_path, portal.base, {"per_template": 1, "browsers": 2, "screenshots": False})
+    stats3, findings3, _ = _audit(tmp_path, portal, no_shots, db, run3)  # the profile switch turns them off
+    store = Store(db)
+    assert store.run_screenshots(run3) == [] and "screenshots" not in stats3
+    store.close()
     assert (stats3["pages_scanned"], stats3["pages_reused"]) == (1, stats["pages_scanned"] - 1)
     assert ("elder-text-size", portal.base + "/col/c/") not in {(f.rule_id, f.page_url) for f in findings3}
 

@@ -151,12 +151,21 @@ def test_owner_sheets_and_exports(tmp_path):
         Finding("footer-ids", "error", f"{BASE}/", "缺少网站标识码", "no site id", evidence={"item": "网站标识码"})):
         store.put_finding(rid, finding)
     store.finish_run(rid, "complete", {"pages": 3})
-    files = reports.render(store, rid, tmp_path / "out", formats=("json", "xlsx", "csv", "md"))
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4  # bytes only: the report never decodes them
+    shot = store.put_screenshot(rid, f"{BASE}/xxgk/a.html", ["broken-link"], "image/jpeg", jpeg, 640, 400)
+    files = reports.render(store, rid, tmp_path / "out", formats=("json", "xlsx", "csv", "md", "html"))
     report = json.loads(files["json"].read_text(encoding="utf-8"))
     owner_of = {f["rule_id"]: (f["column"], f["owner"], f["deadline"]) for f in report["findings"]}
     assert owner_of == {"column-stale": ("执法动态", "办公室", "2026-12-03"),
                         "link-broken": ("", "法制处", "2026-12-03"), "footer-ids": ("", "信息中心", "2026-12-03")}
     assert report["gate"]["recorded"] and report["gate"]["exit_code"] == 1
+    # 截图取证: the broken link's citing page has a screenshot; file beside the report, inlined in HTML
+    assert {f["rule_id"]: f["screenshot"] for f in report["findings"]}["link-broken"] == shot
+    entry = report["screenshots"][0]
+    assert entry["pages"] == [f"{BASE}/xxgk/a.html"] and entry["reasons"] == ["broken-link"]
+    assert (tmp_path / "out" / entry["file"]).read_bytes() == jpeg
+    html = files["html"].read_text(encoding="utf-8")
+    assert "data:image/jpeg;base64," in html and "截图取证" in html and "含失效链接" in html
     assert report["score"]["lost"] == 3.1 and report["score"]["verdict"] == "pass"  # D4 1, D5 2, D6b 0.1
     wb = load_workbook(files["xlsx"])
     notices = [ws for ws in wb.worksheets if ws.title.startswith("整改通知单-")]

@@ -23,6 +23,7 @@ from selenium.webdriver.common.keys import Keys
 
 from crawler.browser.engine import Engine, PinnedAxe, axe_options, compact_results
 from crawler.browser.pool import Browser, BrowserUnavailable
+from crawler.browser.screens import capture
 
 PROBE_JS = (Path(__file__).with_name("probe.js")).read_text(encoding="utf-8")
 
@@ -66,8 +67,14 @@ def scan_page(driver: Any, url: str, engine: Engine, settings: dict[str, Any]) -
         ActionChains(driver).send_keys(Keys.TAB * settings["keyboard_tabs"]).perform()
         walk = driver.execute_script(PROBE_JS, "walk", selectors)
     lap("probe_ms")
-    return {"axe": compact_results(raw), "probe": {**measure, **(walk or {})}, "final_url": final_url,
-            "elapsed_ms": int((time.monotonic() - started) * 1000), "timings": timings}
+    result = {"axe": compact_results(raw), "probe": {**measure, **(walk or {})}, "final_url": final_url,
+              "elapsed_ms": int((time.monotonic() - started) * 1000), "timings": timings}
+    plan = settings.get("screenshot_plan")  # set by the stage when a11y.screenshots is on
+    reasons = plan.reasons(url, bool(result["axe"].get("violations"))) if plan is not None else []
+    if reasons:
+        result["screenshot"] = {**capture(driver, plan.citers.get(url, [])), "reasons": reasons}
+        lap("screenshot_ms")
+    return result
 
 
 def describe_failure(exc: BaseException, browser: Browser, settings: dict[str, Any]) -> str:

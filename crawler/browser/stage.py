@@ -32,6 +32,7 @@ from crawler.browser.engine import axe_options, load_engine
 from crawler.browser.pool import BrowserPool
 from crawler.browser.sampling import Candidate, choose, column_urls, find_homepage, parse, skeleton
 from crawler.browser.scanner import PROBE_JS, Outcome, scan_with_retry
+from crawler.browser.screens import ShotPlan, decode
 from crawler.store import Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,8 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
         for cand in candidates:
             by_template[cand.template] = by_template.get(cand.template, 0) + 1
         store.clear_a11y_results(run_id)
+        plan = ShotPlan(settings["screenshots_max"], store.broken_link_citers(run_id)) \
+            if settings["screenshots"] else None
         counts = {"scanned": 0, "reused": 0, "failed": 0, "retried": 0}
         audited_templates: set[str] = set()
 
@@ -187,6 +190,10 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
         def on_outcome(cand: Candidate, key: str, outcome: Outcome) -> None:
             note = "; ".join(outcome.notes)
             if outcome.ok:
+                shot = (outcome.data or {}).pop("screenshot", None)
+                if shot:  # stored once by its hash; the result keeps no image
+                    store.put_screenshot(run_id, cand.url, shot["reasons"], shot["mime"], decode(shot),
+                                         shot["width"], shot["height"])
                 data = {**(outcome.data or {}), **meta(cand), "attempts": outcome.attempts, "scanned_at": utcnow()}
                 _put(store, run_id, cand.url, "scanned", engine.label, key, False, data, note)
                 counts["scanned"] += 1
@@ -198,7 +205,7 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
                 counts["failed"] += 1
 
         if jobs:
-            _scan_all(jobs, engine, settings, progress, on_outcome)
+            _scan_all(jobs, engine, {**settings, "screenshot_plan": plan}, progress, on_outcome)
         stats = {
             "engine": engine.label, "locale": engine.locale_name,
             "browsers": settings["browsers"],
@@ -213,6 +220,10 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
             "per_template": "all" if settings["all_pages"] else settings["per_template"],
             "elapsed_s": round(time.monotonic() - started, 2),
         }
+        if plan is not None:
+            sampled = {cand.url for cand, _key in jobs}
+            stats["screenshots"] = {"taken": plan.taken, "over_limit": plan.skipped,
+                                    "broken_link_pages_not_scanned": len(set(plan.citers) - sampled)}
         store.update_run_stats(run_id, {"a11y": stats})
         if progress:
             _say(f"检测 scanned {stats['pages_scanned']}, 复用 reused {stats['pages_reused']}, "

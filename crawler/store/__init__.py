@@ -82,6 +82,7 @@ from crawler.store.reuse import ReuseMixin
 from crawler.store.runs import (COMPLETE, INCOMPLETE, INCOMPLETE_REASONS, RUNNING, RunsMixin,  # noqa: F401
                                 RunState, utcnow)
 from crawler.store.schema import RESOURCE_COLUMNS, RUN_TABLES, SCHEMA_VERSION  # noqa: F401
+from crawler.store.screens import ScreenshotsMixin
 
 BUSY_TIMEOUT_S = 30
 
@@ -95,7 +96,7 @@ PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE, **_REUSE_PER_PAGE}
 
 
 class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, AttachmentTextsMixin,
-            ReuseMixin):
+            ReuseMixin, ScreenshotsMixin):
     """Thin, explicit wrapper around one SQLite file. Not thread-safe: one per thread."""
 
     def __init__(self, path: str | Path, commit_every: int = 500):

@@ -63,6 +63,8 @@ class HistoryMixin:
                 for table in RUN_TABLES:
                     self.db.execute(f"DELETE FROM {table} WHERE run_id=?", (rid,))
                 self.db.execute("DELETE FROM runs WHERE id=?", (rid,))
+            # an image no remaining run shows goes too (images are shared between runs)
+            self.db.execute("DELETE FROM screenshots WHERE hash NOT IN (SELECT hash FROM page_screenshots)")
 
     def vacuum(self) -> None:
         """Give the space of deleted rows back to the file system."""

@@ -14,6 +14,20 @@ SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS screenshots (
+    hash TEXT PRIMARY KEY,
+    mime TEXT NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS page_screenshots (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (run_id, url, reason)
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     site TEXT NOT NULL,
@@ -149,7 +163,7 @@ CREATE TABLE IF NOT EXISTS finding_first_seen (
 # Tables holding rows keyed by ``run_id``: deleting a run (retention) deletes its rows from each.
 # ``finding_first_seen`` is keyed by site and outlives the runs on purpose.
 RUN_TABLES = ("findings", "resources", "bodies", "links", "a11y_results", "notfound_probes",
-              "attachment_texts", "page_parses")
+              "attachment_texts", "page_parses", "page_screenshots")
 
 RESOURCE_COLUMNS = (
     "url", "kind", "in_scope", "method", "status", "final_url", "redirect_chain", "content_type",
