@@ -62,25 +62,7 @@ class StorePipeline:
             raise DropItem(spider.store_error) from None
 
     def _write(self, item: dict[str, Any]) -> dict[str, Any]:
-        table = item.get("_table")
-        if table == "batch":  # one page's facts (crawler.spiders.portal.batched)
-            for part in item["items"]:
-                self._write(part)
-        elif table == "resource":
-            self.store.put_resource(self.run_id, **{k: v for k, v in item.items() if k != "_table"})
-        elif table == "body":
-            self.store.put_body(self.run_id, item["url"], item["text"])
-        elif table == "links":
-            self.store.put_links(self.run_id, item["rows"])
-        elif table == "parse":
-            self.store.put_parse(self.run_id, item["url"], item["parse"])
-        elif table == "copy":
-            self.store.copy_body(item["from_run"], self.run_id, item["url"])
-            if item["parse"]:
-                self.store.copy_parse(item["from_run"], self.run_id, item["url"])
-        elif table == "probe":
-            self.store.put_probe(self.run_id, **{k: v for k, v in item.items() if k != "_table"})
-        else:
+        if not write_item(self.store, self.run_id, item):
             log.warning("unknown item dropped: %r", list(item)[:5])
         return item
 
@@ -99,3 +81,29 @@ class StorePipeline:
         finally:
             self.store.close()
             self.store = None
+
+
+def write_item(store: Store, run_id: int, item: dict[str, Any]) -> bool:
+    """Store one fact item (``_table`` names its table); False for an unknown table. Also the
+    writer of a distributed crawl (crawler/redis_writer.py) stores its batches with this."""
+    table = item.get("_table")
+    fields = {k: v for k, v in item.items() if k != "_table"}
+    if table == "batch":  # one page's facts (crawler.spiders.portal.batched)
+        return all([write_item(store, run_id, part) for part in item["items"]])
+    if table == "resource":
+        store.put_resource(run_id, **fields)
+    elif table == "body":
+        store.put_body(run_id, item["url"], item["text"])
+    elif table == "links":
+        store.put_links(run_id, item["rows"])
+    elif table == "parse":
+        store.put_parse(run_id, item["url"], item["parse"])
+    elif table == "copy":
+        store.copy_body(item["from_run"], run_id, item["url"])
+        if item["parse"]:
+            store.copy_parse(item["from_run"], run_id, item["url"])
+    elif table == "probe":
+        store.put_probe(run_id, **fields)
+    else:
+        return False
+    return True

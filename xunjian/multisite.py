@@ -161,7 +161,8 @@ class _Children:
 def run_many(paths: list[Path], *, db: str | Path, out: str | Path | None, today: date | None,
              lang: str | None, formats: tuple[str, ...] | None, fail_on: str | None, gate: bool,
              baseline: Path | None, browser: bool, wait: bool, parallel_sites: int = DEFAULT_PARALLEL_SITES,
-             concurrency: int = DEFAULT_CONCURRENCY_BUDGET) -> tuple[int, Path | None]:
+             concurrency: int = DEFAULT_CONCURRENCY_BUDGET, redis: str | None = None,
+             redis_join_timeout: float = 60.0) -> tuple[int, Path | None]:
     """Audit every profile; write the overview. Returns (exit code over all sites, overview folder)."""
     from reports import overview
 
@@ -188,7 +189,8 @@ def run_many(paths: list[Path], *, db: str | Path, out: str | Path | None, today
                 outcome.result = runner.audit(
                     job.path, db=db, out=out_root, today=today, overrides=job.overrides, lang=lang,
                     formats=formats, fail_on=fail_on, gate=gate, baseline=baseline, progress=False,
-                    browser=browser, held_lock=lock, on_crawl_start=children.add)
+                    browser=browser, held_lock=lock, on_crawl_start=children.add, redis=redis,
+                    redis_join_timeout=redis_join_timeout)
             except Exception as exc:  # noqa: BLE001 - one site's failure never stops the others
                 outcome.error = f"{job.path}: {exc.__class__.__name__}: {exc}"
                 say(f"site {job.name}: audit failed: {outcome.error}")

@@ -158,6 +158,8 @@ class _Plan:
     progress: bool
     browser: bool
     full: bool = False  # --full: a cold crawl (crawler.spiders.reuse)
+    redis: str | None = None  # distributed crawl: the Redis URL (crawler/redis_writer.py)
+    redis_join_timeout: float = 60.0
 
 
 def _render(store: Store, run_id: int, plan: _Plan, result: AuditResult) -> None:
@@ -186,19 +188,22 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
           formats: tuple[str, ...] | None = None, fail_on: str | None = "error",
           gate: bool = False, baseline: Path | None = None, progress: bool = True,
           browser: bool = True, wait: bool = True, held_lock: StoreLock | None = None,
-          on_crawl_start: Callable[[int], None] | None = None, full: bool = False) -> AuditResult:
+          on_crawl_start: Callable[[int], None] | None = None, full: bool = False,
+          redis: str | None = None, redis_join_timeout: float = 60.0) -> AuditResult:
     """Run a full audit of the site described by ``site_path``; never raises for bad input it
     can name: ConfigError, PreflightError and StoreBusy propagate to the CLI as one line.
 
     ``held_lock``: a store lock the caller already holds (a multi-site run audits several sites
     under one lock, ``xunjian.multisite``); it is neither taken nor released here.
     ``on_crawl_start(pid)`` is called with the crawl child's pid (the multi-site run forwards
-    Ctrl-C to its children)."""
+    Ctrl-C to its children). ``redis``: crawl with the workers on that Redis (``xunjian worker``)
+    instead of a crawl child; this process is the one writer (crawler/redis_writer.py)."""
     site = load_site(site_path, overrides)
     today = today or date.today()
     db_path = str(db)
     plan = _Plan(site, site_path, load_thresholds(site), today, Path(out or site["report"]["out_dir"]),
-                 overrides, lang, formats, fail_on, gate, baseline, progress, browser, full)
+                 overrides, lang, formats, fail_on, gate, baseline, progress, browser, full, redis,
+                 redis_join_timeout)
     if held_lock is None:  # a caller holding the lock checked the outputs before any thread opened the
         # store: reading the file here would drop the POSIX locks of its other connections
         preflight.check_outputs(plan.out_root, db_path)
@@ -245,9 +250,14 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     from crawler.run import crawl
 
     site, thresholds = plan.site, plan.thresholds
-    rc = crawl(str(plan.site_path), str(store.path), run_id, today=plan.today.isoformat(),
-               overrides=plan.overrides, progress=plan.progress, lock_fd=lock.fd,
-               on_start=lambda pid: _crawl_started(store, run_id, pid, on_crawl_start), full=plan.full)
+    if plan.redis:
+        from crawler.redis_writer import coordinate
+        rc = coordinate(str(plan.site_path), site, store, run_id, plan.redis, today=plan.today.isoformat(),
+                        join_timeout_s=plan.redis_join_timeout, say=say)
+    else:
+        rc = crawl(str(plan.site_path), str(store.path), run_id, today=plan.today.isoformat(),
+                   overrides=plan.overrides, progress=plan.progress, lock_fd=lock.fd,
+                   on_start=lambda pid: _crawl_started(store, run_id, pid, on_crawl_start), full=plan.full)
     if rc != 0:  # checks never judge a crawl that did not finish
         code, detail = _crawl_failure(rc)
         store.put_manifest(run_id, {**manifest_mod.not_run(site, str(plan.site_path), thresholds),

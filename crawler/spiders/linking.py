@@ -121,6 +121,21 @@ class LinkingMixin:
             yield {"_table": "links", "rows": rows}
         yield from decisions
 
+    def claim_url(self, url: str) -> bool:
+        """True the first time ``url`` is decided (a distributed crawl claims it in Redis:
+        crawler.distributed)."""
+        if url in self.seen:
+            return False
+        self.seen.add(url)
+        return True
+
+    def take_unbodied(self, url: str) -> bool:
+        """True once for a target checked without its body, when a fragment citation needs it."""
+        if url in self.checked_without_body:
+            self.checked_without_body.discard(url)
+            return True
+        return False
+
     def is_pager(self, page: FetchState, url: str, link: RawLink) -> bool:
         """A link from a crawled page to the next page of the same list (crawler.pagination)."""
         if page.purpose != PURPOSE_PAGE or not self.scope.in_scope(url) \
@@ -145,14 +160,12 @@ class LinkingMixin:
         kind = self.scope.kind_of(url, tag, attr, in_scope)
         wants_body = kind != "page" and (bool(fragment) and not in_scope or self.scope.is_jump_link(url))
         depth = page.depth if pager else page.depth + 1  # content hops: a list's next page is no deeper
-        if url in self.seen:
-            if wants_body and url in self.checked_without_body:
-                self.checked_without_body.discard(url)
+        if not self.claim_url(url):
+            if wants_body and self.take_unbodied(url):
                 self.body_upgrades.add(url)
                 yield self.make_request(FetchState(url, kind, in_scope, depth, PURPOSE_BODY,
                                                    referrer=page.url))
             return
-        self.seen.add(url)
         if self.scope.ignored(url):
             self.counters["ignored"] += 1
             yield skip_item(url, kind, in_scope, depth, "ignored")

@@ -241,13 +241,20 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
             raise DontCloseSpider
         if self._reverify and not self._reverify_done:
             self._reverify_done = True
-            ua = self.profile["politeness"]["browser_user_agent"]
-            for url, first in self._reverify.items():
-                state = FetchState(url, first["kind"], bool(first["in_scope"]), first.get("depth") or 0,
-                                   first["purpose"], method="GET", attempts=first.get("attempts") or 0,
-                                   reverify=True, first_attempt=first, user_agent=ua)
-                self.crawler.engine.crawl(self.make_request(state))
+            for request in self.reverify_requests():
+                self.crawler.engine.crawl(request)
             raise DontCloseSpider
+
+    def reverify_requests(self) -> list:
+        """The final pass: failed external URLs again, with GET and the browser user agent."""
+        ua = self.profile["politeness"]["browser_user_agent"]
+        requests = []
+        for url, first in self._reverify.items():
+            state = FetchState(url, first["kind"], bool(first["in_scope"]), first.get("depth") or 0,
+                               first["purpose"], method="GET", attempts=first.get("attempts") or 0,
+                               reverify=True, first_attempt=first, user_agent=ua)
+            requests.append(self.make_request(state))
+        return requests
 
     def on_closed(self, spider, reason) -> None:
         for call in list(self._delayed):
@@ -343,10 +350,9 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
                 print(f"xunjian: error: start URL {state.url} redirects off-site to {host_key(landing)}; "
                       f"not crawled — fix the redirect or the start URL / 首页跳转到站外，未抓取",
                       file=sys.stderr, flush=True)
-        if landing in self.seen or not self.scope.in_scope(landing):
+        if not self.scope.in_scope(landing) or not self.claim_url(landing):
             state.parse = False
         else:
-            self.seen.add(landing)
             state.alias = landing
 
     def record_alias(self, state: FetchState, row: dict[str, Any]):

@@ -109,6 +109,13 @@ class FactsMixin:
     db: sqlite3.Connection
 
     # -- writing (the crawler) --------------------------------------------------------------
+    def claim_batch(self, run_id: int, batch: str) -> bool:
+        """True the first time the writer of a distributed crawl ingests ``batch`` (the id of the
+        request whose answer produced the facts) into ``run_id``; False for a copy already
+        ingested. Runs in the caller's transaction, so the claim commits with the facts."""
+        cur = self.db.execute("INSERT OR IGNORE INTO ingested_batches VALUES (?,?)", (run_id, batch))
+        return cur.rowcount == 1
+
     def put_resource(self, run_id: int, **fields: Any) -> None:
         """Insert or replace the facts about one URL (a later fetch of the same URL wins)."""
         unknown = set(fields) - set(RESOURCE_COLUMNS)

@@ -2,7 +2,8 @@
 
 Every table of the store file is declared here (the package owns them all; no other module
 creates a table). ``SCHEMA`` is run with ``CREATE ... IF NOT EXISTS`` on every open, so a table
-added without a version bump (``notfound_probes``, ``attachment_texts``, ``finding_first_seen``)
+added without a version bump (``notfound_probes``, ``attachment_texts``, ``finding_first_seen``,
+``ingested_batches``: the result batches a distributed crawl's writer stored, crawler/redis_writer.py)
 appears in an older file the first time it is opened; a change to an existing table bumps
 ``SCHEMA_VERSION`` and adds a step to ``crawler.store.migrations``. docs/store.md describes the
 columns for readers.
@@ -44,6 +45,11 @@ CREATE TABLE IF NOT EXISTS runs (
     reason_code TEXT,
     reason_detail TEXT,
     manifest TEXT
+);
+CREATE TABLE IF NOT EXISTS ingested_batches (
+    run_id INTEGER NOT NULL,
+    batch TEXT NOT NULL,
+    PRIMARY KEY (run_id, batch)
 );
 CREATE TABLE IF NOT EXISTS resources (
     run_id INTEGER NOT NULL,
@@ -163,7 +169,7 @@ CREATE TABLE IF NOT EXISTS finding_first_seen (
 # Tables holding rows keyed by ``run_id``: deleting a run (retention) deletes its rows from each.
 # ``finding_first_seen`` is keyed by site and outlives the runs on purpose.
 RUN_TABLES = ("findings", "resources", "bodies", "links", "a11y_results", "notfound_probes",
-              "attachment_texts", "page_parses", "page_screenshots")
+              "attachment_texts", "page_parses", "page_screenshots", "ingested_batches")
 
 RESOURCE_COLUMNS = (
     "url", "kind", "in_scope", "method", "status", "final_url", "redirect_chain", "content_type",

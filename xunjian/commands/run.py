@@ -62,6 +62,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="with several sites: concurrent requests over all sites (default: %(default)s)")
     p.add_argument("--fail-on", choices=runner.FAIL_ON_CHOICES, default="error",
                    help="exit 1 when a finding of this severity or worse exists (default: %(default)s)")
+    p.add_argument("--redis", metavar="URL",
+                   help="distributed crawl: seed the queue on this Redis (redis://HOST:PORT), let the "
+                        "`xunjian worker`s crawl, write their results here (docs/deployment.md)")
+    p.add_argument("--redis-join-timeout", type=float, default=60.0, metavar="S",
+                   help="with --redis: fail when no worker joined within S seconds (default: %(default)s)")
     add_audit_options(p)
     p.set_defaults(func=run)
 
@@ -75,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
         args.sites[0], db=args.db, out=args.out, today=args.today, lang=args.lang,
         formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
         gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
-        wait=args.wait, full=getattr(args, "full", False),
+        wait=args.wait, full=getattr(args, "full", False), redis=args.redis,
+        redis_join_timeout=args.redis_join_timeout,
     )
     runner.print_summary(result)
     return result.exit_code
@@ -87,7 +93,7 @@ def _run_many(args: argparse.Namespace) -> int:
         paths, db=args.db, out=args.out, today=args.today, lang=args.lang,
         formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on, gate=args.gate,
         baseline=args.baseline, browser=args.browser, wait=args.wait, parallel_sites=args.parallel_sites,
-        concurrency=args.concurrency)
+        concurrency=args.concurrency, redis=args.redis, redis_join_timeout=args.redis_join_timeout)
     runner.say(f"overview written: {folder} (exit {code} over all sites)")
     print(folder)  # stdout carries only the overview folder so scripts can capture it
     return code

@@ -1,0 +1,261 @@
+"""A distributed crawl on Redis: the shared frontier of N crawl workers (scrapy-redis).
+
+The portal spider runs unchanged in each worker process; what it shares goes through Redis, all
+under one key prefix per run (``run_prefix``: ``xunjian:<store id>:<run id>``):
+
+* ``:requests`` the request queue: scrapy-redis' ``Scheduler`` with ``LeasedQueue``, its priority
+  queue whose ``pop`` atomically moves the request into ``:leases`` (owner worker in ``:owners``,
+  priority in ``:scores``). A lease is released only together with the outcome of the request
+  (``Bus.deliver``): the requests its answer led to and the facts it produced, in one MULTI/EXEC.
+  A worker that dies (``kill -9``) leaves its leases behind; once its heartbeat key
+  (``xunjian:worker:<id>``, refreshed every second, expiring after ``XUNJIAN_REDIS_LEASE_S``) is gone,
+  the coordinator puts them back on the queue (``requeue_orphans``): no page is lost.
+* ``:seen`` the shared duplicate filter: one field per canonical URL (and ``:prefixes`` per
+  not-found probe prefix), claimed atomically (HSETNX) by the request that first decided it. A
+  request that runs again after its worker died still owns its claims, so it decides its
+  links again exactly as the first attempt would have.
+* ``:unbodied`` / ``:upgrades`` the late-fragment body upgrades, ``:pages`` the ``max_pages``
+  counter, ``:reverify`` the failed external URLs of the final reverification pass.
+* ``:items`` result batches ``{"id": request id, "items": [...]}``; workers never open SQLite:
+  ``crawler.redis_writer`` (one writer) stores each batch exactly once (``Store.claim_batch``).
+* ``:stats`` each worker's crawl counters at close; ``:done`` set by the coordinator when the
+  frontier has drained (workers then close).
+
+Per worker, not shared: the spider-trap guards' memory (``crawler.traps``: per-pattern caps, the
+repeating-pager signature) and data-island link positions; a profile relying on a per-pattern cap
+is crawled as faithfully with one worker. Redis must be private to the crawl (requests and
+batches are pickled, as scrapy-redis does). Settings: ``XUNJIAN_REDIS_LEASE_S`` (heartbeat expiry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import socket
+import time
+import uuid
+from typing import Any
+
+import redis
+from scrapy_redis.queue import PriorityQueue
+
+JOBS_KEY = "xunjian:jobs"
+WORKER_KEY = "xunjian:worker:"
+DEFAULT_LEASE_S = 10
+
+# pop the best request and lease it to a worker, atomically (a worker dying between the two
+# steps would otherwise lose it)
+_POP = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #r == 0 then return false end
+redis.call('ZREM', KEYS[1], r[1])
+redis.call('HSET', KEYS[2], ARGV[1], r[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[4], ARGV[1], r[2])
+return r[1]
+"""
+# put the leases of a dead worker back on the queue
+_REQUEUE = """
+local n = 0
+for _, lease in ipairs(ARGV) do
+  local data = redis.call('HGET', KEYS[2], lease)
+  if data then
+    local score = redis.call('HGET', KEYS[4], lease) or '0'
+    redis.call('ZADD', KEYS[1], score, data)
+    n = n + 1
+  end
+  redis.call('HDEL', KEYS[2], lease)
+  redis.call('HDEL', KEYS[3], lease)
+  redis.call('HDEL', KEYS[4], lease)
+end
+return n
+"""
+# claim a field for an owner: 1 when it was free or is already this owner's, else 0
+_CLAIM = """
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end
+if v == ARGV[2] then return 1 end
+return 0
+"""
+
+
+def run_prefix(store_id: str, run_id: int) -> str:
+    return f"xunjian:{store_id}:{run_id}"
+
+
+def connect(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def request_id(parent: str, url: str, method: str, purpose: str, seq: int) -> str:
+    """Deterministic id of a request made while handling ``parent``: an attempt repeated after
+    its worker died makes the same ids, so its claims and its batch are recognised."""
+    return hashlib.sha1(f"{parent}\n{seq}\n{method}\n{purpose}\n{url}".encode()).hexdigest()[:20]
+
+
+class Bus:
+    """The Redis structures of one run (see the module docstring)."""
+
+    def __init__(self, server: redis.Redis, prefix: str):
+        self.r = server
+        self.prefix = prefix
+        self._pop = server.register_script(_POP)
+        self._requeue = server.register_script(_REQUEUE)
+        self._claim = server.register_script(_CLAIM)
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+    def claim(self, name: str, field: str, owner: str) -> bool:
+        return bool(self._claim(keys=[self.key(name)], args=[field, owner]))
+
+    def lease_keys(self) -> list[str]:
+        return [self.key("requests"), self.key("leases"), self.key("owners"), self.key("scores")]
+
+    def pop(self, worker: str) -> tuple[str, bytes] | None:
+        lease = f"{worker}:{uuid.uuid4().hex[:10]}"
+        data = self._pop(keys=self.lease_keys(), args=[lease, worker])
+        return (lease, data) if data else None
+
+    def deliver(self, lease: str | None, requests: list[tuple[bytes, float]],
+                batch: dict[str, Any] | None) -> None:
+        """The outcome of one request, atomically: follow-up requests, its facts, lease released."""
+        pipe = self.r.pipeline(transaction=True)
+        for data, score in requests:
+            pipe.zadd(self.key("requests"), {data: score})
+        if batch is not None and batch["items"]:
+            pipe.rpush(self.key("items"), pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+        if lease:
+            for name in ("leases", "owners", "scores"):
+                pipe.hdel(self.key(name), lease)
+        pipe.execute()
+
+    def requeue_orphans(self) -> int:
+        """Put back the leases of workers whose heartbeat expired; the number requeued."""
+        owners = {k.decode(): v.decode() for k, v in self.r.hgetall(self.key("owners")).items()}
+        alive = {w: bool(self.r.exists(WORKER_KEY + w)) for w in set(owners.values())}
+        dead = [lease for lease, worker in owners.items() if not alive[worker]]
+        if not dead:
+            return 0
+        return int(self._requeue(keys=self.lease_keys(), args=dead))
+
+    def frontier(self) -> int:
+        """Requests queued or leased (in flight) right now."""
+        pipe = self.r.pipeline(transaction=True)
+        pipe.zcard(self.key("requests"))
+        pipe.hlen(self.key("leases"))
+        queued, leased = pipe.execute()
+        return int(queued) + int(leased)
+
+    def heartbeat(self, worker: str, lease_s: float) -> None:
+        self.r.set(WORKER_KEY + worker, "1", px=int(lease_s * 1000))
+
+
+class LeasedQueue(PriorityQueue):
+    """scrapy-redis' priority queue whose pop leases the request to this worker (see ``Bus``)."""
+
+    def __init__(self, server, spider, key, serializer=None):
+        super().__init__(server, spider, key, serializer)
+        spider.redis_queue = self  # the worker spider encodes its follow-up requests with it
+
+    def pop(self, timeout: int = 0):
+        bus: Bus = self.spider.bus
+        popped = bus.pop(self.spider.worker_id)
+        if popped is None:
+            return None
+        lease, data = popped
+        request = self._decode_request(data)
+        request.meta["xj_lease"] = lease
+        state = request.meta.get("xj")
+        if state is not None:  # timings are this process's: monotonic clocks differ between hosts
+            state.started = time.monotonic()
+        return request
+
+    def encode(self, request) -> bytes:
+        return self._encode_request(request)
+
+
+class RedisClaims:
+    """A set-like view of a claims hash. ``claim(x)`` is True once per attempt of a request for a
+    field that was free or that this same request (``owner()``: its deterministic id) claimed in
+    an attempt that died; ``x in claims`` is True when any request, this attempt included, holds
+    it. ``new_attempt()`` starts the handling of another request."""
+
+    def __init__(self, bus: Bus, name: str, owner):
+        self.bus, self.name, self.owner = bus, name, owner
+        self.mine: set[str] = set()
+
+    def new_attempt(self) -> None:
+        self.mine = set()
+
+    def claim(self, item: str) -> bool:
+        if item in self.mine:
+            return False
+        if self.bus.claim(self.name, item, self.owner()):
+            self.mine.add(item)
+            return True
+        return False
+
+    def __contains__(self, item: str) -> bool:
+        if item in self.mine:
+            return True
+        holder = self.bus.r.hget(self.bus.key(self.name), item)
+        return holder is not None and holder.decode() != self.owner()
+
+    def add(self, item: str) -> None:
+        self.claim(item)
+
+    def __len__(self) -> int:
+        return int(self.bus.r.hlen(self.bus.key(self.name)))
+
+
+class RedisSet:
+    def __init__(self, bus: Bus, name: str):
+        self.bus, self.key = bus, bus.key(name)
+
+    def __contains__(self, item: str) -> bool:
+        return bool(self.bus.r.sismember(self.key, item))
+
+    def add(self, item: str) -> None:
+        self.bus.r.sadd(self.key, item)
+
+    def take(self, item: str) -> bool:
+        return bool(self.bus.r.srem(self.key, item))
+
+
+class RedisCounter:
+    """``counter >= n`` and ``counter += 1`` over a Redis integer (the shared ``max_pages`` count)."""
+
+    def __init__(self, bus: Bus, name: str):
+        self.bus, self.key = bus, bus.key(name)
+
+    def __int__(self) -> int:
+        return int(self.bus.r.get(self.key) or 0)
+
+    def __ge__(self, other: int) -> bool:
+        return int(self) >= other
+
+    def __iadd__(self, n: int) -> "RedisCounter":
+        self.bus.r.incrby(self.key, n)
+        return self
+
+
+class RedisFirstAttempts:
+    """The reverification candidates (``PortalSpider._reverify``) kept in a Redis hash."""
+
+    def __init__(self, bus: Bus):
+        self.bus, self.key = bus, bus.key("reverify")
+
+    def setdefault(self, url: str, row: dict[str, Any]) -> None:
+        self.bus.r.hsetnx(self.key, url, pickle.dumps(row))
+
+    def items(self) -> list[tuple[str, dict[str, Any]]]:
+        return sorted((k.decode(), pickle.loads(v)) for k, v in self.bus.r.hgetall(self.key).items())
+
+    def __bool__(self) -> bool:
+        return bool(self.bus.r.hlen(self.key))

@@ -1,0 +1,204 @@
+"""The coordinator and the one writer of a distributed crawl (``xunjian run --redis URL``).
+
+``coordinate(...)`` replaces the crawl child of a one-machine run (``crawler.run.crawl``) and
+returns an exit code the same way; the checks and reports that follow are unchanged. It:
+
+1. publishes the job in ``xunjian:jobs`` (the effective profile as YAML, run id, today), so every
+   ``xunjian worker`` joins it (``crawler.worker``), and seeds the queue with the start requests;
+2. while the workers crawl, drains their result batches into the SQLite store
+   (``drain``: each batch exactly once, ``Store.claim_batch`` in the batch's own transaction; a
+   batch being written when the writer died is in ``:writing`` and is written again, once) and
+   puts the leases of dead workers back on the queue (``Bus.requeue_orphans``);
+3. when the frontier (queued + leased requests) has been empty ``DRAIN_CHECKS`` times in a row,
+   queues the reverification pass of failed external links once and waits for it to drain;
+4. sets ``:done``, waits for the workers' counters (``:stats``), merges them into the run stats
+   and removes the run's keys.
+
+No worker joining within ``join_timeout_s`` (``--redis-join-timeout``) fails the crawl (exit 1, the
+run is incomplete), as does a Redis error. ``XUNJIAN_REDIS_LEASE_S`` (environment, default
+``crawler.distributed.DEFAULT_LEASE_S``): seconds after which a silent worker's requests are requeued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import redis
+import yaml
+
+from crawler.distributed import DEFAULT_LEASE_S, JOBS_KEY, WORKER_KEY, Bus, LeasedQueue, connect, run_prefix
+from crawler.store import Store
+
+EXIT_OK, EXIT_INCOMPLETE = 0, 1
+DRAIN_CHECKS = 3
+POLL_S = 0.2
+STATS_WAIT_S = 30
+
+
+def _ingest(store: Store, run_id: int, data: bytes) -> None:
+    batch = pickle.loads(data)
+    if store.claim_batch(run_id, str(batch["id"])):
+        for item in batch["items"]:
+            if not write_item(store, run_id, item):
+                raise ValueError(f"batch {batch['id']}: unknown item table {item.get('_table')!r}")
+
+
+def drain(bus: Bus, store: Store, run_id: int, limit: int = 500) -> int:
+    """Store up to ``limit`` result batches; the number taken from the queue."""
+    writing = bus.key("writing")
+    leftover = bus.r.lrange(writing, 0, -1)  # a writer died mid-batch: claims make this idempotent
+    for data in leftover:
+        _ingest(store, run_id, data)
+    taken = 0
+    while taken < limit:
+        data = bus.r.lmove(bus.key("items"), writing, "LEFT", "RIGHT")
+        if data is None:
+            break
+        _ingest(store, run_id, data)
+        taken += 1
+    store.commit()
+    if leftover or taken:
+        bus.r.delete(writing)
+    return taken + len(leftover)
+
+
+def merge_stats(parts: list[dict[str, Any]], elapsed: float, prefixes: int, profile: str) -> dict[str, Any]:
+    """The workers' crawl counters as one run's (sums; URL sets united; rates over the wall time)."""
+    out: dict[str, Any] = {}
+    failed: set[str] = set()
+    for part in parts:
+        failed.update(part.get("failed_urls") or [])
+        for key, value in part.items():
+            if isinstance(value, bool) or key in ("failed_urls", "worker"):
+                continue
+            if isinstance(value, (int, float)):
+                out[key] = out.get(key, 0) + value
+            elif isinstance(value, dict):
+                merged = out.setdefault(key, {})
+                for k, v in value.items():
+                    merged[k] = merged.get(k, 0) + v
+    out.update(errors=len(failed), elapsed_s=round(elapsed, 2),
+               pages_per_s=round(out.get("pages", 0) / max(elapsed, 1e-6), 2),
+               crawl_finish_reason="finished", notfound_probe_prefixes=prefixes, profile=profile,
+               workers=len(parts))
+    return out
+
+
+class Coordinator:
+    def __init__(self, site_path: str, site: dict[str, Any], store: Store, run_id: int, redis_url: str,
+                 today: str, lease_s: float, say):
+        self.site_path, self.site, self.store, self.run_id = site_path, site, store, run_id
+        self.redis_url, self.today, self.lease_s, self.say = redis_url, today, lease_s, say
+        self.bus = Bus(connect(redis_url), run_prefix(store.store_id, run_id))
+        self.tmp = tempfile.TemporaryDirectory(prefix="xunjian-coord-")
+        self.profile_file = Path(self.tmp.name) / "profile.yaml"
+        self.profile_yaml = yaml.safe_dump(dict(site), allow_unicode=True, sort_keys=False)
+        self.profile_file.write_text(self.profile_yaml, encoding="utf-8")
+        self.spider = None
+        self.queue = None
+
+    def _seeder(self):
+        """A worker spider without a crawler: makes the start and reverification requests."""
+        from crawler.spiders.worker import WorkerPortalSpider
+        if self.spider is None:
+            self.spider = WorkerPortalSpider(site=str(self.profile_file), today=self.today,
+                                             redis_url=self.redis_url, prefix=self.bus.prefix,
+                                             run_id=self.run_id, worker_id="coordinator")
+            self.queue = LeasedQueue(self.bus.r, self.spider, self.bus.key("requests"))
+        return self.spider
+
+    def _push(self, requests: list) -> None:
+        self.bus.deliver(None, [(self.queue.encode(r), -r.priority) for r in requests], None)
+
+    def publish(self) -> None:
+        for name in ("requests", "leases", "owners", "scores", "seen", "prefixes", "unbodied", "upgrades",
+                     "pages", "reverify", "items", "writing", "stats", "done", "workers"):
+            self.bus.r.delete(self.bus.key(name))
+        spider = self._seeder()
+
+        async def collect() -> list:
+            return [request async for request in spider.seed_requests()]
+        self._push(asyncio.run(collect()))
+        job = {"prefix": self.bus.prefix, "run_id": self.run_id, "today": self.today,
+               "site": self.site["name"], "profile_yaml": self.profile_yaml, "lease_s": self.lease_s}
+        self.bus.r.hset(JOBS_KEY, self.bus.prefix, json.dumps(job, ensure_ascii=False))
+
+    def wait_drained(self, join_timeout_s: float) -> bool:
+        started = time.monotonic()
+        quiet = 0
+        while quiet < DRAIN_CHECKS:
+            drain(self.bus, self.store, self.run_id)
+            if self.bus.requeue_orphans():
+                self.say("a worker died: its requests went back to the queue")
+            if not self.bus.r.scard(self.bus.key("workers")) and time.monotonic() - started > join_timeout_s:
+                return False
+            quiet = quiet + 1 if self.bus.frontier() == 0 else 0
+            time.sleep(POLL_S)
+        return True
+
+    def finish(self) -> list[dict[str, Any]]:
+        self.bus.r.set(self.bus.key("done"), "1")
+        self.bus.r.hdel(JOBS_KEY, self.bus.prefix)
+        workers = {w.decode() for w in self.bus.r.smembers(self.bus.key("workers"))}
+        deadline = time.monotonic() + STATS_WAIT_S
+        stats: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            stats = [pickle.loads(s) for s in self.bus.r.lrange(self.bus.key("stats"), 0, -1)]
+            reported = {s.get("worker") for s in stats}
+            if all(w in reported or not self.bus.r.exists(WORKER_KEY + w) for w in workers):
+                break
+            time.sleep(POLL_S)
+        drain(self.bus, self.store, self.run_id)
+        return stats
+
+    def cleanup(self) -> None:
+        self.bus.r.hdel(JOBS_KEY, self.bus.prefix)
+        keys = list(self.bus.r.scan_iter(match=f"{self.bus.prefix}:*"))
+        if keys:
+            self.bus.r.delete(*keys)
+        self.tmp.cleanup()
+
+
+def coordinate(site_path: str, site: dict[str, Any], store: Store, run_id: int, redis_url: str, *,
+               today: str, join_timeout_s: float = 60.0, lease_s: float | None = None,
+               say=lambda m: print(f"[xunjian] {m}", file=sys.stderr, flush=True)) -> int:
+    """Run the distributed crawl of ``run_id`` (see the module docstring); 0 when it finished."""
+    started = time.monotonic()
+    lease_s = lease_s or float(os.environ.get("XUNJIAN_REDIS_LEASE_S") or DEFAULT_LEASE_S)
+    try:
+        coordinator = Coordinator(site_path, site, store, run_id, redis_url, today, lease_s, say)
+    except redis.RedisError as exc:
+        say(f"error: Redis at {redis_url} cannot be used ({exc}); start redis-server or fix --redis")
+        return EXIT_INCOMPLETE
+    try:
+        coordinator.publish()
+        say(f"run {run_id}: queue seeded on {redis_url}; waiting for workers (xunjian worker --redis URL)")
+        if not coordinator.wait_drained(join_timeout_s):
+            say(f"error: no worker joined within {join_timeout_s:g}s; start `xunjian worker --redis {redis_url}`")
+            store.update_run_stats(run_id, {"crawl_finish_reason": "no-worker"})
+            return EXIT_INCOMPLETE
+        spider = coordinator._seeder()
+        if spider._reverify:
+            coordinator._push(spider.reverify_requests())
+            coordinator.wait_drained(join_timeout_s)
+        stats = coordinator.finish()
+        prefixes = int(coordinator.bus.r.hlen(coordinator.bus.key("prefixes")))
+        store.update_run_stats(run_id, merge_stats(stats, time.monotonic() - started, prefixes, site_path))
+        store.commit()
+        return EXIT_OK
+    except redis.RedisError as exc:
+        say(f"error: Redis failed during the crawl ({exc}); the run is incomplete")
+        return EXIT_INCOMPLETE
+    finally:
+        try:
+            coordinator.cleanup()
+        except redis.RedisError:
+            pass

@@ -1,0 +1,161 @@
+"""Spider ``portal-worker``: the ``portal`` spider as one of N workers of a distributed crawl.
+
+Everything the portal spider decides is decided the same way; what differs is where its state
+and its output live (``crawler.distributed``): the URL claims, probe prefixes, body upgrades,
+page count and reverification candidates are in Redis, and the outcome of every request (the
+requests it led to and the facts it produced) is captured while its callback runs and handed
+to Redis in one transaction that also releases the request's lease. Nothing is written to
+SQLite here and nothing goes through Scrapy's item pipeline.
+
+Request ids (``meta["xj_id"]``) are deterministic (``crawler.distributed.request_id``), so a
+request re-run after its worker died claims what it claimed before and its batch is stored once.
+A retry after a delay (``later``) keeps the lease of the request that asked for it until the
+retry is queued. The spider stays open while the run's ``:done`` key is unset (the coordinator
+sets it once the frontier has drained), then pushes its counters to ``:stats``.
+
+Started by ``python -m crawler.worker`` (``xunjian worker``), never by hand.
+"""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+
+from crawler.distributed import (DEFAULT_LEASE_S, JOBS_KEY, Bus, RedisClaims, RedisCounter, RedisFirstAttempts,
+                                 RedisSet, connect, request_id)
+from crawler.spiders.portal import PortalSpider
+
+SEED = "seed"
+
+
+class WorkerPortalSpider(PortalSpider):
+    name = "portal-worker"
+
+    def __init__(self, site: str | None = None, today: str | None = None, redis_url: str = "",
+                 prefix: str = "", run_id: str | int = 0, worker_id: str = "", **kwargs: Any):
+        self.job_run_id = int(run_id)
+        self.worker_id = worker_id
+        self.bus = Bus(connect(redis_url), prefix)
+        self.current_id = SEED   # the request being handled (owner of the claims made meanwhile)
+        self.seq = 0
+        self.captured: list[scrapy.Request] | None = None
+        self.delayed: list[tuple[scrapy.Request, float]] = []
+        self.pending_deliveries = 0
+        super().__init__(site=site, run_id=None, today=today, **kwargs)
+        self.seen = RedisClaims(self.bus, "seen", lambda: self.current_id)
+        self.probed_prefixes = RedisClaims(self.bus, "prefixes", lambda: self.current_id)
+        self.checked_without_body = RedisSet(self.bus, "unbodied")
+        self.body_upgrades = RedisSet(self.bus, "upgrades")
+        self.pages_scheduled = RedisCounter(self.bus, "pages")
+        self._reverify = RedisFirstAttempts(self.bus)
+
+    def _start_run(self) -> int:  # the coordinator started the run; workers never touch SQLite
+        return self.job_run_id
+
+    def init_reuse(self, full: bool) -> None:
+        """A distributed crawl is cold (crawler.spiders.reuse reads the writer's SQLite, which
+        workers never open): nothing is replayed or revalidated."""
+        from crawler.reuse import incremental_key
+        self.incremental_key = incremental_key(self.profile)
+        self.reuse_counts = {"replayed": 0, "external_reused": 0, "not_modified": 0, "same_body": 0,
+                             "conditional_requests": 0}
+        self.baseline_run = self.resumed_from = None
+        self.reuse_store = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.lease_s = crawler.settings.getfloat("XUNJIAN_REDIS_LEASE_S", DEFAULT_LEASE_S)
+        crawler.signals.connect(spider.on_opened, signal=signals.spider_opened)
+        return spider
+
+    def on_opened(self, spider) -> None:
+        """Join the run: heartbeat every second (the reactor runs by now), name in ``:workers``."""
+        from twisted.internet.task import LoopingCall
+        self.bus.heartbeat(self.worker_id, self.lease_s)
+        self.bus.r.sadd(self.bus.key("workers"), self.worker_id)
+        self.beat = LoopingCall(self.bus.heartbeat, self.worker_id, self.lease_s)
+        self.beat.start(1.0, now=False)
+
+    async def start(self):
+        """Nothing: the coordinator seeds the shared queue (``seed_requests``)."""
+        return
+        yield  # pragma: no cover - makes this an async generator
+
+    async def seed_requests(self):
+        async for request in super().start():
+            yield request
+
+    # -- shared decisions ---------------------------------------------------------------------
+    def claim_url(self, url: str) -> bool:
+        return self.seen.claim(url)
+
+    def take_unbodied(self, url: str) -> bool:
+        return self.checked_without_body.take(url)
+
+    def make_request(self, state, url: str | None = None):
+        request = super().make_request(state, url)
+        self.seq += 1
+        request.meta["xj_id"] = request_id(self.current_id, request.url, request.method, state.purpose,
+                                           self.seq)
+        return request
+
+    def later(self, request, delay: float) -> None:
+        self.counters["retries"] += 1
+        self.delayed.append((request, delay))
+
+    # -- one request's outcome ----------------------------------------------------------------
+    def on_response(self, response):
+        return self._handle(super().on_response, response, response.request)
+
+    def on_error(self, failure):
+        return self._handle(super().on_error, failure, failure.request)
+
+    def _handle(self, callback, result, request) -> list:
+        self.current_id, self.seq = request.meta.get("xj_id") or SEED, 0
+        self.seen.new_attempt()
+        self.probed_prefixes.new_attempt()
+        self.delayed = []
+        requests: list[scrapy.Request] = []
+        items: list[dict[str, Any]] = []
+        try:
+            for out in callback(result) or ():
+                (requests if isinstance(out, scrapy.Request) else items).append(out)
+        finally:
+            self.current_id = SEED
+        batch = {"id": request.meta.get("xj_id") or request.url, "items": items}
+        lease = request.meta.get("xj_lease")
+        if self.delayed:  # keep the lease until the retry is queued: a death meanwhile re-runs it
+            from twisted.internet import reactor
+            self.pending_deliveries += 1
+            delay = max(d for _, d in self.delayed)
+            requests += [r for r, _ in self.delayed]
+            reactor.callLater(delay, self._deliver_later, lease, requests, batch)
+            return []
+        self._deliver(lease, requests, batch)
+        return []
+
+    def _deliver_later(self, lease, requests, batch) -> None:
+        self.pending_deliveries -= 1
+        self._deliver(lease, requests, batch)
+
+    def _deliver(self, lease: str | None, requests: list[scrapy.Request], batch: dict[str, Any]) -> None:
+        encode = self.redis_queue.encode  # scrapy-redis' own request encoding
+        self.bus.deliver(lease, [(encode(r), -r.priority) for r in requests], batch)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def on_idle(self, spider) -> None:
+        over = self.bus.r.exists(self.bus.key("done")) or not self.bus.r.hexists(JOBS_KEY, self.bus.prefix)
+        if self.pending_deliveries or not over:
+            raise DontCloseSpider
+
+    def on_closed(self, spider, reason) -> None:
+        self.close_reason = reason
+        if getattr(self, "beat", None) is not None and self.beat.running:
+            self.beat.stop()
+        stats = {**self.run_stats(), "failed_urls": sorted(self.failed_urls), "worker": self.worker_id}
+        self.bus.r.rpush(self.bus.key("stats"), pickle.dumps(stats))
