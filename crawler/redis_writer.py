@@ -11,8 +11,8 @@ returns an exit code the same way; the checks and reports that follow are unchan
    puts the leases of dead workers back on the queue (``Bus.requeue_orphans``);
 3. when the frontier (queued + leased requests) has been empty ``DRAIN_CHECKS`` times in a row,
    queues the reverification pass of failed external links once and waits for it to drain;
-4. sets ``:done``, waits for the workers' counters (``:stats``), merges them into the run stats
-   and removes the run's keys.
+4. sets ``:done``, waits for the workers to report (``:stats``), saves the run stats (the
+   counters carried by every stored batch, ``run_stats``) and removes the run's keys.
 
 No worker joining within ``join_timeout_s`` (``--redis-join-timeout``) fails the crawl (exit 1, the
 run is incomplete), as does a Redis error. ``XUNJIAN_REDIS_LEASE_S`` (environment, default
@@ -35,6 +35,7 @@ import redis
 import yaml
 
 from crawler.distributed import DEFAULT_LEASE_S, JOBS_KEY, WORKER_KEY, Bus, LeasedQueue, connect, run_prefix
+from crawler.facts import failed
 from crawler.store import Store
 
 EXIT_OK, EXIT_INCOMPLETE = 0, 1
@@ -43,26 +44,37 @@ POLL_S = 0.2
 STATS_WAIT_S = 30
 
 
-def _ingest(store: Store, run_id: int, data: bytes) -> None:
+def _ingest(store: Store, run_id: int, data: bytes, totals: dict[str, Any]) -> None:
     batch = pickle.loads(data)
     if store.claim_batch(run_id, str(batch["id"])):
         for item in batch["items"]:
             if not write_item(store, run_id, item):
                 raise ValueError(f"batch {batch['id']}: unknown item table {item.get('_table')!r}")
+        add_counters(totals, batch.get("counters") or {})
 
 
-def drain(bus: Bus, store: Store, run_id: int, limit: int = 500) -> int:
-    """Store up to ``limit`` result batches; the number taken from the queue."""
+def add_counters(totals: dict[str, Any], delta: dict[str, Any]) -> None:
+    for key, value in delta.items():
+        if isinstance(value, dict):
+            tally = totals.setdefault(key, {})
+            for k, n in value.items():
+                tally[k] = tally.get(k, 0) + n
+        else:
+            totals[key] = totals.get(key, 0) + value
+
+
+def drain(bus: Bus, store: Store, run_id: int, totals: dict[str, Any], limit: int = 500) -> int:
+    """Store up to ``limit`` result batches (their counters added to ``totals``); the number taken."""
     writing = bus.key("writing")
     leftover = bus.r.lrange(writing, 0, -1)  # a writer died mid-batch: claims make this idempotent
     for data in leftover:
-        _ingest(store, run_id, data)
+        _ingest(store, run_id, data, totals)
     taken = 0
     while taken < limit:
         data = bus.r.lmove(bus.key("items"), writing, "LEFT", "RIGHT")
         if data is None:
             break
-        _ingest(store, run_id, data)
+        _ingest(store, run_id, data, totals)
         taken += 1
     store.commit()
     if leftover or taken:
@@ -70,26 +82,23 @@ def drain(bus: Bus, store: Store, run_id: int, limit: int = 500) -> int:
     return taken + len(leftover)
 
 
-def merge_stats(parts: list[dict[str, Any]], elapsed: float, prefixes: int, profile: str) -> dict[str, Any]:
-    """The workers' crawl counters as one run's (sums; URL sets united; rates over the wall time)."""
-    out: dict[str, Any] = {}
-    failed: set[str] = set()
-    for part in parts:
-        failed.update(part.get("failed_urls") or [])
-        for key, value in part.items():
-            if isinstance(value, bool) or key in ("failed_urls", "worker"):
-                continue
-            if isinstance(value, (int, float)):
-                out[key] = out.get(key, 0) + value
-            elif isinstance(value, dict):
-                merged = out.setdefault(key, {})
-                for k, v in value.items():
-                    merged[k] = merged.get(k, 0) + v
-    out.update(errors=len(failed), elapsed_s=round(elapsed, 2),
-               pages_per_s=round(out.get("pages", 0) / max(elapsed, 1e-6), 2),
-               crawl_finish_reason="finished", notfound_probe_prefixes=prefixes, profile=profile,
-               workers=len(parts))
-    return out
+def run_stats(c: dict[str, Any], store: Store, run_id: int, elapsed: float, prefixes: int, profile: str,
+              workers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run stats a one-process crawl saves (``PortalSpider.run_stats``), from the counters of
+    every stored batch; ``errors`` from the stored facts; plus pages per worker."""
+    pages = int(c.get("pages", 0))
+    errors = sum(1 for row in store.resources(run_id) if failed(dict(row)))
+    return {
+        "pages": pages, "resources": c.get("resources", 0) - c.get("reverified", 0),
+        "links": c.get("links", 0),
+        "skipped_by_scheme": c.get("skipped_by_scheme", {}), "traps": c.get("traps", {}),
+        "limits": c.get("limits", {}), "robots_skipped": c.get("robots", 0), "ignored": c.get("ignored", 0),
+        "errors": errors, "retries": c.get("retries", 0), "reverified": c.get("reverified", 0),
+        "bytes": c.get("bytes", 0), "elapsed_s": round(elapsed, 2),
+        "pages_per_s": round(pages / max(elapsed, 1e-6), 2),
+        "crawl_finish_reason": "finished", "notfound_probe_prefixes": prefixes, "profile": profile,
+        "workers": len(workers), "worker_pages": {w["worker"]: w.get("pages", 0) for w in workers},
+    }
 
 
 class Coordinator:
@@ -104,6 +113,7 @@ class Coordinator:
         self.profile_file.write_text(self.profile_yaml, encoding="utf-8")
         self.spider = None
         self.queue = None
+        self.totals: dict[str, Any] = {}
 
     def _seeder(self):
         """A worker spider without a crawler: makes the start and reverification requests."""
@@ -135,7 +145,7 @@ class Coordinator:
         started = time.monotonic()
         quiet = 0
         while quiet < DRAIN_CHECKS:
-            drain(self.bus, self.store, self.run_id)
+            drain(self.bus, self.store, self.run_id, self.totals)
             if self.bus.requeue_orphans():
                 self.say("a worker died: its requests went back to the queue")
             if not self.bus.r.scard(self.bus.key("workers")) and time.monotonic() - started > join_timeout_s:
@@ -156,7 +166,7 @@ class Coordinator:
             if all(w in reported or not self.bus.r.exists(WORKER_KEY + w) for w in workers):
                 break
             time.sleep(POLL_S)
-        drain(self.bus, self.store, self.run_id)
+        drain(self.bus, self.store, self.run_id, self.totals)
         return stats
 
     def cleanup(self) -> None:
@@ -182,7 +192,8 @@ def coordinate(site_path: str, site: dict[str, Any], store: Store, run_id: int, 
         coordinator.publish()
         say(f"run {run_id}: queue seeded on {redis_url}; waiting for workers (xunjian worker --redis URL)")
         if not coordinator.wait_drained(join_timeout_s):
-            say(f"error: no worker joined within {join_timeout_s:g}s; start `xunjian worker --redis {redis_url}`")
+            say(f"error: no worker joined within {join_timeout_s:g}s; "
+                f"start `xunjian worker --redis {redis_url}`")
             store.update_run_stats(run_id, {"crawl_finish_reason": "no-worker"})
             return EXIT_INCOMPLETE
         spider = coordinator._seeder()
@@ -191,7 +202,9 @@ def coordinate(site_path: str, site: dict[str, Any], store: Store, run_id: int, 
             coordinator.wait_drained(join_timeout_s)
         stats = coordinator.finish()
         prefixes = int(coordinator.bus.r.hlen(coordinator.bus.key("prefixes")))
-        store.update_run_stats(run_id, merge_stats(stats, time.monotonic() - started, prefixes, site_path))
+        elapsed = time.monotonic() - started
+        store.update_run_stats(run_id, run_stats(coordinator.totals, store, run_id, elapsed, prefixes,
+                                                 site_path, stats))
         store.commit()
         return EXIT_OK
     except redis.RedisError as exc:

@@ -11,13 +11,16 @@ Request ids (``meta["xj_id"]``) are deterministic (``crawler.distributed.request
 request re-run after its worker died claims what it claimed before and its batch is stored once.
 A retry after a delay (``later``) keeps the lease of the request that asked for it until the
 retry is queued. The spider stays open while the run's ``:done`` key is unset (the coordinator
-sets it once the frontier has drained), then pushes its counters to ``:stats``.
+sets it once the frontier has drained), then reports to ``:stats``. The crawl counters travel
+with each request's batch (``counter_delta``), so the run's figures count every request once,
+including those of a worker that died.
 
 Started by ``python -m crawler.worker`` (``xunjian worker``), never by hand.
 """
 
 from __future__ import annotations
 
+import copy
 import pickle
 from typing import Any
 
@@ -25,11 +28,24 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from crawler.distributed import (DEFAULT_LEASE_S, JOBS_KEY, Bus, RedisClaims, RedisCounter, RedisFirstAttempts,
-                                 RedisSet, connect, request_id)
+from crawler.distributed import (DEFAULT_LEASE_S, JOBS_KEY, WORKER_KEY, Bus, RedisClaims, RedisCounter,
+                                 RedisFirstAttempts, RedisSet, connect, request_id)
 from crawler.spiders.portal import PortalSpider
 
 SEED = "seed"
+
+
+def counter_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What one request added to the spider's counters (numbers, and {name: n} tallies)."""
+    out: dict[str, Any] = {}
+    for key, value in after.items():
+        if isinstance(value, dict):
+            delta = {k: n - before.get(key, {}).get(k, 0) for k, n in value.items()}
+            if any(delta.values()):
+                out[key] = {k: n for k, n in delta.items() if n}
+        elif value != before.get(key, 0):
+            out[key] = value - before.get(key, 0)
+    return out
 
 
 class WorkerPortalSpider(PortalSpider):
@@ -120,6 +136,7 @@ class WorkerPortalSpider(PortalSpider):
         self.seen.new_attempt()
         self.probed_prefixes.new_attempt()
         self.delayed = []
+        before = copy.deepcopy(self.counters)
         requests: list[scrapy.Request] = []
         items: list[dict[str, Any]] = []
         try:
@@ -127,7 +144,9 @@ class WorkerPortalSpider(PortalSpider):
                 (requests if isinstance(out, scrapy.Request) else items).append(out)
         finally:
             self.current_id = SEED
-        batch = {"id": request.meta.get("xj_id") or request.url, "items": items}
+        # the counters travel with the facts, so the writer counts each request once, whoever ran it
+        batch = {"id": request.meta.get("xj_id") or request.url, "items": items,
+                 "counters": counter_delta(before, self.counters)}
         lease = request.meta.get("xj_lease")
         if self.delayed:  # keep the lease until the retry is queued: a death meanwhile re-runs it
             from twisted.internet import reactor
@@ -157,5 +176,6 @@ class WorkerPortalSpider(PortalSpider):
         self.close_reason = reason
         if getattr(self, "beat", None) is not None and self.beat.running:
             self.beat.stop()
-        stats = {**self.run_stats(), "failed_urls": sorted(self.failed_urls), "worker": self.worker_id}
+        stats = {"worker": self.worker_id, "pages": self.counters["pages"], "reason": reason}
         self.bus.r.rpush(self.bus.key("stats"), pickle.dumps(stats))
+        self.bus.r.delete(WORKER_KEY + self.worker_id)

@@ -8,6 +8,7 @@ after one run. Deployment: docs/deployment.md.
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +26,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         return serve(args.redis, once=args.once)
     except redis.RedisError as exc:
-        print(f"xunjian: error: Redis at {args.redis} cannot be used ({exc}); start redis-server or fix --redis",
-              flush=True)
+        print(f"xunjian: error: Redis at {args.redis} cannot be used ({exc}); "
+              "start redis-server or fix --redis", file=sys.stderr, flush=True)
         return 2
