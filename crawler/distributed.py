@@ -71,12 +71,12 @@ for _, lease in ipairs(ARGV) do
 end
 return n
 """
-# claim a field for an owner: 1 when it was free or is already this owner's, else 0
+# claim a field for an owner: 1 when it was free or is already this owner's, else the holder
 _CLAIM = """
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 if not v then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end
 if v == ARGV[2] then return 1 end
-return 0
+return v
 """
 
 
@@ -111,8 +111,10 @@ class Bus:
     def key(self, name: str) -> str:
         return f"{self.prefix}:{name}"
 
-    def claim(self, name: str, field: str, owner: str) -> bool:
-        return bool(self._claim(keys=[self.key(name)], args=[field, owner]))
+    def claim(self, name: str, field: str, owner: str) -> str | None:
+        """None when ``owner`` holds ``field`` now (claimed or already its own), else the holder."""
+        got = self._claim(keys=[self.key(name)], args=[field, owner])
+        return None if got == 1 else got.decode()
 
     def lease_keys(self) -> list[str]:
         return [self.key("requests"), self.key("leases"), self.key("owners"), self.key("scores")]
@@ -189,23 +191,36 @@ class RedisClaims:
     def __init__(self, bus: Bus, name: str, owner):
         self.bus, self.name, self.owner = bus, name, owner
         self.mine: set[str] = set()
+        # claims are never released: a field held by another request needs no second round trip
+        # (pages cite the same targets again and again: Redis calls per URL, not per link). The
+        # holder is kept so a re-run of that request (its worker died) still finds its claims.
+        self.others: dict[str, str] = {}
 
     def new_attempt(self) -> None:
         self.mine = set()
 
+    def _held_by_other(self, item: str) -> bool:
+        holder = self.others.get(item)
+        return holder is not None and holder != self.owner()
+
     def claim(self, item: str) -> bool:
-        if item in self.mine:
+        if item in self.mine or self._held_by_other(item):
             return False
-        if self.bus.claim(self.name, item, self.owner()):
+        holder = self.bus.claim(self.name, item, self.owner())
+        if holder is None:
             self.mine.add(item)
             return True
+        self.others[item] = holder
         return False
 
     def __contains__(self, item: str) -> bool:
-        if item in self.mine:
+        if item in self.mine or self._held_by_other(item):
             return True
         holder = self.bus.r.hget(self.bus.key(self.name), item)
-        return holder is not None and holder.decode() != self.owner()
+        if holder is not None and holder.decode() != self.owner():
+            self.others[item] = holder.decode()
+            return True
+        return False
 
     def add(self, item: str) -> None:
         self.claim(item)
