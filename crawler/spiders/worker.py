@@ -165,6 +165,10 @@ class WorkerPortalSpider(PortalSpider):
     def _deliver(self, lease: str | None, requests: list[scrapy.Request], batch: dict[str, Any]) -> None:
         encode = self.redis_queue.encode  # scrapy-redis' own request encoding
         self.bus.deliver(lease, [(encode(r), -r.priority) for r in requests], batch)
+        if requests:  # wake the engine as engine.crawl() would: the requests are in the queue now
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if slot is not None:
+                slot.nextcall.schedule()
 
     # -- lifecycle ----------------------------------------------------------------------------
     def on_idle(self, spider) -> None:
