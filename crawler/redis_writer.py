@@ -36,6 +36,7 @@ import yaml
 
 from crawler.distributed import DEFAULT_LEASE_S, JOBS_KEY, WORKER_KEY, Bus, LeasedQueue, connect, run_prefix
 from crawler.facts import failed
+from crawler.pipelines import write_item
 from crawler.store import Store
 
 EXIT_OK, EXIT_INCOMPLETE = 0, 1
@@ -133,6 +134,8 @@ class Coordinator:
                      "pages", "reverify", "items", "writing", "stats", "done", "workers"):
             self.bus.r.delete(self.bus.key(name))
         spider = self._seeder()
+        # a later one-process run may reuse this run's answers (crawler.spiders.reuse)
+        self.store.mark_incremental_key(self.run_id, spider.incremental_key)
 
         async def collect() -> list:
             return [request async for request in spider.seed_requests()]
