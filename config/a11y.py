@@ -13,7 +13,8 @@ Keys (defaults in ``A11Y_SCHEMA``):
 ``enabled``            run the browser stage at all (default true)
 ``per_template``       pages scanned per DOM template besides homepage and columns
 ``all_pages``          scan every crawled page instead of a sample
-``max_pages``          hard cap on pages scanned in one run (0 = no cap); pages truncated at
+``max_pages``          hard cap on pages scanned in one run (0 = no cap; one page per template is
+                       kept first, see ``crawler.browser.sampling``); pages truncated at
                        limits.max_response_mb are never loaded in a browser
 ``browsers``           size of the local headless Chromium pool (2 suits 2 cores)
 ``remote_url``         a WebDriver endpoint (Selenium Grid, chromedriver --port) that

@@ -118,6 +118,7 @@ RULES_SCHEMA: dict[str, Any] = {
         "impact_severity": ("map[str]", ANY),
         "contrast_severity": ("str", ANY),
         "review_severity": ("str", ANY),
+        "review_target_min_px": _INT,
         "max_nodes_in_evidence": _INT,
         "static": {"skip_browser_scanned": ("bool", ANY)},
         "elder": {
@@ -192,6 +193,7 @@ RULES_RANGES: Ranges = {
     "a11y.elder.bar_min_width_ratio": _SHARE,
     "a11y.elder.bar_max_height_ratio": _SHARE,
     "privacy.min_birth_year": (1800, 2100),
+    "a11y.review_target_min_px": (1, None),
 }
 _CHOICES = {"mixed_content.production_scheme": ("auto", "https", "http"),
             "a11y.contrast_severity": _SEVERITY_WORDS, "a11y.review_severity": _SEVERITY_WORDS}

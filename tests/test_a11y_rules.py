@@ -93,6 +93,9 @@ def test_choose_keeps_home_and_columns_and_n_per_template():
     assert len(chosen_all) == 8
     capped, _ = choose(cands, validate_a11y({"max_pages": 2}, "x"))
     assert [c.url for c in capped] == ["h", "c1"]
+    # under a cap, one page of every template before a second page of any
+    capped, _ = choose(cands, validate_a11y({"max_pages": 3, "per_template": 2}, "x"))
+    assert [c.url for c in capped] == ["h", "c1", "a0"]
 
 
 def test_wcag_and_gbt_mapping():
@@ -205,3 +208,34 @@ def test_dead_remote_endpoint_is_one_clear_error(tmp_path):
         run_a11y(str(db), run_id, site, progress=False)
     message = str(err.value)
     assert message.startswith("could not start a browser session on http://127.0.0.1:1") and "\n" not in message
+
+
+def test_target_size_review_of_a_linked_image_of_declared_size_is_dropped(tmp_path):
+    """axe cannot measure a link whose image content overflows it (a linked banner): when the image
+    declares at least a11y.review_target_min_px in both dimensions there is nothing to review; a
+    small icon or a text link stays a review item, and so does any other axe rule."""
+    db = tmp_path / "x.sqlite"
+    run_id = build_store(db, BASE, {"/": page("t", "<p>x</p>"), "/b": page("b", "<p>y</p>"),
+                                    "/c": page("c", "<p>z</p>")})
+
+    def review(nodes_html: list[str], rule: str = "target-size") -> dict:
+        return {"id": rule, "impact": "serious", "tags": ["wcag22aa", "wcag258"], "help": "h",
+                "node_count": len(nodes_html),
+                "nodes": [{"selector": f"a:nth-child({i})", "html": h, "impact": "serious", "summary": "overflow"}
+                          for i, h in enumerate(nodes_html)]}
+
+    banner = '<a href="/"><img src="/logo.png" alt="某区城管" width="420" height="60"></a>'
+    icon = '<a href="/rss"><img src="/rss.png" alt="订阅" width="16" height="16"></a>'
+    _stored_result(db, run_id, BASE + "/", {"axe": {"incomplete": [review([banner])], "violations": []}})
+    _stored_result(db, run_id, BASE + "/b", {"axe": {"incomplete": [
+        review([banner, icon]), review([banner], "bypass")], "violations": []}})
+    _stored_result(db, run_id, BASE + "/c", {"axe": {"incomplete": [review(['<a href="/x">更多</a>'])],
+                                                     "violations": []}})
+    ctx = _ctx(db, run_id, profile(tmp_path, BASE))
+    run_checks(ctx, only={"a11y"})
+    found = sorted((f.page_url.removeprefix(BASE), f.target) for f in ctx.store.findings(run_id))
+    assert found == [("/b", "bypass"), ("/b", "target-size"), ("/c", "target-size")]
+    ctx.thresholds["a11y"]["review_target_min_px"] = 100   # the banner is 60 px high: reviewed again
+    ctx.store.clear_findings(run_id)
+    run_checks(ctx, only={"a11y"})
+    assert ("/", "target-size") in {(f.page_url.removeprefix(BASE), f.target) for f in ctx.store.findings(run_id)}

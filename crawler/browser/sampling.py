@@ -7,7 +7,8 @@ are grouped by template, i.e. the same DOM skeleton: the set of layout
 elements (tag, id, classes) down to ``a11y.template_depth`` levels, so two
 articles with different text share a template while a list page does not.
 ``a11y.per_template`` pages of each template are scanned (``a11y.all_pages``
-scans everything); ``a11y.max_pages`` caps the total, columns first.
+scans everything); ``a11y.max_pages`` caps the total: one page of every template first
+(the homepage's template first, then columns'), then the other columns, then the rest.
 """
 
 from __future__ import annotations
@@ -121,7 +122,14 @@ def choose(candidates: list[Candidate], settings: dict[str, Any]) -> tuple[list[
                 picked.add(cand.url)
                 have += 1
     if settings["max_pages"] and len(chosen) > settings["max_pages"]:
-        chosen = chosen[: settings["max_pages"]]
+        # under a cap, template coverage first: one page of every template (the homepage's first,
+        # then in the order above: columns, then the rest), then the remaining pages in that order.
+        # A cap of a few pages then still sees the article template, not only column lists.
+        firsts: dict[str, Candidate] = OrderedDict()
+        for cand in chosen:
+            firsts.setdefault(cand.template, cand)
+        rest = [c for c in chosen if firsts[c.template] is not c]
+        chosen = (list(firsts.values()) + rest)[: settings["max_pages"]]
     sampled_templates = {c.template for c in chosen}
     coverage = {
         "pages_total": len(candidates),

@@ -107,7 +107,7 @@ def page(title: str, body_html: str, *, nav: list[tuple[str, str]] | None = None
 {head_extra}</head>
 <body{' class="bt-elder"' if elder else ''}>
 {header_html(nav or [], elder)}
-{crumbs}<div class="bt-main" id="main">
+{crumbs}<div class="bt-main" id="main" role="main">
 {body_html}
 </div>
 <script language="javascript" src="{FOOTER_SCRIPT}"></script>
