@@ -2,11 +2,11 @@
 profile with ``columns: []``, audited end to end over loopback without the browser stage.
 
 Planted render: every planted blank column (``column-blank`` Expect of the family's plants)
-is found from the navigation alone, every mandatory 政府信息公开 column is found (none is
-reported missing: each family links all five, under its own names), and no column decoy
-is flagged. Clean render: the precision budget holds in discovery mode too (no finding of
-severity warning or worse). The mini portals of tests/test_columns_discovery.py plant the
-missing mandatory column the bundled families do not.
+is found from the navigation alone, the mandatory 政府信息公开 column each family unlinks
+(plants_mandatory.py) is reported missing and no other (one is linked under an alias: a
+decoy), and no column decoy is flagged. Clean render: every mandatory column is found (each
+family links all five, under its own names) and the precision budget holds in discovery mode
+too (no finding of severity warning or worse).
 """
 
 from __future__ import annotations
@@ -51,9 +51,22 @@ def test_planted_blank_columns_are_found_from_the_navigation(planted):
     assert any(f.rule_id == "columns-discovered" for f in planted.findings)
 
 
-def test_every_mandatory_column_is_found(planted):
-    missing = [f.target for f in planted.findings if f.rule_id == "column-missing" and f.evidence.get("mandatory")]
-    assert not missing, f"{planted.family}: mandatory columns not found: {missing}"
+def test_the_planted_missing_mandatory_column_and_no_other_is_reported(planted):
+    """Each family unlinks one mandatory column (plants_mandatory.py) and links another under an
+    alias (a decoy): exactly the unlinked one is reported, on the homepage, naming the column."""
+    expected, _ = expectations(planted.family)
+    planted_missing = {e.where for e in expected if e.rule_id == "column-missing" and not e.where.startswith("/")}
+    assert planted_missing, f"{planted.family} plants no missing mandatory column"
+    reported = {f.target for f in planted.findings if f.rule_id == "column-missing" and f.evidence.get("mandatory")}
+    assert reported == planted_missing, f"{planted.family}: mandatory columns reported missing: {reported}"
+    home = [f.page_url for f in planted.findings if f.rule_id == "columns-discovered"]
+    assert all(f.page_url in home for f in planted.findings if f.rule_id == "column-missing"
+               and f.target in planted_missing)
+
+
+def test_every_mandatory_column_is_found_on_the_clean_render(clean):
+    missing = [f.target for f in clean.findings if f.rule_id == "column-missing"]
+    assert not missing, f"{clean.family} (clean): mandatory columns not found: {missing}"
 
 
 def test_no_column_decoy_is_flagged(planted):

@@ -38,7 +38,8 @@ class DemoPage:
 @dataclass(frozen=True)
 class Expect:
     """A planted defect: ``rule_id`` must report a finding whose page_url (or,
-    for link rules, whose target) ends with ``where`` (a path, host-relative)."""
+    for link rules, whose target) ends with ``where`` (a path, host-relative; or a name, for a
+    finding that has no URL to point at: a missing column targets the column's name)."""
 
     rule_id: str
     where: str

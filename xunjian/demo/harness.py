@@ -63,7 +63,9 @@ def audit_family(family: str, tmp: Path, *, clean: bool, browser: bool,
 
 
 def resolve(where: str, bases: dict[str, str]) -> str:
-    if where.startswith(("http://", "https://")):  # an absolute target outside the served hosts
+    # an absolute target outside the served hosts, or a name (a missing column's finding targets
+    # the column's name: no URL to point at)
+    if where.startswith(("http://", "https://")) or not where.startswith(("/", "external:")):
         return where
     host, _, path = where.rpartition(":") if where.startswith("external:") else ("portal", "", where)
     return bases[host] + path

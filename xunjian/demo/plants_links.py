@@ -210,7 +210,6 @@ DECOYS: list[Decoy] = [
     Decoy("link-soft-404", f"external:/zwdt/item?code={UNKNOWN_ITEM}", "reported as link-jump-invalid, "
           "the more specific rule"),
     Decoy("page-decode-error", "/xxgk/gkzd/index.html", "GBK list page, declared in meta and header"),
-    Decoy("page-decode-error", "/xxgk/ysqgk/index.html", "UTF-8 with a BOM"),
     *[Decoy("page-decode-error", path, f"GBK page: meta charset {meta or '(none)'}, Content-Type {ctype}"
             + (f"; GBK-only characters under a GB2312 label ({chars})" if chars else ""))
       for path, (_, meta, ctype, chars) in zip(GBK_DOC_PATHS, GBK_VARIANTS)],
