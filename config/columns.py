@@ -11,7 +11,8 @@ fix, e.g.::
 Column keys: ``name`` (required), ``aliases``, ``url`` (absolute or relative to the
 homepage), ``pattern`` (regex on the URL path), ``type`` (news/要闻动态,
 notice/通知公告, policy/政策文件, personnel/人事, plan/规划计划, static),
-``required``, ``normative`` (holds 行政规范性文件), ``list_xpath``, ``window_days``,
+``required``, ``normative`` (holds 行政规范性文件), ``needs_interpretation`` (its documents
+need a 政策解读, checks/disclosure/interpretation.py), ``list_xpath``, ``window_days``,
 ``note``. The checks reading them are in checks/disclosure/columns.py and its siblings.
 
 ``validate_column_thresholds(columns, where)`` adds to the type schema of the ``columns:``
@@ -39,7 +40,7 @@ COLUMN_TYPES = {
 COLUMN_SCHEMA: dict[str, Any] = {
     "name": ("str", ANY), "aliases": ("list[str]", []), "url": ("str", OMIT), "pattern": ("regex", OMIT),
     "type": ("str", "static"), "required": ("bool", True), "normative": ("bool", False),
-    "list_xpath": ("str", OMIT), "window_days": ("int", OMIT), "note": ("str", OMIT),
+    "needs_interpretation": ("bool", False), "list_xpath": ("str", OMIT), "window_days": ("int", OMIT), "note": ("str", OMIT),
 }
 ANNUAL_SCHEMA: dict[str, Any] = {
     "column": ("str", OMIT), "deadline": ("str", OMIT), "title_pattern": ("str", OMIT),

@@ -165,6 +165,7 @@ RULES_SCHEMA: dict[str, Any] = {
         "stats_window_days": _INT,
         "guide_elements": ("map[regex]", ANY),
     },
+    "interpretation": {"window_working_days": _INT, "lookback_days": _INT, "title_pattern": _REGEX},
     "hidden_links": {"trusted_suffixes": _STRS},
     "mixed_content": {"production_scheme": ("str", ANY)},
 }
@@ -194,6 +195,7 @@ RULES_RANGES: Ranges = {
     "a11y.elder.bar_max_height_ratio": _SHARE,
     "privacy.min_birth_year": (1800, 2100),
     "a11y.review_target_min_px": (1, None),
+    "interpretation.lookback_days": (1, None),
 }
 _CHOICES = {"mixed_content.production_scheme": ("auto", "https", "http"),
             "a11y.contrast_severity": _SEVERITY_WORDS, "a11y.review_severity": _SEVERITY_WORDS}

@@ -47,6 +47,8 @@ ZH = {
     "veto_reason_no-service-guide": "未发现办事指南，未检查",
     "nr_no-service-guide": "未发现办事指南，无从判断",
     "nr_no-service-stats": "未发现可读取且带日期的办事统计数据页面，无从判断",
+    "nr_no-policy-documents": "未发现需要解读且带发布日期的政策文件，无从判断",
+    "nr_no-dated-interpretation": "未发现带发布日期的政策解读，无从判断是否同步发布",
     "verdict_incomplete": "单项否决：未发现否决问题（部分项目未检查）",
     "verdict_explain": "依据《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号），任一单项否决项不通过即判定为不合格。",
     "coverage_line": "抓取覆盖率：{pct} %（{detail}）",
@@ -294,6 +296,8 @@ EN = {
     "veto_reason_no-service-guide": "not checked: no 办事指南 found",
     "nr_no-service-guide": "no 办事指南 found: nothing to judge",
     "nr_no-service-stats": "no readable, dated 办事统计数据 page found: nothing to judge",
+    "nr_no-policy-documents": "no dated policy document needing an interpretation found: nothing to judge",
+    "nr_no-dated-interpretation": "no dated interpretation found: timeliness cannot be judged",
     "verdict_incomplete": "Veto items: no failure found (some items not checked)",
     "verdict_explain": "Under the State Council government website indicators (国办秘函〔2019〕19号), "
                        "failing any veto item makes the site fail the inspection.",

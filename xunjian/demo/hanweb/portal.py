@@ -45,6 +45,7 @@ COLUMN_SPECS = [
     ("jgzn", "机构职能", 4804, "fdzdgknr", True, False),
     ("zcwj", "政策文件", 4805, "fdzdgknr", True, False),
     ("gfxwj", "规范性文件", 4806, "fdzdgknr", True, False),
+    ("zcjd", "政策解读", 4813, "fdzdgknr", True, False),
     ("xzcf", "行政处罚", 4807, "fdzdgknr", True, False),
     ("rsxx", "人事信息", 4808, "fdzdgknr", True, False),
     ("gknb", "政府信息公开年报", 4809, "xxgk", True, False),
@@ -52,7 +53,7 @@ COLUMN_SPECS = [
     ("zxjy", "咨询回复", 4901, "hdjl", False, False),
     ("bszn", "办事指南", 4950, None, False, False),
 ]
-GENRES = {"zcwj": "通知", "gfxwj": "通知", "xzcf": "决定", "gknb": "报告", "gkzd": "制度", "rsxx": "公告"}
+GENRES = {"zcwj": "通知", "gfxwj": "通知", "zcjd": "解读", "xzcf": "决定", "gknb": "报告", "gkzd": "制度", "rsxx": "公告"}
 
 
 def column_id(col) -> int:
@@ -219,6 +220,11 @@ def build_columns(site) -> None:
                           doc_no=no,
                           validity="有效" if until >= today else "失效", valid_until=until, body_html=body,
                           attachments=[(f"gf{i}.pdf", f"{title[5:-4]}.pdf")])
+        # 政策解读 published the next day (三同步), titled 关于《…》的解读 without a link back, as
+        # many Hanweb sites print it: found by the book title (checks/disclosure/interpretation.py)
+        site.add_document("zcjd", title=f"关于{title[4:-3]}的解读", published=issued + timedelta(days=5),
+                          body_html=content.paragraphs("一、制定背景：规范城市管理执法行为。",
+                                                       "二、主要内容：明确适用范围、执法程序和监督措施。"))
     for i in range(70):  # more than one group: records 46-70 only come from the proxy
         day = _before(today, 3 + 4 * i)
         no = f"临城管罚〔{day.year}〕{site.counter(('罚', day.year))}号"
