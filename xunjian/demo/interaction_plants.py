@@ -8,6 +8,10 @@ asked 120 days ago still 未回复 (unanswered), and the decoys: one asked 30 da
 type). Guides: three 办事指南 each lacking two key elements (enough to pass
 ``services.veto_incomplete_share`` next to the family's complete ones), and a decoy guide that only
 links into the stand-in 一网通办 (left unjudged: the crawl does not store off-site pages).
+
+Service statistics (D2, checks/service_stats.py): a 办件统计数据 page last dated 130 days ago
+(stale: > ``services.stats_window_days``, 92) and the decoy, a quarterly 办事统计 page dated 80
+days ago (within 3 months although older than 2), both linked from the family's 办事服务 entry.
 """
 
 from __future__ import annotations
@@ -69,6 +73,33 @@ def plant_guides(site, today: date, column: str, paths: InteractionPaths, place:
                       path=paths.link_only, body_html=content.paragraphs(
                           '本事项已接入一网通办，请<a href="{{EXTERNAL}}/zwdt/item?code=310199001000">进入一网通办在线办理</a>，'
                           "查看完整办事指南。"))
+
+
+@dataclass(frozen=True)
+class StatsPaths:
+    stale: str
+    fresh: str
+    link_from: str      # the page linking both (the 办事服务 entry)
+    link_marker: str    # the links are inserted before this text of that page
+
+
+def plant_service_stats(site, today: date, paths: StatsPaths) -> None:
+    for path, link, age, quarter in ((paths.stale, "办件统计数据", 130, "第二季度"),
+                                     (paths.fresh, "办事统计（季度）", 80, "第三季度")):
+        day = today - timedelta(days=age)
+        rows = "".join(f"<tr><td>{name}</td><td>{count}</td></tr>"
+                       for name, count in (("受理件数", 1200 + age), ("办结件数", 1180 + age), ("按时办结率", "100%")))
+        site.add("portal", path, site.page(link, f"<h1>{day.year}年{quarter}办件统计</h1>\n"
+                                                 f"<p>发布日期：{day:%Y-%m-%d}</p>\n<table><tr><th>项目</th><th>数量</th></tr>"
+                                                 f"{rows}</table>"))
+    site.insert_before("portal", paths.link_from,
+                       f'<p><a href="{paths.stale}">办件统计数据</a> <a href="{paths.fresh}">办事统计（季度）</a></p>\n',
+                       marker=paths.link_marker)
+
+
+def stats_declarations(paths: StatsPaths) -> tuple[list[Expect], list[Decoy]]:
+    return ([Expect("service-stats-stale", paths.stale, "办件统计数据 last dated 130 days ago (> 3 months)")],
+            [Decoy("service-stats-stale", paths.fresh, "quarterly 办事统计 dated 80 days ago (< 3 months)")])
 
 
 def declarations(paths: InteractionPaths, home: str, guides_total: int) -> tuple[list[Expect], list[Decoy]]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from xunjian.demo.interaction_plants import InteractionPaths, declarations, plant_guides, plant_messages
+from xunjian.demo.interaction_plants import (InteractionPaths, StatsPaths, declarations, plant_guides,
+                                             plant_messages, plant_service_stats, stats_declarations)
 
 PATHS = InteractionPaths(
     late="/hdjl/zxjy/202501/t20250105_901.html", unanswered="/hdjl/zxjy/202501/t20250105_902.html",
@@ -21,12 +22,18 @@ PATHS = InteractionPaths(
     incomplete=("/bsfw/bszn/202501/t20250105_911.html", "/bsfw/bszn/202501/t20250105_912.html",
                 "/bsfw/bszn/202501/t20250105_913.html"),
     link_only="/bsfw/bszn/202501/t20250105_914.html")
+STATS = StatsPaths(stale="/bsfw/tjsj/202607/t20260715_1.html", fresh="/bsfw/tjsj/202609/t20260903_2.html",
+                    link_from="/bsfw/index.html", link_marker="</main>")
 HOME = "/"
 
 
 def contribute(site, today: date) -> None:
     plant_messages(site, today, "zxjy", PATHS, "上海市浦江区城市管理行政执法局")
     plant_guides(site, today, "bszn", PATHS, "浦江区")
+    plant_service_stats(site, today, STATS)
 
 
+_STATS_EXPECTED, _STATS_DECOYS = stats_declarations(STATS)
 EXPECTED, DECOYS = declarations(PATHS, HOME, guides_total=11)
+EXPECTED += _STATS_EXPECTED
+DECOYS += _STATS_DECOYS

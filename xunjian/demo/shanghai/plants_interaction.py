@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from xunjian.demo.interaction_plants import InteractionPaths, declarations, plant_guides, plant_messages
+from xunjian.demo.interaction_plants import (InteractionPaths, StatsPaths, declarations, plant_guides,
+                                             plant_messages, plant_service_stats, stats_declarations)
 from xunjian.demo.shanghai import templates as t
 from xunjian.demo.shanghai.portal import hex32
 
@@ -24,12 +25,18 @@ PATHS = InteractionPaths(
     petition_link_marker='<div class="home-block" id="block-tzgg">',
     incomplete=(_doc(100, "incomplete-1"), _doc(100, "incomplete-2"), _doc(100, "incomplete-3")),
     link_only=_doc(100, "link-only"))
+STATS = StatsPaths(stale=_doc(100, "stats-stale"), fresh=_doc(100, "stats-fresh"), link_from="/",
+                    link_marker='<a href="/channel_101/index.html">咨询建言</a>')
 HOME = "/"
 
 
 def contribute(site, today: date) -> None:
     plant_messages(site, today, "zxjy", PATHS, t.SITE_NAME)
     plant_guides(site, today, "bszn", PATHS, "滨江区")
+    plant_service_stats(site, today, STATS)
 
 
+_STATS_EXPECTED, _STATS_DECOYS = stats_declarations(STATS)
 EXPECTED, DECOYS = declarations(PATHS, HOME, guides_total=11)
+EXPECTED += _STATS_EXPECTED
+DECOYS += _STATS_DECOYS
