@@ -2,7 +2,8 @@
 finding counts by severity on the clean render (the precision budget of issue 8).
 
 Runs the same audits as tests/test_families.py (xunjian.demo.harness: the family served on
-loopback, the real ``xunjian.runner.audit``), one planted and one clean per family:
+loopback, the real ``xunjian.runner.audit``), one planted and two clean per family (without the
+browser stage, and with it on a capped sample as the test does):
 
     .venv/bin/python bench/families.py                      # every family, browser stage on planted runs
     .venv/bin/python bench/families.py --family shanghai --no-browser
@@ -36,6 +37,7 @@ BROWSER_ONLY = {"a11y-axe", "a11y-contrast", "a11y-axe-review", "a11y-not-scanne
                 "elder-focus-visible", "elder-nav-keyboard", "elder-text-size"}
 STATIC_TWINS = {"a11y-static-lang", "a11y-static-title", "a11y-static-img-alt", "a11y-static-link-name",
                 "a11y-static-label"}
+CLEAN_BROWSER_PAGES = 6  # as tests/test_families.py: one page per template first
 
 
 def planted_rows(family: str, browser: bool, tmp: Path) -> list[tuple]:
@@ -71,17 +73,23 @@ def main(argv: list[str] | None = None) -> int:
     browser = not args.no_browser
     print(f"{'family':10} {'rule family':11} {'planted':>7} {'found':>6} {'false':>6} {'other':>6}")
     clean_lines = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="families-bench-") as tmp:
         for family in families:
             for rf, planted, found, false, other in planted_rows(family, browser, Path(tmp) / f"{family}-p"):
                 print(f"{family:10} {rf:11} {planted:7d} {found:6d} {false:6d} {other:6d}", flush=True)
-            run = audit_family(family, Path(tmp) / f"{family}-c", clean=True, browser=False)
-            counts = Counter(f.severity for f in run.findings)
-            clean_lines.append(f"{family:10} " + " ".join(f"{s}={counts.get(s, 0)}" for s in SEVERITIES)
-                               + f"  ({run.stats.get('pages', 0)} pages)"
-                               + "".join(f"\n{'':10}   {f.severity} {f.rule_id} {f.page_url}"
-                                         for f in run.findings))
-    print("\nclean render (no plants, no browser): findings by severity")
+            for with_browser in (False, True) if browser else (False,):
+                cap = {"a11y": {"max_pages": CLEAN_BROWSER_PAGES}} if with_browser else None
+                run = audit_family(family, Path(tmp) / f"{family}-c{int(with_browser)}", clean=True,
+                                   browser=with_browser, overrides=cap)
+                counts = Counter(f.severity for f in run.findings)
+                scanned = (run.stats.get("a11y") or {}).get("pages_audited", 0)
+                clean_lines.append(f"{family:10} {'browser' if with_browser else 'no browser':10} "
+                                   + " ".join(f"{s}={counts.get(s, 0)}" for s in SEVERITIES)
+                                   + f"  ({run.stats.get('pages', 0)} pages, {scanned} scanned)"
+                                   + "".join(f"\n{'':21}{f.severity} {f.rule_id} {f.page_url}"
+                                             for f in run.findings))
+    print("\nclean render (no plants): findings by severity, without and with the browser stage "
+          f"(capped at {CLEAN_BROWSER_PAGES} pages, one per template first)")
     print("\n".join(clean_lines))
     return 0
 

@@ -55,9 +55,11 @@ def test_the_planted_missing_mandatory_column_and_no_other_is_reported(planted):
     """Each family unlinks one mandatory column (plants_mandatory.py) and links another under an
     alias (a decoy): exactly the unlinked one is reported, on the homepage, naming the column."""
     expected, _ = expectations(planted.family)
-    planted_missing = {e.where for e in expected if e.rule_id == "column-missing" and not e.where.startswith("/")}
+    planted_missing = {e.where for e in expected
+                       if e.rule_id == "column-missing" and not e.where.startswith("/")}
     assert planted_missing, f"{planted.family} plants no missing mandatory column"
-    reported = {f.target for f in planted.findings if f.rule_id == "column-missing" and f.evidence.get("mandatory")}
+    reported = {f.target for f in planted.findings
+                if f.rule_id == "column-missing" and f.evidence.get("mandatory")}
     assert reported == planted_missing, f"{planted.family}: mandatory columns reported missing: {reported}"
     home = [f.page_url for f in planted.findings if f.rule_id == "columns-discovered"]
     assert all(f.page_url in home for f in planted.findings if f.rule_id == "column-missing"

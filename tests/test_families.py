@@ -24,8 +24,12 @@ from pathlib import Path
 
 import pytest
 
+<<<<<<< HEAD
 from tests._report_language import language_problems
 
+=======
+from crawler.store import Store
+>>>>>>> 5b385cb (families: veto table V5/V6 judged from evidence on every family; bench prints interaction/content rule families and clean renders with and without the browser; docs (interpretation rules, D2 plants, capped sampling); docs/rules.md regenerated)
 from xunjian.demo.harness import (TODAY, FamilyRun, audit_family, budget_breaches, flagged_decoys,
                                   missing_expects, unplanted_link_findings)
 from xunjian.demo import build_site
@@ -132,6 +136,28 @@ def test_clean_render_is_within_the_precision_budget(clean):
     breaches = budget_breaches(clean.findings, set(KNOWN_FALSE_CLEAN.get(clean.family, {})))
     assert not breaches, f"{clean.family} (clean): precision budget exceeded:\n" + "\n".join(breaches)
     assert clean.result.exit_code == 0
+
+
+def _veto_table(run: FamilyRun) -> dict[str, tuple[str, str]]:
+    from reports.model import build
+    store = Store(run.db)
+    try:
+        model = build(store, run.result.run_id, "en")
+    finally:
+        store.close()
+    return {v["id"]: (v["status"], v["reason"]) for v in model["veto_items"]}
+
+
+def test_veto_table_judges_v5_and_v6_from_evidence_on_planted_renders(planted):
+    """The planted late/unanswered 咨询 and incomplete 办事指南 fail V5 and V6 (issue 15): judged,
+    never "not checked". (A portal without a 咨询 column: tests/test_interaction_services.py.)"""
+    veto = _veto_table(planted)
+    assert veto["V5"] == ("fail", "") and veto["V6"] == ("fail", ""), veto
+
+
+def test_veto_table_passes_v5_and_v6_from_evidence_on_clean_renders(clean):
+    veto = _veto_table(clean)
+    assert veto["V5"] == ("pass", "") and veto["V6"] == ("pass", ""), veto
 
 
 @pytest.mark.parametrize("family", _xfail_known(KNOWN_FALSE_CLEAN, family_names()))

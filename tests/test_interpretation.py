@@ -40,7 +40,8 @@ def _reading(title: str, day: str, link: str = "") -> str:
 
 
 def _list(title: str, items: list[tuple[str, str, str]]) -> str:
-    lis = "".join(f'<li><a href="{href}">{text}</a><span class="date">{day}</span></li>' for href, text, day in items)
+    lis = "".join(f'<li><a href="{href}">{text}</a><span class="date">{day}</span></li>'
+                  for href, text, day in items)
     return _page(title, f'<ul class="list">{lis}</ul>')
 
 

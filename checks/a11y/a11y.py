@@ -128,7 +128,8 @@ def _measured_elsewhere(rule: dict[str, Any], min_px: int) -> bool:
         return False
     for node in nodes:
         match = _IMAGE_ONLY_TARGET.fullmatch(node.get("html") or "")
-        if not match or min(_declared_px(match.group(2), "width"), _declared_px(match.group(2), "height")) < min_px:
+        image = match.group(2) if match else ""
+        if not match or min(_declared_px(image, "width"), _declared_px(image, "height")) < min_px:
             return False
     return True
 

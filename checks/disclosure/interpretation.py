@@ -155,7 +155,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
     window = int(ctx.threshold("interpretation.window_working_days"))
     lookback = int(ctx.threshold("interpretation.lookback_days"))
-    pattern = config_regex(ctx.threshold("interpretation.title_pattern"), "interpretation.title_pattern")
+    pattern = config_regex(ctx.threshold("interpretation.title_pattern"),
+                           "interpretation.title_pattern")
     holidays = parse_iso_list(ctx.threshold("docmeta.holidays"))
     policies, undated = _policies(ctx, facts, ctx.today - timedelta(days=lookback))
     if not policies:

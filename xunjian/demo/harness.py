@@ -34,6 +34,7 @@ class FamilyRun:
     findings: list[Finding]
     bases: dict[str, str]
     stats: dict = field(default_factory=dict)
+    db: Path | None = None  # the run's store (reports.model.build reads the veto table from it)
 
 
 def audit_family(family: str, tmp: Path, *, clean: bool, browser: bool,
@@ -59,7 +60,7 @@ def audit_family(family: str, tmp: Path, *, clean: bool, browser: bool,
         stats = store.run_stats(result.run_id)
     finally:
         store.close()
-    return FamilyRun(family, clean, result, findings, bases, stats)
+    return FamilyRun(family, clean, result, findings, bases, stats, tmp / "x.sqlite")
 
 
 def resolve(where: str, bases: dict[str, str]) -> str:

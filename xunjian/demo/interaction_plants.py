@@ -89,9 +89,9 @@ def plant_service_stats(site, today: date, paths: StatsPaths) -> None:
         day = today - timedelta(days=age)
         rows = "".join(f"<tr><td>{name}</td><td>{count}</td></tr>"
                        for name, count in (("受理件数", 1200 + age), ("办结件数", 1180 + age), ("按时办结率", "100%")))
-        site.add("portal", path, site.page(link, f"<h1>{day.year}年{quarter}办件统计</h1>\n"
-                                                 f"<p>发布日期：{day:%Y-%m-%d}</p>\n<table><tr><th>项目</th><th>数量</th></tr>"
-                                                 f"{rows}</table>"))
+        body = (f"<h1>{day.year}年{quarter}办件统计</h1>\n<p>发布日期：{day:%Y-%m-%d}</p>\n"
+                f"<table><tr><th>项目</th><th>数量</th></tr>{rows}</table>")
+        site.add("portal", path, site.page(link, body))
     site.insert_before("portal", paths.link_from,
                        f'<p><a href="{paths.stale}">办件统计数据</a> <a href="{paths.fresh}">办事统计（季度）</a></p>\n',
                        marker=paths.link_marker)

@@ -49,12 +49,14 @@ def plant(site, today: date, paths: InterpretationPaths, *, policies: str, readi
 
     def policy(path: str, subject: str, published: date, *, validity: str = "有效", extra: str = "") -> str:
         issued = published - timedelta(days=3)
+        start = issued + timedelta(days=30)
         title = f"关于印发《{place}{subject}管理规定》的通知"
         body = content.paragraphs(f"现将《{place}{subject}管理规定》印发给你们，请认真贯彻执行。",
-                                  f"本规定自{issued + timedelta(days=30):%Y年%m月%d日}起施行。") + extra
+                                  f"本规定自{start:%Y年%m月%d日}起施行。") + extra
         site.add_document(policies, title=title, published=published, issued=issued, path=path,
                           doc_no=f"{doc_no_prefix}〔{issued.year}〕{next(serial)}号", genre="通知",
-                          validity=validity, valid_until=date(issued.year + 5, 12, 31), body_html=body)
+                          validity=validity, valid_until=date(start.year + 5, start.month, 1) - timedelta(days=1),
+                          body_html=body)
         return title
 
     def reading(path: str, title: str, published: date, link: tuple[str, str] | None) -> None:
@@ -100,7 +102,7 @@ def declarations(paths: InterpretationPaths) -> tuple[list[Expect], list[Decoy]]
         Decoy("*", paths.reverse[0], "the policy links to its 解读, whose title names nothing"),
         Decoy("policy-interpretation-missing", paths.old, "older than interpretation.lookback_days"),
         Decoy("policy-interpretation-missing", paths.lapsed, "already 废止: no 解读 needed any more"),
-        *[Decoy("*", p[1], "a 解读 is no policy") for p in (paths.late, paths.weekend, paths.title_only,
-                                                           paths.reverse)],
+        *[Decoy("policy-interpretation-missing", p[1], "a 解读 is no policy")
+          for p in (paths.late, paths.weekend, paths.title_only, paths.reverse)],
     ]
     return expected, decoys

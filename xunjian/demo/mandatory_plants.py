@@ -46,5 +46,5 @@ def relabel(site, target: str, old: str, new: str, pages: list[str]) -> None:
 def declarations(missing: str, alias_of: str, alias: str) -> tuple[list[Expect], list[Decoy]]:
     """Expect/Decoy rows of the plant. ``where`` is the column name: the finding's target in both
     discovery mode (page = the homepage) and profile mode (page = the declared list page)."""
-    return ([Expect("column-missing", missing, f"mandatory column {missing} linked from nowhere (orphaned page)")],
+    return ([Expect("column-missing", missing, f"mandatory column {missing} linked from nowhere (orphaned)")],
             [Decoy("column-missing", alias_of, f"mandatory column {alias_of} linked as {alias} (an alias)")])
