@@ -20,6 +20,7 @@ from crawler.store import Store
 from tests._report_language import language_problems
 from xunjian import runner
 from xunjian.demo import Decoy, Expect, build_site, expectations
+from xunjian.demo.harness import points_at, resolve
 from xunjian.demo.server import serve
 
 TODAY = date(2026, 11, 22)
@@ -41,17 +42,6 @@ def demo_run(tmp_path_factory):
     stats = store.run_stats(result.run_id)
     store.close()
     return result, findings, bases, stats
-
-
-def resolve(where: str, bases: dict[str, str]) -> str:
-    if where.startswith(("http://", "https://")):  # an absolute target outside the served hosts
-        return where
-    host, _, path = where.rpartition(":") if where.startswith("external:") else ("portal", "", where)
-    return bases[host] + path
-
-
-def points_at(finding, url: str) -> bool:
-    return url in (finding.page_url, finding.target) or finding.target.startswith(url + "#") and "#" not in url
 
 
 def test_run_completes_and_writes_reports(demo_run):
