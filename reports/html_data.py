@@ -43,10 +43,11 @@ FIELDS = ("rule", "sev", "change", "page", "target", "message", "column", "owner
           "referrers", "referrer_count", "deadline")
 MAX_REFERRERS = 20
 # words the script prints; each is an i18n key
-UI_KEYS = ("showing", "of", "items", "page", "message", "evidence", "referrers", "severity", "column",
+UI_KEYS = ("page", "message", "evidence", "referrers", "severity", "column",
            "owner", "first_seen", "rule", "element", "more_evidence", "assessment", "basis", "advice",
            "about_rule", "new", "persisting", "fixed", "pager_prev", "pager_next", "pager_page", "pager_rows",
-           "groups_page", "unknown_rule", "fixed_on", "root_section", "deadline", "contact")
+           "groups_page", "unknown_rule", "fixed_on", "root_section", "deadline", "contact",
+           "status_line")
 
 
 def owner_group(finding: dict[str, Any]) -> str:

@@ -178,6 +178,7 @@ ZH = {
     "groups_page": "分组 {a}–{b}，共 {n} 组",
     "fixed_on": "上次发现",
     "root_section": "首页及根目录（/）",
+    "status_line": "显示 {shown} / 共 {total} 条",
     "change_current": "当前问题（新增＋持续存在）",
     "static_note": "未启用 JavaScript：每条规则只列出前 {n} 条问题（共 {total} 条）。启用 JavaScript 后可查看全部问题、筛选和切换视图。",
     "change_table": "各规则变化（上次 → 本次）",
@@ -428,6 +429,7 @@ EN = {
     "groups_page": "groups {a}–{b} of {n}",
     "fixed_on": "Last seen",
     "root_section": "Homepage and root (/)",
+    "status_line": "Showing {shown} of {total}",
     "change_current": "Current (new + persisting)",
     "static_note": "JavaScript is off: each rule lists its first {n} findings ({total} in all). "
                    "With JavaScript you can see every finding, filter and switch views.",

@@ -370,8 +370,7 @@
     if (groups.length > GROUPS_PER_PAGE) { frag.appendChild(groupPager(groups.length, first, last)); }
     groupsEl.textContent = "";
     groupsEl.appendChild(frag);
-    $("f-status").textContent = W.showing + " " + found.rows.length + " / " + W.of + " " + found.total + " " +
-                                W.items;
+    $("f-status").textContent = fmt(W.status_line, {shown: found.rows.length, total: found.total});
     $("f-none").hidden = found.rows.length !== 0;
   }
   function update() { syncControls(); writeHash(); render(); }
