@@ -19,6 +19,7 @@ process tree, peak summed RSS).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
@@ -49,8 +50,9 @@ def _measure(label: str, cmd: list[str], db: Path, work: Path, timeout_s: float)
     result.measured = run_measured(cmd, timeout_s, work / f"xunjian-{label.replace(' ', '-')}.log", cwd=REPO)
     if db.exists():
         _read_xunjian_store(db, result)
+        result.note = _reuse_note(db)
     if result.measured.returncode not in (0, 1):
-        result.note = f"exit code {result.measured.returncode}"
+        result.note = f"exit code {result.measured.returncode} " + result.note
     return result
 
 
@@ -112,22 +114,19 @@ def run_modes(portal_base: str, work: Path, site_root: Path, pages: int, concurr
     resume_db = work / "resume.sqlite"
     if _kill_mid_run(_command(profile, resume_db, work), resume_db, work, pages, timeout_s):
         results.append(_measure("resumed", _command(profile, resume_db, work), resume_db, work, timeout_s))
-    for r in results:  # what each run reused, from its stats
-        r.note = (r.note + " " if r.note else "") + _reuse_note(db if "resumed" not in r.tool else resume_db, r)
     return results
 
 
-def _reuse_note(db: Path, result: ToolResult) -> str:
+def _reuse_note(db: Path) -> str:
+    """What the newest run of ``db`` reused (its ``incremental`` stat), for the table."""
     with sqlite3.connect(db, timeout=30) as conn:
-        rows = conn.execute("SELECT stats FROM runs ORDER BY id").fetchall()
-    for (stats,) in reversed(rows):
-        reuse = json.loads(stats or "{}").get("incremental")
-        if reuse and result.tool != "xunjian cold":
-            return ("304: {not_modified}, same body: {same_body}, replayed: {replayed}, externals reused: "
-                    "{external_reused}".format(**{k: reuse.get(k, 0) for k in
-                                                  ("not_modified", "same_body", "replayed", "external_reused")}))
-        break
-    return ""
+        row = conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    reuse = json.loads(row[0] or "{}").get("incremental") if row else None
+    if not reuse:
+        return ""
+    return ("304: {not_modified}, same body: {same_body}, replayed: {replayed}, externals reused: "
+            "{external_reused}".format(**{k: reuse.get(k, 0) for k in
+                                          ("not_modified", "same_body", "replayed", "external_reused")}))
 
 
 # -- linkinator -----------------------------------------------------------------------------------
@@ -166,11 +165,17 @@ def run_linkinator(portal_base: str, work: Path, concurrency: int, timeout_s: fl
     shutil.copyfile(log, out)
     broken: set[str] = set()
     urls: set[str] = set()
-    for line in out.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
-        parts = line.split(",")
-        if len(parts) >= 3 and parts[0].startswith("http"):
-            urls.add(parts[0])
-            if parts[2].strip().upper() == "BROKEN":
-                broken.add(crawl_tools.rel(parts[0]))
-    result.urls, result.broken = len(urls), broken
+    pages: set[str] = set()
+    portal_host = urlsplit(portal_base).netloc
+    with open(out, encoding="utf-8", errors="replace", newline="") as fh:
+        for row in csv.DictReader(line for line in fh if line.startswith(("url,", '"http'))):
+            url, state = row.get("url") or "", (row.get("state") or "").upper()
+            urls.add(url)
+            if state == "BROKEN":
+                broken.add(crawl_tools.rel(url))
+            elif urlsplit(url).netloc == portal_host and row.get("status") == "200" \
+                    and urlsplit(url).path.endswith((".html", "/")):
+                pages.add(url)
+    # linkinator sends no User-Agent of its own (the server log cannot tell it apart): its CSV counts
+    result.urls, result.broken, result.pages = len(urls), broken, len(pages)
     return result
