@@ -147,7 +147,7 @@ def test_the_plan_judge_catches_a_query_that_walks_the_run(tmp_path):
 
 def test_every_per_page_query_is_answered_from_the_page_key(tmp_path):
     store = _store_with_rows(tmp_path)
-    assert {"resource", "body", "links_to", "links_from", "referrers", "page_assets",
+    assert {"resource", "body", "links_to", "links_from", "referrers", "redirected_here", "page_assets",
             "reusable_a11y_result"} <= set(PER_PAGE_QUERIES)
     bad = {name: plan_problems(store, sql) for name, sql in PER_PAGE_QUERIES.items()}
     assert {name: steps for name, steps in bad.items() if steps} == {}
@@ -161,10 +161,13 @@ def test_per_page_queries_answer_like_the_old_ones(tmp_path):
     assert [ln["position"] for ln in store.links_from(run, "http://h/a/3")] == [0, 1, 2]
     assert [r["page"] for r in store.referrers(run, "http://h/a/5")] == ["http://h/a/3", "http://h/a/4",
                                                                         "http://h/a/5"]
+    store.put_resource(run, url="http://h/a/old", kind="page", in_scope=True, status=200,
+                       final_url="http://h/a/5", redirect_chain=[{"url": "http://h/a/5", "status": 301}])
+    assert store.redirected_here(run, "http://h/a/5") == ["http://h/a/old"]
     store.put_resource(run, url="http://h/a/5?page=2", kind="page", in_scope=True, status=200, title="p2")
     store.put_resource(run, url="http://h/a/5?page=3", kind="page", in_scope=True, status=404, title="gone")
     assert store.titles_under_prefix(run, "http://h/a/5?") == ["p2"]
-    assert len(store.titles_under_prefix(run, "http://h/a/")) == 21
+    assert len(store.titles_under_prefix(run, "http://h/a/")) == 22
     other = store.latest_run_id("b", complete_only=False)
     assert store.reusable_a11y_result("a", other, "http://h/a/1", "k") == ({"ok": True}, run)
     assert store.reusable_a11y_result("a", run, "http://h/a/1", "k") is None  # never its own run

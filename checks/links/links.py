@@ -239,8 +239,8 @@ def _redirect_referrers(ctx: CheckContext, url: str) -> list[dict[str, Any]]:
     """Pages citing a URL that redirected to ``url`` (an in-scope redirect's landing page is
     stored under its own URL; the links point at the redirecting one)."""
     out: list[dict[str, Any]] = []
-    for res in ctx.store.resources(ctx.run_id, lands_on=url):
-        out.extend({**r, "via": res["url"]} for r in citing_pages(ctx, res["url"]))
+    for source in ctx.store.redirected_here(ctx.run_id, url):
+        out.extend({**r, "via": source} for r in citing_pages(ctx, source))
     return out
 
 

@@ -33,6 +33,9 @@ LINKS_FROM_SQL = ("SELECT * FROM links INDEXED BY links_source WHERE run_id=? AN
 REFERRERS_SQL = ("SELECT source_url, text, tag, attr, raw_href FROM links INDEXED BY links_target "
                  "WHERE run_id=? AND target_url=? AND NOT (source_url = target_url AND fragment IS NOT NULL) "
                  "ORDER BY source_url, position")
+# other URLs whose fetch ended on this one (without the index: every resource of the run, per URL)
+REDIRECTED_HERE_SQL = ("SELECT url FROM resources INDEXED BY resources_final "
+                       "WHERE run_id=? AND final_url=? AND url != ? ORDER BY url")
 TITLES_UNDER_PREFIX_SQL = ("SELECT title FROM resources WHERE run_id=? AND url >= ? AND url < ? "
                            "AND substr(url, 1, ?) = ? AND skip_reason IS NULL AND status BETWEEN 200 AND 299 "
                            "ORDER BY url")
@@ -40,7 +43,7 @@ TITLES_UNDER_PREFIX_SQL = ("SELECT title FROM resources WHERE run_id=? AND url >
 # per-page / per-target queries: name -> SQL (their plans are checked by a test)
 PER_PAGE_QUERIES = {"resource": RESOURCE_SQL, "body": BODY_SQL, "links_to": LINKS_TO_SQL,
                     "links_from": LINKS_FROM_SQL, "referrers": REFERRERS_SQL,
-                    "titles_under_prefix": TITLES_UNDER_PREFIX_SQL}
+                    "redirected_here": REDIRECTED_HERE_SQL, "titles_under_prefix": TITLES_UNDER_PREFIX_SQL}
 
 
 def _prefix_upper_bound(prefix: str) -> str:
@@ -56,7 +59,7 @@ def _prefix_upper_bound(prefix: str) -> str:
 def _resource_filters(kind: str | None, in_scope: bool | None, fetched: bool | None, ok: bool | None,
                       redirected: bool | None, plain_ok: bool | None, has_body: bool | None,
                       truncated: bool | None, skip_reasons: Sequence[str] | None,
-                      decode_errors_over: int | None, lands_on: str | None) -> tuple[list[str], list[Any]]:
+                      decode_errors_over: int | None) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if kind is not None:
@@ -96,9 +99,6 @@ def _resource_filters(kind: str | None, in_scope: bool | None, fetched: bool | N
     if decode_errors_over is not None:
         where.append("decode_errors > ?")
         params.append(decode_errors_over)
-    if lands_on is not None:
-        where.append("final_url = ? AND url != ?")
-        params.extend((lands_on, lands_on))
     return where, params
 
 
@@ -163,18 +163,18 @@ class FactsMixin:
     def resources(self, run_id: int, *, kind: str | None = None, in_scope: bool | None = None,
                   fetched: bool | None = None, ok: bool | None = None, redirected: bool | None = None,
                   plain_ok: bool | None = None, has_body: bool | None = None, truncated: bool | None = None,
-                  skip_reasons: Sequence[str] | None = None, decode_errors_over: int | None = None,
-                  lands_on: str | None = None) -> Iterator[dict[str, Any]]:
+                  skip_reasons: Sequence[str] | None = None,
+                  decode_errors_over: int | None = None) -> Iterator[dict[str, Any]]:
         """Resources of a run by URL, streamed; every filter given must hold (None: no filter).
 
         ``fetched``: no skip reason. ``ok``: a 2xx status. ``redirected``: a redirect chain.
         ``plain_ok``: a 2xx answer, not redirected, not an attachment (what needs no link verdict).
         ``has_body``: a stored body. ``skip_reasons``: one of these skip reasons, an entry ending
         in ":" (``"limit:"``) standing for every reason of that family. ``decode_errors_over``:
-        more replacement characters than that. ``lands_on``: another URL whose final URL is this one.
+        more replacement characters than that.
         """
         where, params = _resource_filters(kind, in_scope, fetched, ok, redirected, plain_ok, has_body,
-                                          truncated, skip_reasons, decode_errors_over, lands_on)
+                                          truncated, skip_reasons, decode_errors_over)
         sql = "SELECT * FROM resources WHERE " + " AND ".join(["run_id=?", *where])
         for row in self.db.execute(sql + " ORDER BY url", (run_id, *params)):
             yield self._resource_dict(row)
@@ -182,6 +182,10 @@ class FactsMixin:
     def resource(self, run_id: int, url: str) -> dict[str, Any] | None:
         row = self.db.execute(RESOURCE_SQL, (run_id, url)).fetchone()
         return self._resource_dict(row) if row else None
+
+    def redirected_here(self, run_id: int, url: str) -> list[str]:
+        """The other URLs of the run whose fetch ended on ``url`` (its final URL), by URL."""
+        return [r[0] for r in self.db.execute(REDIRECTED_HERE_SQL, (run_id, url, url))]
 
     def body(self, run_id: int, url: str) -> str | None:
         row = self.db.execute(BODY_SQL, (run_id, url)).fetchone()

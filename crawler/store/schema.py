@@ -5,7 +5,8 @@ creates a table). ``SCHEMA`` is run with ``CREATE ... IF NOT EXISTS`` on every o
 added without a version bump (``notfound_probes``, ``attachment_texts``, ``finding_first_seen``,
 ``ingested_batches``: the result batches a distributed crawl's writer stored, crawler/redis_writer.py)
 appears in an older file the first time it is opened; a change to an existing table bumps
-``SCHEMA_VERSION`` and adds a step to ``crawler.store.migrations``. docs/store.md describes the
+``SCHEMA_VERSION`` and adds a step to ``crawler.store.migrations``. An index is added the same
+way as a new table (``resources_final``: older readers do not need it). docs/store.md describes the
 columns for readers.
 """
 
@@ -78,6 +79,7 @@ CREATE TABLE IF NOT EXISTS resources (
     fetched_at TEXT,
     PRIMARY KEY (run_id, url)
 );
+CREATE INDEX IF NOT EXISTS resources_final ON resources (run_id, final_url);
 CREATE TABLE IF NOT EXISTS bodies (
     run_id INTEGER NOT NULL,
     url TEXT NOT NULL,
