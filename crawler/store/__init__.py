@@ -6,7 +6,7 @@ of one run and write findings; reports read findings. Nothing else is shared
 between the stages, so each can be re-run on a stored run (``xunjian report``).
 
 The package owns every table and every query of the file; nothing outside it writes SQL
-(tests/test_store_plans.py checks). ``Store`` is assembled from one mixin per group of tables:
+(tests/test_store_queries.py checks). ``Store`` is assembled from one mixin per group of tables:
 
 - ``crawler.store.schema``     the DDL, ``SCHEMA_VERSION``, the tables holding per-run rows;
 - ``crawler.store.migrations`` version check and forward migrations, run on every open;
@@ -91,7 +91,7 @@ BUSY_TIMEOUT_S = 30
 StoreError = sqlite3.Error
 
 # every query the store runs once per page or per link target: name -> SQL. Each must be answered
-# from an index on the page's own key (tests/test_store_plans.py checks their query plans).
+# from an index on the page's own key (tests/test_store_queries.py checks their query plans).
 PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE, **_REUSE_PER_PAGE}
 
 

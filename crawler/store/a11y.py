@@ -22,8 +22,10 @@ _SCANNABLE_PAGES_SQL = ("SELECT {cols} FROM resources r JOIN bodies b ON b.run_i
 # the stylesheets and scripts of one page, through the page's own links (links_source): the
 # links_target index would save the sort but walk every link of the run for each page
 PAGE_ASSETS_SQL = ("SELECT l.target_url, r.content_hash, r.status, r.size "
-                   "FROM links l INDEXED BY links_source LEFT JOIN resources r ON r.run_id=l.run_id AND r.url=l.target_url "
-                   "WHERE l.run_id=? AND l.source_url=? AND l.tag IN ('link', 'script') ORDER BY l.target_url")
+                   "FROM links l INDEXED BY links_source "
+                   "LEFT JOIN resources r ON r.run_id=l.run_id AND r.url=l.target_url "
+                   "WHERE l.run_id=? AND l.source_url=? AND l.tag IN ('link', 'script') "
+                   "ORDER BY l.target_url")
 # runs first (one row a night), then each run's row of this page by primary key; an a11y_results
 # scan would read every result of every run for each page
 REUSABLE_RESULT_SQL = ("SELECT a.result_z, a.run_id FROM runs r CROSS JOIN a11y_results a "

@@ -5,7 +5,7 @@ writes these rows (``put_*``); checks read them through typed questions: ``resou
 ``links`` take keyword filters (never SQL fragments), the rest answer one question each.
 
 Queries that run once per page or per link target (``PER_PAGE_QUERIES``) must be answered from an
-index on the page's own key, never by walking every row of the run: tests/test_store_plans.py runs
+index on the page's own key, never by walking every row of the run: tests/test_store_queries.py runs
 ``EXPLAIN QUERY PLAN`` on each. Without table statistics SQLite sometimes prefers the index that
 saves a sort over the one that narrows the search, so those queries name their index.
 """
