@@ -24,12 +24,8 @@ from pathlib import Path
 
 import pytest
 
-<<<<<<< HEAD
-from tests._report_language import language_problems
-
-=======
 from crawler.store import Store
->>>>>>> 5b385cb (families: veto table V5/V6 judged from evidence on every family; bench prints interaction/content rule families and clean renders with and without the browser; docs (interpretation rules, D2 plants, capped sampling); docs/rules.md regenerated)
+from tests._report_language import language_problems
 from xunjian.demo.harness import (TODAY, FamilyRun, audit_family, budget_breaches, flagged_decoys,
                                   missing_expects, unplanted_link_findings)
 from xunjian.demo import build_site
