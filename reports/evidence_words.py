@@ -98,6 +98,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "window_days": ("更新周期（天）", "Update window (days)"), "year": ("年份", "Year"),
     "years_found": ("已发布年份", "Years found"), "working_days": ("工作日数", "Working days"),
     "fragment": ("锚点", "Fragment"), "name": ("名称", "Name"),
+    # 政策解读 三同步 (checks/disclosure/interpretation.py) and D2 (checks/interaction/service_stats.py)
+    "policy": ("政策文件", "Policy"), "column_rate": ("栏目解读率", "Column interpretation rate"),
+    "policies": ("政策文件数", "Policies"), "interpreted": ("已解读", "Interpreted"),
+    "interpretation": ("政策解读", "Interpretation"), "interpretation_url": ("解读页面", "Interpretation page"),
+    "interpretation_published": ("解读发布日期", "Interpretation published"),
+    "window_working_days": ("要求工作日数", "Allowed working days"), "dated": ("带日期信息数", "Dated items"),
     # 信息公开 metadata fields are Chinese in the evidence (the label table's names)
     "主题分类": ("主题分类", "Subject"), "体裁": ("体裁", "Genre"), "公开类型": ("公开类型", "Disclosure type"),
     "印发日期": ("印发日期", "Date issued"), "发布日期": ("发布日期", "Published"),
