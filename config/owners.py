@@ -21,11 +21,14 @@ import difflib
 from typing import Any
 from urllib.parse import urlsplit
 
-OWNER_KEYS = {"dept": str, "contact": str, "columns": list, "url_prefixes": list, "default": bool}
+from config.schema import ConfigError, validate
+
+# One entry, in the one declaration style (config/schema.py); the rules between entries follow in code.
+OWNER_SCHEMA: dict[str, Any] = {"dept": ("str", ""), "contact": ("str", ""), "columns": ("list[str]", []),
+                                "url_prefixes": ("list[str]", []), "default": ("bool", False)}
 
 
 def _error(where: str, key: str, problem: str) -> Exception:
-    from config import ConfigError  # local: config/__init__ imports this module
     return ConfigError(f"{where}: {key}: {problem}")
 
 
@@ -55,22 +58,13 @@ def validate_owners(owners: Any, columns: list[dict[str, Any]], where: str) -> l
         key = f"owners[{i}]"
         if not isinstance(raw, dict):
             raise _error(where, key, "expected a mapping such as {dept: 办公室, contact: 张三, columns: [工作动态]}")
-        for name, value in raw.items():
-            if name not in OWNER_KEYS:
-                close = difflib.get_close_matches(str(name), list(OWNER_KEYS), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(OWNER_KEYS)}"
-                raise _error(where, f"{key}.{name}", f"unknown key; {hint}")
-            kind = OWNER_KEYS[name]
-            if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
-                want = {str: "a string", list: "a list of strings", bool: "true or false"}[kind]
-                raise _error(where, f"{key}.{name}", f"expected {want}, got {value!r}")
-        dept = str(raw.get("dept") or "").strip()
+        checked = validate(raw, OWNER_SCHEMA, where, key + ".")
+        dept = checked["dept"].strip()
         if not dept:
             raise _error(where, f"{key}.dept", "every owner needs a 科室 name (dept: 办公室)")
-        entry = {"dept": dept, "contact": str(raw.get("contact") or "").strip(),
-                 "columns": [c.strip() for c in raw.get("columns") or []],
-                 "url_prefixes": [p.strip() for p in raw.get("url_prefixes") or []],
-                 "default": bool(raw.get("default", False))}
+        entry = {"dept": dept, "contact": checked["contact"].strip(),
+                 "columns": [c.strip() for c in checked["columns"]],
+                 "url_prefixes": [p.strip() for p in checked["url_prefixes"]], "default": checked["default"]}
         if not entry["columns"] and not entry["url_prefixes"] and not entry["default"]:
             raise _error(where, key,
                          f"owner {dept!r} owns nothing; give it columns, url_prefixes or default: true")

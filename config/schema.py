@@ -107,7 +107,7 @@ def _check_leaf(kind: str, value: Any, path: str, where: str, ranges: Ranges) ->
         value = float(value)
     if not type_ok(kind, value):
         raise ConfigError(f"{where}: {path}: expected {type_words(kind)}, got {value!r}")
-    if kind in ("int", "num"):
+    if set(_union(kind)) <= {"int", "num"}:
         check_range(value, path, where, ranges)
     elif kind in ("map[int]", "map[num]"):
         for key, item in value.items():

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from config.schema import ANY, ConfigError, Ranges, validate
+from config.scoring import SCORE_SCHEMA
 
 _STRS = ("list[str]", ANY)
 _REGEXES = ("list[regex]", ANY)
@@ -57,8 +58,8 @@ RULES_SCHEMA: dict[str, Any] = {
     "assessment": {
         "veto_items": [{"id": ("str", ANY), "title_zh": ("str", ANY), "title_en": ("str", ANY),
                         "rules": _STRS, "note_zh": ("str", ""), "note_en": ("str", "")}],
-        # the 扣分 table and 整改期限; indicator entries and severities: config/scoring.py
-        "score": {"total": ("int|num", ANY), "pass_mark": ("int|num", ANY), "indicators": ("list[dict]", ANY)},
+        # the 扣分 table and 整改期限 (declared with their meaning-level checks in config/scoring.py)
+        "score": SCORE_SCHEMA,
         "deadline_days": ("map[int]", ANY),
     },
     "gate": ("dict", ANY),  # assertions and their filters: xunjian/gate.py validates them
