@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.schema import ANY, ConfigError, Ranges, validate
+from config.schema import ANY, OMIT, ConfigError, Ranges, validate
 from config.scoring import SCORE_SCHEMA
 
 _STRS = ("list[str]", ANY)
@@ -35,6 +35,18 @@ _INT = ("int", ANY)
 _NUM = ("num", ANY)
 _REGEX = ("regex", ANY)
 _SEVERITY_WORDS = ("info", "warning", "error", "critical")  # checks.base.SEVERITIES (config may not import checks)
+
+# The CI gate (``gate:``): every key optional and left absent when not written, because an
+# assertion's meaning depends on which filters it names; xunjian/gate.py (check_config) applies
+# the meaning-level rules (known severities, veto alone, level error/warn) on top of this.
+_STR_OR_LIST = ("str|list[str]", OMIT)
+GATE_SCHEMA: dict[str, Any] = {
+    "assertions": [{"name": ("str", OMIT), "level": ("str", OMIT), "max": ("int", OMIT), "veto": ("str", OMIT),
+                    "rules": _STR_OR_LIST, "min_severity": ("str", OMIT), "severity": _STR_OR_LIST,
+                    "assessment": _STR_OR_LIST, "new_only": ("bool", OMIT), "url_pattern": ("regex", OMIT),
+                    "impact": _STR_OR_LIST}],
+    "baseline": ("str", OMIT),
+}
 
 RULES_SCHEMA: dict[str, Any] = {
     "rules": {"*": {"enabled": ("bool", True)}},
@@ -62,7 +74,7 @@ RULES_SCHEMA: dict[str, Any] = {
         "score": SCORE_SCHEMA,
         "deadline_days": ("map[int]", ANY),
     },
-    "gate": ("dict", ANY),  # assertions and their filters: xunjian/gate.py validates them
+    "gate": GATE_SCHEMA,
     "columns": {
         "windows_days": ("map[int]", ANY),
         "veto_v4a": {"types": _STRS, "min_columns": _INT},

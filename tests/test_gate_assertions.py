@@ -120,7 +120,7 @@ def test_baseline_write_filters_and_validation(stored, tmp_path):
 @pytest.mark.parametrize("config, message", [
     ({"assertions": [{"name": "a", "maxx": 0}]}, "assertions\\[0\\].maxx: unknown key; did you mean 'max'"),
     ({"assertion": []}, "gate.assertion: unknown key; did you mean 'assertions'"),
-    ({"assertions": [{"max": -1}]}, "max: expected a whole number >= 0"),
+    ({"assertions": [{"max": -1}]}, "gate.assertions\\[0\\].max: -1 is out of range; use a number at least 0"),
     ({"assertions": [{"min_severity": "fatal"}]}, "severity 'fatal' unknown"),
     ({"assertions": [{"url_pattern": "("}]}, "bad regular expression"),
     ({"assertions": [{"veto": "no-fail", "max": 2}]}, "'veto' cannot be combined with max"),

@@ -38,7 +38,6 @@ evaluation, on the run manifest: it passes only when the verdict is ``pass``
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, field
@@ -47,15 +46,14 @@ from pathlib import Path
 from typing import Any
 
 from checks.base import ASSESSMENTS, SEVERITIES, severity_rank
-from config import ConfigError
+from config import ConfigError, validate
+from config.thresholds import GATE_SCHEMA
 from crawler.store import Finding, Store
 from xunjian import baseline as baseline_mod
 from xunjian import history
 
 EXIT_PASS, EXIT_FAIL, EXIT_INCOMPLETE = 0, 1, 2
 WHERE = "config/rules.yaml: gate"
-ASSERTION_KEYS = ("name", "level", "max", "veto", "rules", "min_severity", "severity", "assessment",
-                  "new_only", "url_pattern", "impact")
 EXAMPLES_SHOWN = 3
 
 
@@ -89,47 +87,22 @@ class GateResult:
         return EXIT_PASS if self.passed else EXIT_FAIL
 
 
-def _as_list(value: Any, where: str, key: str) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    raise ConfigError(f"{where}.{key}: expected a string or a list of strings, got {value!r}")
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def check_config(gate_config: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Validate the gate section; return normalised assertions. Raises ConfigError."""
-    gate_config = gate_config or {}
-    if not isinstance(gate_config, dict):
-        raise ConfigError(f"{WHERE}: expected a mapping with 'assertions'")
-    for key in gate_config:
-        if key not in ("assertions", "baseline"):
-            close = difflib.get_close_matches(str(key), ["assertions", "baseline"], n=1)
-            raise ConfigError(f"{WHERE}.{key}: unknown key; " + (f"did you mean '{close[0]}'?" if close
-                                                                  else "allowed: assertions, baseline"))
-    raw = gate_config.get("assertions") or []
-    if not isinstance(raw, list):
-        raise ConfigError(f"{WHERE}.assertions: expected a list of assertions")
+    # keys and types: the one schema of config/rules.yaml (config.thresholds.GATE_SCHEMA)
+    raw = validate(gate_config or {}, GATE_SCHEMA, WHERE.split(":")[0], "gate.")["assertions"]
     out = []
     for i, item in enumerate(raw):
-        where = f"{WHERE}.assertions[{i}]"
-        if not isinstance(item, dict):
-            raise ConfigError(f"{where}: expected a mapping such as "
-                              "{name: x, rules: [link-broken], max: 0}")
-        for key in item:
-            if key not in ASSERTION_KEYS:
-                close = difflib.get_close_matches(str(key), ASSERTION_KEYS, n=1)
-                hint = (f"did you mean '{close[0]}'?" if close
-                        else f"allowed keys: {', '.join(ASSERTION_KEYS)}")
-                raise ConfigError(f"{where}.{key}: unknown key; {hint}")
         a: dict[str, Any] = {"name": str(item.get("name") or f"assertion-{i + 1}")}
         where = f"{WHERE}.assertions[{i}] ({a['name']})"
         a["level"] = item.get("level", "error")
         if a["level"] not in ("error", "warn"):
             raise ConfigError(f"{where}.level: must be 'error' or 'warn', got {a['level']!r}")
         a["max"] = item.get("max", 0)
-        if not isinstance(a["max"], int) or isinstance(a["max"], bool) or a["max"] < 0:
-            raise ConfigError(f"{where}.max: expected a whole number >= 0, got {a['max']!r}")
         if "veto" in item:
             if item["veto"] != "no-fail":
                 raise ConfigError(f"{where}.veto: the only check is 'no-fail', got {item['veto']!r}")
@@ -139,27 +112,19 @@ def check_config(gate_config: dict[str, Any] | None) -> list[dict[str, Any]]:
             a["veto"] = True
             out.append(a)
             continue
-        a["rules"] = _as_list(item["rules"], where, "rules") if "rules" in item else []
-        a["severity"] = _as_list(item["severity"], where, "severity") if "severity" in item else []
+        a["rules"] = _as_list(item["rules"]) if "rules" in item else []
+        a["severity"] = _as_list(item["severity"]) if "severity" in item else []
         for sev in a["severity"] + ([item["min_severity"]] if "min_severity" in item else []):
             if sev not in SEVERITIES:
                 raise ConfigError(f"{where}: severity {sev!r} unknown; use one of {', '.join(SEVERITIES)}")
         a["min_severity"] = item.get("min_severity")
-        a["assessment"] = _as_list(item["assessment"], where, "assessment") if "assessment" in item else []
+        a["assessment"] = _as_list(item["assessment"]) if "assessment" in item else []
         for value in a["assessment"]:
             if value not in [x for x in ASSESSMENTS if x]:
                 raise ConfigError(f"{where}.assessment: {value!r} unknown; use veto, deduction or advisory")
         a["new_only"] = item.get("new_only", False)
-        if not isinstance(a["new_only"], bool):
-            raise ConfigError(f"{where}.new_only: expected true or false")
-        a["impact"] = _as_list(item["impact"], where, "impact") if "impact" in item else []
-        a["url_pattern"] = None
-        if "url_pattern" in item:
-            try:
-                a["url_pattern"] = re.compile(str(item["url_pattern"]))
-            except re.error as exc:
-                raise ConfigError(f"{where}.url_pattern: bad regular expression {item['url_pattern']!r} "
-                                  f"({exc}); escape special characters such as ? and .") from None
+        a["impact"] = _as_list(item["impact"]) if "impact" in item else []
+        a["url_pattern"] = re.compile(item["url_pattern"]) if "url_pattern" in item else None
         out.append(a)
     return out
 
