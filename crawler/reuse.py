@@ -17,13 +17,13 @@ from typing import Any
 
 from config.redact import redact_userinfo
 from crawler.extract import Document, RawLink
+from crawler.version import tool_version
 
 PARSE_FORMAT = 1  # bump when Document/RawLink or the extraction rules change what a parse holds
 
 
 def incremental_key(profile: Any) -> str:
-    import xunjian
-    parts = [str(PARSE_FORMAT), getattr(xunjian, "__version__", ""),
+    parts = [str(PARSE_FORMAT), tool_version(),
              str((profile.get("pagination") or {}).get("container_pattern", ""))]
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
