@@ -50,7 +50,7 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="crawl a portal, check it and write the report",
                        description="Audit the portal described by a site profile.")
-    p.add_argument("--site", dest="sites", action="append", default=[],
+    p.add_argument("--site", dest="sites", action="append", default=[], metavar="PROFILE",
                    help="site profile, e.g. config/sites/demo.yaml (repeatable: several sites in one run)")
     p.add_argument("--sites", dest="sites_dir", metavar="FOLDER",
                    help="audit every site profile (*.yaml) in FOLDER")
@@ -93,7 +93,8 @@ def _run_many(args: argparse.Namespace) -> int:
         paths, db=args.db, out=args.out, today=args.today, lang=args.lang,
         formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on, gate=args.gate,
         baseline=args.baseline, browser=args.browser, wait=args.wait, parallel_sites=args.parallel_sites,
-        concurrency=args.concurrency, redis=args.redis, redis_join_timeout=args.redis_join_timeout)
+        concurrency=args.concurrency, redis=args.redis, redis_join_timeout=args.redis_join_timeout,
+        full=getattr(args, "full", False))
     runner.say(f"overview written: {folder} (exit {code} over all sites)")
     print(folder)  # stdout carries only the overview folder so scripts can capture it
     return code
