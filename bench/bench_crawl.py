@@ -11,7 +11,8 @@ serve it on 127.0.0.1 and a second "external" host on 127.0.0.2 with nginx
 (installed with apt-get when missing; Python's ThreadingHTTPServer as a noted
 fallback) (bench/crawl_servers.py); run ``xunjian run`` (with ``--modes``: cold,
 unchanged, 1 % edited and resumed, bench/crawl_modes.py), linkinator (npm, bench-only
-folder under /tmp) and ``linkchecker`` one after the other, each measured for wall time, peak RSS of its process tree
+folder under /tmp) and ``linkchecker`` one after the other, each measured for wall time,
+peak RSS of its process tree
 and CPU time (bench/crawl_tools.py); print a table, the xunjian/LinkChecker
 ratios and how many of the planted defects each tool found.
 
@@ -52,7 +53,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-xunjian", action="store_true", help="measure LinkChecker only")
     p.add_argument("--skip-linkinator", action="store_true", help="no linkinator (npm) run")
     p.add_argument("--modes", action="store_true",
-                   help="xunjian cold / unchanged / 1%% edited / resumed (bench/crawl_modes.py) instead of one run")
+                   help="xunjian cold / unchanged / 1%% edited / resumed (bench/crawl_modes.py) "
+                        "instead of one run")
     p.add_argument("--python-server", action="store_true", help="use ThreadingHTTPServer instead of nginx")
     p.add_argument("--no-install", action="store_true", help="never apt-get/pip install anything")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (site, logs, stores) and print it")

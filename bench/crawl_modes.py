@@ -40,7 +40,8 @@ EDIT_FRACTION = 0.01
 
 
 def _command(profile: Path, db: Path, work: Path, *extra: str) -> list[str]:
-    return [*xunjian_command(), "run", "--site", str(profile), "--db", str(db), "--out", str(work / "reports"),
+    return [*xunjian_command(), "run", "--site", str(profile), "--db", str(db),
+            "--out", str(work / "reports"),
             "--no-browser", "--quiet", "--fail-on", "none", "--format", "json", *extra]
 
 
@@ -104,7 +105,8 @@ def run_modes(portal_base: str, work: Path, site_root: Path, pages: int, concurr
     work.mkdir(parents=True, exist_ok=True)
     profile = work / "bench-site.yaml"
     profile.write_text(PROFILE.format(portal=portal_base, portal_host=urlsplit(portal_base).netloc,
-                                      max_pages=max(1000, pages * 3), concurrency=concurrency), encoding="utf-8")
+                                      max_pages=max(1000, pages * 3), concurrency=concurrency),
+                       encoding="utf-8")
     db = work / "nightly.sqlite"
     results = [_measure("cold", _command(profile, db, work, "--full"), db, work, timeout_s),
                _measure("unchanged", _command(profile, db, work), db, work, timeout_s)]
@@ -142,7 +144,8 @@ def ensure_linkinator(timeout_s: float = 600) -> Path | None:
     LINKINATOR_DIR.mkdir(parents=True, exist_ok=True)
     _say(f"installing linkinator {LINKINATOR_VERSION} into {LINKINATOR_DIR} (bench only)")
     done = subprocess.run([npm, "install", "--prefix", str(LINKINATOR_DIR), "--no-audit", "--no-fund",
-                           f"linkinator@{LINKINATOR_VERSION}"], capture_output=True, text=True, timeout=timeout_s)
+                           f"linkinator@{LINKINATOR_VERSION}"],
+                          capture_output=True, text=True, timeout=timeout_s)
     if done.returncode != 0 or not exe.exists():
         _say(f"linkinator install failed: {done.stderr.strip()[-300:]}")
         return None

@@ -3,7 +3,8 @@
 Items are the tagged dicts built in ``crawler.facts`` (``_table`` = resource / body /
 links / probe / parse / copy). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 1000)
 and ``XUNJIAN_COMMIT_INTERVAL_S`` (at most this long between commits, default 2 s) bound both
-memory and what a crash can lose (a resumed run replays what was committed: crawler.spiders.reuse). At close the spider's run statistics are saved with
+memory and what a crash can lose (a resumed run replays what was committed: crawler.spiders.reuse).
+At close the spider's run statistics are saved with
 ``Store.update_run_stats`` (keys documented in ``PortalSpider.run_stats``).
 
 A write that fails (``StoreError``: disk full, locked past the busy timeout, file

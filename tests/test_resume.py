@@ -61,7 +61,8 @@ def _profile(tmp: Path, start: str) -> Path:
 
 
 def _command(profile: Path, db: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "xunjian.cli", "run", "--site", str(profile), "--db", str(db), "--out", str(out),
+    return [sys.executable, "-m", "xunjian.cli", "run", "--site", str(profile), "--db", str(db),
+            "--out", str(out),
             "--no-browser", "--quiet", "--today", TODAY, "--format", "json", "--fail-on", "none"]
 
 
@@ -89,7 +90,8 @@ def _wait_for(condition, what: str, ceiling: float = 120.0) -> None:
 def _findings(db: Path, run_id: int) -> list[tuple]:
     store = Store(db)
     try:
-        return sorted((f.rule_id, f.severity, f.page_url, f.target, f.message_en) for f in store.findings(run_id))
+        return sorted((f.rule_id, f.severity, f.page_url, f.target, f.message_en)
+                      for f in store.findings(run_id))
     finally:
         store.close()
 
@@ -118,8 +120,8 @@ def resumed(tmp_path_factory):
             "SELECT url FROM page_parses WHERE run_id=?", (killed_run,))]
         portal.slow = False
         before = len(portal.server.hits)
-        again = subprocess.run(_command(profile, db, tmp / "out"), cwd=REPO_ROOT, capture_output=True, text=True,
-                               timeout=300)
+        again = subprocess.run(_command(profile, db, tmp / "out"), cwd=REPO_ROOT, capture_output=True,
+                               text=True, timeout=300)
         assert again.returncode == 0, again.stderr
         new_run = _scalar(db, "SELECT MAX(id) FROM runs")
         yield {"db": db, "ref": tmp / "ref.sqlite", "killed": killed_run, "new": new_run, "stored": stored,

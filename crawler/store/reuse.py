@@ -2,7 +2,8 @@
 
 Part of ``crawler.store.Store`` (mixed in; the store owns every table and query).
 
-Table ``page_parses`` (DDL in ``crawler.store.schema``): one row per crawled in-scope HTML page, the parse the spider made of it
+Table ``page_parses`` (DDL in ``crawler.store.schema``): one row per crawled in-scope HTML page,
+the parse the spider made of it
 (``crawler.extract.Document`` as zlib-compressed JSON: base URL, title, anchors, every link with
 its tag, attribute, text and pager/stylesheet flags, the parse error) plus the charset and the
 count of undecodable bytes. A later run that learns the page did not change (a ``304 Not
