@@ -9,7 +9,9 @@ JSON's ``generated_at`` aside; the XLSX compared cell by cell, its zip timestamp
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,12 @@ def stored_run(tmp_path_factory):
 
 
 def _forbid_config(monkeypatch):
+    # Import every command first: a module importing ``from config import load_site`` while the
+    # patch is on would keep the refusing stand-in after the test (and break later tests).
+    import xunjian.commands
+    for info in pkgutil.iter_modules(xunjian.commands.__path__):
+        importlib.import_module(f"xunjian.commands.{info.name}")
+
     def refuse(*_args, **_kwargs):
         raise AssertionError("a stored run's report must not reload the profile or rules.yaml")
     monkeypatch.setattr(config, "load_site", refuse)
