@@ -74,6 +74,11 @@ SITE_SCHEMA: dict[str, Any] = {
         "max_retry_after_s": ("num", 30),
         "max_redirects": ("int", 5),
         "reverify_failures": ("bool", True),
+        # off-site HTML targets: title and a text sample kept (checks/hijacked_links.py)
+        "sample_external": ("bool", True),
+        "external_sample_bytes": ("int", 65536),
+        "external_sample_chars": ("int", 2000),
+        "external_sample_max": ("int", 300),
         "jump_link_patterns": ("list[str]", []),
         "ignore": ("list[str]", []),
         "attachment_extensions": ("list[str]", [
@@ -361,6 +366,8 @@ def load_thresholds(site: SiteProfile | None = None, rules_file: str | Path | No
     validate_column_thresholds(data["columns"], where)
     from config.scoring import validate_scoring  # assessment.score / deadline_days (checks/score.py)
     validate_scoring(data["assessment"], where)
+    from config.wording import wording_entries  # the serious-wording dictionary (checks/content/wording.py)
+    wording_entries(data.get("wording"), where)
     return data
 
 

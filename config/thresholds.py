@@ -69,7 +69,9 @@ RULES_SCHEMA: dict[str, Any] = {
               "coverage": {"examples": _INT, "pattern_distinct_titles": _NUM}},
     "assessment": {
         "veto_items": [{"id": ("str", ANY), "title_zh": ("str", ANY), "title_en": ("str", ANY),
-                        "rules": _STRS, "note_zh": ("str", ""), "note_en": ("str", "")}],
+                        "rules": _STRS, "note_zh": ("str", ""), "note_en": ("str", ""),
+                        # partial: the rules find some of the item's problems (checks/verdict.py)
+                        "partial": ("bool", False)}],
         # the 扣分 table and 整改期限 (declared with their meaning-level checks in config/scoring.py)
         "score": SCORE_SCHEMA,
         "deadline_days": ("map[int]", ANY),
@@ -156,6 +158,10 @@ RULES_SCHEMA: dict[str, Any] = {
         "office_number_min_pages": _INT,
         "attachments": {"enabled": ("bool", ANY), "max_files": _INT, "max_bytes": _INT, "max_pages": _INT,
                         "max_rows": _INT, "timeout_s": _NUM},
+        "penalty": {"decision_pattern": _REGEX, "party_labels": _STRS, "min_masked_decisions": _INT,
+                    "surnames": ("str", ANY), "compound_surnames": _STRS, "org_suffixes": _STRS,
+                    "address_labels": _STRS, "person_address_labels": _STRS, "address_detail": _REGEX,
+                    "id_field_labels": _STRS},
     },
     "interaction": {
         "channel_pattern": _REGEX,
@@ -181,6 +187,11 @@ RULES_SCHEMA: dict[str, Any] = {
     "interpretation": {"window_working_days": _INT, "lookback_days": _INT, "title_pattern": _REGEX},
     "hidden_links": {"trusted_suffixes": _STRS},
     "mixed_content": {"production_scheme": ("str", ANY)},
+    "wording": {"sentence_chars": _INT, "entries": [{"wrong": ("str", ANY), "right": ("str", ANY), "source": ("str", "")}], "site_entries": [{"wrong": ("str", ANY), "right": ("str", ANY), "source": ("str", "")}]},
+    "link_hijack": {"terms": _STRS, "benign_terms": _STRS, "text_min_terms": _INT, "parked_patterns": _REGEXES,
+                    "trusted_suffixes": _STRS, "redirect_allow": _STRS},
+    "availability": {"key_pages": _INT, "timeout_s": _NUM, "max_bytes": _INT, "window_days": _INT,
+                     "min_probes_per_day": _INT, "failure_share": _NUM, "min_coverage": _NUM},
 }
 
 _SHARE = (0, 1)
@@ -209,6 +220,11 @@ RULES_RANGES: Ranges = {
     "privacy.min_birth_year": (1800, 2100),
     "a11y.review_target_min_px": (1, None),
     "interpretation.lookback_days": (1, None),
+    "wording.sentence_chars": (20, None),
+    "availability.window_days": (1, None),
+    "availability.timeout_s": (1, None),
+    "availability.failure_share": _SHARE,
+    "availability.min_coverage": _SHARE,
 }
 _CHOICES = {"mixed_content.production_scheme": ("auto", "https", "http"),
             "a11y.contrast_severity": _SEVERITY_WORDS, "a11y.review_severity": _SEVERITY_WORDS}

@@ -147,8 +147,18 @@ def _pdf(data: bytes, settings: DocSettings) -> tuple[list[str], int]:
         raise Unreadable(f"PDF is corrupt: {exc}") from None
 
 
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # a compound file: how Office stores an encrypted .docx/.xlsx
+
+
+def _refuse_ole(data: bytes, kind: str) -> None:
+    if data.startswith(_OLE_MAGIC):
+        raise Unreadable(f"{kind.upper()} is password protected (an encrypted Office file) or a legacy "
+                         f".{kind[:3]} file renamed: its text cannot be checked")
+
+
 def _docx(data: bytes, settings: DocSettings) -> tuple[list[str], int]:
     import docx
+    _refuse_ole(data, "docx")
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -162,6 +172,7 @@ def _docx(data: bytes, settings: DocSettings) -> tuple[list[str], int]:
 
 def _xlsx(data: bytes, settings: DocSettings) -> tuple[list[str], int]:
     import openpyxl
+    _refuse_ole(data, "xlsx")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -1,7 +1,8 @@
 """Item pipeline: streams the spider's facts into the SQLite ``Store`` with batched commits.
 
 Items are the tagged dicts built in ``crawler.facts`` (``_table`` = resource / body /
-links / probe / parse / copy). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 1000)
+links / probe / parse / copy /
+external_sample). Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 1000)
 and ``XUNJIAN_COMMIT_INTERVAL_S`` (at most this long between commits, default 2 s) bound both
 memory and what a crash can lose (a resumed run replays what was committed: crawler.spiders.reuse).
 At close the spider's run statistics are saved with
@@ -105,6 +106,8 @@ def write_item(store: Store, run_id: int, item: dict[str, Any]) -> bool:
             store.copy_parse(item["from_run"], run_id, item["url"])
     elif table == "probe":
         store.put_probe(run_id, **fields)
+    elif table == "external_sample":
+        store.put_external_sample(run_id, **fields)
     else:
         return False
     return True

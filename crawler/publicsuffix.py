@@ -32,3 +32,11 @@ def use_offline_list() -> None:
         raise RuntimeError("scrapy.downloadermiddlewares.cookies._split_domain is gone: update "
                            "crawler/publicsuffix.py so cookie handling stays offline")
     cookies._split_domain = OFFLINE  # noqa: SLF001 - the only hook Scrapy offers
+
+
+def registrable_domain(host: str) -> str:
+    """The registrable domain of ``host`` by the bundled list (``www.example.com.cn`` ->
+    ``example.com.cn``, ``a.sh.gov.cn`` -> ``sh.gov.cn``); an IP address or a bare suffix is its own."""
+    host = (host or "").lower().strip(".")
+    result = OFFLINE(host)
+    return result.top_domain_under_public_suffix or host

@@ -60,6 +60,7 @@ from crawler.facts import PURPOSE_PROBE, batch_item
 from crawler.spiders.linking import LinkingMixin
 from crawler.spiders.probing import ProbingMixin
 from crawler.spiders.reuse import CONDITIONAL, ReuseMixin
+from crawler.spiders.sampling import PURPOSE_SAMPLE, SamplingMixin
 from crawler.store import Store
 from crawler.version import tool_version
 from crawler.urls import (canonicalize, host_key, redact_userinfo, same_portal_host, strip_userinfo,
@@ -87,7 +88,7 @@ def _config_exit(message: str) -> None:
     raise SystemExit(2)
 
 
-class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
+class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, SamplingMixin, scrapy.Spider):
     name = "portal"
 
     def __init__(self, site: str | None = None, db: str = DEFAULT_DB, run_id: str | int | None = None,
@@ -113,6 +114,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
         self.store_error: str | None = None  # set by the pipeline when a write fails
         self.init_linking(self.profile, self.today)
         self.init_probes(self.profile)  # not-found probes (crawler.spiders.probing)
+        self.init_sampling(self.profile)  # external targets' title and text (crawler.spiders.sampling)
         self.counters: dict[str, Any] = {"pages": 0, "resources": 0, "links": 0, "retries": 0,
                                          "reverified": 0, "skipped_by_scheme": {}, "traps": {},
                                          "limits": {}, "robots": 0, "ignored": 0, "bytes": 0}
@@ -223,6 +225,8 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
         if state.purpose == PURPOSE_CHECK:
             raise StopDownload(fail=False)
         content_type = headers.get(b"Content-Type")
+        if state.purpose == PURPOSE_SAMPLE and not is_html((content_type or b"").decode("latin-1")):
+            raise StopDownload(fail=False)
         if state.purpose == PURPOSE_PAGE and content_type is not None \
                 and not is_html(content_type.decode("latin-1")) and state.in_scope:
             raise StopDownload(fail=False)  # a non-HTML "page" is only checked, never downloaded
@@ -230,6 +234,9 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
     def on_bytes(self, data, request, **kwargs) -> None:
         received = request.meta.get("xj_bytes", 0) + len(data)
         request.meta["xj_bytes"] = received
+        sampling = getattr(request.meta.get("xj"), "purpose", None) == PURPOSE_SAMPLE
+        if sampling and received > self.sample_bytes:
+            raise StopDownload(fail=False)  # a sample needs the title and some text, not the page
         if received > self.cap_bytes:
             state: FetchState | None = request.meta.get("xj")
             if state is not None:
@@ -284,6 +291,9 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
     def on_response(self, response):
         state: FetchState = response.meta["xj"]
         status = response.status
+        if state.purpose == PURPOSE_SAMPLE:
+            yield self.sample_item(state, response)  # crawler.spiders.sampling
+            return
         if status in REDIRECT_STATUSES and response.headers.get(b"Location"):
             yield from self.follow_redirect(state, response)
             return
@@ -407,6 +417,9 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
             self.failed_urls.discard(state.url)
         self.counters["resources"] += 1
         yield resource_item(**row)
+        sample = self.sample_request(state, row)  # an off-site HTML target: its title and text
+        if sample is not None:
+            yield sample
 
     def merge_reverified(self, state: FetchState, row: dict[str, Any]) -> dict[str, Any]:
         """The reverification GET (browser user agent) wins when it had an HTTP answer or the
@@ -461,6 +474,8 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
     def on_error(self, failure: Failure):
         request = failure.request
         state: FetchState = request.meta["xj"]
+        if state.purpose == PURPOSE_SAMPLE:  # the link check recorded the target; no sample is no fact
+            return
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             self.counters["robots"] += 1
             yield from self.record(state, {"url": state.url, "kind": state.kind, "in_scope": state.in_scope,
@@ -496,6 +511,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, scrapy.Spider):
             "elapsed_s": round(elapsed, 2), "pages_per_s": round(c["pages"] / elapsed, 2),
             "crawl_finish_reason": getattr(self, "close_reason", None),
             "notfound_probe_prefixes": len(self.probed_prefixes),
+            "external_samples": self.samples_scheduled, "external_samples_skipped": self.samples_skipped,
             "profile": str(Path(self.site_path)),
             **self.reuse_stats(),
         }

@@ -17,6 +17,8 @@ The package owns every table and every query of the file; nothing outside it wri
 - ``crawler.store.a11y``       ``a11y_results`` and the browser stage's reads;
 - ``crawler.store.docs``       ``attachment_texts``;
 - ``crawler.store.reuse``      ``page_parses`` and what incremental/resumed crawls reuse.
+- ``crawler.store.content``    ``external_samples`` (off-site targets' title and text), ``availability``
+                               (``xunjian probe`` results, veto V2).
 
 Tables (columns in docs/store.md; bump SCHEMA_VERSION on change):
 
@@ -49,6 +51,8 @@ Tables (columns in docs/store.md; bump SCHEMA_VERSION on change):
 ``attachment_texts`` text read from attachments after the crawl (``crawler.doctext``).
 ``page_parses`` the spider's parse of each crawled page, for incremental and resumed crawls
                 (``crawler.store.reuse``).
+``external_samples`` title and a capped text sample of off-site link targets (checks/hijacked_links.py).
+``availability`` results of ``xunjian probe`` (site, URL, time, status, ok), kept between runs (V2).
 ``finding_first_seen`` the first run and date each finding fingerprint of a site was seen in
                 (kept when retention deletes the run; ``crawler.store.history``).
 ``meta``        ``schema_version`` and ``store_id`` (random, made when the file is
@@ -71,6 +75,7 @@ from pathlib import Path
 
 from crawler.store.a11y import PER_PAGE_QUERIES as _A11Y_PER_PAGE
 from crawler.store.a11y import A11yMixin
+from crawler.store.content import ContentFactsMixin
 from crawler.store.docs import NOT_READ, READ, UNREADABLE, AttachmentTextsMixin  # noqa: F401
 from crawler.store.facts import PER_PAGE_QUERIES as _FACTS_PER_PAGE
 from crawler.store.facts import FactsMixin
@@ -96,7 +101,7 @@ PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE, **_REUSE_PER_PAGE}
 
 
 class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, AttachmentTextsMixin,
-            ReuseMixin, ScreenshotsMixin):
+            ReuseMixin, ScreenshotsMixin, ContentFactsMixin):
     """Thin, explicit wrapper around one SQLite file. Not thread-safe: one per thread."""
 
     def __init__(self, path: str | Path, commit_every: int = 500):

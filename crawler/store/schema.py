@@ -3,8 +3,8 @@
 Every table of the store file is declared here (the package owns them all; no other module
 creates a table). ``SCHEMA`` is run with ``CREATE ... IF NOT EXISTS`` on every open, so a table
 added without a version bump (``notfound_probes``, ``attachment_texts``, ``finding_first_seen``,
-``ingested_batches``: the result batches a distributed crawl's writer stored, crawler/redis_writer.py)
-appears in an older file the first time it is opened; a change to an existing table bumps
+``ingested_batches``: the result batches a distributed crawl's writer stored, crawler/redis_writer.py;
+``external_samples``, ``availability``) appears in an older file the first time it is opened; a change to an existing table bumps
 ``SCHEMA_VERSION`` and adds a step to ``crawler.store.migrations``. An index is added the same
 way as a new table (``resources_final``: older readers do not need it). docs/store.md describes the
 columns for readers.
@@ -166,12 +166,34 @@ CREATE TABLE IF NOT EXISTS finding_first_seen (
     first_seen TEXT NOT NULL,
     PRIMARY KEY (site, fingerprint)
 );
+CREATE TABLE IF NOT EXISTS external_samples (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    status INTEGER,
+    title TEXT,
+    text TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS availability (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    status INTEGER,
+    elapsed_ms INTEGER,
+    ok INTEGER NOT NULL,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS availability_site_time ON availability (site, checked_at);
 """
 
 # Tables holding rows keyed by ``run_id``: deleting a run (retention) deletes its rows from each.
-# ``finding_first_seen`` is keyed by site and outlives the runs on purpose.
+# ``finding_first_seen`` and ``availability`` (probe results between runs) are keyed by site and
+# outlive the runs on purpose.
 RUN_TABLES = ("findings", "resources", "bodies", "links", "a11y_results", "notfound_probes",
-              "attachment_texts", "page_parses", "page_screenshots", "ingested_batches")
+              "attachment_texts", "page_parses", "page_screenshots", "ingested_batches",
+              "external_samples")
 
 RESOURCE_COLUMNS = (
     "url", "kind", "in_scope", "method", "status", "final_url", "redirect_chain", "content_type",
