@@ -6,6 +6,9 @@
 * ``fail``: a listed rule has a finding;
 * ``pass``: every listed rule ran and found nothing;
 * ``not_checked`` with a reason: ``no_rule`` (no automated rule exists: a manual item),
+  ``partial`` (an item marked ``partial: true`` whose rules cover only some of its problems, e.g.
+  V1: wording errors and hijacked links are found, leaked secrets are not; nothing found is no
+  pass, the rest is checked by hand),
   ``not_run`` (a listed rule did not run: module disabled, crashed, rule switched off),
   ``unknowable`` (the site could not be read, so the rule had nothing to judge), a
   ``NOTHING_TO_JUDGE`` code (the rule ran but found nothing to judge, e.g. no 咨询 column) or
@@ -14,7 +17,7 @@
 The verdict: ``incomplete`` when the run is not complete (whatever was found); else ``fail``
 when an item fails; else ``incomplete`` when an automatable item was not checked; else
 ``pass``. Manual (``no_rule``) items never make a verdict incomplete, they are listed for a
-human. The gate's ``veto: no-fail`` assertion passes only on ``pass``.
+human, and so do ``partial`` ones. The gate's ``veto: no-fail`` assertion passes only on ``pass``.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 PASS, FAIL, INCOMPLETE = "pass", "fail", "incomplete"
+# not checked and a person's job (or a schedule's: V2 needs a week of `xunjian probe` results, which a
+# single audit cannot make up): such items never make a verdict incomplete
+MANUAL_REASONS = ("no_rule", "partial", "no-probe-data", "probe-coverage-low")
 # reasons a rule that ran gives for judging nothing (CheckContext.not_judged); the item says why
-NOTHING_TO_JUDGE = ("no-consult-column", "no-service-guide")
+NOTHING_TO_JUDGE = ("no-consult-column", "no-service-guide", "no-probe-data", "probe-coverage-low")
 
 
 def _item(item: dict[str, Any], rule_ran: Callable[[str], tuple[bool, str]], rule_counts: Mapping[str, int],
@@ -37,6 +43,8 @@ def _item(item: dict[str, Any], rule_ran: Callable[[str], tuple[bool, str]], rul
         status, reason = FAIL, ""
     elif not listed:
         status, reason = "not_checked", "no_rule"
+    elif item.get("partial"):
+        status, reason = "not_checked", "partial"
     elif not run_complete:
         status, reason = "not_checked", "run_incomplete"
     elif len(ran) < len(listed):
@@ -65,7 +73,8 @@ def evaluate_veto(veto_items: list[dict[str, Any]] | None, rule_ran: Callable[[s
              for item in veto_items or [] if isinstance(item, dict) and "id" in item]
     failed = sum(1 for v in items if v["status"] == FAIL)
     unchecked = sum(1 for v in items if v["status"] == "not_checked")
-    automatable_unchecked = sum(1 for v in items if v["status"] == "not_checked" and v["reason"] != "no_rule")
+    automatable_unchecked = sum(1 for v in items if v["status"] == "not_checked"
+                                and v["reason"] not in MANUAL_REASONS)
     if not run_complete:
         verdict = INCOMPLETE
     elif failed:

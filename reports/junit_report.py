@@ -96,6 +96,7 @@ def _findings_suite(root: ET.Element, model: dict[str, Any], words: dict[str, st
                        ("exit_code", gate.get("exit_code", "")),
                        ("score", i18n.score_text(model["score"], lang) if model.get("score") else ""),
                        ("coverage", localized(model["verdict"], "coverage_line", lang)),
+                       ("availability", localized(model["verdict"], "availability_line", lang)),
                        ("schema_version", model["schema_version"])):
         ET.SubElement(props, "property", name=key, value=safe.xml_text(value))
     failing = _failing(model)

@@ -38,6 +38,8 @@ def to_markdown(model: dict[str, Any], lang: str) -> str:
     out += [f"**{icon} {i18n.verdict_text(model, lang)}**", ""]
     if localized(verdict, "coverage_line", lang):
         out += [md_text(localized(verdict, "coverage_line", lang)), ""]
+    if localized(verdict, "availability_line", lang):
+        out += [md_text(localized(verdict, "availability_line", lang)), ""]
     out += gate_lines(model, lang)
     out += [f"| {w['veto_items']} | {w['status']} | {w['count']} |", "|---|---|---:|"]
     for item in model["veto_items"]:

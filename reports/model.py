@@ -233,7 +233,12 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         "verdict": {**verdict,
                     "coverage": stats.get("coverage") if isinstance(stats.get("coverage"), dict) else None,
                     "coverage_line_zh": coverage_line(stats.get("coverage"), "zh"),
-                    "coverage_line_en": coverage_line(stats.get("coverage"), "en")},
+                    "coverage_line_en": coverage_line(stats.get("coverage"), "en"),
+                    # V2 figures of the availability probe (checks/availability.py)
+                    "availability": stats.get("availability") if isinstance(stats.get("availability"), dict)
+                    else None,
+                    "availability_line_zh": availability_line(stats.get("availability"), "zh"),
+                    "availability_line_en": availability_line(stats.get("availability"), "en")},
         "summary": {
             "total": len(out_findings), "by_severity": by_sev,
             "new": len(diff.new), "persisting": len(diff.persisting), "fixed": len(fixed),
@@ -327,6 +332,20 @@ def coverage_line(coverage: dict[str, Any] | None, lang: str) -> str:
     if coverage.get("pages_cut"):
         detail += ("；" if lang == "zh" else "; ") + w["coverage_cut"].format(n=f"{coverage['pages_cut']:,}")
     return w["coverage_line"].format(pct=f"{coverage['percent']:g}", detail=detail)
+
+
+def availability_line(figures: dict[str, Any] | None, lang: str) -> str:
+    """The verdict's availability line (V2: homepage probes of the last week and the threshold with
+    its confidence mark) from the run stats' ``availability`` block; "" when the run has none."""
+    if not isinstance(figures, dict):
+        return ""
+    from reports import i18n
+    w = i18n.strings(lang)
+    if not figures.get("probes"):
+        return w["availability_none"].format(days=figures.get("window_days", 7))
+    return w["availability_line"].format(days=figures.get("window_days", 7), probes=figures["probes"],
+                                         failed=figures.get("failed", 0), pct=f"{figures.get('share_pct') or 0:g}",
+                                         limit=f"{figures.get('threshold_pct', 5):g}", mark=figures.get("mark", ""))
 
 
 def rule_index(model: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -67,6 +67,7 @@ def render(model: dict[str, Any], out_dir: Path, lang: str) -> Path:
         (words["site"], run["site"]), (words["run"], run["id"]), (words["today"], run["today"]),
         (words["verdict"], i18n.verdict_text(model, lang)),
         ("", localized(model["verdict"], "coverage_line", lang)),
+        ("", localized(model["verdict"], "availability_line", lang)),
         (words["total_findings"], model["summary"]["total"]),
     ]
     if i18n.run_banner(model, lang):

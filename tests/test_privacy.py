@@ -72,6 +72,17 @@ def test_office_numbers_from_config_do_not_fire():
     assert find_pii(f"热线 {plants.PLANTED_MOBILE}", TODAY, settings) == []
 
 
+def _two_sheets() -> bytes:
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.active.append(["当事人", "王某某"])
+    book.active.append(["身份证号码", plants.MASKED_ID])
+    book.create_sheet("Sheet2").append(["x"])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
 def test_extractors_read_real_files_and_refuse_broken_ones():
     settings = DocSettings.from_thresholds(load_thresholds())
     assert plants.PLANTED_ID in EXTRACTORS["pdf"](pdf_bytes(f"ID {plants.PLANTED_ID}"), settings)[0][0]
@@ -80,6 +91,11 @@ def test_extractors_read_real_files_and_refuse_broken_ones():
     for kind in ("pdf", "docx", "xlsx"):
         with pytest.raises(Unreadable):
             EXTRACTORS[kind](b"this is not a document", settings)
+    with pytest.raises(Unreadable, match="password protected"):  # an encrypted OOXML is a compound file
+        EXTRACTORS["xlsx"](bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504), settings)
+    capped = DocSettings(max_pages=1, max_rows=1)
+    pages, total = EXTRACTORS["xlsx"](_two_sheets(), capped)
+    assert total == 2 and len(pages) == 1 and pages[0].count("\n") == 0, "sheet and row caps apply"
     assert doc_kind("http://x/a/b.ofd", None) == "ofd"
     assert doc_kind("http://x/down.jsp?filename=ab.docx", "application/octet-stream") == "docx"
 

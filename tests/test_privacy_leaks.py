@@ -4,7 +4,8 @@ Audits the planted trs demo portal over loopback (browserless, every report form
 the default Chinese report), then greps every report file (XLSX members unzipped), the store's
 findings and run rows (messages, targets, evidence, referrers, stats, manifest) and every log
 line captured (this process at DEBUG, the crawl subprocess's stdout/stderr) for the full ID,
-mobile and bank card numbers planted by xunjian/demo/plants_privacy.py. The rules must have
+mobile and bank card numbers, the passport number, home address and full name planted by
+xunjian/demo/plants_privacy.py (xunjian/demo/content_plants.py). The rules must have
 fired (masked), so the test cannot pass by finding nothing.
 
 The store's ``bodies`` and ``attachment_texts`` keep the published page and attachment text
@@ -28,7 +29,8 @@ from xunjian.demo import plants_privacy as plants
 from xunjian.demo.server import serve
 
 TODAY = date(2026, 11, 22)
-SECRETS = (plants.PLANTED_ID, plants.PLANTED_MOBILE, plants.PLANTED_CARD)
+SECRETS = (plants.PLANTED_ID, plants.PLANTED_MOBILE, plants.PLANTED_CARD, plants.PLANTED_PASSPORT,
+           plants.PLANTED_ADDRESS_TAIL, plants.PLANTED_NAME)
 
 
 def _file_texts(root: Path) -> dict[str, str]:
@@ -57,7 +59,8 @@ def test_no_output_carries_a_planted_number(tmp_path, caplog, capfd):
     store = Store(tmp_path / "x.sqlite")
     findings = store.findings(result.run_id)
     pii = [f for f in findings if f.rule_id.startswith("pii-")]
-    assert {f.rule_id for f in pii} == {"pii-id-number", "pii-mobile", "pii-bank-card"}
+    assert {f.rule_id for f in pii} == {"pii-id-number", "pii-mobile", "pii-bank-card", "pii-person-name",
+                                        "pii-home-address", "pii-id-field"}
     assert any(plants.MASKED_ID in f.message_zh for f in pii)
     import reports
     reports.render(store, result.run_id, tmp_path / "out-en", lang="en")

@@ -217,7 +217,7 @@ def _veto_outcome(a: dict[str, Any], store: Store, run_id: int, findings: list[F
                   veto_items: list[dict[str, Any]] | None, extra_rules: set[str]) -> Outcome:
     """The ``veto: no-fail`` assertion: the report's veto evaluation on the run manifest."""
     from checks import manifest as manifest_mod
-    from checks.verdict import PASS, evaluate_veto
+    from checks.verdict import MANUAL_REASONS, PASS, evaluate_veto
     manifest, _notes = manifest_mod.for_run(store, run_id)
     if veto_items is None:
         veto_items = ((manifest.get("thresholds") or {}).get("assessment") or {}).get("veto_items") or []
@@ -240,7 +240,7 @@ def _veto_outcome(a: dict[str, Any], store: Store, run_id: int, findings: list[F
             hits = [f for f in findings if f.rule_id in item["rules"]]
             counted += [f.fingerprint for f in hits]
             problems.append(f"{item['id']} {title} ({len(hits)}: {_examples(hits)})")
-        elif item["status"] == "not_checked" and item["reason"] != "no_rule":
+        elif item["status"] == "not_checked" and item["reason"] not in MANUAL_REASONS:
             problems.append(f"{item['id']} {title} not checked ({item['reason']})")
     passed = verdict["veto"] == PASS
     detail = ("no veto item fails" if passed else

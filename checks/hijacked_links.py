@@ -1,0 +1,125 @@
+"""Hijacked outbound links: an off-site link target that now serves gambling, adult or parked-domain
+content, or that redirects to another registrable domain.
+
+A government portal's 友情链接 outlive the sites they point at: an expired domain is bought and
+turned into a casino or a "domain for sale" page, or the old site redirects elsewhere. The link
+still answers 200, so a link checker passes it, and the portal is then "linking to gambling"
+(国办秘函〔2019〕19号 V1: 链接色情、赌博等内容 [S]). This module reads, for every off-site target
+linked by ``<a>``/``<area>``/``<iframe>`` from an in-scope page:
+
+* the link check's redirect facts (``Store.external_link_targets``): ``final_url`` whose registrable
+  domain (the bundled public suffix list, ``crawler.publicsuffix.registrable_domain``) differs from
+  the linked URL's -> reason ``redirect``;
+* the crawl's sample of the target (``Store.external_samples``: title and a capped text sample,
+  crawler/spiders/sampling.py) -> reason ``content`` when the title carries one of
+  ``link_hijack.terms`` (unless it also carries a ``benign_terms`` word: a notice *against*
+  gambling), when the text carries ``text_min_terms`` distinct terms, or when title or text match
+  a ``parked_patterns`` expression ("domain for sale", 域名出售 …).
+
+One finding per target URL, critical, with every page linking to it. Targets whose final host
+ends with ``link_hijack.trusted_suffixes`` (gov.cn: such a domain cannot be bought) and redirects
+into ``redirect_allow`` domains are never judged. Targets that were not sampled (sampling off, the
+run's ``links.external_sample_max`` reached, not HTML) are judged on their redirects only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from checks.base import CheckContext, Rule
+from config import ConfigError
+from crawler.publicsuffix import registrable_domain
+from crawler.store import Finding
+
+HIJACKED = Rule(
+    id="link-hijacked", title_zh="外部链接疑似被劫持（指向赌博、色情或待售域名）",
+    title_en="Outbound link hijacked (gambling, adult or parked-domain content)",
+    severity="critical", assessment="veto",
+    basis="国办秘函〔2019〕19号 单项否决 V1（发布或链接色情、赌博等内容）[S]",
+    advice_zh="立即删除或更正该外部链接，核实对方网站是否已更换主办单位或域名过期，并排查全站同类链接。",
+    advice_en="Remove or correct the outbound link at once, check whether the linked site changed hands "
+              "or its domain expired, and review every outbound link of the site.",
+    doc="For each off-site target linked by <a>/<area>/<iframe>: fires when the link's final host after "
+        "redirects has another registrable domain (public suffix list) than the linked one, or when the "
+        "target's title (or, with link_hijack.text_min_terms distinct terms, its text sample) carries "
+        "gambling/lottery/adult terms of link_hijack.terms, or a parked-domain pattern ('domain for sale', "
+        "域名出售). Hosts under link_hijack.trusted_suffixes (gov.cn) are not judged. Example: a 友情链接 "
+        "to a former partner's domain that now redirects to a 娱乐城 page. Severity critical: V1.",
+)
+RULES = [HIJACKED]
+_LINK_TAGS = {"a", "area", "iframe", "frame"}
+
+
+def _settings(ctx: CheckContext) -> dict[str, Any]:
+    block = ctx.threshold("link_hijack", {}) or {}
+    patterns = []
+    for n, text in enumerate(block.get("parked_patterns") or []):
+        try:
+            patterns.append(re.compile(str(text), re.I))
+        except re.error as exc:
+            raise ConfigError(f"link_hijack.parked_patterns[{n}]: not a valid regular expression ({exc}); "
+                              "fix it in config/rules.yaml or the profile's thresholds:") from None
+    return {"terms": [str(t).lower() for t in block.get("terms") or []],
+            "benign": [str(t).lower() for t in block.get("benign_terms") or []],
+            "text_min": int(block.get("text_min_terms", 3) or 0), "parked": patterns,
+            "trusted": tuple(str(s).lower().lstrip(".") for s in block.get("trusted_suffixes") or []),
+            "allow": {str(d).lower() for d in block.get("redirect_allow") or []}}
+
+
+def _under(host: str, suffixes) -> bool:
+    return any(host == s or host.endswith("." + s) for s in suffixes)
+
+
+def content_reasons(title: str, text: str, settings: dict[str, Any]) -> list[str]:
+    """Why a sampled page looks like gambling/adult/parked content (empty: it does not)."""
+    title_l, text_l = title.lower(), text.lower()
+    reasons = []
+    benign = any(b in title_l for b in settings["benign"])
+    in_title = [t for t in settings["terms"] if t in title_l]
+    if in_title and not benign:
+        reasons.append("title: " + "、".join(in_title[:5]))
+    in_text = [t for t in settings["terms"] if t in text_l]
+    if not in_title and not benign and settings["text_min"] and len(in_text) >= settings["text_min"]:
+        reasons.append("text: " + "、".join(in_text[:8]))
+    for rx in settings["parked"]:
+        m = rx.search(title) or rx.search(text)
+        if m:
+            reasons.append(f"parked: {m.group(0)[:60]}")
+            break
+    return reasons
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    settings = _settings(ctx)
+    samples = ctx.store.external_samples(ctx.run_id)
+    for target in ctx.store.external_link_targets(ctx.run_id):
+        url = target["url"]
+        final = target.get("final_url") or url
+        host = (urlsplit(url).hostname or "").lower()
+        final_host = (urlsplit(final).hostname or "").lower()
+        if not host or _under(final_host, settings["trusted"]):
+            continue
+        referrers = [r for r in ctx.referrers(url) if r["tag"] in _LINK_TAGS]
+        if not referrers:
+            continue  # an off-site image or script: not a link a visitor follows
+        reasons = []
+        moved_to = registrable_domain(final_host)
+        if target["redirect_chain"] and moved_to != registrable_domain(host) and moved_to not in settings["allow"]:
+            reasons.append(f"redirect: {registrable_domain(host)} -> {moved_to}")
+        sample = samples.get(url)
+        if sample:
+            reasons += content_reasons(sample.get("title") or "", sample.get("text") or "", settings)
+        if not reasons:
+            continue
+        title = (sample or {}).get("title") or ""
+        evidence = {"reasons": reasons, "final_url": final, "title": title[:120],
+                    "redirect_chain": [h.get("url") for h in target["redirect_chain"]][:10]}
+        shown_title = f"，页面标题“{title[:40]}”" if title else ""
+        shown_title_en = f", page title \"{title[:40]}\"" if title else ""
+        yield HIJACKED.finding(
+            referrers[0]["page"], f"外部链接 {url} 疑似被劫持（{'；'.join(reasons)}）{shown_title}",
+            f"Outbound link {url} looks hijacked ({'; '.join(reasons)}){shown_title_en}",
+            target=url, evidence=evidence, referrers=referrers)
