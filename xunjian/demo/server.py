@@ -1,15 +1,16 @@
-"""Serve a ``DemoSite`` over real HTTP on loopback: the portal and the "external" stand-in host.
+"""Serve a ``DemoSite`` over real HTTP on loopback: the portal, the "external" stand-in host and a
+third site ("elsewhere", 127.0.0.3: where a hijacked outbound link lands after a redirect).
 
 ``serve(site, portal_port=0, external_port=0, portal_host="127.0.0.1", external_host="127.0.0.2")``
-starts two threading HTTP/1.1 servers in background threads and returns a ``DemoServer`` with
-``.portal_base`` / ``.external_base`` (e.g. ``"http://127.0.0.1:41234"``), ``.requests`` (every
+starts three threading HTTP/1.1 servers in background threads and returns a ``DemoServer`` with
+``.portal_base`` / ``.external_base`` / ``.elsewhere_base`` (e.g. ``"http://127.0.0.1:41234"``), ``.requests`` (every
 request seen: host, method, target, User-Agent), ``.hits(path)`` and ``.stop()``; it is also a
 context manager. Port 0 picks a free port. Only 127.0.0.0/8 addresses are accepted: the demo
 never listens on a real interface.
 
 Per request: a dynamic route (the family's ``routes``: the faults) wins, else the site's static
 page (a directory path serves its ``index.html``), else 404 with the family's not-found template.
-``{{PORTAL}}``/``{{EXTERNAL}}`` in bodies and headers are replaced by the base URLs, then str
+``{{PORTAL}}``/``{{EXTERNAL}}``/``{{ELSEWHERE}}`` in bodies and headers are replaced by the base URLs, then str
 bodies are encoded with the page's codec. HEAD answers the GET headers without a body (unless a
 route refuses HEAD). Logging is silent unless ``verbose=True`` (one line per request on stderr).
 """
@@ -27,12 +28,13 @@ from urllib.parse import unquote, urlsplit
 from xunjian.demo import DemoPage, routes
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
+ELSEWHERE_HOST = "127.0.0.3"
 MAX_LOGGED_REQUESTS = 200_000
 
 
 @dataclass(frozen=True)
 class SeenRequest:
-    host: str  # "portal" | "external"
+    host: str  # "portal" | "external" | "elsewhere"
     method: str
     target: str  # path and query as sent
     user_agent: str
@@ -106,8 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(body, str):
             body = demo.substitute(body).encode(page.encoding)
         elif b"{{" in body:
-            body = body.replace(b"{{PORTAL}}", demo.portal_base.encode()).replace(
-                b"{{EXTERNAL}}", demo.external_base.encode())
+            body = demo.substitute(body.decode("latin-1")).encode("latin-1")  # bytes kept, placeholders ASCII
         headers = {"Content-Type": page.content_type}
         headers.update({k: demo.substitute(v) for k, v in page.headers.items()})
         self._send_simple(page.status, b"" if head else body, headers, length=len(body))
@@ -160,12 +161,13 @@ class _HostServer(ThreadingHTTPServer):
 
 
 class DemoServer:
-    """Two running host servers; stop() shuts both down (also on leaving a ``with`` block)."""
+    """Three running host servers; stop() shuts them down (also on leaving a ``with`` block)."""
 
     def __init__(self, site, portal_host: str, portal_port: int, external_host: str, external_port: int,
-                 verbose: bool = False):
+                 verbose: bool = False, elsewhere_host: str = ELSEWHERE_HOST):
         check_loopback(portal_host)
         check_loopback(external_host)
+        check_loopback(elsewhere_host)
         self.site = site
         site.paths("portal")  # render once here, not concurrently in the first request threads
         self.verbose = verbose
@@ -178,7 +180,7 @@ class DemoServer:
         self._threads: list[threading.Thread] = []
         try:
             for key, host, port in (("portal", portal_host, portal_port),
-                                    ("external", external_host, external_port)):
+                                    ("external", external_host, external_port), ("elsewhere", elsewhere_host, 0)):
                 self._servers.append(_HostServer((host, port), key, self))
         except OSError as exc:
             self._close_servers()
@@ -186,6 +188,7 @@ class DemoServer:
                           "port or pass 0 for a free one") from exc
         self.portal_base = "http://%s:%d" % self._servers[0].server_address[:2]
         self.external_base = "http://%s:%d" % self._servers[1].server_address[:2]
+        self.elsewhere_base = "http://%s:%d" % self._servers[2].server_address[:2]
         for srv in self._servers:
             t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1},
                                  name=f"demo-{srv.host_key}", daemon=True)
@@ -193,7 +196,8 @@ class DemoServer:
             self._threads.append(t)
 
     def substitute(self, text: str) -> str:
-        return text.replace("{{PORTAL}}", self.portal_base).replace("{{EXTERNAL}}", self.external_base)
+        return (text.replace("{{PORTAL}}", self.portal_base).replace("{{EXTERNAL}}", self.external_base)
+                .replace("{{ELSEWHERE}}", self.elsewhere_base))
 
     @property
     def requests(self) -> list[SeenRequest]:

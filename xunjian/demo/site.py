@@ -8,7 +8,8 @@ the columns and applies the recorded edits. ``expectations(family)`` gathers eve
 ``EXPECTED`` / ``DECOYS``. The result is deterministic: the same ``today`` gives a byte-identical
 site (no randomness, no wall clock). URLs and markup come from the family (xunjian/demo/family.py).
 
-Helpers for plant modules (all paths are host-relative, hosts are ``"portal"``/``"external"``):
+Helpers for plant modules (all paths are host-relative, hosts are ``"portal"``/``"external"``, and
+``"elsewhere"``, a third site with another address, where a hijacked link lands):
 
 ``site.add(host, path, page)``               add a raw ``DemoPage`` (error if the path exists,
                                              unless ``replace=True``)
@@ -50,7 +51,7 @@ from typing import Callable
 from xunjian.demo import Decoy, DemoPage, Expect
 from xunjian.demo.family import Family, get_family
 
-HOSTS = ("portal", "external")
+HOSTS = ("portal", "external", "elsewhere")  # elsewhere: a third site (a hijacked link's landing)
 
 
 @dataclass
