@@ -23,7 +23,7 @@ from checks._links_content import visible_text
 from checks._penalty_pii import PenaltyHit, PenaltySettings, find_penalty_pii, is_decision, party_is_masked
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
-from crawler.store_docs import READ
+from crawler.store import READ
 
 _BASIS = "政府信息公开条例 Art 15 [C]; 行政处罚法 Art 50 [C]; 处罚信息公开屏蔽个人信息做法 (rule book §6) [S]"
 
