@@ -36,6 +36,7 @@ UNREACHABLE = Rule(
         "140 homepage probes timed out during a week.",
 )
 RULES = [UNREACHABLE]
+NEEDS_CONTENT = False  # probe results, not page content: judged even when tonight's homepage failed
 
 
 def window(ctx: CheckContext, days: int) -> tuple[str, str]:
