@@ -107,9 +107,12 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             continue  # an off-site image or script: not a link a visitor follows
         reasons = []
         moved_to = registrable_domain(final_host)
-        if target["redirect_chain"] and moved_to != registrable_domain(host) and moved_to not in settings["allow"]:
+        moved = moved_to != registrable_domain(host) and moved_to not in settings["allow"]
+        if target["redirect_chain"] and moved:
             reasons.append(f"redirect: {registrable_domain(host)} -> {moved_to}")
         sample = samples.get(url)
+        if sample is None and target.get("title"):  # fetched with its body (a #fragment): title only
+            sample = {"title": target["title"], "text": ""}
         if sample:
             reasons += content_reasons(sample.get("title") or "", sample.get("text") or "", settings)
         if not reasons:

@@ -34,7 +34,8 @@ NAME_RULE = Rule(
     advice_en="Mask the person's name as the site's other decisions do (e.g. 张某某) and replace the page or "
               "attachment.",
     doc="In a 行政处罚 decision, the party (当事人/被处罚人) is a natural person named with two or three Han "
-        "characters starting with a common surname, while at least privacy.penalty.min_masked_decisions other "
+        "characters starting with a common surname, while at least privacy.penalty.min_masked_decisions "
+        "other "
         "decisions of the site name their party masked (张某某). Company names and a company's 法定代表人 do "
         "not fire. Severity warning: names are site practice [S], not on the masking list of numbers and "
         "addresses.",
@@ -109,6 +110,7 @@ def _finding(ctx: CheckContext, url: str, where: str, kind: str, items: list[dic
     if kind == "name":
         evidence["masked_decisions"] = masked
     return rule.finding(url, f"{place_zh}含 {len(items)} 处未脱敏的{_KIND_ZH[kind]}：{shown}{extra_zh}",
-                        f"The {place_en} shows {len(items)} unmasked {_KIND_EN[kind]}(s): {shown_en}{extra_en}",
+                        f"The {place_en} shows {len(items)} unmasked {_KIND_EN[kind]}(s): "
+                        f"{shown_en}{extra_en}",
                         target=place_en, evidence=evidence,
                         referrers=ctx.referrers(url) if where == "attachment" else [])

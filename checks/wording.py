@@ -55,7 +55,8 @@ def find_wrong_forms(title: str, text: str, entries: list[WordingEntry], limit: 
     for place, body in (("title", title), ("text", text)):
         for entry in entries:
             for m in re.finditer(re.escape(entry.wrong), body):
-                hits.append({"wrong": entry.wrong, "right": entry.right, "source": entry.source, "where": place,
+                hits.append({"wrong": entry.wrong, "right": entry.right, "source": entry.source,
+                             "where": place,
                              "sentence": sentence_around(body, m.start(), m.end(), limit)})
     return hits
 
@@ -78,4 +79,5 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         yield WORDING.finding(
             row["url"], f"页面含 {len(hits)} 处严重表述错误（{'、'.join(forms)}）：“{first['sentence']}”",
             f"The page carries {len(hits)} serious wording error(s) ({', '.join(forms)}): "
-            f"\"{first['sentence']}\"", target=first["wrong"], evidence={"count": len(hits), "hits": hits[:20]})
+            f"\"{first['sentence']}\"", target=first["wrong"],
+            evidence={"count": len(hits), "hits": hits[:20]})

@@ -303,7 +303,8 @@ EN = {
     "nr_no-consult-column": "no 咨询 column (messages) found: nothing to judge",
     "veto_reason_no-service-guide": "not checked: no 办事指南 found",
     "nr_no-service-guide": "no 办事指南 found: nothing to judge",
-    "veto_reason_no-probe-data": "not checked: no availability probes in the last week (schedule xunjian probe)",
+    "veto_reason_no-probe-data": "not checked: no availability probes in the last week "
+                                 "(schedule xunjian probe)",
     "nr_no-probe-data": "no availability probes in the last week (schedule xunjian probe): nothing to judge",
     "veto_reason_probe-coverage-low": "not checked: too few availability probes (20 a day are needed)",
     "nr_probe-coverage-low": "too few availability probes (20 a day are needed): nothing to judge",

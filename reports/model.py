@@ -343,9 +343,11 @@ def availability_line(figures: dict[str, Any] | None, lang: str) -> str:
     w = i18n.strings(lang)
     if not figures.get("probes"):
         return w["availability_none"].format(days=figures.get("window_days", 7))
+    pct = f"{figures.get('share_pct') or 0:g}"
     return w["availability_line"].format(days=figures.get("window_days", 7), probes=figures["probes"],
-                                         failed=figures.get("failed", 0), pct=f"{figures.get('share_pct') or 0:g}",
-                                         limit=f"{figures.get('threshold_pct', 5):g}", mark=figures.get("mark", ""))
+                                         failed=figures.get("failed", 0), pct=pct,
+                                         limit=f"{figures.get('threshold_pct', 5):g}",
+                                         mark=figures.get("mark", ""))
 
 
 def rule_index(model: dict[str, Any]) -> dict[str, dict[str, Any]]:

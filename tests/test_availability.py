@@ -22,7 +22,8 @@ TODAY = date(2026, 11, 22)
 
 def _profile(tmp_path, base: str) -> str:
     path = tmp_path / "site.yaml"
-    path.write_text(f"name: probe-test\nstart_urls: ['{base}/']\nnetwork: {{allow_addresses: ['127.0.0.0/8']}}\n"
+    path.write_text(f"name: probe-test\nstart_urls: ['{base}/']\n"
+                    "network: {allow_addresses: ['127.0.0.0/8']}\n"
                     "columns:\n  - {name: 通知公告, url: /tzgg/index.html, type: notice}\n"
                     "  - {name: 外站, url: 'http://127.0.0.9:1/x.html', type: news}\n", encoding="utf-8")
     return str(path)

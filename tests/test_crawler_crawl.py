@@ -267,9 +267,13 @@ def test_robots_excluded_path_is_not_fetched(crawled):
 def test_external_url_is_checked_once_however_often_cited(crawled):
     url = crawled["ext"].url("/ext.html")
     assert len(crawled["store"].links_to(crawled["run"], url)) == 3
-    assert len(crawled["ext"].hits_for("/ext.html")) == 1
+    # one check (HEAD), then one GET sampling its title and text when the crawl is done
+    # (links.sample_external, crawler/spiders/sampling.py), however often it is cited
+    assert [h.method for h in crawled["ext"].hits_for("/ext.html")] == ["HEAD", "GET"]
     row = _res(crawled, url)
     assert (row["kind"], row["in_scope"], row["method"], row["status"]) == ("external", 0, "HEAD", 200)
+    sample = crawled["store"].external_samples(crawled["run"])[url]
+    assert sample["status"] == 200 and sample["final_url"] == url
 
 
 def test_anchors_are_stored_for_pages_and_fragment_targets(crawled):

@@ -251,6 +251,11 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, SamplingMixin, scrapy
             for request in self.reverify_requests():
                 self.crawler.engine.crawl(request)
             raise DontCloseSpider
+        samples = self.sample_requests()  # crawler.spiders.sampling: off-site targets' title and text
+        if samples:
+            for request in samples:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
 
     def reverify_requests(self) -> list:
         """The final pass: failed external URLs again, with GET and the browser user agent."""
@@ -417,9 +422,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, SamplingMixin, scrapy
             self.failed_urls.discard(state.url)
         self.counters["resources"] += 1
         yield resource_item(**row)
-        sample = self.sample_request(state, row)  # an off-site HTML target: its title and text
-        if sample is not None:
-            yield sample
+        self.queue_sample(state, row)  # an off-site HTML target: its title and text, sampled at idle
 
     def merge_reverified(self, state: FetchState, row: dict[str, Any]) -> dict[str, Any]:
         """The reverification GET (browser user agent) wins when it had an HTTP answer or the

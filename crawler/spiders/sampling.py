@@ -3,8 +3,10 @@
 An outbound link whose domain expired or was taken over keeps answering 200, so a status check
 passes it; what it now *says* (a casino, a "domain for sale" page) is what checks/
 hijacked_links.py judges. After the HEAD check of an off-site target answers 2xx with an HTML
-content type, ``sample_request`` schedules one GET of the URL the check landed on (no
-redirects followed: the check already recorded them), reading at most
+content type, ``queue_sample`` remembers it; when the crawl is otherwise done (spider idle)
+``sample_requests`` issues one GET per remembered target of the URL the check landed on (no
+redirects followed: the check already recorded them; a target already fetched with its body for
+a ``#fragment`` citation is not fetched again), reading at most
 ``links.external_sample_bytes``; ``sample_item`` keeps only its ``<title>`` and the first
 ``links.external_sample_chars`` characters of its visible text (``Store.put_external_sample``).
 At most ``links.external_sample_max`` targets are sampled per run (the rest are not judged;
@@ -29,7 +31,7 @@ _SPACE = re.compile(r"\s+")
 
 
 class SamplingMixin:
-    """Needs ``make_request``, ``counters`` and the profile; see the module docstring."""
+    """Needs ``make_request``, ``body_upgrades`` and the profile; see the module docstring."""
 
     def init_sampling(self, profile: dict[str, Any]) -> None:
         links = profile["links"]
@@ -39,26 +41,41 @@ class SamplingMixin:
         self.sample_max = int(links["external_sample_max"])
         self.samples_scheduled = 0
         self.samples_skipped = 0
+        self._sample_queue: dict[str, tuple[str, int, str]] = {}
+        self._samples_issued = False
 
-    def sample_request(self, state: FetchState, row: dict[str, Any]):
-        """The sampling GET for a recorded check of an off-site target, or None."""
+    def queue_sample(self, state: FetchState, row: dict[str, Any]) -> None:
+        """Remember a recorded check of an off-site target that answered 2xx HTML."""
         status = row.get("status")
         if (not self.sample_external or state.in_scope or state.purpose != PURPOSE_CHECK or state.reverify
                 or not isinstance(status, int) or not 200 <= status < 300
                 or not is_html(row.get("content_type") or "")):
-            return None
-        if self.samples_scheduled >= self.sample_max:
-            self.samples_skipped += 1
-            return None
-        self.samples_scheduled += 1
-        landed = row.get("final_url") or state.url
-        sample = FetchState(state.url, state.kind, False, state.depth, PURPOSE_SAMPLE, referrer=landed)
-        return self.make_request(sample, landed)  # type: ignore[attr-defined]
+            return
+        self._sample_queue.setdefault(state.url, (state.kind, state.depth, row.get("final_url") or state.url))
+
+    def sample_requests(self) -> list:
+        """The sampling GETs, once, when the crawl is otherwise done (``on_idle``): by then every target
+        fetched with its body for a #fragment citation is known and is not fetched again."""
+        if self._samples_issued:
+            return []
+        self._samples_issued = True
+        out = []
+        for url, (kind, depth, landed) in self._sample_queue.items():
+            if url in self.body_upgrades:  # type: ignore[attr-defined]
+                continue  # fetched with its body already: its title is in resources
+            if len(out) >= self.sample_max:
+                self.samples_skipped += 1
+                continue
+            sample = FetchState(url, kind, False, depth, PURPOSE_SAMPLE, referrer=landed)
+            out.append(self.make_request(sample, landed))  # type: ignore[attr-defined]
+        self.samples_scheduled = len(out)
+        return out
 
     def sample_item(self, state: FetchState, response) -> dict[str, Any]:
         body = response.body[: self.sample_bytes]
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        text, _charset, _errors = decode_html(body, content_type, truncated=len(response.body) >= self.sample_bytes)
+        cut = len(response.body) >= self.sample_bytes  # a cut may split the last character
+        text, _charset, _errors = decode_html(body, content_type, truncated=cut)
         title, visible = page_text(text)
         return {"_table": "external_sample", "url": state.url, "final_url": state.referrer,
                 "status": response.status, "title": title[:300], "text": visible[: self.sample_chars]}

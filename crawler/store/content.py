@@ -43,10 +43,11 @@ class ContentFactsMixin:
             "SELECT url, final_url, status, title, text FROM external_samples WHERE run_id=?", (run_id,))}
 
     def external_link_targets(self, run_id: int) -> list[dict[str, Any]]:
-        """Off-site targets the crawl checked (url, final_url, status, content_type, redirect_chain)."""
+        """Off-site targets the crawl checked (url, final_url, status, content_type, redirect_chain, title:
+        set when the target was fetched with its body for a #fragment or jump link)."""
         out = []
         for r in self.db.execute(
-                "SELECT url, final_url, status, content_type, redirect_chain FROM resources "
+                "SELECT url, final_url, status, content_type, redirect_chain, title FROM resources "
                 "WHERE run_id=? AND in_scope=0 AND skip_reason IS NULL ORDER BY url", (run_id,)):
             d = dict(r)
             d["redirect_chain"] = json.loads(d["redirect_chain"]) if d["redirect_chain"] else []

@@ -213,8 +213,9 @@ def hidden_declarations(paths: HiddenPaths, home: str) -> tuple[list[Expect], li
     hijacked = [Expect("link-hijacked", f"external:{PARTNER}", "302 to another host serving 娱乐城/百家乐"),
                 Expect("link-hijacked", f"external:{PARKED}", "a 'domain for sale' page"),
                 Expect("link-hijacked", f"external:{ENTERTAINMENT}", "the hidden links' 娱乐城 page")]
-    return ([Expect("link-hidden-offsite", paths.plant_page, "display:none block, <noscript> link"), *hijacked],
-            [Decoy("link-hidden-offsite", paths.decoy_page, "hidden drop-down of in-site links, visible outbound"),
+    hidden = Expect("link-hidden-offsite", paths.plant_page, "display:none block, <noscript> link")
+    return ([hidden, *hijacked],
+            [Decoy("link-hidden-offsite", paths.decoy_page, "hidden in-site drop-down, visible outbound"),
              Decoy("link-hidden-offsite", home, "homepage: no hidden links"),
              Decoy("link-hijacked", f"external:{MOVED}", "a redirect within the linked host"),
              Decoy("link-hijacked", f"external:{AGAINST}", "a notice against gambling naming its games"),
@@ -233,7 +234,8 @@ class WordingPaths:
     decoy_doc: str
 
 
-def plant_wording(site, today: date, paths: WordingPaths, *, extra_wrong: str = "", extra_right: str = "") -> None:
+def plant_wording(site, today: date, paths: WordingPaths, *, extra_wrong: str = "",
+                  extra_right: str = "") -> None:
     day = today - timedelta(days=6)
     plant = ("<p>根据《中华人名共和国行政处罚法》和本市有关规定，现就配合执法检查有关事项通知如下。</p>\n"
              "<p>一、各执法大队应当如实报送执法数据。</p>\n"

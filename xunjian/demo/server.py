@@ -3,15 +3,15 @@ third site ("elsewhere", 127.0.0.3: where a hijacked outbound link lands after a
 
 ``serve(site, portal_port=0, external_port=0, portal_host="127.0.0.1", external_host="127.0.0.2")``
 starts three threading HTTP/1.1 servers in background threads and returns a ``DemoServer`` with
-``.portal_base`` / ``.external_base`` / ``.elsewhere_base`` (e.g. ``"http://127.0.0.1:41234"``), ``.requests`` (every
-request seen: host, method, target, User-Agent), ``.hits(path)`` and ``.stop()``; it is also a
-context manager. Port 0 picks a free port. Only 127.0.0.0/8 addresses are accepted: the demo
-never listens on a real interface.
+``.portal_base`` / ``.external_base`` / ``.elsewhere_base`` (e.g. ``"http://127.0.0.1:41234"``),
+``.requests`` (every request seen: host, method, target, User-Agent), ``.hits(path)`` and
+``.stop()``; it is also a context manager. Port 0 picks a free port. Only 127.0.0.0/8 addresses
+are accepted: the demo never listens on a real interface.
 
 Per request: a dynamic route (the family's ``routes``: the faults) wins, else the site's static
 page (a directory path serves its ``index.html``), else 404 with the family's not-found template.
-``{{PORTAL}}``/``{{EXTERNAL}}``/``{{ELSEWHERE}}`` in bodies and headers are replaced by the base URLs, then str
-bodies are encoded with the page's codec. HEAD answers the GET headers without a body (unless a
+``{{PORTAL}}``/``{{EXTERNAL}}``/``{{ELSEWHERE}}`` in bodies and headers are replaced by the base URLs,
+then str bodies are encoded with the page's codec. HEAD answers the GET headers without a body (unless a
 route refuses HEAD). Logging is silent unless ``verbose=True`` (one line per request on stderr).
 """
 
@@ -180,7 +180,8 @@ class DemoServer:
         self._threads: list[threading.Thread] = []
         try:
             for key, host, port in (("portal", portal_host, portal_port),
-                                    ("external", external_host, external_port), ("elsewhere", elsewhere_host, 0)):
+                                    ("external", external_host, external_port),
+                                    ("elsewhere", elsewhere_host, 0)):
                 self._servers.append(_HostServer((host, port), key, self))
         except OSError as exc:
             self._close_servers()

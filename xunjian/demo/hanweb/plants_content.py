@@ -4,9 +4,10 @@ The same plants as the ``trs`` family's plants_privacy.py, plants_safety.py and 
 written by ``xunjian.demo.content_plants`` in this family's markup and URL scheme:
 
   PII.plant_doc (行政处罚, col4807)     ID number, mobile, refund account in full; its downfile.jsp
-                                       PDF, DOCX, XLSX carry the ID          -> pii-id-number/mobile/bank-card
+                                       PDF, DOCX, XLSX carry the ID          -> pii-id-number, pii-mobile,
+                                                                                pii-bank-card
   PII.person_doc                       a person named in full, home address, passport number
-                                                                             -> pii-person-name/home-address/id-field
+                                       -> pii-person-name, pii-home-address, pii-id-field
   PII.decoy_doc, PII.company_doc       masked forms, credit codes, office phones; a company,
                                        its 法定代表人 and 住所               -> none
   机构职能 /col/col4804/               display:none block and <noscript> link at the end of the main
@@ -34,8 +35,10 @@ PII = PiiPaths("xzcf", PLANT_DOC, DECOY_DOC, attachment_paths(attachment_path, P
                person_doc="/art/2026/11/11/art_4807_2307903.html",
                company_doc="/art/2026/11/11/art_4807_2307904.html")
 FUNCTIONS = "/col/col4804/index.html"  # 机构职能 (关于本站 is linked only from the script footer)
-HIDDEN = HiddenPaths(FUNCTIONS, layout.END_MAIN, "/col/col4804/art_aqjc.html", decoy_link_marker=layout.END_MAIN)
-WORDING = WordingPaths("tzgg", "/art/2026/11/16/art_4702_2302911.html", "/art/2026/11/16/art_4702_2302912.html")
+HIDDEN = HiddenPaths(FUNCTIONS, layout.END_MAIN, "/col/col4804/art_aqjc.html",
+                     decoy_link_marker=layout.END_MAIN)
+WORDING = WordingPaths("tzgg", "/art/2026/11/16/art_4702_2302911.html",
+                       "/art/2026/11/16/art_4702_2302912.html")
 HOME = "/index.html"
 
 

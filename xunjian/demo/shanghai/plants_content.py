@@ -4,9 +4,10 @@ The same plants as the ``trs`` family's plants_privacy.py, plants_safety.py and 
 written by ``xunjian.demo.content_plants`` in this family's markup and URL scheme:
 
   PII.plant_doc (行政处罚, channel_94)  ID number, mobile, refund account in full; its /cmsres/
-                                       PDF, DOCX, XLSX carry the ID          -> pii-id-number/mobile/bank-card
+                                       PDF, DOCX, XLSX carry the ID          -> pii-id-number, pii-mobile,
+                                                                                pii-bank-card
   PII.person_doc                       a person named in full, home address, passport number
-                                                                             -> pii-person-name/home-address/id-field
+                                       -> pii-person-name, pii-home-address, pii-id-field
   PII.decoy_doc, PII.company_doc       masked forms, credit codes, office phones; a company,
                                        its 法定代表人 and 住所               -> none
   专题专栏 /channel_110/               display:none block and <noscript> link before the footer
