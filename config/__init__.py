@@ -74,7 +74,7 @@ SITE_SCHEMA: dict[str, Any] = {
         "max_retry_after_s": ("num", 30),
         "max_redirects": ("int", 5),
         "reverify_failures": ("bool", True),
-        # off-site HTML targets: title and a text sample kept (checks/hijacked_links.py)
+        # off-site HTML targets: title and a text sample kept (checks/content/hijacked_links.py)
         "sample_external": ("bool", True),
         "external_sample_bytes": ("int", 65536),
         "external_sample_chars": ("int", 2000),

@@ -1,4 +1,4 @@
-"""The serious-wording dictionary (``wording:`` of config/rules.yaml, checks/wording.py), validated.
+"""The serious-wording dictionary (``wording:`` of config/rules.yaml, checks/content/wording.py), validated.
 
 ``wording.entries`` (the shipped starter list) and ``wording.site_entries`` (a profile's
 ``thresholds:``: the bureau's own name, its leaders' names and titles) are lists of

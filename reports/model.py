@@ -234,7 +234,7 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
                     "coverage": stats.get("coverage") if isinstance(stats.get("coverage"), dict) else None,
                     "coverage_line_zh": coverage_line(stats.get("coverage"), "zh"),
                     "coverage_line_en": coverage_line(stats.get("coverage"), "en"),
-                    # V2 figures of the availability probe (checks/availability.py)
+                    # V2 figures of the availability probe (checks/crawl/availability.py)
                     "availability": stats.get("availability") if isinstance(stats.get("availability"), dict)
                     else None,
                     "availability_line_zh": availability_line(stats.get("availability"), "zh"),

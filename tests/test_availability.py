@@ -1,5 +1,5 @@
 """The availability probe and veto V2 (xunjian/probe.py, xunjian/commands/probe.py,
-checks/availability.py): real probes of a real loopback server into a real store, then the rule
+checks/crawl/availability.py): real probes of a real loopback server into a real store, then the rule
 and the report over a week of stored probe results (typed Store methods, explicit times)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from checks.base import CheckContext
-from checks import availability
+from checks.crawl import availability
 from checks.verdict import evaluate_veto
 from config import load_site, load_thresholds
 from crawler.store import Store

@@ -1,4 +1,4 @@
-"""Hijacked outbound links (checks/hijacked_links.py): the content dictionary on strings, the
+"""Hijacked outbound links (checks/content/hijacked_links.py): the content dictionary on strings, the
 registrable-domain comparison, and the crawl's samples of external targets in a real store. The
 rule over real crawls (a 302 to a third loopback host, a parked page, decoys) is asserted by the
 families' plants (xunjian/demo/content_plants.py; tests/test_families.py, tests/test_demo_audit.py)."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from checks.base import CheckContext
-from checks.hijacked_links import _settings, content_reasons
+from checks.content.hijacked_links import _settings, content_reasons
 from config import load_thresholds
 from crawler.publicsuffix import registrable_domain
 from crawler.spiders.sampling import page_text

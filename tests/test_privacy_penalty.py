@@ -1,12 +1,12 @@
-"""Names, home addresses and ID fields in 行政处罚 decisions (checks/_penalty_pii.py,
-checks/privacy_penalty.py): detectors on strings. The rules over real crawls are asserted by the
+"""Names, home addresses and ID fields in 行政处罚 decisions (checks/content/_penalty_pii.py,
+checks/content/privacy_penalty.py): detectors on strings. The rules over real crawls are asserted by the
 families' plants (xunjian/demo/content_plants.py; tests/test_families.py, tests/test_demo_audit.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from checks._penalty_pii import PenaltySettings, find_penalty_pii, is_decision, party_is_masked
+from checks.content._penalty_pii import PenaltySettings, find_penalty_pii, is_decision, party_is_masked
 from config import ConfigError
 from xunjian.demo import content_plants as plants
 

@@ -1,4 +1,4 @@
-"""Serious wording errors (checks/wording.py, config/wording.py) on strings, and the V1 veto item
+"""Serious wording errors (checks/content/wording.py, config/wording.py) on strings, and the V1 veto item
 that the rule fills partly (checks/verdict.py ``partial``). The rule over real crawls is asserted
 by the families' plants (xunjian/demo/content_plants.py ``plant_wording``)."""
 
@@ -9,7 +9,7 @@ import re
 import pytest
 
 from checks.verdict import evaluate_veto
-from checks.wording import find_wrong_forms, sentence_around
+from checks.content.wording import find_wrong_forms, sentence_around
 from config import CONFIG_DIR, ConfigError, load_site, load_thresholds
 from config.wording import wording_entries
 

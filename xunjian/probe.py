@@ -3,7 +3,7 @@ now, and store each result for the nightly report.
 
 V2 is judged over a week of visits, at least 20 a day [S] (rule book §1.2): a nightly crawl sees one
 moment, so ``xunjian probe --site PROFILE`` runs on a schedule of its own (cron or a systemd timer,
-docs/availability.md) and ``checks/availability.py`` reads the results back. Per probe:
+docs/availability.md) and ``checks/crawl/availability.py`` reads the results back. Per probe:
 
 * the URLs: the profile's homepage (``homepage`` or the first start URL), then the first
   ``availability.key_pages`` columns of the profile (absolute, or resolved against the homepage);

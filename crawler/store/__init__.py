@@ -51,7 +51,7 @@ Tables (columns in docs/store.md; bump SCHEMA_VERSION on change):
 ``attachment_texts`` text read from attachments after the crawl (``crawler.doctext``).
 ``page_parses`` the spider's parse of each crawled page, for incremental and resumed crawls
                 (``crawler.store.reuse``).
-``external_samples`` title and a capped text sample of off-site link targets (checks/hijacked_links.py).
+``external_samples`` title and a capped text sample of off-site link targets (checks/content/hijacked_links.py).
 ``availability`` results of ``xunjian probe`` (site, URL, time, status, ok), kept between runs (V2).
 ``finding_first_seen`` the first run and date each finding fingerprint of a site was seen in
                 (kept when retention deletes the run; ``crawler.store.history``).

@@ -7,7 +7,7 @@ Part of ``crawler.store.Store`` (mixed in; the store owns every table and query;
                       ``<a href>`` off-site answering 2xx HTML, ``links.sample_external``):
                       ``status``, ``final_url`` (after redirects), the page ``title`` and a
                       capped ``text`` sample of its visible text (``links.external_sample_chars``).
-                      What checks/hijacked_links.py judges; nothing else of an external page
+                      What checks/content/hijacked_links.py judges; nothing else of an external page
                       is kept.
 ``availability``      one row per availability probe (``xunjian probe``, xunjian/probe.py): the
                       ``site`` (profile name), the probed ``url``, when (``checked_at``, UTC ISO),

@@ -1,6 +1,6 @@
 """Plant helpers shared by the families' content-safety plant modules (issue 13): personal data in
-行政处罚 decisions and their attachments (checks/privacy.py) and hidden injected links
-(checks/hidden_links.py). Each family module fixes the paths (``PiiPaths``, ``HiddenPaths``) and
+行政处罚 decisions and their attachments (checks/content/privacy.py) and hidden injected links
+(checks/content/hidden_links.py). Each family module fixes the paths (``PiiPaths``, ``HiddenPaths``) and
 declares ``EXPECTED``/``DECOYS`` with ``pii_declarations``/``hidden_declarations``; this module
 writes the pages in the family's own markup (``site.add_document``, ``site.page``).
 
@@ -166,7 +166,7 @@ class HiddenPaths:
     decoy_link_marker: str = "</main>"   # the plant page links the decoy page before this text
 
 
-# hijacked outbound links (checks/hijacked_links.py), listed on the hidden-link decoy page
+# hijacked outbound links (checks/content/hijacked_links.py), listed on the hidden-link decoy page
 PARTNER = "/go/partner.html"        # external: 302 to the casino page on the "elsewhere" host
 CASINO = "/casino/index.html"       # elsewhere
 PARKED = "/parked/index.html"       # external: "this domain is for sale"

@@ -1,6 +1,6 @@
 """Planted serious wording errors (严重表述错误) and a decoy of the demo portal (trs family).
 
-Rule: checks/wording.py (wording-serious-error); pages written by
+Rule: checks/content/wording.py (wording-serious-error); pages written by
 ``xunjian.demo.content_plants.plant_wording`` in the 通知公告 column. The plant also carries the
 wrong form of the profile's site entry (config/sites/demo.yaml ``thresholds.wording.site_entries``:
 the director's name), the decoy its right form.

@@ -2,7 +2,7 @@
 
 Reads the visible text of every in-scope page (``Store.pages_with_bodies``) and the text of
 attachments (``Store.attachment_texts``) that look like a decision (``privacy.penalty.
-decision_pattern``) and applies ``checks._penalty_pii``. One finding per page (or attachment) and
+decision_pattern``) and applies ``checks.content._penalty_pii``. One finding per page (or attachment) and
 kind, values **masked**, with the position ("page text, character N" / "attachment page N").
 
 Names depend on the site's own practice: ``pii-person-name`` fires only when at least
@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from checks._links_content import visible_text
-from checks._penalty_pii import PenaltyHit, PenaltySettings, find_penalty_pii, is_decision, party_is_masked
+from checks.links._content import visible_text
+from checks.content._penalty_pii import PenaltyHit, PenaltySettings, find_penalty_pii, is_decision, party_is_masked
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 from crawler.store import READ

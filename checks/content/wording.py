@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks._links_content import visible_text
+from checks.links._content import visible_text
 from checks.base import CheckContext, Rule
 from config.wording import WordingEntry, wording_entries
 from crawler.store import Finding

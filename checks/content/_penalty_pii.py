@@ -1,4 +1,4 @@
-"""Detectors of personal data in 行政处罚 decisions beyond numbers (used by checks/privacy_penalty.py).
+"""Detectors of personal data in 行政处罚 decisions beyond numbers (used by checks/content/privacy_penalty.py).
 
 Pure functions on text. A text is a decision when it matches ``decision_pattern`` (e.g.
 行政处罚决定书). Three kinds, anchored on the labels decisions print (precision first: nothing
@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from checks._pii import id18_valid
+from checks.content._pii import id18_valid
 from config import ConfigError
 
 _HAN = r"[\u4e00-\u9fff]"
