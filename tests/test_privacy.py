@@ -4,6 +4,7 @@ stage + rule over real HTTP (the demo server on loopback) into a real store."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date
 
@@ -93,7 +94,7 @@ def test_extractors_read_real_files_and_refuse_broken_ones():
             EXTRACTORS[kind](b"this is not a document", settings)
     with pytest.raises(Unreadable, match="password protected"):  # an encrypted OOXML is a compound file
         EXTRACTORS["xlsx"](bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504), settings)
-    capped = DocSettings(max_pages=1, max_rows=1)
+    capped = dataclasses.replace(settings, max_pages=1, max_rows=1)
     pages, total = EXTRACTORS["xlsx"](_two_sheets(), capped)
     assert total == 2 and len(pages) == 1 and pages[0].count("\n") == 0, "sheet and row caps apply"
     assert doc_kind("http://x/a/b.ofd", None) == "ofd"

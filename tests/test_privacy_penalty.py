@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from checks.content._penalty_pii import PenaltySettings, find_penalty_pii, is_decision, party_is_masked
-from config import ConfigError
+from config import ConfigError, load_thresholds
 from xunjian.demo import content_plants as plants
 
-S = PenaltySettings()
+S = PenaltySettings.from_config(load_thresholds()["privacy"]["penalty"])
 HEAD = "行政处罚决定书 "
 
 
@@ -48,4 +48,4 @@ def test_a_masked_person_makes_the_registered_address_label_personal():
 
 def test_a_bad_pattern_is_a_one_line_config_error():
     with pytest.raises(ConfigError, match="privacy.penalty.address_detail"):
-        PenaltySettings.from_config({"address_detail": "(号"})
+        PenaltySettings.from_config({**load_thresholds()["privacy"]["penalty"], "address_detail": "(号"})

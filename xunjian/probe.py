@@ -44,11 +44,11 @@ class ProbeResult:
 
 def probe_urls(site: SiteProfile, thresholds: dict[str, Any]) -> tuple[list[str], list[str]]:
     """(URLs to probe, notes about skipped ones): the homepage, then the first key columns."""
-    block = thresholds.get("availability") or {}
+    block = thresholds["availability"]
     home = site.homepage
     scope = site.scope_hosts | {urlsplit(home).netloc.lower()}
     urls, notes = [home], []
-    for column in (site.get("columns") or [])[: int(block.get("key_pages", 3))]:
+    for column in (site.get("columns") or [])[: int(block["key_pages"])]:
         url = urljoin(home, str(column.get("url") or ""))
         if urlsplit(url).netloc.lower() not in scope:
             notes.append(f"column {column.get('name')!r} ({url}) is outside the profile's scope: not probed")
@@ -83,13 +83,12 @@ def fetch_once(url: str, user_agent: str, timeout_s: float, max_bytes: int) -> P
 def probe_site(site: SiteProfile, store: Any) -> tuple[list[ProbeResult], list[str]]:
     """Probe the site's homepage and key pages once; store and return the results (and notes)."""
     thresholds = load_thresholds(site)
-    block = thresholds.get("availability") or {}
+    block = thresholds["availability"]
     urls, notes = probe_urls(site, thresholds)
     user_agent = str(site["politeness"]["user_agent"])
     results = []
     for url in urls:
-        result = fetch_once(url, user_agent, float(block.get("timeout_s", 15)),
-                            int(block.get("max_bytes", 1048576)))
+        result = fetch_once(url, user_agent, float(block["timeout_s"]), int(block["max_bytes"]))
         # a password written into a profile URL never reaches the store or the console
         result = ProbeResult(redact_userinfo(result.url), result.checked_at, result.status, result.elapsed_ms,
                              result.ok, redact_userinfo(result.error))

@@ -40,42 +40,35 @@ _FAR_FUTURE = date(9999, 12, 31)  # the check-digit test only: a birth date is n
 
 @dataclass(frozen=True)
 class PenaltySettings:
-    """``privacy.penalty:`` of config/rules.yaml (profile ``thresholds.privacy.penalty`` may override)."""
+    """``privacy.penalty:`` of config/rules.yaml (profile ``thresholds.privacy.penalty`` may override);
+    the figures and word lists live only there (validated on load by config.thresholds)."""
 
-    decision_pattern: str = "行政处罚决定|处罚决定书"
-    party_labels: tuple[str, ...] = ("当事人", "被处罚人", "违法行为人")
-    surnames: str = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-                     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
-                     "毛郝龚邵万钱严覃武戴莫孔向汤")
-    compound_surnames: tuple[str, ...] = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容")
-    org_suffixes: tuple[str, ...] = ("公司", "集团", "店", "厂", "行", "部", "社", "所", "馆", "院", "局", "会",
-                                     "中心", "站", "场", "处", "队", "组", "室", "坊", "铺", "厅", "庄", "园")
-    address_labels: tuple[str, ...] = ("家庭住址", "现住址", "居住地址", "户籍地址", "家庭地址", "住址")
-    person_address_labels: tuple[str, ...] = ("住所",)
-    address_detail: str = r"\d+\s*(?:号|弄|室|幢|栋|单元|组)|[村屯]\S*\d"
-    id_field_labels: tuple[str, ...] = ("公民身份号码", "身份证号码", "身份证号", "证件号码", "护照号码")
+    decision_pattern: str
+    party_labels: tuple[str, ...]
+    surnames: str
+    compound_surnames: tuple[str, ...]
+    org_suffixes: tuple[str, ...]
+    address_labels: tuple[str, ...]
+    person_address_labels: tuple[str, ...]
+    address_detail: str
+    id_field_labels: tuple[str, ...]
 
     @classmethod
-    def from_config(cls, block: dict | None) -> PenaltySettings:
-        block = block or {}
-        base = cls()
-
+    def from_config(cls, block: dict) -> PenaltySettings:
         def words(key: str) -> tuple[str, ...]:
-            return tuple(str(v) for v in (block.get(key, getattr(base, key)) or ()))
+            return tuple(str(v) for v in block[key] or ())
 
         for key in ("decision_pattern", "address_detail"):
             try:
-                re.compile(str(block.get(key, getattr(base, key))))
+                re.compile(str(block[key]))
             except re.error as exc:
                 raise ConfigError(f"privacy.penalty.{key}: not a valid regular expression ({exc}); "
                                   "fix it in config/rules.yaml or the profile's thresholds:") from None
-        return cls(decision_pattern=str(block.get("decision_pattern", base.decision_pattern)),
-                   party_labels=words("party_labels"), surnames=str(block.get("surnames", base.surnames)),
-                   compound_surnames=words("compound_surnames"), org_suffixes=words("org_suffixes"),
-                   address_labels=words("address_labels"),
+        return cls(decision_pattern=str(block["decision_pattern"]), party_labels=words("party_labels"),
+                   surnames=str(block["surnames"]), compound_surnames=words("compound_surnames"),
+                   org_suffixes=words("org_suffixes"), address_labels=words("address_labels"),
                    person_address_labels=words("person_address_labels"),
-                   address_detail=str(block.get("address_detail", base.address_detail)),
-                   id_field_labels=words("id_field_labels"))
+                   address_detail=str(block["address_detail"]), id_field_labels=words("id_field_labels"))
 
 
 @dataclass(frozen=True)

@@ -54,19 +54,19 @@ _LINK_TAGS = {"a", "area", "iframe", "frame"}
 
 
 def _settings(ctx: CheckContext) -> dict[str, Any]:
-    block = ctx.threshold("link_hijack", {}) or {}
+    block = ctx.threshold("link_hijack")
     patterns = []
-    for n, text in enumerate(block.get("parked_patterns") or []):
+    for n, text in enumerate(block["parked_patterns"]):
         try:
             patterns.append(re.compile(str(text), re.I))
         except re.error as exc:
             raise ConfigError(f"link_hijack.parked_patterns[{n}]: not a valid regular expression ({exc}); "
                               "fix it in config/rules.yaml or the profile's thresholds:") from None
-    return {"terms": [str(t).lower() for t in block.get("terms") or []],
-            "benign": [str(t).lower() for t in block.get("benign_terms") or []],
-            "text_min": int(block.get("text_min_terms", 3) or 0), "parked": patterns,
-            "trusted": tuple(str(s).lower().lstrip(".") for s in block.get("trusted_suffixes") or []),
-            "allow": {str(d).lower() for d in block.get("redirect_allow") or []}}
+    return {"terms": [str(t).lower() for t in block["terms"]],
+            "benign": [str(t).lower() for t in block["benign_terms"]],
+            "text_min": int(block["text_min_terms"]), "parked": patterns,
+            "trusted": tuple(str(s).lower().lstrip(".") for s in block["trusted_suffixes"]),
+            "allow": {str(d).lower() for d in block["redirect_allow"]}}
 
 
 def _under(host: str, suffixes) -> bool:

@@ -68,8 +68,8 @@ _KIND_EN = {"name": "person's name", "address": "home address", "id-field": "ID 
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    settings = PenaltySettings.from_config(ctx.threshold("privacy.penalty", {}))
-    min_masked = int(ctx.threshold("privacy.penalty.min_masked_decisions", 2) or 0)
+    settings = PenaltySettings.from_config(ctx.threshold("privacy.penalty"))
+    min_masked = int(ctx.threshold("privacy.penalty.min_masked_decisions"))
     texts: list[tuple[str, str, list[tuple[str, str]]]] = []   # (url, where, [(position, text)])
     for row, html in ctx.store.pages_with_bodies(ctx.run_id):
         status = row.get("status")

@@ -62,10 +62,10 @@ def find_wrong_forms(title: str, text: str, entries: list[WordingEntry], limit: 
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    entries = wording_entries(ctx.threshold("wording", {}))
+    entries = wording_entries(ctx.threshold("wording"))
     if not entries:
         return
-    limit = int(ctx.threshold("wording.sentence_chars", 120) or 120)
+    limit = int(ctx.threshold("wording.sentence_chars"))
     for row, html in ctx.store.pages_with_bodies(ctx.run_id):
         status = row.get("status")
         if not isinstance(status, int) or not 200 <= status < 300:

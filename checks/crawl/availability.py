@@ -46,11 +46,11 @@ def window(ctx: CheckContext, days: int) -> tuple[str, str]:
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    block = ctx.threshold("availability", {}) or {}
-    days = int(block.get("window_days", 7))
-    per_day = int(block.get("min_probes_per_day", 20))
-    share_limit = float(block.get("failure_share", 0.05))
-    coverage = float(block.get("min_coverage", 0.8))
+    block = ctx.threshold("availability")
+    days = int(block["window_days"])
+    per_day = int(block["min_probes_per_day"])
+    share_limit = float(block["failure_share"])
+    coverage = float(block["min_coverage"])
     home = str(ctx.site.homepage) if hasattr(ctx.site, "homepage") else ""
     since, until = window(ctx, days)
     rows = ctx.store.availability(str((ctx.site or {}).get("name") or ""), since, until)
