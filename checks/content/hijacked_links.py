@@ -1,5 +1,5 @@
 """Hijacked outbound links: an off-site link target that now serves gambling, adult or parked-domain
-content, or that redirects to another registrable domain.
+content (critical), or that now redirects to another registrable domain (warning: confirm it).
 
 A government portal's 友情链接 outlive the sites they point at: an expired domain is bought and
 turned into a casino or a "domain for sale" page, or the old site redirects elsewhere. The link
@@ -9,14 +9,16 @@ linked by ``<a>``/``<area>``/``<iframe>`` from an in-scope page:
 
 * the link check's redirect facts (``Store.external_link_targets``): ``final_url`` whose registrable
   domain (the bundled public suffix list, ``crawler.publicsuffix.registrable_domain``) differs from
-  the linked URL's -> reason ``redirect``;
+  the linked URL's -> reason ``redirect``; alone (the landing page shows no sign below) it is
+  ``link-offsite-redirect`` (warning: a partner's new domain is common, a person confirms it);
 * the crawl's sample of the target (``Store.external_samples``: title and a capped text sample,
   crawler/spiders/sampling.py) -> reason ``content`` when the title carries one of
   ``link_hijack.terms`` (unless it also carries a ``benign_terms`` word: a notice *against*
   gambling), when the text carries ``text_min_terms`` distinct terms, or when title or text match
   a ``parked_patterns`` expression ("domain for sale", 域名出售 …).
 
-One finding per target URL, critical, with every page linking to it. Targets whose final host
+``link-hijacked`` (critical) when a content reason holds, redirected or not. One finding per target
+URL with every page linking to it. Targets whose final host
 ends with ``link_hijack.trusted_suffixes`` (gov.cn: such a domain cannot be bought) and redirects
 into ``redirect_allow`` domains are never judged. Targets that were not sampled (sampling off, the
 run's ``links.external_sample_max`` reached, not HTML) are judged on their redirects only.
@@ -42,14 +44,30 @@ HIJACKED = Rule(
     advice_zh="立即删除或更正该外部链接，核实对方网站是否已更换主办单位或域名过期，并排查全站同类链接。",
     advice_en="Remove or correct the outbound link at once, check whether the linked site changed hands "
               "or its domain expired, and review every outbound link of the site.",
-    doc="For each off-site target linked by <a>/<area>/<iframe>: fires when the link's final host after "
-        "redirects has another registrable domain (public suffix list) than the linked one, or when the "
+    doc="For each off-site target linked by <a>/<area>/<iframe>, redirected or not: fires when the "
         "target's title (or, with link_hijack.text_min_terms distinct terms, its text sample) carries "
         "gambling/lottery/adult terms of link_hijack.terms, or a parked-domain pattern ('domain for sale', "
-        "域名出售). Hosts under link_hijack.trusted_suffixes (gov.cn) are not judged. Example: a 友情链接 "
-        "to a former partner's domain that now redirects to a 娱乐城 page. Severity critical: V1.",
+        "域名出售). A redirect to another registrable domain is named in the finding; alone it is "
+        "link-offsite-redirect. Hosts under link_hijack.trusted_suffixes (gov.cn) are not judged. Example: "
+        "a 友情链接 to a former partner's domain that now redirects to a 娱乐城 page. Severity critical: V1.",
 )
-RULES = [HIJACKED]
+MOVED = Rule(
+    id="link-offsite-redirect", title_zh="外部链接已跳转到其他域名",
+    title_en="Outbound link now redirects to another domain",
+    severity="warning", assessment="advisory",
+    basis="国办秘函〔2019〕19号 单项否决 V1（链接内容须可控）[S]; 网站链接管理实践 [U]",
+    advice_zh="核实跳转后的网站是否仍属于原链接单位；是则把链接改为新地址，否则删除该链接。",
+    advice_en="Check that the site the link now lands on still belongs to the linked organisation; if so, "
+              "link the new address directly, otherwise remove the link.",
+    doc="An off-site link whose final host after redirects has another registrable domain (public suffix "
+        "list) than the linked host, while the landing page shows none of the gambling, adult or "
+        "parked-domain signs of link-hijacked: often a legitimate move (a partner's new domain), sometimes "
+        "the first step of a takeover, so a person confirms it. Domains in link_hijack.redirect_allow and "
+        "hosts under "
+        "link_hijack.trusted_suffixes do not fire. Example: a 友情链接 to old-partner.com that now lands on "
+        "another-site.net.",
+)
+RULES = [HIJACKED, MOVED]
 _LINK_TAGS = {"a", "area", "iframe", "frame"}
 
 
@@ -105,23 +123,28 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         referrers = [r for r in ctx.referrers(url) if r["tag"] in _LINK_TAGS]
         if not referrers:
             continue  # an off-site image or script: not a link a visitor follows
-        reasons = []
         moved_to = registrable_domain(final_host)
-        moved = moved_to != registrable_domain(host) and moved_to not in settings["allow"]
-        if target["redirect_chain"] and moved:
-            reasons.append(f"redirect: {registrable_domain(host)} -> {moved_to}")
+        moved = (bool(target["redirect_chain"]) and moved_to != registrable_domain(host)
+                 and moved_to not in settings["allow"])
         sample = samples.get(url)
         if sample is None and target.get("title"):  # fetched with its body (a #fragment): title only
             sample = {"title": target["title"], "text": ""}
-        if sample:
-            reasons += content_reasons(sample.get("title") or "", sample.get("text") or "", settings)
-        if not reasons:
+        sample = sample or {}
+        content = content_reasons(sample.get("title") or "", sample.get("text") or "", settings)
+        if not content and not moved:
             continue
-        title = (sample or {}).get("title") or ""
+        reasons = ([f"redirect: {registrable_domain(host)} -> {moved_to}"] if moved else []) + content
+        title = sample.get("title") or ""
         evidence = {"reasons": reasons, "final_url": final, "title": title[:120],
                     "redirect_chain": [h.get("url") for h in target["redirect_chain"]][:10]}
         shown_title = f"，页面标题“{title[:40]}”" if title else ""
         shown_title_en = f", page title \"{title[:40]}\"" if title else ""
+        if not content:  # moved, and the landing page shows no sign of a takeover
+            yield MOVED.finding(
+                referrers[0]["page"], f"外部链接 {url} 已跳转到其他域名 {moved_to}{shown_title}，请核实",
+                f"Outbound link {url} now lands on another domain, {moved_to}{shown_title_en}: confirm it",
+                target=url, evidence=evidence, referrers=referrers)
+            continue
         yield HIJACKED.finding(
             referrers[0]["page"], f"外部链接 {url} 疑似被劫持（{'；'.join(reasons)}）{shown_title}",
             f"Outbound link {url} looks hijacked ({'; '.join(reasons)}){shown_title_en}",

@@ -20,7 +20,8 @@ decision (法定代表人 named, 住所, credit code under 证件号码, the off
 
 Hijacked links (with the hidden ones, ``plant_hidden``): the decoy page lists a 友情链接 that 302s
 to a third host's 娱乐城 page and one to a "domain for sale" page -> link-hijacked (and so does
-the hidden links' 娱乐城 target); decoys: a redirect within the linked host, a notice *against*
+the hidden links' 娱乐城 target); one that 301s to a neutral page on the third host ->
+link-offsite-redirect (not link-hijacked); decoys: a redirect within the linked host, a notice *against*
 gambling naming its games, the government stand-in.
 
 Wording (``plant_wording``): a notice whose title carries 人民代表大会常委委员会 and whose text
@@ -171,11 +172,14 @@ PARTNER = "/go/partner.html"        # external: 302 to the casino page on the "e
 CASINO = "/casino/index.html"       # elsewhere
 PARKED = "/parked/index.html"       # external: "this domain is for sale"
 MOVED = "/moved/index.html"         # external: 301 to the same host's homepage (decoy)
+RENAMED = "/go/association.html"    # external: 301 to a neutral page on the "elsewhere" host
+NEW_HOME = "/association/index.html"  # elsewhere
 AGAINST = "/notice/gamble.html"     # external: a notice against gambling naming its games (decoy)
 HIJACK_LINKS = ('<h2>友情链接</h2>\n<ul>'
                 f'<li><a href="{{{{EXTERNAL}}}}{PARTNER}">城市管理合作单位</a></li>'
                 f'<li><a href="{{{{EXTERNAL}}}}{PARKED}">市容环境志愿者协会</a></li>'
                 f'<li><a href="{{{{EXTERNAL}}}}{MOVED}">上海市人民政府（旧址）</a></li>'
+                f'<li><a href="{{{{EXTERNAL}}}}{RENAMED}">城市管理行业协会</a></li>'
                 f'<li><a href="{{{{EXTERNAL}}}}{AGAINST}">关于打击网络赌博的通告</a></li></ul>\n')
 
 
@@ -188,6 +192,8 @@ def _plant_hijack_targets(site) -> None:
     site.add("external", PARKED, external_page("This domain is for sale", "<p>Buy this domain today.</p>"
                                                "<p>本域名正在出售，欢迎洽谈。</p>", "parked"))
     site.add("external", MOVED, DemoPage("", status=301, headers={"Location": "{{EXTERNAL}}/index.html"}))
+    site.add("external", RENAMED, DemoPage("", status=301, headers={"Location": "{{ELSEWHERE}}" + NEW_HOME}))
+    site.add("elsewhere", NEW_HOME, external_page("城市管理行业协会", "<p>本会网站已启用新域名。</p>", "城市管理行业协会"))
     site.add("external", AGAINST, external_page(
         "关于严厉打击网络赌博违法犯罪活动的通告",
         "<p>依法打击利用百家乐、老虎机、六合彩、时时彩等形式组织网络赌博的违法犯罪活动。</p>"))
@@ -212,12 +218,15 @@ def plant_hidden(site, paths: HiddenPaths, breadcrumbs: list[tuple[str, str]], h
 def hidden_declarations(paths: HiddenPaths, home: str) -> tuple[list[Expect], list[Decoy]]:
     hijacked = [Expect("link-hijacked", f"external:{PARTNER}", "302 to another host serving 娱乐城/百家乐"),
                 Expect("link-hijacked", f"external:{PARKED}", "a 'domain for sale' page"),
-                Expect("link-hijacked", f"external:{ENTERTAINMENT}", "the hidden links' 娱乐城 page")]
+                Expect("link-hijacked", f"external:{ENTERTAINMENT}", "the hidden links' 娱乐城 page"),
+                Expect("link-offsite-redirect", f"external:{RENAMED}", "301 to a neutral page elsewhere")]
     hidden = Expect("link-hidden-offsite", paths.plant_page, "display:none block, <noscript> link")
     return ([hidden, *hijacked],
             [Decoy("link-hidden-offsite", paths.decoy_page, "hidden in-site drop-down, visible outbound"),
              Decoy("link-hidden-offsite", home, "homepage: no hidden links"),
              Decoy("link-hijacked", f"external:{MOVED}", "a redirect within the linked host"),
+             Decoy("link-offsite-redirect", f"external:{MOVED}", "a redirect within the linked host"),
+             Decoy("link-hijacked", f"external:{RENAMED}", "moved to another domain, nothing suspicious"),
              Decoy("link-hijacked", f"external:{AGAINST}", "a notice against gambling naming its games"),
              Decoy("link-hijacked", "external:/index.html", "the linked government site")])
 
