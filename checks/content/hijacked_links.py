@@ -91,21 +91,24 @@ def _under(host: str, suffixes) -> bool:
     return any(host == s or host.endswith("." + s) for s in suffixes)
 
 
-def content_reasons(title: str, text: str, settings: dict[str, Any]) -> list[str]:
-    """Why a sampled page looks like gambling/adult/parked content (empty: it does not)."""
+def content_reasons(title: str, text: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
+    """Why a sampled page looks like gambling/adult/parked content, as (zh, en) pairs (empty: it does not)."""
     title_l, text_l = title.lower(), text.lower()
     reasons = []
     benign = any(b in title_l for b in settings["benign"])
     in_title = [t for t in settings["terms"] if t in title_l]
     if in_title and not benign:
-        reasons.append("title: " + "、".join(in_title[:5]))
+        words = "、".join(in_title[:5])
+        reasons.append((f"标题含“{words}”", f"title carries '{words}'"))
     in_text = [t for t in settings["terms"] if t in text_l]
     if not in_title and not benign and settings["text_min"] and len(in_text) >= settings["text_min"]:
-        reasons.append("text: " + "、".join(in_text[:8]))
+        words = "、".join(in_text[:8])
+        reasons.append((f"正文含“{words}”", f"text carries '{words}'"))
     for rx in settings["parked"]:
         m = rx.search(title) or rx.search(text)
         if m:
-            reasons.append(f"parked: {m.group(0)[:60]}")
+            shown = m.group(0)[:60]
+            reasons.append((f"待售或停放域名页面“{shown}”", f"parked or for-sale domain '{shown}'"))
             break
     return reasons
 
@@ -133,9 +136,12 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         content = content_reasons(sample.get("title") or "", sample.get("text") or "", settings)
         if not content and not moved:
             continue
-        reasons = ([f"redirect: {registrable_domain(host)} -> {moved_to}"] if moved else []) + content
+        redirect = (f"跳转到其他域名 {registrable_domain(host)} → {moved_to}",
+                    f"redirects from {registrable_domain(host)} to {moved_to}")
+        reasons = ([redirect] if moved else []) + content
         title = sample.get("title") or ""
-        evidence = {"reasons": reasons, "final_url": final, "title": title[:120],
+        evidence = {"reasons_zh": [zh for zh, _ in reasons], "reasons_en": [en for _, en in reasons],
+                    "final_url": final, "title": title[:120],
                     "redirect_chain": [h.get("url") for h in target["redirect_chain"]][:10]}
         shown_title = f"，页面标题“{title[:40]}”" if title else ""
         shown_title_en = f", page title \"{title[:40]}\"" if title else ""
@@ -146,6 +152,6 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                 target=url, evidence=evidence, referrers=referrers)
             continue
         yield HIJACKED.finding(
-            referrers[0]["page"], f"外部链接 {url} 疑似被劫持（{'；'.join(reasons)}）{shown_title}",
-            f"Outbound link {url} looks hijacked ({'; '.join(reasons)}){shown_title_en}",
+            referrers[0]["page"], f"外部链接 {url} 疑似被劫持（{'；'.join(zh for zh, _ in reasons)}）{shown_title}",
+            f"Outbound link {url} looks hijacked ({'; '.join(en for _, en in reasons)}){shown_title_en}",
             target=url, evidence=evidence, referrers=referrers)

@@ -96,12 +96,14 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 
 def _item(hit: PenaltyHit, position: str) -> dict:
     at = f"{position}, character {hit.offset}" if position == "page text" else position
-    return {"masked": hit.masked, "position": at, "label": hit.label}
+    at_zh = (f"正文第 {hit.offset} 个字符" if position == "page text"
+             else position.replace("attachment page ", "附件第 ") + " 页")
+    return {"masked": hit.masked, "position": at, "position_zh": at_zh, "label": hit.label}
 
 
 def _finding(ctx: CheckContext, url: str, where: str, kind: str, items: list[dict], masked: int) -> Finding:
     rule = _BY_KIND[kind]
-    shown = "、".join(f"{i['label']}：{i['masked']}（{i['position']}）" for i in items[:5])
+    shown = "、".join(f"{i['label']}：{i['masked']}（{i['position_zh']}）" for i in items[:5])
     shown_en = ", ".join(f"{i['label']}: {i['masked']} ({i['position']})" for i in items[:5])
     place_zh, place_en = ("附件", "attachment") if where == "attachment" else ("页面正文", "page text")
     extra_zh = f"；本站另有 {masked} 份处罚决定对当事人姓名作了脱敏" if kind == "name" else ""

@@ -83,5 +83,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
               f"否决阈值 ≥{figures['threshold_pct']:g} % [S]）",
         f"{len(failed)} of {len(home_rows)} homepage probes in the last {days} days failed "
         f"({figures['share_pct']:g} %; veto threshold ≥{figures['threshold_pct']:g} % [S])",
-        target="availability", evidence={**figures, "errors": dict(errors.most_common(5)),
-                                         "failures": [r["checked_at"] for r in failed[:20]]})
+        target="availability",
+        evidence={**{key: figures[key] for key in ("window_days", "probes", "failed", "share_pct",
+                                                   "threshold_pct")},
+                  "errors": dict(errors.most_common(5)), "failures": [r["checked_at"] for r in failed[:20]]})
