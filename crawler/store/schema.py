@@ -4,8 +4,8 @@ Every table of the store file is declared here (the package owns them all; no ot
 creates a table). ``SCHEMA`` is run with ``CREATE ... IF NOT EXISTS`` on every open, so a table
 added without a version bump (``notfound_probes``, ``attachment_texts``, ``finding_first_seen``,
 ``ingested_batches``: the result batches a distributed crawl's writer stored, crawler/redis_writer.py;
-``external_samples``, ``availability``) appears in an older file the first time it is opened; a change to an existing table bumps
-``SCHEMA_VERSION`` and adds a step to ``crawler.store.migrations``. An index is added the same
+``external_samples``, ``availability``) appears in an older file the first time it is opened; a
+change to an existing table bumps ``SCHEMA_VERSION`` and adds a step to ``crawler.store.migrations``. An index is added the same
 way as a new table (``resources_final``: older readers do not need it). docs/store.md describes the
 columns for readers.
 """
