@@ -90,9 +90,18 @@ class CheckContext:
     site: Any
     thresholds: dict[str, Any]
     today: date
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
     considered: dict[str, set[str]] = field(default_factory=dict)
     unjudged: dict[str, str] = field(default_factory=dict)
+
+    def note(self, text_zh: str, text_en: str) -> None:
+        """A run note (not a finding) in both report languages: kept on the context and in the run's
+        stats (``check_notes``), from which the report shows it under 注意 / Notes."""
+        entry = {"text_zh": text_zh, "text_en": text_en}
+        self.notes.append(entry)
+        stored = list(self.store.run_stats(self.run_id).get("check_notes") or [])
+        if entry not in stored:
+            self.store.update_run_stats(self.run_id, {"check_notes": [*stored, entry]})
 
     def not_judged(self, rule: Rule, reason: str) -> None:
         """Declare that ``rule`` ran but found nothing to judge (``reason``: a code with report words

@@ -129,7 +129,7 @@ def crashed(manifest: dict[str, Any]) -> dict[str, str]:
             if m.get("status") == CRASHED}
 
 
-def for_run(store: Any, run_id: int, complete: bool = True) -> tuple[dict[str, Any], list[str]]:
+def for_run(store: Any, run_id: int, complete: bool = True) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """(manifest, notes) of a stored run. A run without one either never reached its checks
     (incomplete: every module "not run") or was stored before manifests existed (a stand-in
     judged with the shipped config/rules.yaml, and a note saying so)."""
@@ -142,4 +142,5 @@ def for_run(store: Any, run_id: int, complete: bool = True) -> tuple[dict[str, A
         for module in stand_in["modules"].values():
             module["status"] = NOT_RUN
         return stand_in, []
-    return stand_in, ["run stored before run manifests: judged with the shipped config/rules.yaml"]
+    return stand_in, [{"text_zh": "该次运行早于运行清单（run manifest）记录：按随附的 config/rules.yaml 判定",
+                       "text_en": "run stored before run manifests: judged with the shipped config/rules.yaml"}]

@@ -140,8 +140,9 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         for key in ("score", "deadline_days"):
             if key not in assessment and shipped.get(key):
                 assessment[key] = shipped[key]
-                notes.append(f"run recorded without assessment.{key}: "
-                             "the shipped config/rules.yaml table is used")
+                notes.append({"text_zh": f"该次运行未记录 assessment.{key}：使用随附 config/rules.yaml 中的表",
+                              "text_en": f"run recorded without assessment.{key}: "
+                                         "the shipped config/rules.yaml table is used"})
     diff = history.changes_since_previous(store, run_id)
     change = diff.status_of()
     seen = history.first_seen(store, run_id)
@@ -258,8 +259,10 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         "fixed": fixed,
         "trend": _trend_with_points(store, history.trend(store, run_id, trend_runs),
                                     assessment.get("score")),
-        "notes": notes + [f"checks/{name}.py: {error}" for name, error in
-                          sorted(manifest_mod.crashed(manifest).items())],
+        "notes": notes + _check_notes(stats) + [
+            {"text_zh": f"检查模块 {name} 运行出错（其规则未检查）：{error}",
+             "text_en": f"check module {name} crashed (its rules were not checked): {error}"}
+            for name, error in sorted(manifest_mod.crashed(manifest).items())],
         "manifest": {"modules": {name: m.get("status") for name, m in sorted(modules.items())},
                      "engines": manifest.get("engines") or {},
                      "site_readable": manifest.get("site_readable", True)},
@@ -352,6 +355,18 @@ def availability_line(figures: dict[str, Any] | None, lang: str) -> str:
 
 def rule_index(model: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in model["rules"]}
+
+
+def _check_notes(stats: dict[str, Any]) -> list[dict[str, str]]:
+    """The checks' run notes (``CheckContext.note``); a run stored before notes were bilingual
+    kept plain strings, shown as they are in both languages."""
+    out = []
+    for entry in stats.get("check_notes") or []:
+        if isinstance(entry, dict):
+            out.append({"text_zh": str(entry.get("text_zh") or ""), "text_en": str(entry.get("text_en") or "")})
+        elif isinstance(entry, str):
+            out.append({"text_zh": entry, "text_en": entry})
+    return out
 
 
 def localized(entry: dict[str, Any], key: str, lang: str) -> str:

@@ -389,7 +389,8 @@ def test_homepage_verdicts(tmp_path, facts, expected_rules):
 def test_missing_homepage_fact_is_a_note_not_a_veto(tmp_path):
     run = Run(tmp_path)
     assert run.check() == {}
-    assert any("no fact recorded for the homepage" in n for n in run.ctx.notes)
+    assert any("no fact recorded for the homepage" in n["text_en"] and "没有任何抓取记录" in n["text_zh"]
+               for n in run.ctx.notes)
     run.check()  # re-running the checks does not repeat the stored note
     assert len(run.store.run_stats(run.run_id)["check_notes"]) == 1
 

@@ -110,7 +110,7 @@ def test_missing_and_late_interpretations_with_the_column_rate(tmp_path):
     missing = found[("policy-interpretation-missing", "/zcwj/2.html")]
     assert missing.evidence["column_rate"] == {"policies": 3, "interpreted": 2, "ratio": 0.667}
     assert found[("policy-interpretation-missing", "/gfxwj/1.html")].evidence["column"] == "规范性文件"
-    assert "政策文件 2/3; 规范性文件 0/1" in " ".join(stats["check_notes"])
+    assert "政策文件 2/3; 规范性文件 0/1" in " ".join(n["text_zh"] + n["text_en"] for n in stats["check_notes"])
 
 
 def test_the_tolerance_and_the_marking_are_settings(tmp_path):

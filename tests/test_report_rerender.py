@@ -79,3 +79,15 @@ def test_gate_of_a_stored_run_needs_no_config(stored_run, monkeypatch, capsys):
     _forbid_config(monkeypatch)
     code = main(["gate", str(run.result.run_id), "--db", str(db)])
     assert code == run.result.exit_code, capsys.readouterr()
+
+
+def test_run_notes_reach_the_report_in_its_language(stored_run, tmp_path):
+    """The checks' run notes (e.g. the 政策解读率 of each column) are shown under 注意 / Notes."""
+    db, run = stored_run
+    zh = (Path(run.result.report_dir) / "report.html").read_text(encoding="utf-8")
+    assert "政策解读率（近" in zh and "policy interpretation rate" not in zh
+    en_dir = tmp_path / "en"
+    assert main(["report", str(run.result.run_id), "--db", str(db), "--dir", str(en_dir),
+                 "--lang", "en", "--format", "html"]) == 0
+    en = (en_dir / "report.html").read_text(encoding="utf-8")
+    assert "policy interpretation rate (政策解读率" in en

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from checks.links._common import (LinkSettings, citing_pages, classify, homepage_identities,
-                                  homepage_landing_verdict, link_evidence, note)
+                                  homepage_landing_verdict, link_evidence)
 from checks.base import CheckContext, Rule
 from checks.crawl.coverage import pattern_share, real_content_patterns, url_pattern
 from crawler.store import Finding
@@ -110,19 +110,24 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 def _home_unreachable(ctx: CheckContext, settings: LinkSettings) -> Iterator[Finding]:
     home, row, _ = homepage_identities(ctx)
     if row is None:
-        note(ctx, f"home-unreachable: no fact recorded for the homepage {home}; the crawl may not "
-                  "have started (see the crawl log), so V2 was not evaluated")
+        ctx.note(f"首页不可访问（home-unreachable）：首页 {home} 没有任何抓取记录，抓取可能未启动（见抓取日志），"
+                 "V2 未评估",
+                 f"home-unreachable: no fact recorded for the homepage {home}; the crawl may not "
+                 "have started (see the crawl log), so V2 was not evaluated")
         return
     verdict = homepage_landing_verdict(row, home) or classify(row, settings,
                                                       lambda url: ctx.store.body(ctx.run_id, url))
     if verdict.outcome == "skipped":
-        note(ctx, f"home-unreachable: the homepage {home} was not fetched ({verdict.cause}); "
-                  "V2 was not evaluated")
+        ctx.note(f"首页不可访问（home-unreachable）：首页 {home} 未抓取（{verdict.cause}），V2 未评估",
+                 f"home-unreachable: the homepage {home} was not fetched ({verdict.cause}); "
+                 "V2 was not evaluated")
         return
     if verdict.outcome not in _HOME_FAILURES:
         if verdict.outcome == "unverified":
-            note(ctx, f"home-unreachable: the homepage {home} kept the checker out "
-                      f"({verdict.reason_en}); reported as link-unverified, V2 not evaluated")
+            ctx.note(f"首页不可访问（home-unreachable）：首页 {home} 拒绝了检查程序（{verdict.reason_zh}），"
+                     "按 link-unverified 报告，V2 未评估",
+                     f"home-unreachable: the homepage {home} kept the checker out "
+                     f"({verdict.reason_en}); reported as link-unverified, V2 not evaluated")
         return
     evidence = {**link_evidence(row, verdict), "elapsed_ms": row.get("elapsed_ms"),
                 "single_run": True}

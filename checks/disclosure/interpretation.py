@@ -31,7 +31,6 @@ from datetime import date, timedelta
 
 from checks._columns import normative_urls, page_date, site_facts
 from checks._dates import parse_iso_list, working_days_between
-from checks.links._common import note
 from checks._pages import PageView, config_regex
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
@@ -176,8 +175,10 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         rate["policies"] += 1
         rate["interpreted"] += bool(found[policy.url])
     summary = "; ".join(f"{col} {r['interpreted']}/{r['policies']}" for col, r in sorted(rates.items()))
-    note(ctx, f"policy interpretation rate (政策解读率, last {lookback} days): {summary}"
-              + (f"; {undated} policies without a readable date not judged" if undated else ""))
+    ctx.note(f"政策解读率（近 {lookback} 天）：{summary}"
+             + (f"；{undated} 件政策文件日期无法识别，未判断" if undated else ""),
+             f"policy interpretation rate (政策解读率, last {lookback} days): {summary}"
+             + (f"; {undated} policies without a readable date not judged" if undated else ""))
     checked_late = False
     for policy in policies:
         rate = rates[policy.column]

@@ -107,15 +107,6 @@ class LinkSettings:
         return any(p.search(url) for p in self.jump_link_patterns)
 
 
-def note(ctx: CheckContext, text: str) -> None:
-    """A run note (not a finding): on the context and in the run's stats (``check_notes``),
-    so it survives into ``xunjian report`` even if the caller drops ``ctx.notes``."""
-    ctx.notes.append(text)
-    notes = list(ctx.store.run_stats(ctx.run_id).get("check_notes") or [])
-    if text not in notes:
-        ctx.store.update_run_stats(ctx.run_id, {"check_notes": [*notes, text]})
-
-
 def homepage_identities(ctx: CheckContext) -> tuple[str, dict[str, Any] | None, frozenset[str]]:
     """(homepage URL, its stored row or None, every URL identity that *is* the homepage):
     ``crawler.homepage.homepage_identities`` for this run."""
