@@ -56,6 +56,7 @@ class FetchState:
     user_agent: str | None = None  # set for the reverification pass (browser user agent), every hop
     first_attempt: dict[str, Any] | None = None
     truncated: bool = False
+    reused: bool = False           # the row is a stored verdict replayed (crawler.spiders.reuse): not fetched
 
     def elapsed_ms(self) -> int:
         return int((time.monotonic() - self.started) * 1000)

@@ -148,6 +148,7 @@ class ReuseMixin:
     def replay(self, state: FetchState, source: int, stored: dict[str, Any], update: dict[str, Any] | None):
         row = {k: stored.get(k) for k in RESOURCE_COLUMNS}
         row.update(url=state.url, in_scope=state.in_scope, depth=state.depth)
+        state.reused = True  # a replayed external verdict is not sampled again (crawler.spiders.sampling)
         if update:
             row.update(update)
         crawl_it = state.purpose == PURPOSE_PAGE and stored["kind"] == "page" and state.in_scope \
