@@ -259,10 +259,10 @@ def build(store: Store, run_id: int, lang: str = "zh", *, rules: dict[str, Rule]
         "fixed": fixed,
         "trend": _trend_with_points(store, history.trend(store, run_id, trend_runs),
                                     assessment.get("score")),
-        "notes": notes + _check_notes(stats) + [
+        "notes": [localized(n, "text", lang) for n in notes + _check_notes(stats) + [
             {"text_zh": f"检查模块 {name} 运行出错（其规则未检查）：{error}",
              "text_en": f"check module {name} crashed (its rules were not checked): {error}"}
-            for name, error in sorted(manifest_mod.crashed(manifest).items())],
+            for name, error in sorted(manifest_mod.crashed(manifest).items())]],
         "manifest": {"modules": {name: m.get("status") for name, m in sorted(modules.items())},
                      "engines": manifest.get("engines") or {},
                      "site_readable": manifest.get("site_readable", True)},
