@@ -7,7 +7,7 @@ and documented in docs/report-schema.json and docs/report.md.
 Sources: ``Store.run`` (site, dates, stats, effective state), ``Store.findings``,
 the run manifest (``Store.manifest``, see checks/manifest.py: thresholds and veto
 items as judged, which modules ran / were disabled / crashed / could not judge),
-the rule registry for rule metadata, and ``xunjian.history`` for new / persisting
+the rule registry for rule metadata, and ``reports.history`` for new / persisting
 / fixed, first-seen dates and the 30-run trend (complete runs only). The profile
 is never reloaded from disk; a run stored before manifests existed is judged with
 the shipped config/rules.yaml and a note says so.
@@ -34,7 +34,7 @@ from checks.score import deadline, score_run
 from crawler.store import Store
 from crawler.version import tool_version
 from reports.owners import Assigner
-from xunjian import history
+from reports import history
 
 log = logging.getLogger(__name__)
 

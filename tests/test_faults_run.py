@@ -23,7 +23,7 @@ import pytest
 
 from crawler.store import Store
 from tests._servers import Hit, TestServer, html
-from xunjian import history
+from reports import history
 from xunjian.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

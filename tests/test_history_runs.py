@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from crawler.store import RUN_TABLES, Finding, Store
-from xunjian import history
+from reports import history
 from xunjian.cli import main
 
 BASE = "http://127.0.0.1:8710"

@@ -50,7 +50,7 @@ from config import ConfigError, validate
 from config.thresholds import GATE_SCHEMA
 from crawler.store import Finding, Store
 from xunjian import baseline as baseline_mod
-from xunjian import history
+from reports import history
 
 EXIT_PASS, EXIT_FAIL, EXIT_INCOMPLETE = 0, 1, 2
 WHERE = "config/rules.yaml: gate"

@@ -287,7 +287,7 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=thresholds, today=plan.today)
     result.counts = run_checks(ctx, browser_stats=browser_stats)
     say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules")
-    from xunjian.history import refresh_first_seen
+    from reports.history import refresh_first_seen
     refresh_first_seen(store, site.name)  # the writer keeps first-seen dates; readers only read them
     from reports.model import coverage_line  # the verdict's coverage line, on the console too
     if coverage_line(store.run_stats(run_id).get("coverage"), "en"):

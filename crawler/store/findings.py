@@ -2,7 +2,7 @@
 
 Part of ``crawler.store.Store`` (mixed in; the store owns every table and query). A finding's
 ``fingerprint`` (rule, page, target) is stable across runs: run history matches findings by it
-(``crawler.store.history``, ``xunjian.history``).
+(``crawler.store.history``, ``reports.history``).
 """
 
 from __future__ import annotations

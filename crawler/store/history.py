@@ -2,7 +2,7 @@
 
 Part of ``crawler.store.Store`` (mixed in; the store owns every table and query). What history
 means (new / fixed / persisting, trends, which runs retention may delete) is decided in
-``xunjian.history``; this module answers its questions and performs its deletions.
+``reports.history``; this module answers its questions and performs its deletions.
 
 First-seen dates must survive retention pruning, so they are kept in a table keyed by site,
 ``finding_first_seen(site, fingerprint, first_run_id, first_seen)``. Readers never write:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from checks.base import SEVERITIES
 from config import ConfigError
-from xunjian import baseline, history
+from reports import history
+from xunjian import baseline
 from xunjian.commands.run import parse_today
 from xunjian.runner import DEFAULT_DB
 

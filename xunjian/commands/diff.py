@@ -14,7 +14,7 @@ import json
 import re
 import sys
 
-from xunjian import history
+from reports import history
 from xunjian.runner import DEFAULT_DB
 
 

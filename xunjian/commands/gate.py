@@ -19,7 +19,8 @@ from pathlib import Path
 
 from config import ConfigError, RULES_FILE, load_site, load_thresholds
 from checks import manifest
-from xunjian import gate, history
+from reports import history
+from xunjian import gate
 from xunjian.commands.run import parse_today
 from xunjian.runner import DEFAULT_DB
 

@@ -3,7 +3,7 @@
 Deletes runs judged more than N days before ``--today`` (default: the system
 date), with their facts and findings, but never the latest run of a site nor
 its latest complete run; first-seen dates of findings are kept
-(xunjian/history.py). It takes the store lock (crawler/storelock.py), so it waits
+(reports/history.py). It takes the store lock (crawler/storelock.py), so it waits
 for a run in progress. ``--dry-run`` only lists. Exit 0, or 2 on a bad store or option.
 """
 
@@ -14,7 +14,7 @@ import sys
 from datetime import date
 
 from crawler.storelock import StoreLock
-from xunjian import history
+from reports import history
 from xunjian.commands.run import parse_today
 from xunjian.runner import DEFAULT_DB
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import reports
 from checks import manifest
 from config import ConfigError
-from xunjian import gate, history
+from reports import history
+from xunjian import gate
 from xunjian.runner import DEFAULT_DB
 
 
