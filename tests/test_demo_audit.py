@@ -20,7 +20,7 @@ from crawler.store import Store
 from tests._report_language import language_problems
 from xunjian import runner
 from xunjian.demo import Decoy, Expect, build_site, expectations
-from xunjian.demo.harness import points_at, resolve
+from xunjian.demo.harness import link_rule_ids, points_at, resolve
 from xunjian.demo.server import serve
 
 TODAY = date(2026, 11, 22)
@@ -94,18 +94,12 @@ def test_no_decoy_is_flagged(demo_run):
 def test_link_findings_are_exactly_the_planted_ones(demo_run):
     _, findings, bases, _ = demo_run
     expected, _ = expectations()
-    link_rule_ids = _link_rule_ids()
-    planted = {(e.rule_id, resolve(e.where, bases)) for e in expected if e.rule_id in link_rule_ids}
+    link_ids = link_rule_ids()
+    planted = {(e.rule_id, resolve(e.where, bases)) for e in expected if e.rule_id in link_ids}
     unexpected = [f"{f.rule_id} page={f.page_url} target={f.target}" for f in findings
-                  if f.rule_id in link_rule_ids
+                  if f.rule_id in link_ids
                   and not any(rule == f.rule_id and points_at(f, url) for rule, url in planted)]
     assert not unexpected, "link findings nobody planted:\n" + "\n".join(unexpected)
-
-
-def _link_rule_ids() -> set[str]:
-    import checks.crawl.crawl
-    import checks.links.links
-    return {r.id for r in checks.links.links.RULES} | {r.id for r in checks.crawl.crawl.RULES}
 
 
 def test_expect_and_decoy_types():
