@@ -3,14 +3,17 @@
 A real ``redis-server`` started here on a free loopback port, real ``xunjian worker`` processes
 and a real ``xunjian run --redis`` (``runner.audit(redis=...)``) on a small TRS-like portal
 (tests/_mini_portals.py) served on 127.0.0.1. The stored pages, links and findings must equal a
-single-process run's: with two workers, and with one of two workers killed with SIGKILL
-mid-crawl while it holds leased requests (they go back to the queue). Skipped, saying why, only
-when redis-server is not installed (scripts/setup.sh installs it).
+single-process run's: with a second worker started only once the first holds leases and the queue
+still has work (the portal holds its answers back until the late worker has leased a page of its
+own, so both crawl and the late one must fetch pages; no timing involved), and with one of two
+workers killed with SIGKILL mid-crawl while it holds leased requests (they go back to the queue).
+Skipped, saying why, only when redis-server is not installed (scripts/setup.sh installs it).
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import signal
 import socket
@@ -23,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from crawler.distributed import WORKER_KEY, connect
+from crawler.facts import PURPOSE_PAGE
 from crawler.store import Store
 from tests._mini_portals import FAMILIES, TODAY
 from xunjian import runner
@@ -76,7 +80,7 @@ columns: []
     single = runner.audit(profile, db=tmp / "single.sqlite", out=tmp / "out", today=TODAY, progress=False,
                           browser=False)
     assert single.incomplete is None
-    yield tmp, profile, facts(tmp / "single.sqlite", single.run_id)
+    yield tmp, profile, facts(tmp / "single.sqlite", single.run_id), server
     server.stop()
 
 
@@ -109,18 +113,6 @@ def assert_same(single: dict, distributed: dict) -> None:
     assert distributed["stats"]["pages"] == single["stats"]["pages"]
 
 
-def test_two_workers_store_what_one_process_stores(redis_url, portal):
-    tmp, profile, single = portal
-    workers = [start_worker(redis_url) for _ in range(2)]
-    result = runner.audit(profile, db=tmp / "two.sqlite", out=tmp / "out", today=TODAY, progress=False,
-                          browser=False, redis=redis_url, redis_join_timeout=30)
-    assert [w.wait(timeout=60) for w in workers] == [0, 0]
-    assert result.incomplete is None and result.exit_code == 1  # the portal's planted errors
-    got = facts(tmp / "two.sqlite", result.run_id)
-    assert_same(single, got)
-    assert got["stats"]["workers"] == 2
-
-
 def _group(owner: str) -> int | None:
     """The process group of the crawl process named in a lease owner (host:pid:tag)."""
     try:
@@ -130,7 +122,7 @@ def _group(owner: str) -> int | None:
 
 
 def test_a_killed_worker_loses_no_page(redis_url, portal, monkeypatch):
-    tmp, profile, single = portal
+    tmp, profile, single, _ = portal
     monkeypatch.setenv("XUNJIAN_REDIS_LEASE_S", "2")  # a dead worker's leases come back after 2 s
     server = connect(redis_url)
     workers = [start_worker(redis_url) for _ in range(2)]
@@ -165,3 +157,70 @@ def test_a_killed_worker_loses_no_page(redis_url, portal, monkeypatch):
     assert len(got["stats"]["worker_pages"]) == 1  # the survivor reported; the dead one never did
     assert not list(server.scan_iter(match="xunjian:*:*"))  # the coordinator removed the run's keys
     assert not list(server.scan_iter(match=WORKER_KEY + "*"))
+
+
+def _lease_purpose(server, bus_prefix: str, lease: bytes) -> str | None:
+    """The purpose of a leased request (scrapy-redis pickles the request dict)."""
+    data = server.hget(f"{bus_prefix}:leases", lease)
+    if data is None:
+        return None
+    state = pickle.loads(data).get("meta", {}).get("xj")
+    return getattr(state, "purpose", None)
+
+
+def test_a_late_worker_picks_up_work(redis_url, portal):
+    tmp, profile, single, site = portal
+    server = connect(redis_url)
+    release = threading.Event()
+    routes, fallback = dict(site.routes), site.fallback
+
+    def held(reply):
+        def answer(hit):  # the home page answers at once; every other answer waits for the late worker
+            if hit.path != "/":
+                release.wait(60)
+            return reply(hit) if callable(reply) else reply
+        return answer
+
+    site.routes = {path: held(reply) for path, reply in routes.items()}
+    site.fallback = held(fallback)
+    first = start_worker(redis_url)
+    seen: dict = {}
+
+    def start_late_worker_then_release() -> None:
+        deadline = time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline and "late" not in seen:  # worker 1 busy, work still queued
+                for key in server.scan_iter(match="xunjian:*:owners"):
+                    prefix = key.decode().rsplit(":", 1)[0]
+                    busy = any(_group(o.decode()) == first.pid for o in server.hvals(key))
+                    if busy and server.zcard(f"{prefix}:requests"):
+                        seen.update(prefix=prefix, late=start_worker(redis_url))
+                time.sleep(0.02)
+            while time.monotonic() < deadline and "owner" not in seen:  # worker 2 holds a page request
+                for lease, owner in server.hgetall(f"{seen['prefix']}:owners").items():
+                    if _group(owner.decode()) == seen["late"].pid \
+                            and _lease_purpose(server, seen["prefix"], lease) == PURPOSE_PAGE:
+                        seen["owner"] = owner.decode()
+                time.sleep(0.02)
+        finally:
+            release.set()
+
+    controller = threading.Thread(target=start_late_worker_then_release)
+    controller.start()
+    try:
+        result = runner.audit(profile, db=tmp / "late.sqlite", out=tmp / "out", today=TODAY, progress=False,
+                              browser=False, redis=redis_url, redis_join_timeout=30, formats=("json",),
+                              overrides={"limits": {"timeout_s": 60}})  # held answers must not time out
+    finally:
+        release.set()
+        controller.join()
+        site.routes, site.fallback = routes, fallback
+    late = seen.get("late")
+    assert late is not None, "worker 1 never held leases while requests were queued"
+    assert [first.wait(timeout=60), late.wait(timeout=60)] == [0, 0]
+    assert "owner" in seen, "the late worker never leased a page"
+    assert result.incomplete is None and result.exit_code == 1  # the portal's planted errors
+    got = facts(tmp / "late.sqlite", result.run_id)
+    assert_same(single, got)
+    assert got["stats"]["workers"] == 2
+    assert got["stats"]["worker_pages"][seen["owner"]] > 0
