@@ -100,6 +100,7 @@ def summarize(results: list[crawl_tools.ToolResult], manifest: crawl_portal.Mani
             # checking and counts only those, so that is the figure both tools share
             "links_per_s": round(_rate(r.urls, r.measured.seconds), 1),
             "peak_rss_mb": round(r.measured.peak_rss_mb, 1), "returncode": r.measured.returncode,
+            "stage_peak_rss_mb": r.measured.stage_peaks_mb,
             "timed_out": r.measured.timed_out, "note": r.note,
             "broken": score(r.broken, planted_broken), "anchors": score(r.anchors, planted_anchors),
             "broken_not_planted_sample": sorted(r.broken - planted_broken)[:5],
@@ -125,6 +126,10 @@ def print_report(summary: dict, server_kind: str) -> None:
               f"{r['pages_per_s']:>9.1f}{r['links_per_s']:>10.0f}{r['cpu_s']:>8.1f}{r['peak_rss_mb']:>13.1f}"
               f"  {r['broken']['found']} / {r['anchors']['found']}"
               + (f"  [{r['note']}]" if r["note"] else ""))
+    for r in rows:
+        if r.get("stage_peak_rss_mb"):
+            print(f"  {r['tool']} peak RSS MB by stage: "
+                  + ", ".join(f"{name} {mb:.1f}" for name, mb in r["stage_peak_rss_mb"].items()))
     by_tool = {r["tool"]: r for r in rows}
     print("(links verified = distinct link targets checked; server = requests the web server saw: "
           + ", ".join(f"{r['tool']} {r['server_requests']}" for r in rows) + ")")

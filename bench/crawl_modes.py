@@ -48,7 +48,8 @@ def _command(profile: Path, db: Path, work: Path, *extra: str) -> list[str]:
 def _measure(label: str, cmd: list[str], db: Path, work: Path, timeout_s: float) -> ToolResult:
     _say(f"xunjian {label}: " + " ".join(cmd))
     result = ToolResult(f"xunjian {label}")
-    result.measured = run_measured(cmd, timeout_s, work / f"xunjian-{label.replace(' ', '-')}.log", cwd=REPO)
+    result.measured = run_measured(cmd, timeout_s, work / f"xunjian-{label.replace(' ', '-')}.log", cwd=REPO,
+                                   stages=True)
     if db.exists():
         _read_xunjian_store(db, result)
         result.note = _reuse_note(db)

@@ -44,6 +44,9 @@ class Measured:
     cpu_s: float = 0.0
     returncode: int | None = None
     timed_out: bool = False
+    # peak RSS (MB) per stage of an ``xunjian run`` (``StageTracker``): crawl child, and this process
+    # during the crawl, the post-crawl stages (attachments + checks) and the reports
+    stage_peaks_mb: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,27 +66,85 @@ def _say(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
-def _sample_tree(proc: psutil.Process, cpu_by_pid: dict[int, float]) -> int:
-    """Summed RSS of the tree now; records each process's latest CPU time in ``cpu_by_pid``."""
+class StageTracker:
+    """Peak RSS per stage of an ``xunjian run`` tree: the crawl child (``python -m crawler.run``) on
+    its own, and the ``xunjian`` process itself while the crawl runs ("run, during crawl"), after it
+    until the runner logs ``checks: N findings`` ("run, checks": attachments + checks) and after that
+    ("run, reports"). Python rarely gives freed memory back, so each stage's figure is the process's
+    peak up to the end of that stage."""
+
+    CRAWL_CHILD = "crawl child"
+    STAGES = ("run, during crawl", "run, checks", "run, reports")
+    CHECKS_DONE = b"[xunjian] checks: "
+
+    def __init__(self, log_path: Path):
+        self.log_path = log_path
+        self.log_offset = 0
+        self.child_seen = False
+        self.child_alive = False
+        self.checks_done = False
+        self.peaks: dict[str, int] = {}
+
+    def _stage(self) -> str:
+        if self.child_alive or not self.child_seen:
+            return self.STAGES[0]
+        if not self.checks_done:
+            try:
+                with open(self.log_path, "rb") as log:
+                    log.seek(max(0, self.log_offset - len(self.CHECKS_DONE)))
+                    new = log.read()
+                    self.log_offset = log.tell()
+                self.checks_done = self.CHECKS_DONE in new
+            except OSError:
+                pass
+        return self.STAGES[2] if self.checks_done else self.STAGES[1]
+
+    def record(self, root_pid: int, rss_by_pid: dict[int, int], crawl_children: set[int]) -> None:
+        self.child_alive = bool(crawl_children)
+        self.child_seen = self.child_seen or self.child_alive
+        child_rss = sum(rss_by_pid.get(pid, 0) for pid in crawl_children)
+        if child_rss:
+            self.peaks[self.CRAWL_CHILD] = max(self.peaks.get(self.CRAWL_CHILD, 0), child_rss)
+        if root_pid in rss_by_pid:
+            stage = self._stage()
+            self.peaks[stage] = max(self.peaks.get(stage, 0), rss_by_pid[root_pid])
+
+    def peaks_mb(self) -> dict[str, float]:
+        return {name: round(self.peaks[name] / 2**20, 1) for name in (self.CRAWL_CHILD, *self.STAGES)
+                if name in self.peaks}
+
+
+def _sample_tree(proc: psutil.Process, cpu_by_pid: dict[int, float], stages: StageTracker | None = None) -> int:
+    """Summed RSS of the tree now; records each process's latest CPU time in ``cpu_by_pid``
+    and, with ``stages``, the per-stage peaks."""
     total = 0
     try:
         procs = [proc, *proc.children(recursive=True)]
     except psutil.Error:
         return 0
+    rss_by_pid: dict[int, int] = {}
+    crawl_children: set[int] = set()
     for p in procs:
         try:
             with p.oneshot():
-                total += p.memory_info().rss
+                rss = p.memory_info().rss
+                total += rss
+                rss_by_pid[p.pid] = rss
                 times = p.cpu_times()
                 cpu_by_pid[p.pid] = times.user + times.system
+                if stages is not None and p.pid != proc.pid and "crawler.run" in p.cmdline():
+                    crawl_children.add(p.pid)
         except psutil.Error:
             pass  # exited between listing and reading
+    if stages is not None:
+        stages.record(proc.pid, rss_by_pid, crawl_children)
     return total
 
 
 def run_measured(cmd: list[str], timeout_s: float, log_path: Path, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> Measured:
-    """Run ``cmd`` (stdout+stderr to ``log_path``), return wall time, peak tree RSS and CPU time."""
+                 cwd: Path | None = None, stages: bool = False) -> Measured:
+    """Run ``cmd`` (stdout+stderr to ``log_path``), return wall time, peak tree RSS and CPU time;
+    ``stages``: also the peak RSS per stage of an ``xunjian run`` (``StageTracker``)."""
     m = Measured()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
@@ -93,9 +154,10 @@ def run_measured(cmd: list[str], timeout_s: float, log_path: Path, env: dict[str
         ps = psutil.Process(proc.pid)
         peak = 0
         cpu_by_pid: dict[int, float] = {}
+        tracker = StageTracker(log_path) if stages else None
         try:
             while proc.poll() is None:
-                peak = max(peak, _sample_tree(ps, cpu_by_pid))
+                peak = max(peak, _sample_tree(ps, cpu_by_pid, tracker))
                 if time.monotonic() - started > timeout_s:
                     m.timed_out = True
                     _say(f"timeout after {timeout_s:.0f}s: stopping {cmd[0]}")
@@ -114,6 +176,8 @@ def run_measured(cmd: list[str], timeout_s: float, log_path: Path, env: dict[str
     # ru_maxrss (KiB) is the largest single waited process; the tree sum is usually larger
     m.peak_rss_mb = max(peak / 2**20, after.ru_maxrss / 1024 if after.ru_maxrss > before.ru_maxrss else 0)
     m.returncode = proc.returncode
+    if tracker is not None:
+        m.stage_peaks_mb = tracker.peaks_mb()
     return m
 
 
@@ -197,7 +261,7 @@ def run_xunjian(portal_base: str, work: Path, pages: int, concurrency: int, time
            "--no-browser", "--quiet", "--fail-on", "none"]
     _say("running: " + " ".join(cmd))
     result = ToolResult("xunjian")
-    result.measured = run_measured(cmd, timeout_s, work / "xunjian.log", cwd=REPO)
+    result.measured = run_measured(cmd, timeout_s, work / "xunjian.log", cwd=REPO, stages=True)
     if not db.exists():
         result.note = f"no store written; see {work / 'xunjian.log'}"
         return result

@@ -139,10 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from crawler.frontier import prepare_frontier, remove_frontier
     from crawler.spiders.portal import PortalSpider
 
     settings = get_project_settings()
     settings.set("XUNJIAN_PROGRESS", not args.no_progress, priority="cmdline")
+    # the scheduler's queue on disk (crawler.frontier): memory stays flat however large the site
+    settings.set("JOBDIR", str(prepare_frontier(args.db)), priority="project")
     for item in args.settings:
         name, _, value = item.partition("=")
         settings.set(name, value, priority="cmdline")
@@ -161,7 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     process.crawl(crawler, **spider_args)
     if args.watch_parent:
         _watch_parent(os.getppid())
-    process.start()
+    try:
+        process.start()
+    finally:
+        remove_frontier(args.db)
     reason = outcome.get("reason")
     if getattr(crawler.spider, "store_error", None):  # a failed write fails the crawl, whatever else
         print(f"xunjian: error: {crawler.spider.store_error}", file=sys.stderr, flush=True)

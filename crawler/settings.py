@@ -61,8 +61,11 @@ DEPTH_LIMIT = 0                  # depth is enforced by the spider so skipped UR
 DEPTH_STATS_VERBOSE = False
 REFERER_ENABLED = True
 
-# breadth-first: FIFO queues and the spider's depth-based priorities
-SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+# breadth-first: FIFO queues and the spider's depth-based priorities; crawler.run sets JOBDIR so that
+# waiting requests are kept on disk (crawler.frontier: a large site's frontier held in memory grew
+# with the site)
+SCHEDULER_DISK_QUEUE = "crawler.frontier.FrontierDiskQueue"
+SCHEDULER_START_DISK_QUEUE = "crawler.frontier.FrontierDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 # -- our components ---------------------------------------------------------------------------------

@@ -407,3 +407,10 @@ def test_query_of_a_gbk_page_link_is_sent_in_gbk_like_a_browser(crawled):
     p = crawled["portal"]
     assert p.hits_for("/search.jsp?q=%B3%C7%B9%DC")
     assert _res(crawled, p.url("/search.jsp?q=%B3%C7%B9%DC"))["title"] == "结果"
+
+
+def test_waiting_requests_are_kept_on_disk_and_the_frontier_removed(crawled):
+    # crawler.frontier: none held in memory by the scheduler, and no queue files left behind
+    assert crawled["store"].run_stats(crawled["run"])["frontier_in_memory"] == 0
+    db = crawled["store"].path
+    assert not list(db.parent.glob(db.name + ".frontier-*"))

@@ -29,7 +29,8 @@ Run statistics saved at close with ``Store.update_run_stats`` (flat keys): ``pag
 ``resources``, ``links``, ``skipped_by_scheme`` ({scheme: n}), ``traps`` ({cause: n}),
 ``limits``, ``robots_skipped``, ``ignored``, ``errors`` (URLs failing at the end),
 ``retries``, ``reverified``, ``bytes``, ``elapsed_s``, ``pages_per_s``,
-``crawl_finish_reason`` (``finished``, ``shutdown`` after Ctrl-C, ...), ``profile``.
+``crawl_finish_reason`` (``finished``, ``shutdown`` after Ctrl-C, ...), ``profile``,
+``frontier_in_memory`` (requests kept in memory, not in the disk frontier: crawler.frontier).
 """
 
 from __future__ import annotations
@@ -515,6 +516,8 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, SamplingMixin, scrapy
             "crawl_finish_reason": getattr(self, "close_reason", None),
             "notfound_probe_prefixes": len(self.probed_prefixes),
             "external_samples": self.samples_scheduled, "external_samples_skipped": self.samples_skipped,
+            # requests the scheduler had to hold in memory instead of the disk frontier (crawler.frontier)
+            "frontier_in_memory": self.crawler.stats.get_value("scheduler/enqueued/memory", 0),
             "profile": str(Path(self.site_path)),
             **self.reuse_stats(),
         }
