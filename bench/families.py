@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             for rf, planted, found, false, other in planted_rows(family, browser, Path(tmp) / f"{family}-p"):
                 print(f"{family:10} {rf:11} {planted:7d} {found:6d} {false:6d} {other:6d}", flush=True)
             for with_browser in (False, True) if browser else (False,):
-                cap = {"a11y": {"max_pages": CLEAN_BROWSER_PAGES}} if with_browser else None
+                cap = {"a11y": {"max_pages": CLEAN_BROWSER_PAGES, "scope": "sample"}} if with_browser else None
                 run = audit_family(family, Path(tmp) / f"{family}-c{int(with_browser)}", clean=True,
                                    browser=with_browser, overrides=cap)
                 counts = Counter(f.severity for f in run.findings)

@@ -11,10 +11,16 @@ re-scanning.
 Keys (defaults in ``A11Y_SCHEMA``):
 
 ``enabled``            run the browser stage at all (default true)
-``per_template``       pages scanned per DOM template besides homepage and columns
-``all_pages``          scan every crawled page instead of a sample
-``max_pages``          hard cap on pages scanned in one run (0 = no cap; one page per template is
-                       kept first, see ``crawler.browser.sampling``); pages truncated at
+``scope``              ``all`` (default, the nightly mode): every crawled in-scope HTML page is audited;
+                       with ``incremental`` the first night scans them all, later nights scan only new
+                       or changed pages and carry the other results over. ``sample``: the homepage,
+                       the columns and ``per_template`` pages of each DOM template (the fast mode for a
+                       first look; ``xunjian run --a11y-sample``); a defect on one article of a
+                       template is missed unless that article is in the sample
+``all_pages``          deprecated alias: ``true`` means ``scope: all``, ``false`` ``scope: sample``
+``per_template``       pages scanned per DOM template besides homepage and columns (``sample`` only)
+``max_pages``          hard cap on pages audited in one run (0 = no cap, the default; one page per
+                       template is kept first, see ``crawler.browser.sampling``); pages truncated at
                        limits.max_response_mb are never loaded in a browser
 ``browsers``           size of the local headless Chromium pool (2 suits 2 cores)
 ``remote_url``         a WebDriver endpoint (Selenium Grid, chromedriver --port) that
@@ -52,9 +58,9 @@ DEFAULT_NAV_SELECTORS = [
 
 A11Y_SCHEMA: dict[str, Any] = {
     "enabled": ("bool", True),
+    "scope": ("str", "all"),
     "per_template": ("int", 2),
-    "all_pages": ("bool", False),
-    "max_pages": ("int", 300),
+    "max_pages": ("int", 0),
     "browsers": ("int", 2),
     "remote_url": ("str", ""),
     "page_timeout_s": ("num", 20.0),
@@ -76,12 +82,34 @@ A11Y_SCHEMA: dict[str, Any] = {
     "screenshots_max": ("int", 30),
 }
 
+SCOPES = ("all", "sample")
+
 _WINDOW = re.compile(r"^(\d{3,5})x(\d{3,5})$")
+
+
+def _scope_from_alias(block: Any, where: str) -> Any:
+    """``all_pages: true/false`` (the key before ``scope``) read as ``scope: all/sample``."""
+    if not isinstance(block, dict) or "all_pages" not in block:
+        return block
+    block = dict(block)
+    alias = block.pop("all_pages")
+    if not isinstance(alias, bool):
+        raise ConfigError(f"{where}: a11y.all_pages: expected true or false, got {alias!r}; "
+                          "better write a11y.scope: all or sample")
+    scope = "all" if alias else "sample"
+    if block.get("scope") not in (None, scope):
+        raise ConfigError(f"{where}: a11y.all_pages: {str(alias).lower()} contradicts a11y.scope: "
+                          f"{block['scope']}; remove all_pages (it is the old name of scope)")
+    block["scope"] = scope
+    return block
 
 
 def validate_a11y(block: Any, where: str) -> dict[str, Any]:
     """Validate the profile's ``a11y:`` block and fill defaults; raise ``ConfigError``."""
-    data = validate(block, A11Y_SCHEMA, where, "a11y.")
+    data = validate(_scope_from_alias(block, where), A11Y_SCHEMA, where, "a11y.")
+    if data["scope"] not in SCOPES:
+        raise ConfigError(f"{where}: a11y.scope: {data['scope']!r} is not a scope; write all (every page, "
+                          "the nightly mode) or sample (a few pages per template, a fast first look)")
     for key in ("per_template", "max_pages", "retries", "settle_ms", "keyboard_tabs", "cache_max_age_days",
                 "screenshots_max"):
         if data[key] < 0:

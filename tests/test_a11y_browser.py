@@ -77,7 +77,7 @@ def portal(tmp_path, monkeypatch):
 
 
 def test_planted_defects_found_decoys_spared_and_cache_reused(tmp_path, portal):
-    site = profile(tmp_path, portal.base, {"per_template": 1, "browsers": 2})
+    site = profile(tmp_path, portal.base, {"scope": "sample", "per_template": 1, "browsers": 2})
     db = tmp_path / "a11y.sqlite"
     run_id = build_store(db, portal.base, portal.pages)
     stats, findings, rows = _audit(tmp_path, portal, site, db, run_id)
@@ -140,7 +140,7 @@ def test_planted_defects_found_decoys_spared_and_cache_reused(tmp_path, portal):
     changed["/col/c/"] = changed["/col/c/"].replace("font-size:12px", "font-size:16px")
     portal.pages.update(changed)
     run3 = build_store(db, portal.base, changed)
-    no_shots = profile(tmp_path, portal.base, {"per_template": 1, "browsers": 2, "screenshots": False})
+    no_shots = profile(tmp_path, portal.base, {"scope": "sample", "per_template": 1, "browsers": 2, "screenshots": False})
     stats3, findings3, _ = _audit(tmp_path, portal, no_shots, db, run3)  # the profile switch turns them off
     store = Store(db)
     assert store.run_screenshots(run3) == [] and "screenshots" not in stats3
@@ -165,7 +165,7 @@ def test_planted_defects_found_decoys_spared_and_cache_reused(tmp_path, portal):
 def test_killed_browser_is_restarted_and_hung_page_reported(tmp_path, portal):
     # page_timeout_s bounds /hang; /0slow is held by the server until the kill below has happened
     # (release_slow), so nothing here depends on how fast a loaded machine is
-    site = profile(tmp_path, portal.base, {"per_template": 0, "browsers": 2, "page_timeout_s": 5,
+    site = profile(tmp_path, portal.base, {"scope": "sample", "per_template": 0, "browsers": 2, "page_timeout_s": 5,
                                            "script_timeout_s": 10, "keyboard_tabs": 5,
                                            "nav_selectors": [".nav"]})
     portal.slow_s = 120
@@ -237,7 +237,7 @@ def test_remote_webdriver_endpoint_replaces_local_pool(tmp_path, portal):
                 port = int(line.rsplit("port", 1)[1].strip(" .\n"))
                 break
         assert port, "chromedriver did not start"
-        site = profile(tmp_path, portal.base, {"per_template": 0, "remote_url": f"http://127.0.0.1:{port}",
+        site = profile(tmp_path, portal.base, {"scope": "sample", "per_template": 0, "remote_url": f"http://127.0.0.1:{port}",
                                                "nav_selectors": [".nav"]})
         pages = {"/": portal.pages["/"], "/col/a/": portal.pages["/col/a/"]}
         db = tmp_path / "a11y.sqlite"
@@ -256,7 +256,7 @@ def test_ctrl_c_leaves_no_chromium(tmp_path, portal):
     pages = {"/": portal.pages["/"].replace('href="/col/a/"', 'href="/hang"')}
     db = tmp_path / "a11y.sqlite"
     run_id = build_store(db, portal.base, pages, extra_urls=("/hang",))
-    profile(tmp_path, portal.base, {"per_template": 0, "nav_selectors": [".nav"]})
+    profile(tmp_path, portal.base, {"scope": "sample", "per_template": 0, "nav_selectors": [".nav"]})
     script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parents[1])!r})\n"
               "from config import load_site\nfrom crawler.browser import run_a11y\n"
               f"run_a11y({str(db)!r}, {run_id}, load_site({str(tmp_path / 'fixture.yaml')!r}), progress=False)\n")

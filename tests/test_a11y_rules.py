@@ -34,6 +34,8 @@ BASE = "http://127.0.0.1:9"
     ({"axe_rules": {"region": "off"}}, "a11y.axe_rules.region: expected true or false"),
     ({"page_timeout_s": 0}, "a11y.page_timeout_s: must be a positive number"),
     ({"all_pages": "yes"}, "a11y.all_pages: expected true or false"),
+    ({"all_pages": True, "scope": "sample"}, "a11y.all_pages: true contradicts a11y.scope: sample"),
+    ({"scope": "every"}, "a11y.scope: 'every' is not a scope; write all"),
 ])
 def test_profile_a11y_block_errors_are_one_line(tmp_path, block, message):
     with pytest.raises(ConfigError) as err:
@@ -85,16 +87,19 @@ def test_template_skeleton_groups_articles_apart_from_lists():
 def test_choose_keeps_home_and_columns_and_n_per_template():
     cands = [Candidate("h", "1", "T0", {"home"}), Candidate("c1", "2", "T1", {"column"}),
              Candidate("c2", "3", "T1", {"column"})] + [Candidate(f"a{i}", str(i), "T2") for i in range(5)]
-    settings = validate_a11y({"per_template": 2}, "x")
+    settings = validate_a11y({"scope": "sample", "per_template": 2}, "x")
     chosen, cov = choose(cands, settings)
     assert [c.url for c in chosen] == ["h", "c1", "c2", "a0", "a1"]
     assert cov["templates_found"] == 3 and cov["pages_represented"] == 8
-    chosen_all, _ = choose(cands, validate_a11y({"all_pages": True}, "x"))
-    assert len(chosen_all) == 8
+    # scope: all is the default; all_pages is its old name (true: all, false: sample)
+    for block in ({}, {"scope": "all"}, {"all_pages": True}):
+        chosen_all, _ = choose(cands, validate_a11y(block, "x"))
+        assert len(chosen_all) == 8, block
+    assert validate_a11y({"all_pages": False}, "x")["scope"] == "sample"
     capped, _ = choose(cands, validate_a11y({"max_pages": 2}, "x"))
     assert [c.url for c in capped] == ["h", "c1"]
     # under a cap, one page of every template before a second page of any
-    capped, _ = choose(cands, validate_a11y({"max_pages": 3, "per_template": 2}, "x"))
+    capped, _ = choose(cands, validate_a11y({"max_pages": 3, "scope": "sample", "per_template": 2}, "x"))
     assert [c.url for c in capped] == ["h", "c1", "a0"]
 
 

@@ -61,9 +61,11 @@ def _run(family: str, clean: bool, tmp_path_factory) -> FamilyRun:
         tmp = tmp_path_factory.mktemp(f"{family}-{'clean' if clean else 'planted'}")
         if clean:
             _runs[key] = audit_family(family, tmp, clean=True, browser=True,
-                                      overrides={"a11y": {"max_pages": CLEAN_BROWSER_PAGES}})
+                                      overrides={"a11y": {"max_pages": CLEAN_BROWSER_PAGES, "scope": "sample"}})
         else:
-            _runs[key] = audit_family(family, tmp, clean=False, browser=family in PLANTED_BROWSER)
+            # the sample (a11y.scope: sample) keeps the browser stage to a few pages per template
+            _runs[key] = audit_family(family, tmp, clean=False, browser=family in PLANTED_BROWSER,
+                                      overrides={"a11y": {"scope": "sample"}})
     return _runs[key]
 
 

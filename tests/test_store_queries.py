@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SQL_HOME = ROOT / "crawler" / "store"
 NOT_SOURCE = {".venv", "node_modules", "tests", "bench", ".git", "build", "dist"}
 # tables with rows for every page (or link) of every run: a per-page query must never walk them
-PER_RUN_TABLES = {"resources", "bodies", "links", "a11y_results"}
+PER_RUN_TABLES = {"resources", "bodies", "links", "a11y_results", "page_screenshots"}
 
 _SQL_TEXT = re.compile(r"\b(SELECT\s[\s\S]*\sFROM\s|INSERT\s+(OR\s+\w+\s+)?INTO\s|DELETE\s+FROM\s|"
                        r"UPDATE\s+\w+\s+SET\s|(CREATE|DROP|ALTER)\s+(TABLE|INDEX)\s|PRAGMA\s+\w+)")

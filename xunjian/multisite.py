@@ -162,7 +162,8 @@ def run_many(paths: list[Path], *, db: str | Path, out: str | Path | None, today
              lang: str | None, formats: tuple[str, ...] | None, fail_on: str | None, gate: bool,
              baseline: Path | None, browser: bool, wait: bool, parallel_sites: int = DEFAULT_PARALLEL_SITES,
              concurrency: int = DEFAULT_CONCURRENCY_BUDGET, redis: str | None = None,
-             redis_join_timeout: float = 60.0, full: bool = False) -> tuple[int, Path | None]:
+             redis_join_timeout: float = 60.0, full: bool = False,
+             a11y_sample: bool = False) -> tuple[int, Path | None]:
     """Audit every profile; write the overview. Returns (exit code over all sites, overview folder)."""
     from reports import overview
 
@@ -190,7 +191,7 @@ def run_many(paths: list[Path], *, db: str | Path, out: str | Path | None, today
                     job.path, db=db, out=out_root, today=today, overrides=job.overrides, lang=lang,
                     formats=formats, fail_on=fail_on, gate=gate, baseline=baseline, progress=False,
                     browser=browser, held_lock=lock, on_crawl_start=children.add, redis=redis,
-                    redis_join_timeout=redis_join_timeout, full=full)
+                    redis_join_timeout=redis_join_timeout, full=full, a11y_sample=a11y_sample)
             except Exception as exc:  # noqa: BLE001 - one site's failure never stops the others
                 outcome.error = f"{job.path}: {exc.__class__.__name__}: {exc}"
                 say(f"site {job.name}: audit failed: {outcome.error}")

@@ -35,7 +35,7 @@ import xunjian
 from checks import manifest as manifest_mod
 from checks.base import SEVERITIES, CheckContext
 from checks.registry import run_checks
-from config import SiteProfile, load_site, load_thresholds
+from config import SiteProfile, deep_merge, load_site, load_thresholds
 from crawler.store import COMPLETE, INCOMPLETE, RUNNING, Store, StoreError
 from crawler.storelock import StoreLock
 from xunjian import preflight
@@ -189,7 +189,7 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
           gate: bool = False, baseline: Path | None = None, progress: bool = True,
           browser: bool = True, wait: bool = True, held_lock: StoreLock | None = None,
           on_crawl_start: Callable[[int], None] | None = None, full: bool = False,
-          redis: str | None = None, redis_join_timeout: float = 60.0) -> AuditResult:
+          redis: str | None = None, redis_join_timeout: float = 60.0, a11y_sample: bool = False) -> AuditResult:
     """Run a full audit of the site described by ``site_path``; never raises for bad input it
     can name: ConfigError, PreflightError and StoreBusy propagate to the CLI as one line.
 
@@ -197,7 +197,11 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
     under one lock, ``xunjian.multisite``); it is neither taken nor released here.
     ``on_crawl_start(pid)`` is called with the crawl child's pid (the multi-site run forwards
     Ctrl-C to its children). ``redis``: crawl with the workers on that Redis (``xunjian worker``)
-    instead of a crawl child; this process is the one writer (crawler/redis_writer.py)."""
+    instead of a crawl child; this process is the one writer (crawler/redis_writer.py).
+    ``a11y_sample`` (``--a11y-sample``): the browser stage scans a per-template sample, not
+    every page (``a11y.scope: sample``, a fast first look)."""
+    if a11y_sample:
+        overrides = deep_merge(overrides or {}, {"a11y": {"scope": "sample"}})
     site = load_site(site_path, overrides)
     today = today or date.today()
     db_path = str(db)

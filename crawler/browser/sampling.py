@@ -1,13 +1,15 @@
 """Which crawled pages the browser stage scans.
 
-Always the homepage and every column page (column pages are list pages: the
+``a11y.scope: all`` (the default) chooses every page; ``sample``, the fast mode, chooses
+always the homepage and every column page (column pages are list pages: the
 profile's ``columns`` entries with a ``url``, else the pages linked from the
 homepage's main navigation, found with ``a11y.nav_selectors``). The other pages
 are grouped by template, i.e. the same DOM skeleton: the set of layout
 elements (tag, id, classes) down to ``a11y.template_depth`` levels, so two
 articles with different text share a template while a list page does not.
-``a11y.per_template`` pages of each template are scanned (``a11y.all_pages``
-scans everything); ``a11y.max_pages`` caps the total: one page of every template first
+``a11y.per_template`` pages of each template are scanned (in URL order, so a defect
+on one article of a template is seen only if that article is among them); ``a11y.max_pages``
+(0 = no cap) caps the total in either mode: one page of every template first
 (the homepage's template first, then columns'), then the other columns, then the rest.
 """
 
@@ -112,7 +114,7 @@ def choose(candidates: list[Candidate], settings: dict[str, Any]) -> tuple[list[
     chosen.sort(key=lambda c: (0 if "home" in c.roles else 1, c.url))
     picked = {c.url for c in chosen}
     for members in by_template.values():
-        quota = len(members) if settings["all_pages"] else settings["per_template"]
+        quota = len(members) if settings["scope"] == "all" else settings["per_template"]
         have = sum(1 for c in members if c.url in picked)
         for cand in members:
             if have >= quota:

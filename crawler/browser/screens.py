@@ -44,6 +44,17 @@ class ShotPlan:
         self.skipped = 0  # wanted but over the limit
         self._lock = threading.Lock()
 
+    def carry(self, store: Any, from_run: int, to_run: int, url: str) -> None:
+        """A page whose result is reused keeps the screenshot(s) of the run it is reused from;
+        they count toward the limit like a new one."""
+        with self._lock:
+            if self.taken >= self.limit:
+                if store.has_page_screenshots(from_run, url):
+                    self.skipped += 1
+                return
+            if store.carry_page_screenshots(from_run, to_run, url):
+                self.taken += 1
+
     def reasons(self, url: str, violations: bool) -> list[str]:
         wanted = (["a11y"] if violations else []) + (["broken-link"] if url in self.citers else [])
         if not wanted:

@@ -1,17 +1,22 @@
 """The browser stage: choose pages, reuse what has not changed, scan the rest, store results.
 
 ``run_a11y(store_path, run_id, site)`` reads the run's in-scope 2xx pages and
-their bodies from the store, chooses the sample (``crawler.browser.sampling``),
+their bodies from the store, chooses the pages (``crawler.browser.sampling``:
+every page with ``a11y.scope: all``, a per-template sample with ``sample``),
 looks up each page's cache key in earlier runs of the same site
 (``a11y.incremental``), scans the remaining pages with the browser pool
 (``a11y.browsers`` local Chromium, or ``a11y.remote_url``), and writes one
 ``a11y_results`` row per page: ``scanned``, ``reused`` or ``failed`` (with the
-reason). Coverage figures go into the run's stats under ``a11y``.
+reason). A reused page also gets its stored screenshots back (``a11y.screenshots``),
+so an incremental run reports what a full rescan would. Coverage figures go into
+the run's stats under ``a11y``.
 
 Cache key = page content hash + hash/size/status of its stylesheets and scripts (as
-crawled) + engine version and locale + axe options + probe script + probe settings:
-any change to one of them rescans the page, and so does a stored result older than
-``a11y.cache_max_age_days``.
+crawled) + the broken targets it links to (they are outlined in its screenshot) +
+engine version and locale + axe options + probe script + probe settings: any change to
+one of them rescans the page, and so does a stored result older than
+``a11y.cache_max_age_days``. With ``scope: all`` the first night scans every page and
+later nights only new or changed ones.
 """
 
 from __future__ import annotations
@@ -50,11 +55,14 @@ def rules_fingerprint(engine: Any, settings: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _page_key(store: Store, run_id: int, cand: Candidate, rules_key: str) -> str:
+def _page_key(store: Store, run_id: int, cand: Candidate, rules_key: str, broken_targets: list[str]) -> str:
     h = hashlib.sha256(f"{cand.content_hash}\n{rules_key}\n".encode())
     # stylesheets/scripts are often only HEAD-checked by the crawl: size stands in for a hash
     for target, content_hash, status, size in store.page_assets(run_id, cand.url):
         h.update(f"{target} {content_hash} {status} {size}\n".encode())
+    # a link that broke (or was mended) changes the page's broken-link screenshot, not its axe result
+    for target in broken_targets:
+        h.update(f"broken {target}\n".encode())
     return h.hexdigest()[:24]
 
 
@@ -155,8 +163,8 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
         for cand in candidates:
             by_template[cand.template] = by_template.get(cand.template, 0) + 1
         store.clear_a11y_results(run_id)
-        plan = ShotPlan(settings["screenshots_max"], store.broken_link_citers(run_id)) \
-            if settings["screenshots"] else None
+        citers = store.broken_link_citers(run_id)
+        plan = ShotPlan(settings["screenshots_max"], citers) if settings["screenshots"] else None
         counts = {"scanned": 0, "reused": 0, "failed": 0, "retried": 0}
         audited_templates: set[str] = set()
 
@@ -171,7 +179,7 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
             if max_age else ""
         jobs: list[tuple[Candidate, str]] = []
         for cand in chosen:
-            key = _page_key(store, run_id, cand, rules_key)
+            key = _page_key(store, run_id, cand, rules_key, citers.get(cand.url, []))
             found = store.reusable_a11y_result(site.name, run_id, cand.url, key) \
                 if settings["incremental"] else None
             if found is None or found[0].get("scanned_at", "") < oldest:
@@ -180,6 +188,8 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
             data, reused_from = found
             data.update(meta(cand), reused_from_run=reused_from)
             _put(store, run_id, cand.url, "reused", engine.label, key, True, data, "")
+            if plan is not None:
+                plan.carry(store, reused_from, run_id, cand.url)
             counts["reused"] += 1
             audited_templates.add(cand.template)
         if progress:
@@ -217,7 +227,8 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
             "pages_failed": counts["failed"], "pages_retried": counts["retried"],
             "pages_not_scanned": len(chosen) - counts["scanned"] - counts["reused"],
             "pages_represented": sum(by_template[t] for t in audited_templates),
-            "per_template": "all" if settings["all_pages"] else settings["per_template"],
+            "scope": settings["scope"],
+            "per_template": "all" if settings["scope"] == "all" else settings["per_template"],
             "elapsed_s": round(time.monotonic() - started, 2),
         }
         if plan is not None:

@@ -87,6 +87,7 @@ from crawler.store.reuse import ReuseMixin
 from crawler.store.runs import (COMPLETE, INCOMPLETE, INCOMPLETE_REASONS, RUNNING, RunsMixin,  # noqa: F401
                                 RunState, utcnow)
 from crawler.store.schema import RESOURCE_COLUMNS, RUN_TABLES, SCHEMA_VERSION  # noqa: F401
+from crawler.store.screens import PER_PAGE_QUERIES as _SCREENS_PER_PAGE
 from crawler.store.screens import ScreenshotsMixin
 
 BUSY_TIMEOUT_S = 30
@@ -97,7 +98,7 @@ StoreError = sqlite3.Error
 
 # every query the store runs once per page or per link target: name -> SQL. Each must be answered
 # from an index on the page's own key (tests/test_store_queries.py checks their query plans).
-PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE, **_REUSE_PER_PAGE}
+PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE, **_REUSE_PER_PAGE, **_SCREENS_PER_PAGE}
 
 
 class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, AttachmentTextsMixin,

@@ -20,6 +20,13 @@ _BROKEN_CITERS_SQL = ("SELECT DISTINCT l.source_url, l.target_url FROM links l J
                       "WHERE l.run_id=? AND l.source_url<>l.target_url "
                       "AND ((r.status BETWEEN 400 AND 599 AND r.status NOT IN (401, 403, 407, 429)) "
                       "OR r.error_class IN ('dns', 'refused')) ORDER BY l.source_url, l.target_url")
+# a reused accessibility result keeps its page's screenshots: by primary key (run, url)
+CARRY_SQL = ("INSERT OR IGNORE INTO page_screenshots (run_id, url, reason, hash) "
+             "SELECT ?, url, reason, hash FROM page_screenshots WHERE run_id=? AND url=?")
+HAS_SHOTS_SQL = "SELECT 1 FROM page_screenshots WHERE run_id=? AND url=? LIMIT 1"
+
+# per-page queries: name -> SQL (their plans are checked by a test)
+PER_PAGE_QUERIES = {"carry_page_screenshots": CARRY_SQL, "has_page_screenshots": HAS_SHOTS_SQL}
 
 
 class ScreenshotsMixin:
@@ -36,6 +43,16 @@ class ScreenshotsMixin:
                             "VALUES (?,?,?,?)", (run_id, url, reason, digest))
         self._wrote(1 + len(reasons))
         return digest
+
+    def carry_page_screenshots(self, from_run: int, to_run: int, url: str) -> int:
+        """Copy ``url``'s screenshot rows of ``from_run`` into ``to_run`` (the images are shared);
+        return how many rows were copied."""
+        copied = self.db.execute(CARRY_SQL, (to_run, from_run, url)).rowcount
+        self._wrote(copied)
+        return copied
+
+    def has_page_screenshots(self, run_id: int, url: str) -> bool:
+        return self.db.execute(HAS_SHOTS_SQL, (run_id, url)).fetchone() is not None
 
     def run_screenshots(self, run_id: int) -> list[dict[str, Any]]:
         """The run's screenshots: url, reason, hash, mime, width, height (no image bytes)."""

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
                 overrides=profile.overrides or None,
                 formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
                 gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
-                full=args.full,
+                full=args.full, a11y_sample=args.a11y_sample,
             )
         finally:
             restore_env(previous)

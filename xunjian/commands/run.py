@@ -40,6 +40,9 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", type=Path, help="baseline file of accepted findings (implies --gate)")
     p.add_argument("--no-browser", dest="browser", action="store_false",
                    help="skip the Chromium accessibility stage")
+    p.add_argument("--a11y-sample", dest="a11y_sample", action="store_true",
+                   help="fast first look: scan a few pages per template instead of every page "
+                        "(a11y.scope: sample; the nightly default is all, new or changed pages only)")
     p.add_argument("--quiet", action="store_true", help="no live progress line")
     p.add_argument("--full", action="store_true",
                    help="cold run: revalidate and reuse nothing from earlier runs, resume nothing")
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
         gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
         wait=args.wait, full=getattr(args, "full", False), redis=args.redis,
-        redis_join_timeout=args.redis_join_timeout,
+        redis_join_timeout=args.redis_join_timeout, a11y_sample=args.a11y_sample,
     )
     runner.print_summary(result)
     return result.exit_code
@@ -94,7 +97,7 @@ def _run_many(args: argparse.Namespace) -> int:
         formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on, gate=args.gate,
         baseline=args.baseline, browser=args.browser, wait=args.wait, parallel_sites=args.parallel_sites,
         concurrency=args.concurrency, redis=args.redis, redis_join_timeout=args.redis_join_timeout,
-        full=getattr(args, "full", False))
+        full=getattr(args, "full", False), a11y_sample=args.a11y_sample)
     runner.say(f"overview written: {folder} (exit {code} over all sites)")
     print(folder)  # stdout carries only the overview folder so scripts can capture it
     return code

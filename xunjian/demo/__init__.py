@@ -39,11 +39,15 @@ class DemoPage:
 class Expect:
     """A planted defect: ``rule_id`` must report a finding whose page_url (or,
     for link rules, whose target) ends with ``where`` (a path, host-relative; or a name, for a
-    finding that has no URL to point at: a missing column targets the column's name)."""
+    finding that has no URL to point at: a missing column targets the column's name).
+    ``a11y_scope="all"``: a page-specific accessibility defect on a page that is not its
+    template's sample, found only when the browser stage audits every page (``a11y.scope: all``)
+    and missed, by design, by ``a11y.scope: sample``."""
 
     rule_id: str
     where: str
     note: str = ""
+    a11y_scope: str = ""
 
 
 @dataclass(frozen=True)

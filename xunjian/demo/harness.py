@@ -4,7 +4,8 @@
 serves it on loopback, runs the real audit (``xunjian.runner.audit``) with the profile the
 family derives for the served ports, and returns a ``FamilyRun`` with the findings and the
 base URLs. ``missing_expects``, ``flagged_decoys`` and ``unplanted_link_findings`` compare the
-findings with the family's ``Expect``/``Decoy`` declarations; ``budget_breaches`` applies the
+findings with the family's ``Expect``/``Decoy`` declarations (``expected_in``: a page-specific
+accessibility plant counts only when the run audited every page); ``budget_breaches`` applies the
 clean-render precision budget (no warning or worse, at most ``MAX_CLEAN_INFO`` info findings).
 """
 
@@ -18,7 +19,7 @@ from checks.base import severity_rank
 from config import deep_merge
 from crawler.store import Finding, Store
 from xunjian import runner
-from xunjian.demo import Decoy, build_site, expectations
+from xunjian.demo import Decoy, Expect, build_site, expectations
 from xunjian.demo.profiles import apply_env, restore_env
 from xunjian.demo.server import serve
 
@@ -77,9 +78,22 @@ def points_at(finding: Finding, url: str) -> bool:
             or finding.target.startswith(url + "#") and "#" not in url)
 
 
+def audited_every_page(stats: dict) -> bool:
+    """True when the run's browser stage audited every page (``a11y.scope: all``)."""
+    return (stats.get("a11y") or {}).get("scope") == "all"
+
+
+def expected_in(expected: list[Expect], stats: dict) -> list[Expect]:
+    """The plants a run with these stats must find: a page-specific accessibility defect
+    (``Expect.a11y_scope == "all"``) only when the browser stage audited every page."""
+    every_page = audited_every_page(stats)
+    return [e for e in expected if e.a11y_scope != "all" or every_page]
+
+
 def missing_expects(run: FamilyRun, skip_rules: set[str] = frozenset()) -> list[str]:
     expected, _ = expectations(run.family)
-    return [f"{e.rule_id} @ {e.where} ({e.note})" for e in expected if e.rule_id not in skip_rules
+    return [f"{e.rule_id} @ {e.where} ({e.note})" for e in expected_in(expected, run.stats)
+            if e.rule_id not in skip_rules
             and not any(f.rule_id == e.rule_id and points_at(f, resolve(e.where, run.bases))
                         for f in run.findings)]
 

@@ -15,6 +15,11 @@ other page a decoy; the explicit decoys below are the ones that *look* like defe
   /ztzl/wza/zoom.html      viewport user-scalable=no               -> elder-zoom (+ axe meta-viewport)
   /ztzl/wza/popup.html     a 飘窗 floating ad over the content      -> elder-popup
   /xwzx/jcdt/index.html    column page whose header lost 长者模式   -> elder-entry
+  /xwzx/ywdt/202611/t20261119_2.html  an ordinary 要闻动态 article whose editor added a pale
+                           photo credit by inline style (#c0c0c0 on white, 1.8:1) -> a11y-contrast.
+                           Page-specific: the article template's sample (per_template pages in URL
+                           order) is two other articles, so only a11y.scope: all finds it
+                           (``Expect.a11y_scope``); sample mode misses it, as template sampling does.
   /ztzl/wza/ok.html        decoys: alt="" decoration, aria-label icon link, aria-label field,
                            large bold text at 3:1, maximum-scale=3, small 返回顶部 button,
                            outline replaced by a box-shadow on focus
@@ -30,6 +35,9 @@ BASE = "/ztzl/wza/"
 ELDER_LINK = '<a href="/elder/index.html">长者模式</a> | '
 NO_ELDER_COLUMN = "/xwzx/jcdt/index.html"
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+# an article of the 要闻动态 column (rendered from the column model), not a template representative
+PALE_ARTICLE = "/xwzx/ywdt/202611/t20261119_2.html"
+PALE_CREDIT = '<p style="color:#c0c0c0;font-size:14px">图片来源：浦锦街道城管执法中队　摄影：王晓东</p>\n'
 
 _PAGES = {
     "alt.html": ("无障碍专题：活动图集", "plant-gallery",
@@ -75,6 +83,7 @@ def contribute(site, today: date) -> None:
     site.replace("portal", BASE + "ok.html", VIEWPORT,
                  '<meta name="viewport" content="width=device-width, initial-scale=1, maximum-scale=3">')
     site.replace("portal", NO_ELDER_COLUMN, ELDER_LINK, "")
+    site.insert_before("portal", PALE_ARTICLE, PALE_CREDIT, marker="</div>\n</article>")
 
 
 EXPECTED = [
@@ -86,6 +95,8 @@ EXPECTED = [
     Expect("elder-zoom", BASE + "zoom.html", "viewport user-scalable=no"),
     Expect("elder-popup", BASE + "popup.html", "320x220 floating ad over the content"),
     Expect("elder-entry", NO_ELDER_COLUMN, "column header without the 长者模式 entry"),
+    Expect("a11y-contrast", PALE_ARTICLE, "inline-style photo credit #c0c0c0 on white, 1.8:1, on one article",
+           a11y_scope="all"),
 ]
 
 DECOYS = [
