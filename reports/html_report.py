@@ -94,9 +94,14 @@ def run_facts(stats: dict[str, Any], words: dict[str, str]) -> list[tuple[str, A
     if isinstance(a11y, dict):
         if a11y.get("engine"):
             show("a11y_engine", a11y["engine"])
+        if a11y.get("scope") in ("all", "sample"):
+            show("a11y_scope", words[f"a11y_scope_{a11y['scope']}"])
         if "pages_scanned" in a11y:
+            # audited = scanned this run + unchanged pages whose stored result was carried over
             facts.append((words["stat_a11y_scanned"], " / ".join(
-                str(a11y.get(k, "—")) for k in ("pages_scanned", "pages_represented", "pages_total"))))
+                str(a11y.get(k, "—")) for k in ("pages_audited", "pages_represented", "pages_total"))))
+        if a11y.get("pages_reused"):
+            facts.append((words["stat_a11y_reused"], a11y["pages_reused"]))
         if a11y.get("pages_failed"):
             facts.append((words["stat_a11y_failed"], a11y["pages_failed"]))
     for key, value in stats.items():

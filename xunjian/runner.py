@@ -81,17 +81,18 @@ def _judge(store: Store, run_id: int, plan: "_Plan", result: AuditResult) -> Non
 
 
 def _run_browser_stage(db_path: str, run_id: int, site: SiteProfile,
-                       progress: bool) -> tuple[str, dict[str, Any]]:
-    """Run the accessibility stage: (stage state for the manifest, its stats)."""
+                       progress: bool, full: bool = False) -> tuple[str, dict[str, Any]]:
+    """Run the accessibility stage: (stage state for the manifest, its stats); ``full`` (--full)
+    rescans every chosen page instead of reusing unchanged pages' results."""
     a11y = site.get("a11y") or {}
     if a11y.get("enabled") is False:
         say("accessibility audit: disabled by the profile (a11y.enabled: false)")
         return "disabled", {}
     from crawler.browser import run_a11y
     started = time.monotonic()
-    stats = run_a11y(db_path, run_id, site, progress=progress) or {}
-    say(f"accessibility audit: {stats.get('pages_scanned', 0)} pages scanned "
-        f"in {time.monotonic() - started:.1f}s")
+    stats = run_a11y(db_path, run_id, site, progress=progress, reuse=not full) or {}
+    say(f"accessibility audit ({stats.get('scope', '?')}): {stats.get('pages_scanned', 0)} pages scanned, "
+        f"{stats.get('pages_reused', 0)} unchanged pages carried over, in {time.monotonic() - started:.1f}s")
     return "finished", stats
 
 
@@ -280,7 +281,8 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     browser_state = "skipped (--no-browser)"
     if plan.browser:
         try:
-            browser_state, browser_stats = _run_browser_stage(str(store.path), run_id, site, plan.progress)
+            browser_state, browser_stats = _run_browser_stage(str(store.path), run_id, site, plan.progress,
+                                                             plan.full)
         except Exception as exc:  # noqa: BLE001 - report and go on: link/disclosure findings still count
             log.exception("browser stage failed")
             browser_state = "failed"

@@ -146,8 +146,10 @@ def _scan_all(jobs: list[tuple[Candidate, str]], engine: Any, settings: dict[str
                 t.join(timeout=5)
 
 
-def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) -> dict[str, Any]:
-    """Scan the run's sample of pages; store per-page results; return (and store) coverage stats."""
+def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True,
+             reuse: bool = True) -> dict[str, Any]:
+    """Scan the run's chosen pages; store per-page results; return (and store) coverage stats.
+    ``reuse=False`` (``xunjian run --full``) rescans every chosen page whatever the cache says."""
     settings = a11y_settings(site)
     if not settings["enabled"]:
         return {"enabled": False, "pages_scanned": 0}
@@ -181,7 +183,7 @@ def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True) 
         for cand in chosen:
             key = _page_key(store, run_id, cand, rules_key, citers.get(cand.url, []))
             found = store.reusable_a11y_result(site.name, run_id, cand.url, key) \
-                if settings["incremental"] else None
+                if settings["incremental"] and reuse else None
             if found is None or found[0].get("scanned_at", "") < oldest:
                 jobs.append((cand, key))
                 continue
