@@ -45,7 +45,8 @@ WORKER_KEY = "xunjian:worker:"
 DEFAULT_LEASE_S = 10
 
 # pop the best request and lease it to a worker, atomically (a worker dying between the two
-# steps would otherwise lose it)
+# steps would otherwise lose it); also returns the shared page count and probe-prefix count, so
+# the worker decides on fresh figures without a round trip per link
 _POP = """
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #r == 0 then return false end
@@ -53,7 +54,7 @@ redis.call('ZREM', KEYS[1], r[1])
 redis.call('HSET', KEYS[2], ARGV[1], r[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[4], ARGV[1], r[2])
-return r[1]
+return {r[1], redis.call('GET', KEYS[5]) or '0', redis.call('HLEN', KEYS[6])}
 """
 # put the leases of a dead worker back on the queue
 _REQUEUE = """
@@ -119,23 +120,35 @@ class Bus:
     def lease_keys(self) -> list[str]:
         return [self.key("requests"), self.key("leases"), self.key("owners"), self.key("scores")]
 
-    def pop(self, worker: str) -> tuple[str, bytes] | None:
+    def pop(self, worker: str) -> tuple[str, bytes, int, int] | None:
+        """(lease, request, shared page count, probe prefixes claimed) or None when nothing is queued."""
         lease = f"{worker}:{uuid.uuid4().hex[:10]}"
-        data = self._pop(keys=self.lease_keys(), args=[lease, worker])
-        return (lease, data) if data else None
+        got = self._pop(keys=[*self.lease_keys(), self.key("pages"), self.key("prefixes")], args=[lease, worker])
+        if not got:
+            return None
+        data, pages, prefixes = got
+        return lease, data, int(pages), int(prefixes)
 
-    def deliver(self, lease: str | None, requests: list[tuple[bytes, float]],
-                batch: dict[str, Any] | None) -> None:
-        """The outcome of one request, atomically: follow-up requests, its facts, lease released."""
+    def deliver(self, lease: str | None, requests: list[tuple[bytes, float]], batch: dict[str, Any] | None,
+                unbodied: list[str] = (), pages: int = 0) -> int | None:
+        """The outcome of one request, atomically: follow-up requests, its facts, the URLs it checked
+        without body, the pages it scheduled, lease released. The shared page count after it, if
+        ``pages``."""
         pipe = self.r.pipeline(transaction=True)
         for data, score in requests:
             pipe.zadd(self.key("requests"), {data: score})
         if batch is not None and batch["items"]:
             pipe.rpush(self.key("items"), pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+        if unbodied:
+            pipe.sadd(self.key("unbodied"), *unbodied)
         if lease:
-            for name in ("leases", "owners", "scores"):
-                pipe.hdel(self.key(name), lease)
-        pipe.execute()
+            pipe.hdel(self.key("leases"), lease)
+            pipe.hdel(self.key("owners"), lease)
+            pipe.hdel(self.key("scores"), lease)
+        if pages:
+            pipe.incrby(self.key("pages"), pages)
+        done = pipe.execute()
+        return int(done[-1]) if pages else None
 
     def requeue_orphans(self) -> int:
         """Put back the leases of workers whose heartbeat expired; the number requeued."""
@@ -170,7 +183,8 @@ class LeasedQueue(PriorityQueue):
         popped = bus.pop(self.spider.worker_id)
         if popped is None:
             return None
-        lease, data = popped
+        lease, data, pages, prefixes = popped
+        self.spider.observe_shared(pages, prefixes)
         request = self._decode_request(data)
         request.meta["xj_lease"] = lease
         state = request.meta.get("xj")
@@ -179,7 +193,20 @@ class LeasedQueue(PriorityQueue):
         return request
 
     def encode(self, request) -> bytes:
-        return self._encode_request(request)
+        """scrapy-redis' encoding, with the callbacks named here: Scrapy's ``Request.to_dict`` finds
+        a method's name by listing every method of the spider (``inspect.getmembers``), twice per
+        request, which cost more CPU than the rest of the encoding."""
+        names = {}
+        for attr in ("callback", "errback"):
+            func = getattr(request, attr)
+            name = getattr(func, "__name__", None)
+            if func is not None and (name is None or getattr(getattr(self.spider, name, None), "__func__", None)
+                                     is not getattr(func, "__func__", func)):
+                return self._encode_request(request)  # not a plain method of the spider: Scrapy's way
+            names[attr] = name
+        fields = request.replace(callback=None, errback=None).to_dict()
+        fields.update(names)  # request_from_dict looks the names up on the spider
+        return self.serializer.dumps(fields)
 
 
 class RedisClaims:
@@ -190,6 +217,7 @@ class RedisClaims:
 
     def __init__(self, bus: Bus, name: str, owner):
         self.bus, self.name, self.owner = bus, name, owner
+        self.known_len = 0  # fields claimed, at least (claims only grow; ``observe`` and own claims)
         self.mine: set[str] = set()
         # claims are never released: a field held by another request needs no second round trip
         # (pages cite the same targets again and again: Redis calls per URL, not per link). The
@@ -209,6 +237,7 @@ class RedisClaims:
         holder = self.bus.claim(self.name, item, self.owner())
         if holder is None:
             self.mine.add(item)
+            self.known_len += 1
             return True
         self.others[item] = holder
         return False
@@ -225,39 +254,82 @@ class RedisClaims:
     def add(self, item: str) -> None:
         self.claim(item)
 
+    def observe(self, claimed: int) -> None:
+        self.known_len = max(self.known_len, claimed)
+
     def __len__(self) -> int:
-        return int(self.bus.r.hlen(self.bus.key(self.name)))
+        """Fields claimed by every worker as last seen (at this worker's last pop) plus its own
+        claims since: exact with one worker, a lower bound with several (a cap on it, such as
+        ``soft404.probe_prefixes``, may be passed by the claims other workers made meanwhile)."""
+        return self.known_len
 
 
 class RedisSet:
-    def __init__(self, bus: Bus, name: str):
-        self.bus, self.key = bus, bus.key(name)
+    """A shared set. ``add`` is written at once (``write_behind=False``) or kept here until the
+    outcome of the request being handled goes to Redis (``flush``, in ``Bus.deliver``): the URLs
+    checked without body are only of use to other workers once the check request is queued."""
+
+    def __init__(self, bus: Bus, name: str, write_behind: bool = False):
+        self.bus, self.key, self.write_behind = bus, bus.key(name), write_behind
+        self.pending: set[str] = set()
+        self.added: set[str] = set()  # by this worker: known without asking
 
     def __contains__(self, item: str) -> bool:
-        return bool(self.bus.r.sismember(self.key, item))
+        return item in self.pending or item in self.added or bool(self.bus.r.sismember(self.key, item))
 
     def add(self, item: str) -> None:
-        self.bus.r.sadd(self.key, item)
+        if self.write_behind:
+            self.pending.add(item)
+        else:
+            self.bus.r.sadd(self.key, item)
+            self.added.add(item)
 
     def take(self, item: str) -> bool:
+        if item in self.pending:
+            self.pending.discard(item)
+            return True
         return bool(self.bus.r.srem(self.key, item))
+
+    def flush(self) -> list[str]:
+        out, self.pending = sorted(self.pending), set()
+        return out
 
 
 class RedisCounter:
-    """``counter >= n`` and ``counter += 1`` over a Redis integer (the shared ``max_pages`` count)."""
+    """``counter >= n`` and ``counter += 1`` over the shared ``max_pages`` count without a round
+    trip per link: the count as last seen (at this worker's last pop or delivery) plus this
+    worker's increments not delivered yet. Exact with one worker; with several it may lag by the
+    pages other workers scheduled since (``limits.max_pages`` may be overshot by requests in flight)."""
 
     def __init__(self, bus: Bus, name: str):
         self.bus, self.key = bus, bus.key(name)
+        self.known = 0        # the shared count as last seen (it only grows)
+        self.pending = 0      # this worker's increments for the request being handled
+        self.undelivered = 0  # taken with a request's outcome that is not in Redis yet (a delayed retry)
 
     def __int__(self) -> int:
-        return int(self.bus.r.get(self.key) or 0)
+        return self.known + self.pending + self.undelivered
 
     def __ge__(self, other: int) -> bool:
         return int(self) >= other
 
     def __iadd__(self, n: int) -> "RedisCounter":
-        self.bus.r.incrby(self.key, n)
+        self.pending += n
         return self
+
+    def observe(self, count: int) -> None:
+        self.known = max(self.known, count)
+
+    def take(self) -> int:
+        """The increments of the request being handled, to deliver with its outcome."""
+        n, self.pending = self.pending, 0
+        self.undelivered += n
+        return n
+
+    def delivered(self, n: int, count: int | None) -> None:
+        self.undelivered -= n
+        if count is not None:
+            self.observe(count)
 
 
 class RedisFirstAttempts:

@@ -42,6 +42,7 @@ from crawler.store import Store
 EXIT_OK, EXIT_INCOMPLETE = 0, 1
 DRAIN_CHECKS = 3
 POLL_S = 0.2
+DRAIN_CHUNK = 50
 STATS_WAIT_S = 30
 
 
@@ -72,11 +73,16 @@ def drain(bus: Bus, store: Store, run_id: int, totals: dict[str, Any], limit: in
         _ingest(store, run_id, data, totals)
     taken = 0
     while taken < limit:
-        data = bus.r.lmove(bus.key("items"), writing, "LEFT", "RIGHT")
-        if data is None:
+        want = min(DRAIN_CHUNK, limit - taken)
+        pipe = bus.r.pipeline(transaction=False)  # one round trip moves a chunk of batches to :writing
+        for _ in range(want):
+            pipe.lmove(bus.key("items"), writing, "LEFT", "RIGHT")
+        moved = [data for data in pipe.execute() if data is not None]
+        for data in moved:
+            _ingest(store, run_id, data, totals)
+        taken += len(moved)
+        if len(moved) < want:
             break
-        _ingest(store, run_id, data, totals)
-        taken += 1
     store.commit()
     if leftover or taken:
         bus.r.delete(writing)
@@ -127,7 +133,9 @@ class Coordinator:
         return self.spider
 
     def _push(self, requests: list) -> None:
-        self.bus.deliver(None, [(self.queue.encode(r), -r.priority) for r in requests], None)
+        """Queue requests the seeder made, with the pages it counted and the URLs it checks without body."""
+        self.spider._deliver(None, requests, None, self.spider.checked_without_body.flush(),
+                             self.spider.pages_scheduled.take())
 
     def publish(self) -> None:
         for name in ("requests", "leases", "owners", "scores", "seen", "prefixes", "unbodied", "upgrades",

@@ -35,8 +35,9 @@ class ProbingMixin:
 
     def probe_prefix(self, prefix: str):
         """Requests for the probes of one prefix (nothing when probed already or over the cap)."""
-        if not self.probe_enabled or prefix in self.probed_prefixes \
-                or len(self.probed_prefixes) >= self.probe_max_prefixes or not self.scope.in_scope(prefix):
+        # cheapest first: in a distributed crawl the membership test may ask Redis
+        if not self.probe_enabled or not self.scope.in_scope(prefix) \
+                or len(self.probed_prefixes) >= self.probe_max_prefixes or prefix in self.probed_prefixes:
             return
         self.probed_prefixes.add(prefix)
         for url in probe_urls(prefix, self.probe_salt, self.probe_per_prefix):

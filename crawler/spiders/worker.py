@@ -64,10 +64,15 @@ class WorkerPortalSpider(PortalSpider):
         super().__init__(site=site, run_id=None, today=today, **kwargs)
         self.seen = RedisClaims(self.bus, "seen", lambda: self.current_id)
         self.probed_prefixes = RedisClaims(self.bus, "prefixes", lambda: self.current_id)
-        self.checked_without_body = RedisSet(self.bus, "unbodied")
+        self.checked_without_body = RedisSet(self.bus, "unbodied", write_behind=True)
         self.body_upgrades = RedisSet(self.bus, "upgrades")
         self.pages_scheduled = RedisCounter(self.bus, "pages")
         self._reverify = RedisFirstAttempts(self.bus)
+
+    def observe_shared(self, pages: int, prefixes: int) -> None:
+        """The shared counts as of a pop (``LeasedQueue.pop``): fresh figures with no round trip."""
+        self.pages_scheduled.observe(pages)
+        self.probed_prefixes.observe(prefixes)
 
     def _start_run(self) -> int:  # the coordinator started the run; workers never touch SQLite
         return self.job_run_id
@@ -147,26 +152,31 @@ class WorkerPortalSpider(PortalSpider):
         # the counters travel with the facts, so the writer counts each request once, whoever ran it
         batch = {"id": request.meta.get("xj_id") or request.url, "items": items,
                  "counters": counter_delta(before, self.counters)}
-        lease = request.meta.get("xj_lease")
+        outcome = (request.meta.get("xj_lease"), requests, batch, self.checked_without_body.flush(),
+                   self.pages_scheduled.take())
         if self.delayed:  # keep the lease until the retry is queued: a death meanwhile re-runs it
             from twisted.internet import reactor
             self.pending_deliveries += 1
             delay = max(d for _, d in self.delayed)
             requests += [r for r, _ in self.delayed]
-            reactor.callLater(delay, self._deliver_later, lease, requests, batch)
+            reactor.callLater(delay, self._deliver_later, *outcome)
             return []
-        self._deliver(lease, requests, batch)
+        self._deliver(*outcome)
         return []
 
-    def _deliver_later(self, lease, requests, batch) -> None:
+    def _deliver_later(self, *outcome) -> None:
         self.pending_deliveries -= 1
-        self._deliver(lease, requests, batch)
+        self._deliver(*outcome)
 
-    def _deliver(self, lease: str | None, requests: list[scrapy.Request], batch: dict[str, Any]) -> None:
-        encode = self.redis_queue.encode  # scrapy-redis' own request encoding
-        self.bus.deliver(lease, [(encode(r), -r.priority) for r in requests], batch)
-        if requests:  # wake the engine as engine.crawl() would: the requests are in the queue now
-            slot = getattr(self.crawler.engine, "_slot", None)
+    def _deliver(self, lease: str | None, requests: list[scrapy.Request], batch: dict[str, Any] | None,
+                 unbodied: list[str] = (), pages: int = 0) -> None:
+        """One request's outcome to Redis in one transaction (``Bus.deliver``)."""
+        encode = self.redis_queue.encode  # scrapy-redis' request encoding
+        count = self.bus.deliver(lease, [(encode(r), -r.priority) for r in requests], batch, unbodied, pages)
+        self.pages_scheduled.delivered(pages, count)
+        crawler = getattr(self, "crawler", None)  # none in the coordinator's seeder
+        if requests and crawler is not None:  # wake the engine as engine.crawl() would: they are queued now
+            slot = getattr(crawler.engine, "_slot", None)
             if slot is not None:
                 slot.nextcall.schedule()
 
