@@ -12,6 +12,7 @@ the other sites still complete; the exit code is over all sites (2: one site was
 from __future__ import annotations
 
 import json
+import os
 import socket
 from pathlib import Path
 
@@ -147,3 +148,74 @@ def test_profile_selection_and_its_errors(tmp_path, capsys):
         profile_paths([], str(tmp_path / "missing"), None)
     assert main(["run", "--db", str(tmp_path / "x.sqlite")]) == 2
     assert "no site to audit" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_every_site_and_marks_the_runs_interrupted(tmp_path):
+    """SIGINT to ``xunjian run --site a --site b`` (the CLI's contract, xunjian/cli.py: one line
+    "interrupted", exit 2) reaches both crawl children (each in a session of its own, so only the
+    forwarding can stop them), and both runs are stored as incomplete. The portals hold every
+    answer but the homepage until the signal is sent, so both crawls are surely mid-way."""
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    import psutil
+
+    from crawler.store import Store
+
+    release = threading.Event()
+    servers = [FAMILIES[name]().serve() for name in LIVE]
+
+    def held(reply):
+        def answer(hit):
+            if hit.path != "/":
+                release.wait(60)
+            return reply(hit) if callable(reply) else reply
+        return answer
+
+    argv = [sys.executable, "-m", "xunjian.cli", "run", "--db", str(tmp_path / "x.sqlite"),
+            "--out", str(tmp_path / "out"), "--today", TODAY.isoformat(), "--no-browser", "--quiet",
+            "--parallel-sites", "2", "--format", "json"]
+    for name, server in zip(LIVE, servers):
+        server.routes = {path: held(reply) for path, reply in server.routes.items()}
+        server.fallback = held(server.fallback)
+        (tmp_path / f"{name}.yaml").write_text(_profile(f"mini-{name}", server.base), encoding="utf-8")
+        argv += ["--site", str(tmp_path / f"{name}.yaml")]
+    log = tmp_path / "stderr.txt"
+    with log.open("wb") as err:
+        parent = subprocess.Popen(argv, cwd=str(Path(__file__).resolve().parent.parent), start_new_session=True,
+                                  stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        deadline = time.monotonic() + 60
+        while not all(any(h.path != "/" for h in list(s.hits)) for s in servers):  # both crawls waiting
+            assert parent.poll() is None and time.monotonic() < deadline, "the crawls did not start"
+            time.sleep(0.05)
+        crawls = [p for p in psutil.Process(parent.pid).children(recursive=True)
+                  if "crawler.run" in " ".join(p.cmdline())]
+        assert len(crawls) == 2
+        parent.send_signal(signal.SIGINT)  # to the parent alone: it must forward it
+        release.set()
+        code = parent.wait(timeout=60)
+    finally:
+        release.set()
+        if parent.poll() is None:
+            os.killpg(parent.pid, signal.SIGKILL)
+        for server in servers:
+            server.stop()
+    stderr = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 2 and "interrupted" in stderr, stderr
+    _gone, alive = psutil.wait_procs(crawls, timeout=10)
+    assert not alive
+    store = Store(tmp_path / "x.sqlite")
+    try:
+        runs = [dict(r) for r in store.runs(complete_only=False)]
+    finally:
+        store.close()
+    assert len(runs) == 2
+    assert {r["status"] for r in runs} == {"incomplete"}
+    # a child stops gracefully on the forwarded SIGINT (crawl-interrupted) or, now and then, dies of it
+    # (crawl-killed, "(SIGINT)"): either way the run is incomplete and says it was interrupted
+    for run in runs:
+        assert run["reason_code"] == "interrupted" or "SIGINT" in run["reason_detail"], (run, stderr)
