@@ -1,8 +1,10 @@
 """Site facts for the disclosure checks: pages parsed once, columns resolved, items dated.
 
-``site_facts(ctx)`` parses every in-scope page of the run once (``checks._pages``)
+``site_facts(ctx)`` reads every in-scope page of the run once (``checks._pages``)
 and caches the result on the check context, so ``columns``, ``freshness``,
-``normative``, ``docmeta``, ``identity`` and ``annual_report`` share one pass.
+``normative``, ``docmeta``, ``identity`` and ``annual_report`` share one pass. In a checks
+run the per-page part (the ``PageView``s) is built during the registry's page pass
+(``view_builder``, ``checks.pagepass``) from the same parse the other modules use.
 
 Columns come from the profile's ``columns:`` block (validated by
 ``config.columns``): name, aliases, ``url`` or ``pattern``, ``type``, ``required``,
@@ -24,12 +26,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from checks._dates import MISSING, DateRead, read_date
-from checks._pages import (PageView, config_regex, content_links, empty_list_evidence, iter_views, list_items,
-                           nav_links, page_view, parse_html)
+from checks._pages import (PageView, ViewReader, config_regex, content_links, empty_list_evidence, iter_views,
+                           list_items, nav_links, page_view, stored_tree)
 from config import site_homepage
 from crawler.islands import find_islands
 from crawler.urls import join_url
@@ -135,7 +138,7 @@ def _fill(col: Column, spec: dict[str, Any], facts_views: dict[str, PageView], c
         # a data island with no record is a list the server sent empty: blank, not unreadable
         col.empty = "data island without records"
         return
-    tree = parse_html(html) if html else None
+    tree = stored_tree(ctx, col.url or "")
     if tree is not None:
         markers = [config_regex(p, f"columns.empty_list_markers[{i}]")
                    for i, p in enumerate(ctx.threshold("columns.empty_list_markers"))]
@@ -147,8 +150,7 @@ def _fill(col: Column, spec: dict[str, Any], facts_views: dict[str, PageView], c
 
 def _column_items(url: str, spec: dict[str, Any], facts_views: dict[str, PageView],
                   today: date, ctx: Any) -> list[Item]:
-    html = ctx.store.body(ctx.run_id, url)
-    tree = parse_html(html) if html else None
+    tree = stored_tree(ctx, url)
     if tree is None:
         return []
     tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
@@ -215,41 +217,95 @@ def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageVi
 
 
 def _nav_links(ctx: Any, homepage: str) -> list[tuple[str, str]]:
-    html = ctx.store.body(ctx.run_id, homepage)
-    tree = parse_html(html) if html else None
+    tree = stored_tree(ctx, homepage)
     return nav_links(tree, homepage, ctx.threshold("columns.nav_selectors")) if tree is not None else []
 
 
 def _content_links(ctx: Any, url: str) -> list[tuple[str, str]]:
     """Links in a page's content (not header, navigation, breadcrumbs or footer)."""
-    html = ctx.store.body(ctx.run_id, url)
-    tree = parse_html(html) if html else None
+    tree = stored_tree(ctx, url)
     return content_links(tree, url) if tree is not None else []
+
+
+@dataclass
+class _Views:
+    """The per-page part of the site facts, built page by page: in the checks run's page pass
+    (``view_builder``), or by ``site_facts`` itself when no pass ran (a helper called alone)."""
+
+    reader: ViewReader
+    homepage: str
+    views: dict[str, PageView] = field(default_factory=dict)
+    truncated: set[str] = field(default_factory=set)
+    link_index: dict[str, str] = field(default_factory=dict)
+    complete: bool = False
+    error: Exception | None = None
+
+    def add(self, res: dict[str, Any], view: PageView) -> None:
+        self.views[res["url"]] = view
+        if res.get("truncated"):
+            self.truncated.add(res["url"])
+        for href, text in view.links:
+            key = text.replace(" ", "")
+            if key and len(key) <= 80:
+                self.link_index.setdefault(key, href)
+        view.text = ""  # re-read on demand (SiteFacts.text): keeps memory flat on large portals
+        if res["url"] != self.homepage:
+            view.links = []
+
+
+_VIEWS_MEMO = "_columns.views"
+
+
+def view_builder(ctx: Any) -> Callable[[Any, Any], None]:
+    """The page pass's collector of the site-facts views (``checks.pagepass``): called with each
+    page, then with None once every page went by. A failure is kept and raised by ``site_facts``,
+    so the modules that need the facts fail as they would have without the pass."""
+    built = _Views(ViewReader(ctx), site_homepage(ctx.site))
+
+    def build(ctx: Any, page: Any) -> None:
+        if built.error is not None:
+            return
+        if page is None:
+            built.complete = True
+            ctx.memo(_VIEWS_MEMO, lambda: built)
+            return
+        try:
+            view = built.reader.view(page.row, page.html, lambda: page.tree)
+        except Exception as exc:  # noqa: BLE001 - re-raised by site_facts in the modules that need it
+            built.error = exc
+            built.complete = True
+            ctx.memo(_VIEWS_MEMO, lambda: built)
+            return
+        if view is not None:
+            built.add(page.row, view)
+
+    return build
+
+
+def _views(ctx: Any) -> _Views:
+    built = getattr(ctx, "memos", {}).get(_VIEWS_MEMO)
+    if built is not None and built.complete:
+        if built.error is not None:
+            raise built.error
+        return built
+    built = _Views(ViewReader(ctx), site_homepage(ctx.site))
+    for res, view in iter_views(ctx):
+        built.add(res, view)
+    built.complete = True
+    return built
 
 
 def site_facts(ctx: Any) -> SiteFacts:
     cached = getattr(ctx, "_disclosure_facts", None)
     if cached is not None:
         return cached
-    views: dict[str, PageView] = {}
     statuses: dict[str, int | None] = {}
     for res in ctx.store.resources(ctx.run_id, kind="page", in_scope=True):
         statuses[res["url"]] = res["status"]
         if res.get("final_url"):
             statuses.setdefault(res["final_url"], res["status"])
-    truncated: set[str] = set()
-    link_index: dict[str, str] = {}
-    for res, view in iter_views(ctx):
-        views[res["url"]] = view
-        if res.get("truncated"):
-            truncated.add(res["url"])
-        for href, text in view.links:
-            key = text.replace(" ", "")
-            if key and len(key) <= 80:
-                link_index.setdefault(key, href)
-        view.text = ""  # re-read on demand (SiteFacts.text): keeps memory flat on large portals
-        if res["url"] != site_homepage(ctx.site):
-            view.links = []
+    built = _views(ctx)
+    views, truncated, link_index = built.views, built.truncated, built.link_index
     homepage = site_homepage(ctx.site)
     home = views.get(homepage)
     specs = _profile_columns(ctx)
@@ -296,8 +352,7 @@ def site_facts(ctx: Any) -> SiteFacts:
 
 def home_items(ctx: Any, facts: SiteFacts) -> list[DateRead]:
     """Dates of the homepage's list items."""
-    html = ctx.store.body(ctx.run_id, facts.homepage)
-    tree = parse_html(html) if html else None
+    tree = stored_tree(ctx, facts.homepage)
     if tree is None:
         return []
     tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
@@ -312,8 +367,7 @@ def second_level_items(ctx: Any, facts: SiteFacts) -> list[DateRead]:
     for href in dict.fromkeys(h for h, _ in _nav_links(ctx, facts.homepage)):
         if href == facts.homepage or href not in facts.views:
             continue
-        html = ctx.store.body(ctx.run_id, href)
-        tree = parse_html(html) if html else None
+        tree = stored_tree(ctx, href)
         if tree is not None:
             out += [read_date(li.date_text, ctx.today, future_tolerance_days=tolerance) for li in list_items(tree, href)]
     return out

@@ -23,7 +23,8 @@ disclosure modules parse each page once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from itertools import islice
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,27 @@ def parse_html(html: str) -> Any | None:
     if not html or not html.strip():
         return None
     return parse_document(expand_islands(html))
+
+
+_RECENT_TREES = 16  # column list pages and the homepage are read by several helpers in a row
+
+
+def stored_tree(ctx: Any, url: str, islands: bool = True) -> Any | None:
+    """The stored page ``url`` parsed like ``parse_html`` (``islands=False``: as stored, data islands
+    left as scripts, like ``crawler.htmldoc.parse_html``), or None (no body, unparsable), from a
+    small per-run cache of the last pages asked for: the column, discovery, homepage and a11y
+    sampling helpers read the same few pages one after another. Shared: read it, never modify it."""
+    recent: OrderedDict[tuple[str, bool], Any] = ctx.memo("_pages.recent_trees", OrderedDict)
+    key = (url, islands)
+    if key in recent:
+        recent.move_to_end(key)
+        return recent[key]
+    html = ctx.store.body(ctx.run_id, url)
+    tree = (parse_html(html) if islands else parse_document(html)) if html else None
+    recent[key] = tree
+    if len(recent) > _RECENT_TREES:
+        recent.popitem(last=False)
+    return tree
 
 
 _MAX_ROWS, _MAX_ELEMENTS = 300, 5000
@@ -381,12 +403,14 @@ def labelled_date_pattern(table: LabelTable, fields: list[str]) -> re.Pattern:
 
 
 def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | None, keep_tree: bool = False,
-              date_fields: list[str] | tuple[str, ...] = ()) -> PageView | None:
+              date_fields: list[str] | tuple[str, ...] = (), parsed: Any = None) -> PageView | None:
     """The compact view of one page; ``labels`` is the label table (``labels:`` in config) and
     ``date_fields`` the fields whose labels mark a publication date in the text (none given: no
-    labelled date is read; ``iter_views`` passes ``freshness.publication_date_fields``)."""
+    labelled date is read; ``iter_views`` passes ``freshness.publication_date_fields``).
+    ``parsed``: the page's tree when the caller already holds it (``view_tree``); it is modified
+    (script and style text blanked), so nothing may read it afterwards."""
     table = as_label_table(labels)
-    tree = parse_html(html)
+    tree = parsed if parsed is not None else parse_html(html)
     if tree is None:
         return None
     for bad in tree.iter("script", "style"):
@@ -398,7 +422,8 @@ def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | N
         usable = href and not href.startswith(("javascript:", "mailto:", "tel:"))
         joined = join_url(url, href.strip()) if usable else None
         if joined is not None:  # a malformed href is link-malformed's finding, not this page's crash
-            links.append((urldefrag(joined)[0], text_of(a) or a.get("title", "")))
+            bare = urldefrag(joined)[0] if "#" in joined else joined  # urldefrag returns it as is then
+            links.append((bare, text_of(a) or a.get("title", "")))
     body = tree.find("body")
     text = text_of(body if body is not None else tree)
     labelled = _labelled_date_rx(table, tuple(date_fields)).search(text)
@@ -419,18 +444,45 @@ def _labelled_date_rx(table: LabelTable, fields: tuple[str, ...]) -> re.Pattern:
     return cached[1]
 
 
+def view_tree(html: str, raw_tree: Callable[[], Any]) -> Any | None:
+    """The tree ``parse_html`` would build for ``html``, reusing the plain parse ``raw_tree()``
+    (the page pass's shared tree) when the page has no data island to expand."""
+    if not html or not html.strip():
+        return None
+    expanded = expand_islands(html)
+    return raw_tree() if expanded is html else parse_document(expanded)
+
+
+class ViewReader:
+    """Turns pages into ``PageView``s the way ``iter_views`` does (settings read once)."""
+
+    def __init__(self, ctx: Any, keep_tree: bool = False):
+        self.table = label_table(ctx.threshold)
+        self.date_fields = list(ctx.threshold("freshness.publication_date_fields"))
+        self.not_found = list(((ctx.site or {}).get("soft404") or {}).get("patterns") or [])
+        self.keep_tree = keep_tree
+
+    def view(self, res: dict[str, Any], html: str,
+             raw_tree: Callable[[], Any] | None = None) -> PageView | None:
+        """The page's view, or None: not a 2xx page, unparsable, or a not-found page served with 200
+        (the link checks' soft-404, not a document). ``raw_tree``: the page's shared plain parse."""
+        if res.get("status") is not None and not (200 <= int(res["status"]) < 300):
+            return None
+        parsed = view_tree(html, raw_tree) if raw_tree is not None else None
+        if raw_tree is not None and parsed is None:
+            return None
+        view = page_view(res.get("final_url") or res["url"], html, self.table, self.keep_tree,
+                         self.date_fields, parsed=parsed)
+        if view is None or any(p in view.title for p in self.not_found):
+            return None
+        view.url = res["url"]
+        return view
+
+
 def iter_views(ctx: Any, keep_tree: bool = False) -> Iterator[tuple[dict[str, Any], PageView]]:
     """Every successfully fetched in-scope page of the run as a ``PageView``."""
-    table = label_table(ctx.threshold)
-    date_fields = list(ctx.threshold("freshness.publication_date_fields"))
-    not_found = list(((ctx.site or {}).get("soft404") or {}).get("patterns") or [])
+    reader = ViewReader(ctx, keep_tree)
     for res, html in ctx.store.pages_with_bodies(ctx.run_id):
-        if res.get("status") is not None and not (200 <= int(res["status"]) < 300):
-            continue
-        view = page_view(res.get("final_url") or res["url"], html, table, keep_tree, date_fields)
-        if view is None:
-            continue
-        if any(p in view.title for p in not_found):
-            continue  # a not-found page served with 200 is the link checks' soft-404, not a document
-        view.url = res["url"]
-        yield res, view
+        view = reader.view(res, html)
+        if view is not None:
+            yield res, view

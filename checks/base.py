@@ -93,6 +93,15 @@ class CheckContext:
     notes: list[dict[str, str]] = field(default_factory=list)
     considered: dict[str, set[str]] = field(default_factory=dict)
     unjudged: dict[str, str] = field(default_factory=dict)
+    memos: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        """A value computed once per run and shared (``key`` names it: ``"<module>.<what>"``), e.g.
+        what a module's ``scan`` hook collects for its ``run`` (``checks.pagepass``). It lives on the
+        context, so every checks run starts fresh."""
+        if key not in self.memos:
+            self.memos[key] = make()
+        return self.memos[key]
 
     def note(self, text_zh: str, text_en: str) -> None:
         """A run note (not a finding) in both report languages: kept on the context and in the run's

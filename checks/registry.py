@@ -4,12 +4,18 @@ Check modules live in one folder per rule family (``checks/links/``, ``checks/cr
 ``checks/disclosure/``, ``checks/interaction/``, ``checks/a11y/``, ``checks/content/``): the folder
 declares the family (``family_of``). Every module in a family folder that defines ``RULES`` and
 ``run`` is a check module; helpers (modules starting with ``_``) are not, nor is the framework at the
-top of the package (``base``, ``registry``, ``manifest``, ``verdict`` and the shared ``_*`` helpers).
+top of the package (``base``, ``registry``, ``pagepass``, ``manifest``, ``verdict`` and the shared ``_*``
+helpers).
 A module is named by its file name (``links``, ``a11y``, ...), unique across families: that name is
 what ``checks.disable`` in a profile and ``--only`` select. A module can be switched off per site with ``checks.disable`` in the
 profile; a single rule with ``rules.<id>.enabled: false`` in config/rules.yaml.
 Findings of rules declared ``aggregate="template"`` are held until their module has
 finished and then folded (``checks._aggregate.fold``, settings ``aggregate:``).
+
+Before the modules run, ``checks.pagepass`` streams the run's pages ONCE: each body is read and
+parsed once and handed to the optional ``scan(ctx, page)`` hook of every active module (its
+findings count as the first ones its ``run`` yields) and to the site-facts view builder
+(``checks._columns``), so no module re-reads or re-parses every page on its own.
 
 ``run_checks`` writes the run manifest (``checks.manifest``): which modules ran, were
 disabled, crashed (with the exception) or could not judge. A module that reads page content
@@ -25,12 +31,15 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+from itertools import chain
 from types import ModuleType
 
 import checks
 from checks import manifest as manifest_mod
 from checks._aggregate import fold
+from checks._columns import view_builder
 from checks.base import CheckContext, Rule
+from checks.pagepass import PassResult, run_page_pass
 from crawler.store import Finding, StoreError
 
 log = logging.getLogger(__name__)
@@ -120,6 +129,7 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
     counts: dict[str, int] = {}
     errors: list[str] = []
     modules: dict[str, dict] = {}
+    active: list[ModuleType] = []
     for mod in check_modules():
         name = module_name(mod)
         module_ids = [r.id for r in mod.RULES]
@@ -131,14 +141,21 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
         ctx.store.clear_findings(ctx.run_id, module_ids)
         if name in disabled_modules:
             entry["status"] = manifest_mod.DISABLED
-            continue
-        if not readable and getattr(mod, "NEEDS_CONTENT", True):
+        elif not readable and getattr(mod, "NEEDS_CONTENT", True):
             entry["status"] = manifest_mod.UNKNOWABLE
-            continue
+        else:
+            active.append(mod)
+    scanned = _page_pass(ctx, active)
+    for mod in active:
+        name = module_name(mod)
+        entry = modules[name]
+        module_ids = entry["rules"]
         folding = {r.id: r for r in mod.RULES if r.aggregate}
         held: dict[str, list[Finding]] = {rid: [] for rid in folding}
         try:
-            for finding in mod.run(ctx):
+            if name in scanned.errors:
+                raise scanned.errors[name]
+            for finding in chain(scanned.findings.pop(name, []), mod.run(ctx)):
                 if finding.rule_id in disabled_rules:
                     continue
                 if finding.rule_id in held:  # folded once the module has seen every page
@@ -166,6 +183,15 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
         ctx.site, str(profile_path), ctx.thresholds, modules, site_readable=readable,
         browser_stats=browser_stats))
     return counts
+
+
+def _page_pass(ctx: CheckContext, active: list[ModuleType]) -> PassResult:
+    """One streaming pass over the pages for the active modules' ``scan`` hooks and the shared
+    site-facts views (``checks.pagepass``); skipped when no active module reads page content."""
+    if not any(getattr(mod, "NEEDS_CONTENT", True) for mod in active):
+        return PassResult()
+    scanners = {module_name(mod): mod for mod in active if callable(getattr(mod, "scan", None))}
+    return run_page_pass(ctx, scanners, [view_builder(ctx)])
 
 
 def _put(ctx: CheckContext, finding: Finding, counts: dict[str, int]) -> None:

@@ -16,10 +16,14 @@ navigation"); otherwise every link inside any matching container counts, in docu
 (column discovery, which also wants sub-menus). Fragments are dropped; ``javascript:``,
 ``mailto:``, ``tel:`` and bare ``#`` links are not navigation; a malformed href is skipped
 (``link-malformed`` reports it).
+
+``visible_text_of(tree)`` is a page's (title, visible text): the text outside script, style,
+noscript, template and head, read without modifying the tree (the checks share one parse).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urldefrag
@@ -47,6 +51,24 @@ def parse_html(html: str | None, *, remove_comments: bool = False) -> Any | None
                                              parser=html_parser(remove_comments))
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+
+
+_WHITESPACE = re.compile(r"\s+")
+# Text nodes outside the elements a visitor never sees. The tail of such an element (the text
+# after it) is a child of its parent, so it stays, as do comments' tails (comments are not text).
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+                            " or ancestor::template or ancestor::head)]")
+
+
+def visible_text_of(root: Any | None) -> tuple[str, str]:
+    """(title, visible body text with whitespace collapsed) of a parsed document; ("", "") for
+    None. The tree is only read, so other readers of the same parse see it intact."""
+    if root is None:
+        return "", ""
+    title_el = root.find(".//title")
+    title = _WHITESPACE.sub(" ", title_el.text_content()).strip() if title_el is not None else ""
+    text = _WHITESPACE.sub(" ", "".join(_VISIBLE_TEXT(root))).strip()
+    return title, text
 
 
 def _link(a: Any, base_url: str) -> str | None:

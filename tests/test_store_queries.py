@@ -163,6 +163,8 @@ def test_per_page_queries_answer_like_the_old_ones(tmp_path):
     assert store.page_assets(run, "http://h/a/3") == [("http://h/a/4", None, 200, None),
                                                       ("http://h/a/5", None, 200, None)]
     assert [ln["position"] for ln in store.links_from(run, "http://h/a/3")] == [0, 1, 2]
+    assert [(ln["tag"], ln["position"]) for ln in store.links_from(run, "http://h/a/3", tag="script")] == [
+        ("script", 2)]
     assert [r["page"] for r in store.referrers(run, "http://h/a/5")] == ["http://h/a/3", "http://h/a/4",
                                                                         "http://h/a/5"]
     store.put_resource(run, url="http://h/a/old", kind="page", in_scope=True, status=200,

@@ -4,7 +4,6 @@
   decompressed, cached on the check context;
 * ``wcag_refs(tags)`` / ``basis_text(scs)``: WCAG success criteria from axe tags and the
   matching GB/T 37668-2019 citation, from ``checks/_gbt37668_wcag.yaml``;
-* ``iter_pages(ctx)``: in-scope 2xx HTML pages, parsed one at a time (streamed);
 * ``home_and_columns(ctx)``: the homepage and column pages, chosen exactly like the
   browser stage does (``crawler.browser.sampling``).
 
@@ -14,7 +13,6 @@ Thresholds come from the ``a11y:`` section of config/rules.yaml (``ctx.threshold
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from checks._pages import stored_tree
 from checks.base import CheckContext
 
 MAPPING_FILE = Path(__file__).with_name("_gbt37668_wcag.yaml")
@@ -97,16 +96,6 @@ def _is_html_page(row: dict[str, Any]) -> bool:
     return row.get("kind") == "page" and bool(row.get("status")) and 200 <= row["status"] < 300
 
 
-def iter_pages(ctx: CheckContext) -> Iterator[tuple[dict[str, Any], Any]]:
-    """(resource row, lxml document or None) for in-scope 2xx pages, parsed one at a time
-    (streamed: a 50,000-page portal must not sit in memory as parsed trees)."""
-    from crawler.browser.sampling import parse
-
-    for row, html in ctx.store.pages_with_bodies(ctx.run_id):
-        if _is_html_page(row):
-            yield row, parse(html)
-
-
 def page_rows(ctx: CheckContext) -> dict[str, dict[str, Any]]:
     """In-scope 2xx pages of the run by URL (facts only, no bodies); cached on the context."""
     cache = ctx.__dict__.get("_a11y_page_rows")
@@ -118,10 +107,9 @@ def page_rows(ctx: CheckContext) -> dict[str, dict[str, Any]]:
 
 
 def doc_for(ctx: CheckContext, url: str) -> Any | None:
-    from crawler.browser.sampling import parse
-
-    html = ctx.store.body(ctx.run_id, url)
-    return parse(html) if html else None
+    """The stored page parsed as the browser-stage sampling parses it (``crawler.browser.sampling``:
+    islands left as scripts), shared with the other helpers reading the same few pages."""
+    return stored_tree(ctx, url, islands=False)
 
 
 def home_and_columns(ctx: CheckContext) -> tuple[str | None, list[str]]:

@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checks.a11y._common import doc_for, home_and_columns, iter_pages, results
+from checks.a11y._common import doc_for, home_and_columns, results
 from checks.base import CheckContext, CheckResult, Rule
+from checks.pagepass import Page
 
 MIIT = "MIIT《互联网网站适老化通用设计规范》(2021) [S]"
 
@@ -158,31 +159,32 @@ def _check_entries(ctx: CheckContext) -> CheckResult:
                                               "text": _label(el)})
 
 
-def _check_zoom(ctx: CheckContext) -> CheckResult:
-    floor = float(_t(ctx, "min_maximum_scale"))
-    for row, doc in iter_pages(ctx):
-        if doc is None:
+def scan(ctx: CheckContext, page: Page) -> CheckResult:
+    """One page of the run's page pass (``checks.pagepass``): its viewport must allow zooming."""
+    doc = page.tree if page.ok else None
+    if doc is None:
+        return
+    floor = ctx.memo("elder.zoom_floor", lambda: float(_t(ctx, "min_maximum_scale")))
+    for meta in doc.iter("meta"):
+        if (meta.get("name") or "").lower() != "viewport":
             continue
-        for meta in doc.iter("meta"):
-            if (meta.get("name") or "").lower() != "viewport":
-                continue
-            content = meta.get("content") or ""
-            params = dict((k.strip().lower(), v.strip().lower()) for k, _, v in
-                          (part.partition("=") for part in re.split(r"[,;]", content)) if k.strip())
-            problems = []
-            if params.get("user-scalable") in ("no", "0"):
-                problems.append("user-scalable=no")
-            try:
-                if "maximum-scale" in params and float(params["maximum-scale"]) < floor:
-                    problems.append(f"maximum-scale={params['maximum-scale']}")
-            except ValueError:
-                pass
-            if problems:
-                yield ZOOM.finding(row["url"], f"页面禁止缩放（{', '.join(problems)}）",
-                                   f"Page zoom disabled ({', '.join(problems)})",
-                                   evidence={"gap": content, "viewport": content, "problems": problems,
-                                             "min_maximum_scale": floor})
-            break
+        content = meta.get("content") or ""
+        params = dict((k.strip().lower(), v.strip().lower()) for k, _, v in
+                      (part.partition("=") for part in re.split(r"[,;]", content)) if k.strip())
+        problems = []
+        if params.get("user-scalable") in ("no", "0"):
+            problems.append("user-scalable=no")
+        try:
+            if "maximum-scale" in params and float(params["maximum-scale"]) < floor:
+                problems.append(f"maximum-scale={params['maximum-scale']}")
+        except ValueError:
+            pass
+        if problems:
+            yield ZOOM.finding(page.url, f"页面禁止缩放（{', '.join(problems)}）",
+                               f"Page zoom disabled ({', '.join(problems)})",
+                               evidence={"gap": content, "viewport": content, "problems": problems,
+                                         "min_maximum_scale": floor})
+        break
 
 
 def _median_px(sizes: dict[str, int]) -> float | None:
@@ -253,6 +255,6 @@ def _check_probe(ctx: CheckContext) -> CheckResult:
 
 
 def run(ctx: CheckContext) -> CheckResult:
-    yield from _check_entries(ctx)
-    yield from _check_zoom(ctx)
+    ctx.memo("elder.zoom_floor", lambda: float(_t(ctx, "min_maximum_scale")))  # fails even without pages
+    yield from _check_entries(ctx)  # the viewport (zoom) findings come from ``scan``, in the page pass
     yield from _check_probe(ctx)

@@ -1,7 +1,8 @@
 """Cheap accessibility checks on every crawled page, without a browser.
 
 The browser stage scans a sample; these rules read the stored HTML of every
-in-scope 2xx page so pages outside the sample are not blind spots:
+in-scope 2xx page (in the checks run's page pass, ``scan``) so pages outside the sample are not
+blind spots:
 
 * ``a11y-static-lang``       <html> has no (or an empty) lang attribute (WCAG 3.1.1)
 * ``a11y-static-title``      no or empty <title> (WCAG 2.4.2)
@@ -23,8 +24,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.a11y._common import audited_urls, gbt_clause, iter_pages
+from checks.a11y._common import audited_urls, gbt_clause
 from checks.base import CheckContext, CheckResult, Rule
+from checks.pagepass import Page
 from crawler.store import Finding
 
 _ADVICE_TAIL_ZH = "本项为不启动浏览器的静态检查，覆盖全部已抓取页面。"
@@ -139,31 +141,43 @@ def _field_unlabeled(el: Any, doc: Any, labelled_ids: set[str]) -> bool:
     return True
 
 
+def _skipped(ctx: CheckContext) -> set[str]:
+    return ctx.memo("static_a11y.skip", lambda: (
+        audited_urls(ctx) if ctx.threshold("a11y.static.skip_browser_scanned") else set()))
+
+
 def run(ctx: CheckContext) -> CheckResult:
-    skip = audited_urls(ctx) if ctx.threshold("a11y.static.skip_browser_scanned") else set()
-    for row, doc in iter_pages(ctx):
-        url = row["url"]
-        if url in skip or doc is None:
-            continue
-        for rule in RULES:  # the denominator of a template gap: the pages read here
-            ctx.consider(rule, [url])
-        if not (doc.get("lang") or "").strip():
-            yield LANG.finding(url, "页面 <html> 未声明 lang 语言属性", "<html> has no lang attribute",
-                               evidence={"selector": "html"})
-        titles = doc.findall(".//title")
-        if not titles or not titles[0].text_content().strip():
-            yield TITLE.finding(url, "页面缺少 <title> 标题或标题为空", "Page has no or an empty <title>",
-                                evidence={"selector": "title"})
-        body = doc.find("body")
-        if body is None:
-            continue
-        imgs = [img for img in body.iter("img") if img.get("alt") is None and img.get("role") != "presentation"]
-        if imgs:
-            yield _nodes_finding(IMG_ALT, url, [{"src": i.get("src", ""), "html": _snippet(i)} for i in imgs])
-        links = [a for a in body.iter("a") if a.get("href") is not None and _link_unnamed(a, doc)]
-        if links:
-            yield _nodes_finding(LINK_NAME, url, [{"href": a.get("href", ""), "html": _snippet(a)} for a in links])
-        labelled = {lab.get("for") for lab in doc.iter("label") if lab.get("for")}
-        fields = [el for el in body.iter("input", "select", "textarea") if _field_unlabeled(el, doc, labelled)]
-        if fields:
-            yield _nodes_finding(LABEL, url, [{"name": f.get("name", ""), "html": _snippet(f)} for f in fields])
+    _skipped(ctx)  # a bad setting fails the module even on a site without pages
+    return iter(())  # every finding is a page's: made by ``scan`` in the page pass
+
+
+def scan(ctx: CheckContext, page: Page) -> CheckResult:
+    """One page of the run's page pass (``checks.pagepass``): in-scope 2xx pages, parsed once."""
+    if not page.ok:
+        return
+    url, doc = page.url, page.tree
+    if url in _skipped(ctx) or doc is None:
+        return
+    for rule in RULES:  # the denominator of a template gap: the pages read here
+        ctx.consider(rule, [url])
+    if not (doc.get("lang") or "").strip():
+        yield LANG.finding(url, "页面 <html> 未声明 lang 语言属性", "<html> has no lang attribute",
+                           evidence={"selector": "html"})
+    titles = doc.findall(".//title")
+    if not titles or not titles[0].text_content().strip():
+        yield TITLE.finding(url, "页面缺少 <title> 标题或标题为空", "Page has no or an empty <title>",
+                            evidence={"selector": "title"})
+    body = doc.find("body")
+    if body is None:
+        return
+    imgs = [img for img in body.iter("img") if img.get("alt") is None and img.get("role") != "presentation"]
+    if imgs:
+        yield _nodes_finding(IMG_ALT, url, [{"src": i.get("src", ""), "html": _snippet(i)} for i in imgs])
+    links = [a for a in body.iter("a") if a.get("href") is not None and _link_unnamed(a, doc)]
+    if links:
+        yield _nodes_finding(LINK_NAME, url,
+                             [{"href": a.get("href", ""), "html": _snippet(a)} for a in links])
+    labelled = {lab.get("for") for lab in doc.iter("label") if lab.get("for")}
+    fields = [el for el in body.iter("input", "select", "textarea") if _field_unlabeled(el, doc, labelled)]
+    if fields:
+        yield _nodes_finding(LABEL, url, [{"name": f.get("name", ""), "html": _snippet(f)} for f in fields])

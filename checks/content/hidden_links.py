@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checks.base import CheckContext, Rule
+from checks.pagepass import Page
 from crawler.htmldoc import parse_html
 from crawler.store import Finding
 from crawler.urls import join_url
@@ -51,34 +52,50 @@ _STYLE_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"^([.#])([\w-]+)$")
 
 
-def run(ctx: CheckContext) -> Iterator[Finding]:
+def _settings(ctx: CheckContext) -> tuple[set[str], tuple[str, ...]]:
     scope = {h.lower() for h in ctx.site.scope_hosts} if hasattr(ctx.site, "scope_hosts") else set()
     suffixes = ctx.threshold("hidden_links.trusted_suffixes")
-    trusted = tuple(str(s).lower().lstrip(".") for s in suffixes)
-    for row, html in ctx.store.pages_with_bodies(ctx.run_id):
-        status = row.get("status")
-        if not isinstance(status, int) or not 200 <= status < 300:
-            continue
-        hidden = hidden_offsite_links(html, row["url"], scope, trusted)
-        if hidden:
-            hosts = sorted({urlsplit(h["href"]).hostname or "" for h in hidden})
-            yield HIDDEN_LINKS.finding(
-                row["url"], f"页面含 {len(hidden)} 个隐藏的外部链接（{'、'.join(hosts)}）：{hidden[0]['how']}",
-                f"The page carries {len(hidden)} hidden off-site link(s) ({', '.join(hosts)}): "
-                f"{hidden[0]['how']}",
-                target="hidden links", evidence={"count": len(hidden), "hosts": hosts, "links": hidden[:20]})
+    return scope, tuple(str(s).lower().lstrip(".") for s in suffixes)
+
+
+def scan(ctx: CheckContext, page: Page) -> Iterator[Finding]:
+    """One page of the run's page pass (``checks.pagepass``)."""
+    if not page.ok:
+        return
+    scope, trusted = ctx.memo("hidden_links.settings", lambda: _settings(ctx))
+    hidden = hidden_in_tree(page.tree, page.url, scope, trusted)
+    if hidden:
+        hosts = sorted({urlsplit(h["href"]).hostname or "" for h in hidden})
+        yield HIDDEN_LINKS.finding(
+            page.url, f"页面含 {len(hidden)} 个隐藏的外部链接（{'、'.join(hosts)}）：{hidden[0]['how']}",
+            f"The page carries {len(hidden)} hidden off-site link(s) ({', '.join(hosts)}): "
+            f"{hidden[0]['how']}",
+            target="hidden links", evidence={"count": len(hidden), "hosts": hosts, "links": hidden[:20]})
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    ctx.memo("hidden_links.settings", lambda: _settings(ctx))  # bad settings fail even without pages
+    return iter(())  # every finding is a page's: made by ``scan`` in the page pass
 
 
 def hidden_offsite_links(html: str, base: str, scope: set[str],
                          trusted: tuple[str, ...]) -> list[dict[str, Any]]:
     """[{href, text, how}] of the hidden links to hosts outside ``scope`` in ``html``."""
-    root = parse_html(html)
+    return hidden_in_tree(parse_html(html), base, scope, trusted)
+
+
+def hidden_in_tree(root: Any, base: str, scope: set[str], trusted: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``hidden_offsite_links`` of a parsed page (read only)."""
     if root is None:
         return []
     hidden_classes, hidden_ids = _hidden_selectors(root)
     out = []
+    base_parts = urlsplit(base)
+    base_on_site = base_parts.scheme in ("http", "https") and base_parts.netloc.lower() in scope
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
+        if _on_site_without_joining(href, base_on_site, scope):
+            continue  # most links of a page: no need to resolve them to know they stay on the site
         target = join_url(base, href)
         if target is None:  # a malformed href is link-malformed's finding (9.10), not this module's crash
             continue
@@ -92,6 +109,25 @@ def hidden_offsite_links(html: str, base: str, scope: set[str],
         if how:
             out.append({"href": target, "text": " ".join(a.text_content().split())[:60], "how": how})
     return out
+
+
+# A relative href urljoin keeps on the base's scheme and host: no scheme before the first / ? #,
+# not network-path (//host), and none of the characters urlsplit drops or browsers read as "/".
+_PLAIN_RELATIVE = re.compile(r"^(?!//)[^\x00-\x20:/?#\\]*(?:[/?#][^\t\r\n\\]*)?\Z")
+_PLAIN_ABSOLUTE = re.compile(r"^https?://[^\t\r\n\\]*\Z", re.I)
+
+
+def _on_site_without_joining(href: str, base_on_site: bool, scope: set[str]) -> bool:
+    """True when ``href`` surely resolves to an http(s) URL of a host in ``scope`` (such a link is
+    never an off-site one); False means "resolve it and see", never "off-site"."""
+    if _PLAIN_RELATIVE.match(href):
+        return base_on_site
+    if _PLAIN_ABSOLUTE.match(href):
+        try:
+            return urlsplit(href).netloc.lower() in scope
+        except ValueError:
+            return False
+    return False
 
 
 def _hidden_selectors(root: Any) -> tuple[set[str], set[str]]:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.base import CheckContext, Rule
+from checks.pagepass import Page
 from crawler.htmldoc import parse_html
 from crawler.store import Finding
 
@@ -50,26 +51,32 @@ def production_is_https(ctx: CheckContext) -> bool:
     return any(str(u).lower().startswith("https://") for u in starts)
 
 
-def run(ctx: CheckContext) -> Iterator[Finding]:
-    if not production_is_https(ctx):
+def scan(ctx: CheckContext, page: Page) -> Iterator[Finding]:
+    """One page of the run's page pass (``checks.pagepass``)."""
+    if not page.ok or not ctx.memo("mixed_content.https", lambda: production_is_https(ctx)):
         return
-    for row, html in ctx.store.pages_with_bodies(ctx.run_id):
-        status = row.get("status")
-        if not isinstance(status, int) or not 200 <= status < 300:
-            continue
-        found = http_subresources(html)
-        if found:
-            kinds = sorted({f["tag"] for f in found})
-            yield MIXED.finding(row["url"],
-                                f"页面以 http:// 引用 {len(found)} 个资源（{'、'.join(kinds)}）：{found[0]['url']}",
-                                f"The page loads {len(found)} resource(s) over http:// ({', '.join(kinds)}): "
-                                f"{found[0]['url']}", target="http subresources",
-                                evidence={"count": len(found), "resources": found[:20]})
+    found = subresources_in_tree(page.tree)
+    if found:
+        kinds = sorted({f["tag"] for f in found})
+        yield MIXED.finding(page.url,
+                            f"页面以 http:// 引用 {len(found)} 个资源（{'、'.join(kinds)}）：{found[0]['url']}",
+                            f"The page loads {len(found)} resource(s) over http:// ({', '.join(kinds)}): "
+                            f"{found[0]['url']}", target="http subresources",
+                            evidence={"count": len(found), "resources": found[:20]})
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    ctx.memo("mixed_content.https", lambda: production_is_https(ctx))  # bad settings fail even without pages
+    return iter(())  # every finding is a page's: made by ``scan`` in the page pass
 
 
 def http_subresources(html: str) -> list[dict[str, Any]]:
     """[{tag, attr, url}] of the subresource attributes written with an absolute http:// URL."""
-    root = parse_html(html)
+    return subresources_in_tree(parse_html(html))
+
+
+def subresources_in_tree(root: Any) -> list[dict[str, Any]]:
+    """``http_subresources`` of a parsed page (read only)."""
     if root is None:
         return []
     out = []

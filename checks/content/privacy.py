@@ -1,6 +1,7 @@
 """Unmasked personal data in page text and attachment text (条例 Art 15 [C]; rule book §6).
 
-Reads the visible text of every in-scope page (``Store.pages_with_bodies``) and the text the
+Reads the visible text of every in-scope page (read once per run in the page pass,
+``checks.pagepass``) and the text the
 attachment stage read (``crawler.doctext``; ``Store.attachment_texts``), finds 居民身份证号码,
 mobile numbers and bank card numbers with ``checks.content._pii`` and reports one finding per page (or
 attachment) and kind, listing every hit **masked** with its position ("page text, character
@@ -24,9 +25,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.links._common import homepage_identities
-from checks.links._content import visible_text
 from checks.content._pii import Hit, PiiSettings, find_pii
 from checks.base import CheckContext, Rule
+from checks.pagepass import Page
 from crawler.store import Finding
 from crawler.store import NOT_READ, UNREADABLE
 
@@ -92,17 +93,28 @@ _KIND_ZH = {"id-number": "身份证号码", "mobile": "手机号码", "bank-card
 _KIND_EN = {"id-number": "ID number", "mobile": "mobile number", "bank-card": "bank card number"}
 
 
-def run(ctx: CheckContext) -> Iterator[Finding]:
-    settings = PiiSettings.from_config(ctx.threshold("privacy"))
-    min_pages = int(ctx.threshold("privacy.office_number_min_pages"))
-    sources: list[tuple[str, str, list[tuple[str, list[Hit]]]]] = []  # (url, where, [(position, hits)])
-    for row, html in ctx.store.pages_with_bodies(ctx.run_id):
-        status = row.get("status")
-        if not isinstance(status, int) or not 200 <= status < 300:
-            continue
-        hits = find_pii(visible_text(html)[1], ctx.today, settings)
+def _settings(ctx: CheckContext) -> PiiSettings:
+    return ctx.memo("privacy.settings", lambda: PiiSettings.from_config(ctx.threshold("privacy")))
+
+
+def _sources(ctx: CheckContext) -> list[tuple[str, str, list[tuple[str, list[Hit]]]]]:
+    """(url, where, [(position, hits)]) of every page and attachment with a hit, pages first."""
+    return ctx.memo("privacy.sources", list)
+
+
+def scan(ctx: CheckContext, page: Page) -> None:
+    """One page of the run's page pass (``checks.pagepass``): its hits wait for ``run``, which
+    needs every page's to tell the office's published numbers from a leak."""
+    if page.ok:
+        hits = find_pii(page.visible[1], ctx.today, _settings(ctx))
         if hits:
-            sources.append((row["url"], "page", [("page text", hits)]))
+            _sources(ctx).append((page.url, "page", [("page text", hits)]))
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    settings = _settings(ctx)
+    min_pages = int(ctx.threshold("privacy.office_number_min_pages"))
+    sources = _sources(ctx)
     for doc in ctx.store.attachment_texts(ctx.run_id):
         pages = [(f"attachment page {n}", find_pii(text, ctx.today, settings))
                  for n, text in enumerate(doc["pages"], start=1)]

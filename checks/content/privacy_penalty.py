@@ -1,6 +1,7 @@
 """Personal data in 行政处罚 decisions: a party's full name, a home address, a filled ID field.
 
-Reads the visible text of every in-scope page (``Store.pages_with_bodies``) and the text of
+Reads the visible text of every in-scope page (read once per run in the page pass,
+``checks.pagepass``) and the text of
 attachments (``Store.attachment_texts``) that look like a decision (``privacy.penalty.
 decision_pattern``) and applies ``checks.content._penalty_pii``. One finding per page (or attachment) and
 kind, values **masked**, with the position ("page text, character N" / "attachment page N").
@@ -19,9 +20,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from checks.links._content import visible_text
 from checks.content._penalty_pii import PenaltyHit, PenaltySettings, find_penalty_pii, is_decision, party_is_masked
 from checks.base import CheckContext, Rule
+from checks.pagepass import Page
 from crawler.store import Finding
 from crawler.store import READ
 
@@ -67,17 +68,30 @@ _KIND_ZH = {"name": "自然人姓名", "address": "住址", "id-field": "证件�
 _KIND_EN = {"name": "person's name", "address": "home address", "id-field": "ID field"}
 
 
+def _settings(ctx: CheckContext) -> PenaltySettings:
+    return ctx.memo("privacy_penalty.settings",
+                    lambda: PenaltySettings.from_config(ctx.threshold("privacy.penalty")))
+
+
+def _texts(ctx: CheckContext) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(url, where, [(position, text)]) of the penalty decisions, pages first: only decisions'
+    text is kept (a few pages of a portal), never every page's."""
+    return ctx.memo("privacy_penalty.texts", list)
+
+
+def scan(ctx: CheckContext, page: Page) -> None:
+    """One page of the run's page pass (``checks.pagepass``): a decision's text waits for ``run``,
+    which needs every decision to know whether the site masks parties' names."""
+    if page.ok:
+        title, text = page.visible
+        if is_decision(f"{title} {text}", _settings(ctx)):
+            _texts(ctx).append((page.url, "page", [("page text", text)]))
+
+
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    settings = PenaltySettings.from_config(ctx.threshold("privacy.penalty"))
+    settings = _settings(ctx)
     min_masked = int(ctx.threshold("privacy.penalty.min_masked_decisions"))
-    texts: list[tuple[str, str, list[tuple[str, str]]]] = []   # (url, where, [(position, text)])
-    for row, html in ctx.store.pages_with_bodies(ctx.run_id):
-        status = row.get("status")
-        if not isinstance(status, int) or not 200 <= status < 300:
-            continue
-        title, text = visible_text(html)
-        if is_decision(f"{title} {text}", settings):
-            texts.append((row["url"], "page", [("page text", text)]))
+    texts = _texts(ctx)
     for doc in ctx.store.attachment_texts(ctx.run_id):
         if doc["status"] == READ and is_decision(" ".join(doc["pages"]), settings):
             texts.append((doc["url"], "attachment",

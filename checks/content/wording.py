@@ -6,7 +6,8 @@ dictionary ``wording.entries`` of config/rules.yaml (fixed political phrases, fu
 organs, each with the correct form and the source that fixes it) plus the profile's
 ``thresholds.wording.site_entries`` (the bureau's own leaders' names and titles, its full name).
 
-Matched in every in-scope 2xx page's ``<title>`` and visible text (``Store.pages_with_bodies``).
+Matched in every in-scope 2xx page's ``<title>`` and visible text, read in the checks run's page pass
+(``scan``, ``checks.pagepass``).
 One finding per page listing each wrong form with its correct form, its source and the sentence
 it occurs in (cut to ``wording.sentence_chars``). An entry whose wrong form is part of its own
 right form would fire on correct text: it is refused when the config is loaded
@@ -18,8 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.links._content import visible_text
 from checks.base import CheckContext, Rule
+from checks.pagepass import Page
 from config.wording import WordingEntry, wording_entries
 from crawler.store import Finding
 
@@ -61,23 +62,28 @@ def find_wrong_forms(title: str, text: str, entries: list[WordingEntry], limit: 
     return hits
 
 
-def run(ctx: CheckContext) -> Iterator[Finding]:
-    entries = wording_entries(ctx.threshold("wording"))
-    if not entries:
+def _settings(ctx: CheckContext) -> tuple[list[WordingEntry], int]:
+    return ctx.memo("wording.settings", lambda: (wording_entries(ctx.threshold("wording")),
+                                                 int(ctx.threshold("wording.sentence_chars"))))
+
+
+def scan(ctx: CheckContext, page: Page) -> Iterator[Finding]:
+    """One page of the run's page pass (``checks.pagepass``): its title and visible text."""
+    entries, limit = _settings(ctx)
+    if not entries or not page.ok:
         return
-    limit = int(ctx.threshold("wording.sentence_chars"))
-    for row, html in ctx.store.pages_with_bodies(ctx.run_id):
-        status = row.get("status")
-        if not isinstance(status, int) or not 200 <= status < 300:
-            continue
-        title, text = visible_text(html)
-        hits = find_wrong_forms(title, text, entries, limit)
-        if not hits:
-            continue
+    title, text = page.visible
+    hits = find_wrong_forms(title, text, entries, limit)
+    if hits:
         first = hits[0]
         forms = sorted({f"{h['wrong']}→{h['right']}" for h in hits})
         yield WORDING.finding(
-            row["url"], f"页面含 {len(hits)} 处严重表述错误（{'、'.join(forms)}）：“{first['sentence']}”",
+            page.url, f"页面含 {len(hits)} 处严重表述错误（{'、'.join(forms)}）：“{first['sentence']}”",
             f"The page carries {len(hits)} serious wording error(s) ({', '.join(forms)}): "
             f"\"{first['sentence']}\"", target=first["wrong"],
             evidence={"count": len(hits), "hits": hits[:20]})
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    _settings(ctx)  # a bad word list fails the module even on a site without pages
+    return iter(())  # every finding is a page's: made by ``scan`` in the page pass

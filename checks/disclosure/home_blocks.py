@@ -29,7 +29,7 @@ from typing import Any
 
 from checks._columns import _guess_type
 from checks._dates import read_date
-from checks._pages import in_chrome, parse_html, squash, text_of
+from checks._pages import in_chrome, squash, stored_tree, text_of
 from checks.base import CheckContext, Rule
 from config import site_homepage
 from crawler.store import Finding
@@ -170,8 +170,7 @@ def find_blocks(tree: Any, min_items: int, title_limit: int) -> list[Block]:
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
     home = site_homepage(ctx.site)
-    html = ctx.store.body(ctx.run_id, home)
-    tree = parse_html(html) if html else None
+    tree = stored_tree(ctx, home)
     if tree is None:
         return
     conf = ctx.threshold("columns.home_blocks")

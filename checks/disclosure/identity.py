@@ -81,9 +81,9 @@ def _footer_script(ctx: CheckContext, url: str, patterns: list) -> str:
         return ""
     host = urlsplit(url).netloc
     found = ""
-    for link in ctx.store.links_from(ctx.run_id, url):
+    for link in ctx.store.links_from(ctx.run_id, url, tag="script"):
         target = link.get("target_url") or ""
-        if link.get("tag") == "script" and urlsplit(target).netloc == host \
+        if urlsplit(target).netloc == host \
                 and any(p.search(urlsplit(target).path) for p in patterns):
             found = target
     return found

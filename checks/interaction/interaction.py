@@ -26,6 +26,7 @@ from typing import Any
 from checks._columns import site_facts
 from checks.interaction._messages import Labels, Message, compile_pattern, mark_excluded, merge, page_messages
 from checks.base import CheckContext, Rule
+from checks.pagepass import Page
 from crawler.store import Finding
 
 NO_CHANNEL = Rule(
@@ -60,14 +61,34 @@ REPLY_STALE = Rule(
 RULES = [NO_CHANNEL, UNANSWERED, REPLY_STALE]
 
 
+_ASKED_PAGES = "interaction.asked_pages"
+
+
+def _asked_labels(ctx: CheckContext) -> list[str]:
+    labels = ctx.memo("interaction.labels", lambda: Labels(ctx.threshold("interaction.labels")))
+    return ctx.memo("interaction.asked_labels",
+                    lambda: [label for label, name in labels.by_label.items() if name == "asked"])
+
+
+def scan(ctx: CheckContext, page: Page) -> None:
+    """The page pass (``checks.pagepass``): note the pages printing an 'asked' label, the only ones
+    ``read_messages`` reads again (so the other bodies are read once per run)."""
+    pages = ctx.memo(_ASKED_PAGES, set)
+    if any(label in page.html for label in _asked_labels(ctx)):
+        pages.add(page.url)
+
+
 def read_messages(ctx: CheckContext) -> list[Message]:
     """Every message record of the crawl, merged and marked excluded where it does not count."""
     labels = Labels(ctx.threshold("interaction.labels"))
     tolerance = int(ctx.threshold("freshness.future_tolerance_days"))
     facts = site_facts(ctx)
     records: list[Message] = []
-    asked_labels = [label for label, name in labels.by_label.items() if name == "asked"]
+    asked_labels = _asked_labels(ctx)
+    scanned = ctx.memos.get(_ASKED_PAGES)  # the page pass's pre-filter, when it ran
     for url in sorted(facts.views):
+        if scanned is not None and url not in scanned:
+            continue
         html = ctx.store.body(ctx.run_id, url) or ""
         if not any(label in html for label in asked_labels):
             continue  # cheap pre-filter: a message prints when it was asked; parse only such pages

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from checks._columns import page_date, site_facts
 from checks._dates import read_date
-from checks._pages import config_regex, list_items, parse_html
+from checks._pages import config_regex, list_items, stored_tree
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
@@ -39,8 +39,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     pages = sorted(linked & set(facts.views))
     judged = False
     for url in pages:
-        html = ctx.store.body(ctx.run_id, url)
-        tree = parse_html(html) if html else None
+        tree = stored_tree(ctx, url)
         if tree is None:
             continue
         dates = [read_date(li.date_text, ctx.today) for li in list_items(tree, url)]

@@ -19,11 +19,13 @@ Without any guide page, V6 b is "not checked: no 办事指南 found", never a pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from checks._columns import _content_links, site_facts
-from checks._pages import _content_text, config_regex, list_items, parse_html
+from checks._pages import _content_text, config_regex, list_items, stored_tree
 from checks.base import CheckContext, Rule
+from checks.pagepass import Page
 from crawler.store import Finding
 
 NO_SERVICE = Rule(
@@ -55,6 +57,36 @@ GUIDES_VETO = Rule(
 RULES = [NO_SERVICE, GUIDE_INCOMPLETE, GUIDES_VETO]
 
 
+_GUIDE_LIKE = "services.guide_like_pages"
+
+
+def _elements(ctx: CheckContext) -> tuple[dict[str, re.Pattern], int]:
+    return ctx.memo("services.elements", lambda: (
+        {name: config_regex(rx, f"services.guide_elements.{name}")
+         for name, rx in ctx.threshold("services.guide_elements").items()},
+        int(ctx.threshold("services.guide_min_elements"))))
+
+
+def _raw_guide_like(html: str, elements: dict[str, re.Pattern], minimum: int) -> bool:
+    return sum(1 for rx in elements.values() if rx.search(html)) >= minimum
+
+
+def scan(ctx: CheckContext, page: Page) -> None:
+    """The page pass (``checks.pagepass``): note the pages whose raw HTML names enough guide
+    elements, so ``run`` need not read every body again for its pre-filter."""
+    elements, minimum = _elements(ctx)
+    pages = ctx.memo(_GUIDE_LIKE, set)
+    if _raw_guide_like(page.html, elements, minimum):
+        pages.add(page.url)
+
+
+def _may_be_guide(ctx: CheckContext, url: str, elements: dict[str, re.Pattern], minimum: int) -> bool:
+    scanned = ctx.memos.get(_GUIDE_LIKE)
+    if scanned is not None:  # the page pass read the body already
+        return url in scanned
+    return _raw_guide_like(ctx.store.body(ctx.run_id, url) or "", elements, minimum)
+
+
 def run(ctx: CheckContext) -> Iterator[Finding]:
     facts = site_facts(ctx)
     entry_rx = config_regex(ctx.threshold("services.entry_pattern"),
@@ -63,16 +95,13 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                             "services.guide_title_pattern")
     handling_rx = config_regex(ctx.threshold("services.handling_link_pattern"),
                                "services.handling_link_pattern")
-    elements = {name: config_regex(rx, f"services.guide_elements.{name}")
-                for name, rx in ctx.threshold("services.guide_elements").items()}
-    minimum = int(ctx.threshold("services.guide_min_elements"))
+    elements, minimum = _elements(ctx)
     entries = sorted(t for t in facts.link_index if entry_rx.search(t))
     texts: dict[str, str] = {}
 
     def text(url: str) -> str:
         if url not in texts:  # content only: a footer's 联系电话 or 办公时间 completes no guide
-            html = ctx.store.body(ctx.run_id, url)
-            tree = parse_html(html) if html else None
+            tree = stored_tree(ctx, url)
             texts[url] = _content_text(tree) if tree is not None else ""
         return texts[url]
 
@@ -82,8 +111,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     for url, view in sorted(facts.views.items()):
         if url == facts.homepage:
             continue
-        raw = ctx.store.body(ctx.run_id, url) or ""
-        if not title_rx.search(view.title) and sum(1 for rx in elements.values() if rx.search(raw)) < minimum:
+        if not title_rx.search(view.title) and not _may_be_guide(ctx, url, elements, minimum):
             continue  # cheap pre-filter on the raw page: parse only pages that may be guides
         body = text(url)
         found = {name for name, rx in elements.items() if rx.search(body)}
@@ -136,6 +164,5 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _is_list(ctx: CheckContext, url: str) -> bool:
-    html = ctx.store.body(ctx.run_id, url)
-    tree = parse_html(html) if html else None
+    tree = stored_tree(ctx, url)
     return tree is not None and len(list_items(tree, url)) >= 3

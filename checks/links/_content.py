@@ -11,32 +11,20 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import unquote
 
-from lxml import etree
-
 from checks.links._common import LinkSettings
-from crawler.htmldoc import parse_html
-
-_WHITESPACE = re.compile(r"\s+")
-_INVISIBLE = ("script", "style", "noscript", "template", "head")
+from crawler.htmldoc import parse_html, visible_text_of
 
 
 def visible_text(html: str) -> tuple[str, str]:
-    """(title, visible body text with whitespace collapsed) of an HTML document.
+    """(title, visible body text with whitespace collapsed) of an HTML document
+    (``crawler.htmldoc.visible_text_of``; in the page pass, ``Page.visible`` reuses the one parse).
 
     Hostile or broken markup degrades to "no text" rather than an exception: a page we
     cannot parse is not evidence of a soft 404.
     """
-    root = parse_html(html)
-    if root is None:
-        return "", ""
-    title_el = root.find(".//title")
-    title = _WHITESPACE.sub(" ", title_el.text_content()).strip() if title_el is not None else ""
-    etree.strip_elements(root, *_INVISIBLE, etree.Comment, with_tail=False)
-    text = _WHITESPACE.sub(" ", root.text_content()).strip()
-    return title, text
+    return visible_text_of(parse_html(html))
 
 
 def fragment_verdict(fragment: str, anchors: list[str] | frozenset[str], settings: LinkSettings) -> str:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -184,17 +185,30 @@ class NotFound:
             return None
         return Verdict("redirect", detail={"landing": fp.landing, "fingerprint": fp.evidence()})
 
-    def judge(self, res: dict[str, Any], html: str, *, jump: bool = False) -> Verdict | None:
-        """The soft-404 verdict of a 200 page with its stored body, or None."""
+    def signed(self, html: str) -> bool:
+        """Does the page's text carry a not-found pattern anywhere (the cheap pre-filter)?"""
+        lowered = html.lower()
+        return any(p in lowered for p in self.patterns)
+
+    def judge(self, res: dict[str, Any], html: str | Callable[[], str], *, jump: bool = False,
+              signed: bool | None = None) -> Verdict | None:
+        """The soft-404 verdict of a 200 page with its stored body, or None. ``html`` may be a
+        callable reading the body, called only when the page must be looked at; ``signed``: the
+        pre-filter's answer (``signed(html)``) when the caller already knows it (the page pass)."""
         if url_identity(res["url"]) in self.excluded:
             return None
         fp = self.fingerprint_for(res["url"]) if res.get("in_scope") else None
         # a redirect to the homepage is judged by the redirect alone: the homepage is a real page
         usable = fp is not None and bool(fp.shingles) and len(fp.distinct) >= self.settings.min_distinct_shingles \
             and not (fp.kind == "redirect" and fp.landing in self.excluded) and self._comparable_size(res, fp)
-        lowered, stored_title = html.lower(), (res.get("title") or "").lower()
-        if not usable and not any(p in lowered or p in stored_title for p in self.patterns):
-            return None  # most pages: no fingerprint to compare and no signature anywhere, no parsing
+        stored_title = (res.get("title") or "").lower()
+        if not usable and not any(p in stored_title for p in self.patterns):
+            if signed is None:
+                html = html() if callable(html) else html
+                signed = self.signed(html)
+            if not signed:
+                return None  # most pages: no fingerprint to compare and no signature anywhere, no parsing
+        html = html() if callable(html) else html
         view = page_view(html)
         if usable:
             chrome = self.chrome()

@@ -39,12 +39,24 @@ from checks.links._rules import (ATTACHMENT_TYPE_MISMATCH, LINK_ANCHOR_MISSING, 
                                  LINK_REDIRECT_CHAIN, LINK_REDIRECT_LOOP, LINK_SOFT_404, LINK_TIMEOUT,
                                  LINK_UNVERIFIED, RULES)
 from checks.base import CheckContext, Rule
+from checks.pagepass import Page
 from crawler.store import Finding
 from crawler.urls import url_identity
 
 __all__ = ["RULES", "run", "NEEDS_CONTENT"]
 NEEDS_CONTENT = False  # judges fetch facts of the links found: runs on an unreadable site too
 
+
+
+_SIGNED = "links.soft404_signed"
+
+
+def scan(ctx: CheckContext, page: Page) -> None:
+    """The page pass (``checks.pagepass``): whether each page's text carries a not-found pattern
+    (the soft-404 pre-filter), so the soft-404 pass reads again only the pages it must look at."""
+    patterns = ctx.memo("links.soft404_patterns", lambda: LinkSettings.from_context(ctx).soft404_patterns)
+    lowered = page.html.lower()
+    ctx.memo(_SIGNED, dict)[page.url] = any(p in lowered for p in patterns)
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
@@ -202,6 +214,7 @@ def _soft404_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset
                   start_ids: frozenset[str]) -> Iterator[Finding]:
     judge = NotFound(ctx, settings.soft404_patterns, settings.soft404_title_slack_chars,
                      settings.soft404_max_text_chars, home_ids | start_ids)
+    scanned: dict[str, bool] = ctx.memos.get(_SIGNED, {})  # the page pass's pre-filter, when it ran
     for res in ctx.store.resources(ctx.run_id, fetched=True, in_scope=True, kind="page", ok=True,
                                    redirected=True):
         verdict = judge.redirect_verdict(res)
@@ -212,7 +225,9 @@ def _soft404_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset
         if "html" not in content_type:
             continue
         jump = settings.is_jump_link(res["url"]) or settings.is_jump_link(res.get("final_url") or "")
-        verdict = judge.judge(res, ctx.store.body(ctx.run_id, res["url"]) or "", jump=jump)
+        url = res["url"]
+        verdict = judge.judge(res, lambda: ctx.store.body(ctx.run_id, url) or "", jump=jump,
+                              signed=scanned.get(url))
         if verdict is not None:
             yield _soft404_finding(ctx, settings, res, verdict, jump)
 

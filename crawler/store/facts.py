@@ -29,6 +29,8 @@ LINKS_TO_SQL = ("SELECT * FROM links INDEXED BY links_target WHERE run_id=? AND 
                 "ORDER BY source_url, position")
 LINKS_FROM_SQL = ("SELECT * FROM links INDEXED BY links_source WHERE run_id=? AND source_url=? "
                   "ORDER BY position")
+LINKS_FROM_TAG_SQL = ("SELECT * FROM links INDEXED BY links_source WHERE run_id=? AND source_url=? AND tag=? "
+                      "ORDER BY position")
 # a same-page fragment link (skip link, table of contents) does not lead a visitor to the page
 REFERRERS_SQL = ("SELECT source_url, text, tag, attr, raw_href FROM links INDEXED BY links_target "
                  "WHERE run_id=? AND target_url=? AND NOT (source_url = target_url AND fragment IS NOT NULL) "
@@ -42,7 +44,8 @@ TITLES_UNDER_PREFIX_SQL = ("SELECT title FROM resources WHERE run_id=? AND url >
 
 # per-page / per-target queries: name -> SQL (their plans are checked by a test)
 PER_PAGE_QUERIES = {"resource": RESOURCE_SQL, "body": BODY_SQL, "links_to": LINKS_TO_SQL,
-                    "links_from": LINKS_FROM_SQL, "referrers": REFERRERS_SQL,
+                    "links_from": LINKS_FROM_SQL, "links_from_tag": LINKS_FROM_TAG_SQL,
+                    "referrers": REFERRERS_SQL,
                     "redirected_here": REDIRECTED_HERE_SQL, "titles_under_prefix": TITLES_UNDER_PREFIX_SQL}
 
 
@@ -261,7 +264,10 @@ class FactsMixin:
     def links_to(self, run_id: int, target_url: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(LINKS_TO_SQL, (run_id, target_url))]
 
-    def links_from(self, run_id: int, source_url: str) -> list[dict[str, Any]]:
+    def links_from(self, run_id: int, source_url: str, tag: str | None = None) -> list[dict[str, Any]]:
+        """The links of one page by position; ``tag``: only those of that element (``script``)."""
+        if tag is not None:
+            return [dict(r) for r in self.db.execute(LINKS_FROM_TAG_SQL, (run_id, source_url, tag))]
         return [dict(r) for r in self.db.execute(LINKS_FROM_SQL, (run_id, source_url))]
 
     def referrers(self, run_id: int, target_url: str) -> list[dict[str, Any]]:
