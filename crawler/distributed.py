@@ -21,9 +21,11 @@ under one key prefix per run (``run_prefix``: ``xunjian:<store id>:<run id>``):
 * ``:stats`` each worker's crawl counters at close; ``:done`` set by the coordinator when the
   frontier has drained (workers then close).
 
-Per worker, not shared: the spider-trap guards' memory (``crawler.traps``: per-pattern caps, the
-repeating-pager signature) and data-island link positions; a profile relying on a per-pattern cap
-is crawled as faithfully with one worker. Redis must be private to the crawl (requests and
+* ``:patterns`` / ``:pattern_urls`` the spider-trap per-pattern counts (``traps.max_pages_per_pattern``
+  caps the run, whatever the number of workers; ``RedisPatternCounts``).
+
+Per worker, not shared: the rest of the trap guards' memory (the repeating-pager signature) and
+data-island link positions. Redis must be private to the crawl (requests and
 batches are pickled, as scrapy-redis does). Settings: ``XUNJIAN_REDIS_LEASE_S`` (heartbeat expiry).
 """
 
@@ -72,6 +74,15 @@ for _, lease in ipairs(ARGV) do
 end
 return n
 """
+# count a URL against its trap pattern once, whoever asks and however often (a request re-run
+# after its worker died asks again): the URL's rank in its pattern
+_PATTERN = """
+local rank = redis.call('HGET', KEYS[1], ARGV[2])
+if rank then return tonumber(rank) end
+local n = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+redis.call('HSET', KEYS[1], ARGV[2], n)
+return n
+"""
 # claim a field for an owner: 1 when it was free or is already this owner's, else the holder
 _CLAIM = """
 local v = redis.call('HGET', KEYS[1], ARGV[1])
@@ -108,6 +119,7 @@ class Bus:
         self._pop = server.register_script(_POP)
         self._requeue = server.register_script(_REQUEUE)
         self._claim = server.register_script(_CLAIM)
+        self._pattern = server.register_script(_PATTERN)
 
     def key(self, name: str) -> str:
         return f"{self.prefix}:{name}"
@@ -123,7 +135,8 @@ class Bus:
     def pop(self, worker: str) -> tuple[str, bytes, int, int] | None:
         """(lease, request, shared page count, probe prefixes claimed) or None when nothing is queued."""
         lease = f"{worker}:{uuid.uuid4().hex[:10]}"
-        got = self._pop(keys=[*self.lease_keys(), self.key("pages"), self.key("prefixes")], args=[lease, worker])
+        keys = [*self.lease_keys(), self.key("pages"), self.key("prefixes")]
+        got = self._pop(keys=keys, args=[lease, worker])
         if not got:
             return None
         data, pages, prefixes = got
@@ -200,8 +213,8 @@ class LeasedQueue(PriorityQueue):
         for attr in ("callback", "errback"):
             func = getattr(request, attr)
             name = getattr(func, "__name__", None)
-            if func is not None and (name is None or getattr(getattr(self.spider, name, None), "__func__", None)
-                                     is not getattr(func, "__func__", func)):
+            bound = getattr(self.spider, name, None) if name else None
+            if func is not None and getattr(bound, "__func__", None) is not getattr(func, "__func__", func):
                 return self._encode_request(request)  # not a plain method of the spider: Scrapy's way
             names[attr] = name
         fields = request.replace(callback=None, errback=None).to_dict()
@@ -330,6 +343,19 @@ class RedisCounter:
         self.undelivered -= n
         if count is not None:
             self.observe(count)
+
+
+class RedisPatternCounts:
+    """``crawler.traps.PatternCounts`` shared by every worker (``traps.max_pages_per_pattern``
+    caps the run, not each worker): one atomic script per counted URL, which also remembers each
+    URL's rank so a re-run of a request decides its links as the first attempt did."""
+
+    def __init__(self, bus: Bus):
+        self.bus = bus
+
+    def count(self, pattern: str, url: str) -> int:
+        return int(self.bus._pattern(keys=[self.bus.key("pattern_urls"), self.bus.key("patterns")],
+                                     args=[pattern, url]))
 
 
 class RedisFirstAttempts:

@@ -139,7 +139,8 @@ class Coordinator:
 
     def publish(self) -> None:
         for name in ("requests", "leases", "owners", "scores", "seen", "prefixes", "unbodied", "upgrades",
-                     "pages", "reverify", "items", "writing", "stats", "done", "workers"):
+                     "pages", "reverify", "items", "writing", "stats", "done", "workers", "patterns",
+                     "pattern_urls"):
             self.bus.r.delete(self.bus.key(name))
         spider = self._seeder()
         # a later one-process run may reuse this run's answers (crawler.spiders.reuse)

@@ -13,7 +13,8 @@ Governed by the profile's ``traps:`` block (see config/__init__.py SITE_SCHEMA):
                             pages of the same path differing only by a date parameter (so an
                             endless calendar is named as such before the depth limit ends it)
 ``max_pages_per_pattern``   pages sharing scheme+host+path with different queries
-                            -> ``pattern-limit``
+                            -> ``pattern-limit`` (counted by ``pattern_counts``: here, or in
+                            Redis for all workers of a distributed crawl, crawler/distributed.py)
 (spider)                    ``repeating-pager``: decided in crawler/spiders/linking.py, where
                             a pager page's links are known (an endless pager repeating one list)
 ``session_params``          (used by canonicalisation) plus ASP.NET cookieless session
@@ -52,8 +53,21 @@ class TrapVerdict:
     calendar: int = 0     # calendar walk steps so far
 
 
+class PatternCounts:
+    """How many distinct URLs of each pattern were counted, in this process."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+
+    def count(self, pattern: str, url: str) -> int:
+        """Count ``url`` (a URL not counted before) against ``pattern``; its rank in the pattern."""
+        self._counts[pattern] += 1
+        return self._counts[pattern]
+
+
 class TrapGuard:
-    """Stateful trap detector for one crawl; memory bounded by distinct path patterns."""
+    """Stateful trap detector for one crawl; memory bounded by distinct path patterns. The
+    per-pattern counts live in ``pattern_counts`` (shared between workers in a distributed crawl)."""
 
     def __init__(self, traps: dict[str, Any], today: date):
         self.max_url_length = int(traps["max_url_length"])
@@ -62,7 +76,7 @@ class TrapGuard:
         self.max_pages_per_pattern = int(traps["max_pages_per_pattern"])
         years = list(traps["calendar_years"]) or [-3, 2]
         self.year_range = (today.year + int(min(years)), today.year + int(max(years)))
-        self._pattern_counts: Counter[str] = Counter()
+        self.pattern_counts = PatternCounts()
 
     # -- individual guards (pure; usable from tests) ------------------------------------------
     def url_length(self, url: str) -> bool:
@@ -138,8 +152,7 @@ class TrapGuard:
         if not parts.query:
             return False
         key = f"{parts.scheme}://{parts.netloc}{parts.path}"
-        self._pattern_counts[key] += 1
-        return self._pattern_counts[key] > self.max_pages_per_pattern
+        return self.pattern_counts.count(key, url) > self.max_pages_per_pattern
 
     def check_data_group(self, url: str) -> TrapVerdict:
         """Guards for a data-island group URL (``crawler.islands``): a proxy query carries a dozen

@@ -224,3 +224,26 @@ def test_a_late_worker_picks_up_work(redis_url, portal):
     assert_same(single, got)
     assert got["stats"]["workers"] == 2
     assert got["stats"]["worker_pages"][seen["owner"]] > 0
+
+
+def test_the_trap_pattern_cap_holds_for_the_run_not_per_worker(redis_url):
+    """Two workers' trap guards count ``?id=N`` pages of one path in Redis: together they let
+    ``max_pages_per_pattern`` through, not that many each; a URL asked about again (a request re-run
+    after its worker died) gets the verdict it got the first time."""
+    from crawler.distributed import Bus, RedisPatternCounts
+    from crawler.traps import TrapGuard
+
+    bus = Bus(connect(redis_url), "xunjian:test-traps:1")
+    limits = {"max_url_length": 500, "max_query_params": 8, "max_repeated_segments": 3,
+              "max_pages_per_pattern": 3, "calendar_years": [-3, 2]}
+    workers = [TrapGuard(limits, TODAY), TrapGuard(limits, TODAY)]
+    for guard in workers:
+        guard.pattern_counts = RedisPatternCounts(bus)
+    try:
+        urls = [f"http://127.0.0.1:1/list.html?id={n}" for n in range(10)]
+        verdicts = [workers[n % 2].check(url).cause for n, url in enumerate(urls)]
+        assert verdicts == [None] * 3 + ["pattern-limit"] * 7
+        assert [workers[1 - n % 2].check(url).cause for n, url in enumerate(urls)] == verdicts  # re-asked
+        assert workers[1].check("http://127.0.0.1:1/other.html?id=1").cause is None  # its own pattern
+    finally:
+        bus.r.delete(bus.key("patterns"), bus.key("pattern_urls"))

@@ -29,7 +29,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from crawler.distributed import (DEFAULT_LEASE_S, JOBS_KEY, WORKER_KEY, Bus, RedisClaims, RedisCounter,
-                                 RedisFirstAttempts, RedisSet, connect, request_id)
+                                 RedisFirstAttempts, RedisPatternCounts, RedisSet, connect, request_id)
 from crawler.spiders.portal import PortalSpider
 
 SEED = "seed"
@@ -68,6 +68,7 @@ class WorkerPortalSpider(PortalSpider):
         self.body_upgrades = RedisSet(self.bus, "upgrades")
         self.pages_scheduled = RedisCounter(self.bus, "pages")
         self._reverify = RedisFirstAttempts(self.bus)
+        self.traps.pattern_counts = RedisPatternCounts(self.bus)
 
     def observe_shared(self, pages: int, prefixes: int) -> None:
         """The shared counts as of a pop (``LeasedQueue.pop``): fresh figures with no round trip."""
