@@ -185,8 +185,8 @@ def test_ctrl_c_stops_every_site_and_marks_the_runs_interrupted(tmp_path):
         argv += ["--site", str(tmp_path / f"{name}.yaml")]
     log = tmp_path / "stderr.txt"
     with log.open("wb") as err:
-        parent = subprocess.Popen(argv, cwd=str(Path(__file__).resolve().parent.parent), start_new_session=True,
-                                  stdout=subprocess.DEVNULL, stderr=err)
+        parent = subprocess.Popen(argv, cwd=str(Path(__file__).resolve().parent.parent),
+                                  start_new_session=True, stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline = time.monotonic() + 60
         while not all(any(h.path != "/" for h in list(s.hits)) for s in servers):  # both crawls waiting
