@@ -15,7 +15,7 @@ other page a decoy; the explicit decoys below are the ones that *look* like defe
   /ztzl/wza/zoom.html      viewport user-scalable=no               -> elder-zoom (+ axe meta-viewport)
   /ztzl/wza/popup.html     a 飘窗 floating ad over the content      -> elder-popup
   /xwzx/jcdt/index.html    column page whose header lost 长者模式   -> elder-entry
-  /xwzx/ywdt/202611/t20261119_2.html  an ordinary 要闻动态 article whose editor added a pale
+  /xwzx/ywdt/202611/t20261118_9903.html  an ordinary 要闻动态 article whose editor added a pale
                            photo credit by inline style (#c0c0c0 on white, 1.8:1) -> a11y-contrast.
                            Page-specific: the article template's sample (per_template pages in URL
                            order) is two other articles, so only a11y.scope: all finds it
@@ -27,7 +27,7 @@ other page a decoy; the explicit decoys below are the ones that *look* like defe
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from xunjian.demo import Decoy, Expect
 
@@ -35,9 +35,13 @@ BASE = "/ztzl/wza/"
 ELDER_LINK = '<a href="/elder/index.html">长者模式</a> | '
 NO_ELDER_COLUMN = "/xwzx/jcdt/index.html"
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
-# an article of the 要闻动态 column (rendered from the column model), not a template representative
-PALE_ARTICLE = "/xwzx/ywdt/202611/t20261119_2.html"
-PALE_CREDIT = '<p style="color:#c0c0c0;font-size:14px">图片来源：浦锦街道城管执法中队　摄影：王晓东</p>\n'
+# an ordinary 要闻动态 article (the column's document template), not a template representative;
+# a fixed path so the declaration holds for any "today" (the column's own items are dated from it)
+PALE_ARTICLE = "/xwzx/ywdt/202611/t20261118_9903.html"
+PALE_TITLE = "区城管执法局开展共享单车停放秩序专项整治"
+PALE_BODY = ("<p>近日，区城管执法局会同各街镇城管执法中队，对轨道交通站点周边共享单车停放秩序开展专项整治。</p>\n"
+             "<p>下一步，区城管执法局将督促运营企业落实停放管理责任，持续巩固整治成效。</p>\n"
+             '<p style="color:#c0c0c0;font-size:14px">图片来源：浦锦街道城管执法中队　摄影：王晓东</p>\n')
 
 _PAGES = {
     "alt.html": ("无障碍专题：活动图集", "plant-gallery",
@@ -83,7 +87,8 @@ def contribute(site, today: date) -> None:
     site.replace("portal", BASE + "ok.html", VIEWPORT,
                  '<meta name="viewport" content="width=device-width, initial-scale=1, maximum-scale=3">')
     site.replace("portal", NO_ELDER_COLUMN, ELDER_LINK, "")
-    site.insert_before("portal", PALE_ARTICLE, PALE_CREDIT, marker="</div>\n</article>")
+    site.add_document("ywdt", title=PALE_TITLE, published=today - timedelta(days=4), path=PALE_ARTICLE,
+                      body_html=PALE_BODY)
 
 
 EXPECTED = [
