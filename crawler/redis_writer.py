@@ -105,6 +105,8 @@ def run_stats(c: dict[str, Any], store: Store, run_id: int, elapsed: float, pref
         "pages_per_s": round(pages / max(elapsed, 1e-6), 2),
         "crawl_finish_reason": "finished", "notfound_probe_prefixes": prefixes, "profile": profile,
         "workers": len(workers), "worker_pages": {w["worker"]: w.get("pages", 0) for w in workers},
+        # workers never read the store: nothing revalidated, replayed or resumed (docs/operations.md)
+        "incremental": {"off": "distributed"},
     }
 
 
@@ -203,6 +205,8 @@ def coordinate(site_path: str, site: dict[str, Any], store: Store, run_id: int, 
     try:
         coordinator.publish()
         say(f"run {run_id}: queue seeded on {redis_url}; waiting for workers (xunjian worker --redis URL)")
+        say("distributed crawl: cold, every page fetched in full (no conditional requests, replay or resume; "
+            "docs/operations.md)")
         if not coordinator.wait_drained(join_timeout_s):
             say(f"error: no worker joined within {join_timeout_s:g}s; "
                 f"start `xunjian worker --redis {redis_url}`")

@@ -224,6 +224,7 @@ def test_a_late_worker_picks_up_work(redis_url, portal):
     assert_same(single, got)
     assert got["stats"]["workers"] == 2
     assert got["stats"]["worker_pages"][seen["owner"]] > 0
+    assert got["stats"]["incremental"] == {"off": "distributed"}  # said, not silently cold
 
 
 def test_the_trap_pattern_cap_holds_for_the_run_not_per_worker(redis_url):
