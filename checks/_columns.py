@@ -240,17 +240,35 @@ class _Views:
     complete: bool = False
     error: Exception | None = None
 
+    def wanted(self, res: dict[str, Any]) -> Callable[[str], bool] | None:
+        """The links of a page ``add`` uses: all of the homepage's, elsewhere those whose text is not
+        in the link index yet (the index keeps a text's first link)."""
+        if res["url"] == self.homepage:
+            return None
+        index = self.link_index
+
+        def new_text(text: str) -> bool:
+            key = _index_key(text)
+            return bool(key) and key not in index
+        return new_text
+
     def add(self, res: dict[str, Any], view: PageView) -> None:
         self.views[res["url"]] = view
         if res.get("truncated"):
             self.truncated.add(res["url"])
         for href, text in view.links:
-            key = text.replace(" ", "")
-            if key and len(key) <= 80:
+            key = _index_key(text)
+            if key:
                 self.link_index.setdefault(key, href)
         view.text = ""  # re-read on demand (SiteFacts.text): keeps memory flat on large portals
         if res["url"] != self.homepage:
             view.links = []
+
+
+def _index_key(text: str) -> str:
+    """A link text as the link index keys it ("" for none: empty, or too long to be a name)."""
+    key = text.replace(" ", "")
+    return key if len(key) <= 80 else ""
 
 
 _VIEWS_MEMO = "_columns.views"
@@ -270,7 +288,7 @@ def view_builder(ctx: Any) -> Callable[[Any, Any], None]:
             ctx.memo(_VIEWS_MEMO, lambda: built)
             return
         try:
-            view = built.reader.view(page.row, page.html, lambda: page.tree)
+            view = built.reader.view(page.row, page.html, lambda: page.tree, built.wanted(page.row))
         except Exception as exc:  # noqa: BLE001 - re-raised by site_facts in the modules that need it
             built.error = exc
             built.complete = True

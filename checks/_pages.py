@@ -403,12 +403,15 @@ def labelled_date_pattern(table: LabelTable, fields: list[str]) -> re.Pattern:
 
 
 def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | None, keep_tree: bool = False,
-              date_fields: list[str] | tuple[str, ...] = (), parsed: Any = None) -> PageView | None:
+              date_fields: list[str] | tuple[str, ...] = (), parsed: Any = None,
+              wanted: Callable[[str], bool] | None = None) -> PageView | None:
     """The compact view of one page; ``labels`` is the label table (``labels:`` in config) and
     ``date_fields`` the fields whose labels mark a publication date in the text (none given: no
     labelled date is read; ``iter_views`` passes ``freshness.publication_date_fields``).
     ``parsed``: the page's tree when the caller already holds it (``view_tree``); it is modified
-    (script and style text blanked), so nothing may read it afterwards."""
+    (script and style text blanked), so nothing may read it afterwards. ``wanted``: which links
+    (by text) to resolve and list (default all): resolving every link of every page is the
+    costliest part of a view, and the site facts keep only the homepage's and new link texts."""
     table = as_label_table(labels)
     tree = parsed if parsed is not None else parse_html(html)
     if tree is None:
@@ -419,11 +422,13 @@ def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | N
     links = []
     for a in tree.iter("a"):
         href = a.get("href")
-        usable = href and not href.startswith(("javascript:", "mailto:", "tel:"))
-        joined = join_url(url, href.strip()) if usable else None
+        if not href or href.startswith(("javascript:", "mailto:", "tel:")):
+            continue
+        text = text_of(a) or a.get("title", "")
+        joined = join_url(url, href.strip()) if wanted is None or wanted(text) else None
         if joined is not None:  # a malformed href is link-malformed's finding, not this page's crash
             bare = urldefrag(joined)[0] if "#" in joined else joined  # urldefrag returns it as is then
-            links.append((bare, text_of(a) or a.get("title", "")))
+            links.append((bare, text))
     body = tree.find("body")
     text = text_of(body if body is not None else tree)
     labelled = _labelled_date_rx(table, tuple(date_fields)).search(text)
@@ -462,17 +467,18 @@ class ViewReader:
         self.not_found = list(((ctx.site or {}).get("soft404") or {}).get("patterns") or [])
         self.keep_tree = keep_tree
 
-    def view(self, res: dict[str, Any], html: str,
-             raw_tree: Callable[[], Any] | None = None) -> PageView | None:
+    def view(self, res: dict[str, Any], html: str, raw_tree: Callable[[], Any] | None = None,
+             wanted: Callable[[str], bool] | None = None) -> PageView | None:
         """The page's view, or None: not a 2xx page, unparsable, or a not-found page served with 200
-        (the link checks' soft-404, not a document). ``raw_tree``: the page's shared plain parse."""
+        (the link checks' soft-404, not a document). ``raw_tree``: the page's shared plain parse;
+        ``wanted``: see ``page_view``."""
         if res.get("status") is not None and not (200 <= int(res["status"]) < 300):
             return None
         parsed = view_tree(html, raw_tree) if raw_tree is not None else None
         if raw_tree is not None and parsed is None:
             return None
         view = page_view(res.get("final_url") or res["url"], html, self.table, self.keep_tree,
-                         self.date_fields, parsed=parsed)
+                         self.date_fields, parsed=parsed, wanted=wanted)
         if view is None or any(p in view.title for p in self.not_found):
             return None
         view.url = res["url"]
