@@ -282,13 +282,18 @@ class RedisSet:
     outcome of the request being handled goes to Redis (``flush``, in ``Bus.deliver``): the URLs
     checked without body are only of use to other workers once the check request is queued."""
 
-    def __init__(self, bus: Bus, name: str, write_behind: bool = False):
+    def __init__(self, bus: Bus, name: str, write_behind: bool = False, may_hold=None):
         self.bus, self.key, self.write_behind = bus, bus.key(name), write_behind
+        self.may_hold = may_hold  # False: the item can never be in the set (no need to ask Redis)
         self.pending: set[str] = set()
         self.added: set[str] = set()  # by this worker: known without asking
 
     def __contains__(self, item: str) -> bool:
-        return item in self.pending or item in self.added or bool(self.bus.r.sismember(self.key, item))
+        if item in self.pending or item in self.added:
+            return True
+        if self.may_hold is not None and not self.may_hold(item):
+            return False
+        return bool(self.bus.r.sismember(self.key, item))
 
     def add(self, item: str) -> None:
         if self.write_behind:

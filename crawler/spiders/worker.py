@@ -65,10 +65,16 @@ class WorkerPortalSpider(PortalSpider):
         self.seen = RedisClaims(self.bus, "seen", lambda: self.current_id)
         self.probed_prefixes = RedisClaims(self.bus, "prefixes", lambda: self.current_id)
         self.checked_without_body = RedisSet(self.bus, "unbodied", write_behind=True)
-        self.body_upgrades = RedisSet(self.bus, "upgrades")
+        self.body_upgrades = RedisSet(self.bus, "upgrades", may_hold=self.may_be_upgraded)
         self.pages_scheduled = RedisCounter(self.bus, "pages")
         self._reverify = RedisFirstAttempts(self.bus)
         self.traps.pattern_counts = RedisPatternCounts(self.bus)
+
+    def may_be_upgraded(self, url: str) -> bool:
+        """Whether a status-only check of ``url`` can ever be upgraded to a GET with body: only an
+        out-of-scope target (cited with a #fragment) or a jump link is (``_consider``'s
+        ``wants_body``); most checks are in-scope assets and attachments, asked about without Redis."""
+        return not self.scope.in_scope(url) or self.scope.is_jump_link(url)
 
     def observe_shared(self, pages: int, prefixes: int) -> None:
         """The shared counts as of a pop (``LeasedQueue.pop``): fresh figures with no round trip."""
