@@ -8,8 +8,10 @@ Each item is a plain dict tagged with ``_table``:
 ``{"_table": "probe", ...}``  what a not-found probe answered (``Store.put_probe`` fields);
 ``{"_table": "parse", "url", "parse"}``  the parse of a crawled page (``crawler.reuse``);
 ``{"_table": "batch", "items": [...]}``  the items of one page, written together;
-``{"_table": "copy", "url", "from_run", "parse"}``  an unchanged page or body: its stored text
-(and parse) are copied from an earlier run (``crawler.spiders.reuse``).
+``{"_table": "copy", "url", "from_run", "parse", "body", "resource", "links"}``  an unchanged page or
+body: its stored text (``body``), parse (``parse``), resource row (``resource``: the columns that
+change, or None) and first ``links`` link rows (or None) are copied from an earlier run inside the
+store (``crawler.spiders.reuse``).
 
 ``FetchState`` is what travels in ``request.meta["xj"]`` from the first request for a
 URL through retries, HEAD->GET fallbacks and redirect hops to the recorded row.
@@ -74,8 +76,10 @@ def parse_item(url: str, parse: dict[str, Any]) -> dict[str, Any]:
     return {"_table": "parse", "url": url, "parse": parse}
 
 
-def copied_item(url: str, from_run: int, parse: bool) -> dict[str, Any]:
-    return {"_table": "copy", "url": url, "from_run": from_run, "parse": parse}
+def copied_item(url: str, from_run: int, parse: bool, body: bool = True, resource: dict[str, Any] | None = None,
+                links: int | None = None) -> dict[str, Any]:
+    return {"_table": "copy", "url": url, "from_run": from_run, "parse": parse, "body": body,
+            "resource": resource, "links": links}
 
 
 def skip_item(url: str, kind: str, in_scope: bool, depth: int | None, reason: str) -> dict[str, Any]:

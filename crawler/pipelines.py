@@ -100,10 +100,16 @@ def write_item(store: Store, run_id: int, item: dict[str, Any]) -> bool:
         store.put_links(run_id, item["rows"])
     elif table == "parse":
         store.put_parse(run_id, item["url"], item["parse"])
-    elif table == "copy":
-        store.copy_body(item["from_run"], run_id, item["url"])
+    elif table == "copy":  # an unchanged page: its facts are copied inside the store (crawler.spiders.reuse)
+        source, url = item["from_run"], item["url"]
+        if item.get("resource") is not None:
+            store.copy_resource(source, run_id, url, item["resource"])
+        if item.get("body", True):
+            store.copy_body(source, run_id, url)
         if item["parse"]:
-            store.copy_parse(item["from_run"], run_id, item["url"])
+            store.copy_parse(source, run_id, url)
+        if item.get("links"):
+            store.copy_links(source, run_id, url, item["links"])
     elif table == "probe":
         store.put_probe(run_id, **fields)
     elif table == "external_sample":

@@ -3,9 +3,10 @@
 ``doc_to_parse(doc, charset, decode_errors)`` / ``parse_to_doc(parse)`` turn a
 ``crawler.extract.Document`` into the JSON the store keeps per crawled page (``page_parses``,
 ``crawler.store.reuse``) and back. ``incremental_key(profile)`` names everything a stored parse
-depends on (the parser's output format, the xunjian version, the pagination container pattern
-that flags pager links): a run reuses the parses of an earlier run only when the keys match, so
-an upgrade or a changed profile makes the next run cold by itself.
+and the page's stored link rows depend on (the parser's output format, the xunjian version, the
+pagination container pattern that flags pager links, the session parameters canonical link
+targets drop: profile ``traps.session_params``): a run reuses the parses and links of an earlier
+run only when the keys match, so an upgrade or a changed profile makes the next run cold by itself.
 
 Importable without Scrapy (the runner and the store use it).
 """
@@ -19,12 +20,15 @@ from config.redact import redact_userinfo
 from crawler.extract import Document, RawLink
 from crawler.version import tool_version
 
-PARSE_FORMAT = 1  # bump when Document/RawLink or the extraction rules change what a parse holds
+# bump when Document/RawLink, the extraction rules or link canonicalisation (crawler.urls) change
+# what a parse or a stored link row holds: an unchanged page's links are copied, not re-resolved
+PARSE_FORMAT = 2
 
 
 def incremental_key(profile: Any) -> str:
     parts = [str(PARSE_FORMAT), tool_version(),
-             str((profile.get("pagination") or {}).get("container_pattern", ""))]
+             str((profile.get("pagination") or {}).get("container_pattern", "")),
+             repr(sorted(str(name) for name in ((profile.get("traps") or {}).get("session_params") or [])))]
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 

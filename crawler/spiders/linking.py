@@ -78,7 +78,6 @@ class LinkingMixin:
 
     def follow_links(self, page: FetchState, doc: Document, charset: str = "utf-8", first_position: int = 0):
         rows: list[dict[str, Any]] = []
-        decisions: list[Any] = []
         pending: list[tuple[str, str, RawLink, bool]] = []
         for position, link in enumerate(doc.links, start=first_position):
             href = clean_href(link.raw)
@@ -108,18 +107,23 @@ class LinkingMixin:
                 self._bump("skipped_by_scheme", scheme or "invalid")
                 continue
             pending.append((target, fragment, link, self.is_pager(page, target, link)))
+        decisions = list(self.decide_targets(page, pending))
+        self.counters["links"] += len(rows)
+        if rows:
+            yield {"_table": "links", "rows": rows}
+        yield from decisions
+
+    def decide_targets(self, page: FetchState, pending: list[tuple[str, str, RawLink, bool]]):
+        """Requests or skip records for the http(s) targets of a page: (canonical target, fragment,
+        link, is pager) in link order (also the replay of an unchanged page: crawler.spiders.reuse)."""
         # a pager page listing exactly what the page before it listed is an endless pager (the
         # same list under any page number): its pager links are a trap, not more content
         signature = hashlib.sha1("\n".join(sorted({t for t, _, _, pager in pending if not pager}))
                                  .encode("utf-8", "surrogatepass")).hexdigest()
         repeating = page.list_sig is not None and page.list_sig == signature
         for target, fragment, link, pager in pending:
-            decisions.extend(self.consider(target, fragment, link.tag, link.attr, page, link=link,
-                                           pager=pager, list_sig=signature, repeating=repeating))
-        self.counters["links"] += len(rows)
-        if rows:
-            yield {"_table": "links", "rows": rows}
-        yield from decisions
+            yield from self.consider(target, fragment, link.tag, link.attr, page, link=link,
+                                     pager=pager, list_sig=signature, repeating=repeating)
 
     def claim_url(self, url: str) -> bool:
         """True the first time ``url`` is decided (a distributed crawl claims it in Redis:

@@ -47,20 +47,24 @@ class ProbingMixin:
         for url in start_urls:
             yield from self.probe_prefix(directory_prefix(url))
 
-    def probe_sections(self, doc: Any, charset: str):
+    def probe_sections(self, doc: Any, charset: str, resolved: dict[int, str] | None = None):
         """After a crawled page: probe the start URLs' directories (the first time), then the
         first-level sections the page links to, the first time each is seen. Waiting for the first
-        page means robots.txt (and its Crawl-delay) is known before any probe is sent."""
+        page means robots.txt (and its Crawl-delay) is known before any probe is sent.
+        ``resolved``: canonical targets of the page's links by position, known already (a replayed
+        page's stored links); the others are resolved here."""
         if not self.probe_enabled or len(self.probed_prefixes) >= self.probe_max_prefixes:
             return
         yield from self.probe_start(self.profile["start_urls"])
-        for link in doc.links:
+        for position, link in enumerate(doc.links):
             if link.tag not in ("a", "area"):
                 continue  # sections are what navigation links to, not /css/ or /images/
-            absolute = join_url(doc.base_url, clean_href(link.raw))  # memoised, like canonicalize
-            if absolute is None:
-                continue
-            target = canonicalize(absolute, self.session_names, charset)[0]
+            target = resolved.get(position) if resolved else None
+            if target is None:
+                absolute = join_url(doc.base_url, clean_href(link.raw))  # memoised, like canonicalize
+                if absolute is None:
+                    continue
+                target = canonicalize(absolute, self.session_names, charset)[0]
             prefix = section_prefix(target) if target.startswith(("http://", "https://")) else None
             if prefix:
                 yield from self.probe_prefix(prefix)

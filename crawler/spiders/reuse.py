@@ -33,6 +33,7 @@ from typing import Any
 from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_PAGE, FetchState, copied_item, failed,
                            parse_item)
 from crawler.reuse import doc_to_parse, incremental_key, parse_to_doc
+from crawler.spiders.linking import FETCHED_SCHEMES
 from crawler.store import RESOURCE_COLUMNS, Store
 
 REUSABLE_PURPOSES = (PURPOSE_PAGE, PURPOSE_CHECK, PURPOSE_BODY)
@@ -142,29 +143,70 @@ class ReuseMixin:
             self.reuse_counts["same_body"] += 1
             keep = {k: fresh[k] for k in ("method", "status", "final_url", "content_type", "size",
                                           "elapsed_ms", "attempts", "headers")}
-            return self.replay(state, source, stored, {**keep, "fetched_at": None})
+            return self.replay(state, source, stored, {**keep, "fetched_at": None}, copy=False)
         return None
 
-    def replay(self, state: FetchState, source: int, stored: dict[str, Any], update: dict[str, Any] | None):
-        row = {k: stored.get(k) for k in RESOURCE_COLUMNS}
-        row.update(url=state.url, in_scope=state.in_scope, depth=state.depth)
+    def replay(self, state: FetchState, source: int, stored: dict[str, Any], update: dict[str, Any] | None,
+               copy: bool = True):
+        """The facts of a reused answer. ``copy`` (a replay, a ``304``): the stored rows stand and are
+        copied inside the store (one ``copy`` item: the resource row with this run's ``update``,
+        body, parse, links), and the page's targets are decided from its stored links. Otherwise (an
+        unchanged body with new response facts) the row is written from Python."""
         state.reused = True  # a replayed external verdict is not sampled again (crawler.spiders.sampling)
-        if update:
-            row.update(update)
+        changes = {"in_scope": state.in_scope, "depth": state.depth, **(update or {})}
+        full = stored if copy else self.reuse_store.resource(source, state.url)
+        row = {**{k: full.get(k) for k in RESOURCE_COLUMNS}, **changes, "url": state.url}  # what record reads
         crawl_it = state.purpose == PURPOSE_PAGE and stored["kind"] == "page" and state.in_scope \
             and state.parse
         if not crawl_it:
+            body = bool(stored["has_body"]) and state.purpose == PURPOSE_BODY
+            if copy:
+                yield from self._copied(self.record(state, row), state.url,
+                                        copied_item(state.url, source, parse=False, body=body, resource=changes))
+                return
             yield from self.record(state, row)
-            if stored["has_body"] and state.purpose == PURPOSE_BODY:
+            if body:
                 yield copied_item(state.url, source, parse=False)
             return
         parse = self.reuse_store.parse_of(source, state.url)
         doc = parse_to_doc(parse)
-        yield from self.record(state, row)
-        yield copied_item(state.url, source, parse=True)
+        count = len(doc.links)
+        stored_links = self.reuse_store.stored_links(source, state.url, count) if count else []
+        links_stored = len(stored_links) == count  # a killed run may have lost a page's links: re-derive
+        item = copied_item(state.url, source, parse=True, resource=changes if copy else None,
+                           links=count if links_stored and count else None)
+        if copy:
+            yield from self._copied(self.record(state, row), state.url, item)
+        else:
+            yield from self.record(state, row)
+            yield item
         self.counters["pages"] += 1
-        yield from self.follow_links(state, doc, parse["charset"])
-        yield from self.probe_sections(doc, parse["charset"])
+        if not links_stored:
+            yield from self.follow_links(state, doc, parse["charset"])
+            yield from self.probe_sections(doc, parse["charset"])
+            return
+        yield from self.follow_stored_links(state, doc, stored_links)
+        yield from self.probe_sections(doc, parse["charset"],
+                                       {position: target for position, target, _, scheme in stored_links
+                                        if scheme in FETCHED_SCHEMES})
+
+    @staticmethod
+    def _copied(recorded, url: str, item: dict[str, Any]):
+        """``record``'s output with the resource row of ``url`` replaced by the copy ``item``."""
+        for out in recorded:
+            yield item if out.get("_table") == "resource" and out.get("url") == url else out
+
+    def follow_stored_links(self, page: FetchState, doc, stored_links: list[tuple[int, str, str | None, str]]):
+        """``follow_links`` for an unchanged page whose link rows are copied: the targets were
+        resolved and canonicalised when the page was parsed, so only the decisions are made."""
+        pending = []
+        for (_position, target, fragment, scheme), link in zip(stored_links, doc.links):
+            if scheme not in FETCHED_SCHEMES:
+                self._bump("skipped_by_scheme", scheme)
+                continue
+            pending.append((target, fragment or "", link, self.is_pager(page, target, link)))
+        self.counters["links"] += len(stored_links)
+        yield from self.decide_targets(page, pending)
 
     def parse_record(self, url: str, doc, charset: str, decode_errors: int) -> dict[str, Any]:
         return parse_item(url, doc_to_parse(doc, charset, decode_errors))

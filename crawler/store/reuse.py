@@ -10,7 +10,12 @@ count of undecodable bytes. A later run that learns the page did not change (a `
 Modified`` to its conditional request, or the same body hash) follows the stored links instead
 of decoding and parsing the body again, so it records exactly what a cold crawl would.
 Added without a schema version bump: created when missing, older readers never look at it.
-Per-page lookups (``PER_PAGE_QUERIES``) are answered from the primary keys.
+Per-page lookups (``PER_PAGE_QUERIES``) are answered from the primary keys (the stored links of a
+page from ``links_source``).
+
+An unchanged page is copied inside SQLite (``copy_resource``, ``copy_body``, ``copy_parse``,
+``copy_links``: ``INSERT ... SELECT`` from the earlier run's rows), never decoded and re-encoded in
+Python: a rerun of an unchanged portal writes its facts at the cost of a few statements per page.
 
 Which earlier run is reused:
 
@@ -30,17 +35,32 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from crawler.store.facts import _JSON_RESOURCE_FIELDS
+from crawler.store.runs import utcnow
+from crawler.store.schema import RESOURCE_COLUMNS
+
 
 # reasons of an incomplete run whose crawl was cut short: what it stored can be resumed
 RESUMABLE_REASONS = ("crawl-killed", "crawl-interrupted", "process-died", "interrupted")
 
 
 PARSE_SQL = "SELECT parse_z FROM page_parses WHERE run_id=? AND url=?"
+# what deciding a reuse needs (no title, no anchors: a replayed row is copied in SQL, not decoded)
+REUSE_COLUMNS = ("url", "kind", "in_scope", "method", "status", "final_url", "redirect_chain", "content_type",
+                 "size", "truncated", "error_class", "skip_reason", "headers", "content_hash", "fetched_at")
 REUSABLE_RESOURCE_SQL = (
-    "SELECT r.*, EXISTS(SELECT 1 FROM bodies b WHERE b.run_id=r.run_id AND b.url=r.url) AS has_body, "
+    "SELECT " + ", ".join("r." + c for c in REUSE_COLUMNS) + ", "
+    "EXISTS(SELECT 1 FROM bodies b WHERE b.run_id=r.run_id AND b.url=r.url) AS has_body, "
     "EXISTS(SELECT 1 FROM page_parses p WHERE p.run_id=r.run_id AND p.url=r.url) AS has_parse "
     "FROM resources r WHERE r.run_id=? AND r.url=?")
-PER_PAGE_QUERIES = {"parse_of": PARSE_SQL, "reusable_resource": REUSABLE_RESOURCE_SQL}
+# a page's own links (positions 0..n-1; a list page's data-island records come after them)
+STORED_LINKS_SQL = ("SELECT position, target_url, fragment, scheme FROM links INDEXED BY links_source "
+                    "WHERE run_id=? AND source_url=? AND position >= 0 AND position < ? ORDER BY position")
+COPY_LINKS_SQL = ("INSERT INTO links SELECT ?, source_url, target_url, fragment, raw_href, scheme, text, tag, "
+                  "attr, position FROM links INDEXED BY links_source "
+                  "WHERE run_id=? AND source_url=? AND position >= 0 AND position < ?")
+PER_PAGE_QUERIES = {"parse_of": PARSE_SQL, "reusable_resource": REUSABLE_RESOURCE_SQL,
+                    "stored_links": STORED_LINKS_SQL, "copy_links": COPY_LINKS_SQL}
 
 
 class ReuseMixin:
@@ -58,13 +78,47 @@ class ReuseMixin:
         return json.loads(zlib.decompress(row[0])) if row else None
 
     def reusable_resource(self, run_id: int, url: str) -> dict[str, Any] | None:
-        """The resource row of ``url`` in ``run_id`` with ``has_body`` and ``has_parse`` flags, or None."""
+        """The ``REUSE_COLUMNS`` of ``url``'s resource row in ``run_id`` with ``has_body`` and
+        ``has_parse`` flags, or None (the whole row: ``resource``)."""
         row = self.db.execute(REUSABLE_RESOURCE_SQL, (run_id, url)).fetchone()
         if row is None:
             return None
-        d = self._resource_dict(row)  # type: ignore[attr-defined]
-        d.pop("run_id", None)
+        d = dict(row)
+        d["redirect_chain"] = json.loads(d["redirect_chain"] or "[]")
+        d["headers"] = json.loads(d["headers"] or "{}")
         return d
+
+    def stored_links(self, run_id: int, url: str, count: int) -> list[tuple[int, str, str | None, str]]:
+        """(position, canonical target, fragment, scheme) of the first ``count`` links ``url`` has in
+        ``run_id`` (the links of its stored parse), by position."""
+        return [tuple(r) for r in self.db.execute(STORED_LINKS_SQL, (run_id, url, count))]
+
+    def copy_links(self, from_run: int, to_run: int, url: str, count: int) -> None:
+        """Copy the first ``count`` link rows of page ``url`` (what its stored parse yields)."""
+        self.db.execute(COPY_LINKS_SQL, (to_run, from_run, url, count))
+        self._wrote(max(1, count // 20))  # type: ignore[attr-defined]
+
+    def copy_resource(self, from_run: int, to_run: int, url: str, changes: dict[str, Any]) -> None:
+        """Copy the resource row of ``url`` with ``changes`` (column -> value, in the form
+        ``put_resource`` takes; ``fetched_at`` None means now)."""
+        unknown = set(changes) - set(RESOURCE_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown resource fields: {sorted(unknown)}")
+        values = dict(changes)
+        for key, empty in _JSON_RESOURCE_FIELDS.items():  # stored as put_resource stores them
+            if key in values:
+                value = empty if values[key] is None else values[key]
+                values[key] = None if value is None else json.dumps(value, ensure_ascii=False)
+        for key in ("in_scope", "truncated"):
+            if key in values:
+                values[key] = int(bool(values[key]))
+        if "fetched_at" in values:
+            values["fetched_at"] = values["fetched_at"] or utcnow()
+        picked = [("?" if c in values else c) for c in RESOURCE_COLUMNS]
+        sql = (f"INSERT OR REPLACE INTO resources (run_id, {', '.join(RESOURCE_COLUMNS)}) "
+               f"SELECT ?, {', '.join(picked)} FROM resources WHERE run_id=? AND url=?")
+        self.db.execute(sql, (to_run, *[values[c] for c in RESOURCE_COLUMNS if c in values], from_run, url))
+        self._wrote()  # type: ignore[attr-defined]
 
     def copy_body(self, from_run: int, to_run: int, url: str) -> None:
         """Reuse the stored text of ``url`` (no decompress/recompress)."""
