@@ -329,11 +329,13 @@ def coverage_line(coverage: dict[str, Any] | None, lang: str) -> str:
     lost = int(coverage.get("not_fetched") or 0)
     if lost:
         limits = ", ".join(name if len(by_limit) == 1 else f"{name} {n:,}" for name, n in by_limit.items())
-        detail = w["coverage_lost"].format(n=f"{lost:,}", limits=limits)
+        detail = w["coverage_lost_one" if lost == 1 else "coverage_lost"].format(n=f"{lost:,}", limits=limits)
     else:
         detail = w["coverage_full"]
-    if coverage.get("pages_cut"):
-        detail += ("；" if lang == "zh" else "; ") + w["coverage_cut"].format(n=f"{coverage['pages_cut']:,}")
+    cut = int(coverage.get("pages_cut") or 0)
+    if cut:  # "1 page cut", "2 pages cut" (the zh strings have no plural)
+        detail += ("；" if lang == "zh" else "; ") + w["coverage_cut_one" if cut == 1 else "coverage_cut"].format(
+            n=f"{cut:,}")
     return w["coverage_line"].format(pct=f"{coverage['percent']:g}", detail=detail)
 
 

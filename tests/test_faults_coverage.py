@@ -521,4 +521,6 @@ def test_coverage_line_names_every_limit_and_never_rounds_a_loss_up():
     assert coverage_figures(99_999, {"max_pages": 1}, 0)["percent"] == 99.9
     full = coverage_line(coverage_figures(10, {}, 0), "en")
     assert full == "coverage: 100 % (no URL left unfetched by a limit)"
+    one = coverage_line(coverage_figures(10, {"max_pages": 1}, pages_cut=1), "en")
+    assert one.endswith("(1 URL not fetched: max_pages; 1 page cut at max_response_mb)")
     assert coverage_line(None, "zh") == ""
