@@ -55,8 +55,10 @@ def scan(ctx: CheckContext, page: Page) -> None:
     """The page pass (``checks.pagepass``): whether each page's text carries a not-found pattern
     (the soft-404 pre-filter), so the soft-404 pass reads again only the pages it must look at."""
     patterns = ctx.memo("links.soft404_patterns", lambda: LinkSettings.from_context(ctx).soft404_patterns)
+    signed = ctx.memo(_SIGNED, set)  # only the (few) pages carrying a pattern: memory stays flat
     lowered = page.html.lower()
-    ctx.memo(_SIGNED, dict)[page.url] = any(p in lowered for p in patterns)
+    if any(p in lowered for p in patterns):
+        signed.add(page.url)
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
@@ -214,7 +216,7 @@ def _soft404_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset
                   start_ids: frozenset[str]) -> Iterator[Finding]:
     judge = NotFound(ctx, settings.soft404_patterns, settings.soft404_title_slack_chars,
                      settings.soft404_max_text_chars, home_ids | start_ids)
-    scanned: dict[str, bool] = ctx.memos.get(_SIGNED, {})  # the page pass's pre-filter, when it ran
+    signed: set[str] | None = ctx.memos.get(_SIGNED)  # the page pass's pre-filter, when it ran
     for res in ctx.store.resources(ctx.run_id, fetched=True, in_scope=True, kind="page", ok=True,
                                    redirected=True):
         verdict = judge.redirect_verdict(res)
@@ -226,8 +228,10 @@ def _soft404_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset
             continue
         jump = settings.is_jump_link(res["url"]) or settings.is_jump_link(res.get("final_url") or "")
         url = res["url"]
+        # the pass saw every in-scope page with a stored body; other bodies are read to be judged
+        seen = signed is not None and res.get("in_scope") and res.get("kind") == "page"
         verdict = judge.judge(res, lambda: ctx.store.body(ctx.run_id, url) or "", jump=jump,
-                              signed=scanned.get(url))
+                              signed=(url in signed) if seen else None)
         if verdict is not None:
             yield _soft404_finding(ctx, settings, res, verdict, jump)
 
