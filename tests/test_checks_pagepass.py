@@ -90,3 +90,23 @@ def test_each_page_is_read_and_parsed_a_constant_number_of_times(tmp_path, monke
     # every module ran to the end: a crash would also cut a module's page reading short
     modules = manifest.get("modules") or {}
     assert modules and not [name for name, entry in modules.items() if entry.get("status") == "crashed"]
+
+
+def test_a_scan_that_raises_crashes_its_module_only(tmp_path, monkeypatch):
+    import checks.content.hidden_links as hidden_links
+
+    store, _pages, _lists, ctx = _load(tmp_path, "trs")
+
+    def broken(ctx, page):
+        raise RuntimeError("scan broke")
+
+    monkeypatch.setattr(hidden_links, "scan", broken)
+    run_checks(ctx)
+    modules = (store.manifest(ctx.run_id) or {})["modules"]
+    errors = store.run_stats(ctx.run_id).get("check_errors")
+    store.close()
+    assert modules["hidden_links"]["status"] == "crashed"
+    assert modules["hidden_links"]["error"] == "RuntimeError: scan broke"
+    assert errors == ["checks/content/hidden_links.py failed: RuntimeError: scan broke"]
+    # the modules scanning the same pages after it still ran
+    assert modules["wording"]["status"] == "ran" and modules["static_a11y"]["status"] == "ran"
