@@ -58,6 +58,11 @@ _URL_ATTRS: dict[str, tuple[str, ...]] = {
 }
 _SRCSET_TAGS = {"img", "source"}
 _GENERIC_URL_ATTRS = ("data-href", "data-url")
+# every attribute ``_links_of`` can read a link from: an element with none of them (most of a page:
+# div, p, li, span, td...) holds no link unless it is a <style> or an inline <script>
+_LINK_ATTRS = frozenset({a for attrs in _URL_ATTRS.values() for a in attrs}
+                        | {"srcset", "content", "formaction", "onclick", "style", *_GENERIC_URL_ATTRS})
+_TEXT_LINK_TAGS = frozenset({"style", "script"})
 _NO_REQUEST_RELS = frozenset({"preconnect", "dns-prefetch"})  # hints: a browser fetches nothing
 PAGER_ANCESTORS = 3
 MAX_MARKER = 256  # characters of a class/id read to recognise a pager container
@@ -264,12 +269,21 @@ def parse_document(text: str, page_url: str, pager_re: re.Pattern | None = None)
                 pass
         elif tag == "title" and doc.title is None:
             doc.title = _clip(_squash(el.text_content()), 1000)
-        for name in (el.get("id"), el.get("name") if tag == "a" else None):
-            if name and name not in seen_anchors and len(seen_anchors) < 100000:
-                seen_anchors.add(name)
-                doc.anchors.append(_clip(name, MAX_ANCHOR))
-        if pager_re is not None and tag not in ("a", "area") and _is_container(el, pager_re):
-            containers.add(el)  # kept alive here, so iterancestors() yields this very proxy
+        names = el.keys()  # one call instead of a lookup per attribute the checks below may need
+        if not names:
+            if tag not in _TEXT_LINK_TAGS:
+                continue
+        else:
+            if "id" in names or (tag == "a" and "name" in names):
+                for name in (el.get("id"), el.get("name") if tag == "a" else None):
+                    if name and name not in seen_anchors and len(seen_anchors) < 100000:
+                        seen_anchors.add(name)
+                        doc.anchors.append(_clip(name, MAX_ANCHOR))
+            if pager_re is not None and tag not in ("a", "area") and ("class" in names or "id" in names) \
+                    and _is_container(el, pager_re):
+                containers.add(el)  # kept alive here, so iterancestors() yields this very proxy
+            if tag not in _TEXT_LINK_TAGS and _LINK_ATTRS.isdisjoint(names):
+                continue
         links = list(_links_of(el, tag))
         if links and tag in ("a", "area") and containers and _under_pager(el, containers):
             for link in links:

@@ -23,6 +23,7 @@ Governed by the profile's ``pagination:`` block (config/__init__.py SITE_SCHEMA)
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -31,6 +32,9 @@ from urllib.parse import parse_qsl, urlsplit
 _NUMBERED_RE = re.compile(r"^(?P<stem>.+?)_(?P<n>\d{1,5})(?P<ext>\.[A-Za-z0-9]{2,6})$")
 _DIGITS_RE = re.compile(r"^\[?\s*\d{1,5}\s*\]?$")
 _INDEX_STEMS = frozenset({"index", "default", "list", "more"})
+# every link of every crawled page is tested against its page: the same few thousand URLs are split
+# again and again (a ValueError is not memoised and is raised afresh)
+_split = functools.lru_cache(maxsize=16384)(urlsplit)
 
 
 def _split_number(segment: str) -> tuple[str, str | None]:
@@ -73,7 +77,7 @@ class Pagination:
 
     def by_url(self, source: str, target: str) -> bool:
         try:
-            src, dst = urlsplit(source), urlsplit(target)
+            src, dst = _split(source), _split(target)
         except ValueError:
             return False
         if (src.scheme, src.netloc) != (dst.scheme, dst.netloc):
@@ -97,7 +101,7 @@ class Pagination:
 
     def is_pager_link(self, source: str, target: str, text: str, in_pager: bool) -> bool:
         try:
-            same_host = urlsplit(source).netloc == urlsplit(target).netloc
+            same_host = _split(source).netloc == _split(target).netloc
         except ValueError:
             return False
         return same_host and (self.by_url(source, target) or self.by_text(text, in_pager))

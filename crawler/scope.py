@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from crawler.urls import URL_CACHE_SIZE
+
 from crawler.urls import extension, host_key, normalise_host_entry
 
 # tags whose target is navigated to (so an in-scope target is a page to crawl)
@@ -44,8 +46,25 @@ class Scope:
         self.jump = [re.compile(p) for p in links["jump_link_patterns"]]
         self.attachment_exts = frozenset(e.lower().lstrip(".") for e in links["attachment_extensions"])
         self.check_external = bool(links["check_external"])
+        # a portal's navigation cites the same targets on every page: verdicts per URL are kept
+        # (bounded: emptied when full, so memory stays flat however large the portal)
+        self._in_scope: dict[str, bool] = {}
+        self._attachment: dict[str, bool] = {}
+
+    def add_host(self, host: str) -> None:
+        """Crawl ``host`` too (a start URL that moved there); earlier verdicts no longer hold."""
+        self.hosts.add(host)
+        self._in_scope.clear()
 
     def in_scope(self, url: str) -> bool:
+        verdict = self._in_scope.get(url)
+        if verdict is None:
+            if len(self._in_scope) >= URL_CACHE_SIZE:
+                self._in_scope.clear()
+            verdict = self._in_scope[url] = self._judge_scope(url)
+        return verdict
+
+    def _judge_scope(self, url: str) -> bool:
         if host_key(url) not in self.hosts:
             return False
         if self.include and not any(p.search(url) for p in self.include):
@@ -59,7 +78,12 @@ class Scope:
         return any(p.search(url) for p in self.jump)
 
     def is_attachment(self, url: str) -> bool:
-        return extension(url) in self.attachment_exts
+        verdict = self._attachment.get(url)
+        if verdict is None:
+            if len(self._attachment) >= URL_CACHE_SIZE:
+                self._attachment.clear()
+            verdict = self._attachment[url] = extension(url) in self.attachment_exts
+        return verdict
 
     def kind_of(self, url: str, tag: str, attr: str, in_scope: bool) -> str:
         if not in_scope:

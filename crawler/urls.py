@@ -146,6 +146,7 @@ def canonicalize(url: str, session_params: Iterable[str] | frozenset[str] = (),
 # a portal's navigation repeats the same few hundred URLs on every page: memoised (pure functions of
 # their string arguments; bounded so memory stays flat however large the portal)
 URL_CACHE_SIZE = 16384
+MEMO_HREF_CHARS = 512  # hrefs longer than this are resolved afresh each time
 
 
 @functools.lru_cache(maxsize=URL_CACHE_SIZE)
@@ -303,6 +304,40 @@ def _join_base(base: str, href: str) -> str:
     if start == -1 or start >= path_end:
         return base
     return base[:base.rfind("/", 0, path_end) + 1]
+
+
+def href_and_scheme(raw: str) -> tuple[str, str]:
+    """``clean_href(raw)`` and its ``link_scheme``, memoised for the short hrefs that recur on every
+    page (a long one, such as a data: URI, is not worth keeping)."""
+    return _short_href_and_scheme(raw) if len(raw) <= MEMO_HREF_CHARS else _href_and_scheme(raw)
+
+
+def _href_and_scheme(raw: str) -> tuple[str, str]:
+    href = clean_href(raw)
+    return href, link_scheme(href)
+
+
+_short_href_and_scheme = functools.lru_cache(maxsize=URL_CACHE_SIZE)(_href_and_scheme)
+
+
+def resolve_link(base: str, href: str, names: frozenset[str],
+                 charset: str = "utf-8") -> tuple[str, str] | None:
+    """``canonicalize(join_url(base, href), names, charset)`` in one memoised step (the same
+    navigation, breadcrumb and asset links recur on every page of a directory): None when the
+    link does not resolve or its canonical target is no usable URL (``url_problem``)."""
+    join_base = _join_base(base, href)
+    if len(href) > MEMO_HREF_CHARS:  # rare, and not worth keeping
+        return _resolve_link.__wrapped__(join_base, href, names, charset)
+    return _resolve_link(join_base, href, names, charset)
+
+
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
+def _resolve_link(base: str, href: str, names: frozenset[str], charset: str) -> tuple[str, str] | None:
+    absolute = _join_url(base, href)
+    if absolute is None:
+        return None
+    target, fragment = _canonicalize(absolute, names, charset)
+    return None if url_problem(target) else (target, fragment)
 
 
 @functools.lru_cache(maxsize=URL_CACHE_SIZE)

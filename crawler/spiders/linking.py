@@ -47,8 +47,7 @@ from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_CSS, PURPOSE_ISL
 from crawler.pagination import Pagination
 from crawler.scope import Scope
 from crawler.traps import TrapGuard
-from crawler.urls import (canonicalize, clean_href, join_url, link_scheme, redact_userinfo, session_names,
-                          url_problem)
+from crawler.urls import href_and_scheme, link_scheme, redact_userinfo, resolve_link, session_names
 
 FETCHED_SCHEMES = ("http", "https")
 ISLAND_POSITION_STRIDE = 100_000  # link positions of a list page's n-th island group start at n * stride
@@ -79,30 +78,33 @@ class LinkingMixin:
     def follow_links(self, page: FetchState, doc: Document, charset: str = "utf-8", first_position: int = 0):
         rows: list[dict[str, Any]] = []
         pending: list[tuple[str, str, RawLink, bool]] = []
+        source, base, names = page.url, doc.base_url, self.session_names
         for position, link in enumerate(doc.links, start=first_position):
-            href = clean_href(link.raw)
-            scheme = link_scheme(href)
-            row = {"source_url": page.url, "raw_href": redact_userinfo(link.raw),
-                   "text": redact_userinfo(link.text), "tag": link.tag, "attr": link.attr,
-                   "position": position}
+            href, scheme = href_and_scheme(link.raw)
+            raw_href, text = redact_userinfo(link.raw), redact_userinfo(link.text)
             if scheme and scheme not in FETCHED_SCHEMES:
                 target, _, fragment = href.partition("#")
-                rows.append({**row, "target_url": redact_userinfo(target[:4096]),
-                             "fragment": fragment or None, "scheme": scheme})
+                rows.append({"source_url": source, "raw_href": raw_href, "text": text, "tag": link.tag,
+                             "attr": link.attr, "position": position,
+                             "target_url": redact_userinfo(target[:4096]), "fragment": fragment or None,
+                             "scheme": scheme})
                 self._bump("skipped_by_scheme", scheme)
                 continue
             # a link no browser can open (http://localhost], http://, a port out of range) is
             # recorded as scheme "invalid" and reported by checks/links/link_malformed.py, never fetched
-            absolute = join_url(doc.base_url, href)
-            target, fragment = canonicalize(absolute, self.session_names, charset) if absolute else ("", "")
-            if absolute is None or url_problem(target):
-                rows.append({**row, "target_url": redact_userinfo(href[:4096]), "fragment": None,
+            resolved = resolve_link(base, href, names, charset)
+            if resolved is None:
+                rows.append({"source_url": source, "raw_href": raw_href, "text": text, "tag": link.tag,
+                             "attr": link.attr, "position": position,
+                             "target_url": redact_userinfo(href[:4096]), "fragment": None,
                              "scheme": "invalid"})
                 self._bump("skipped_by_scheme", "invalid")
                 continue
+            target, fragment = resolved
             scheme = link_scheme(target)
-            rows.append({**row, "target_url": target, "fragment": fragment or None,
-                         "scheme": scheme or "invalid"})
+            rows.append({"source_url": source, "raw_href": raw_href, "text": text, "tag": link.tag,
+                         "attr": link.attr, "position": position, "target_url": target,
+                         "fragment": fragment or None, "scheme": scheme or "invalid"})
             if scheme not in FETCHED_SCHEMES:
                 self._bump("skipped_by_scheme", scheme or "invalid")
                 continue

@@ -358,7 +358,7 @@ class PortalSpider(LinkingMixin, ProbingMixin, ReuseMixin, SamplingMixin, scrapy
         if state.depth == 0 and not self.scope.in_scope(landing) and host_key(landing):
             if same_portal_host(state.url, landing):
                 # the homepage moved (x.gov.cn -> www.x.gov.cn): crawling nothing would help nobody
-                self.scope.hosts.add(host_key(landing))
+                self.scope.add_host(host_key(landing))
                 print(f"xunjian: warning: start URL {state.url} redirects to host {host_key(landing)}; "
                       f"crawling it too — add it to scope.hosts / 首页跳转到其他主机，已纳入抓取范围",
                       file=sys.stderr, flush=True)

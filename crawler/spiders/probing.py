@@ -21,7 +21,7 @@ from typing import Any
 from crawler.encoding import decode_html
 from crawler.facts import PURPOSE_PROBE, FetchState
 from crawler.notfound import directory_prefix, page_view, probe_urls, section_prefix
-from crawler.urls import canonicalize, clean_href, join_url
+from crawler.urls import href_and_scheme, resolve_link
 
 
 class ProbingMixin:
@@ -61,12 +61,12 @@ class ProbingMixin:
                 continue  # sections are what navigation links to, not /css/ or /images/
             target = resolved.get(position) if resolved else None
             if target is None:
-                absolute = join_url(doc.base_url, clean_href(link.raw))  # memoised, like canonicalize
-                if absolute is None:
+                hit = resolve_link(doc.base_url, href_and_scheme(link.raw)[0], self.session_names, charset)
+                if hit is None:
                     continue
-                target = canonicalize(absolute, self.session_names, charset)[0]
+                target = hit[0]
             prefix = section_prefix(target) if target.startswith(("http://", "https://")) else None
-            if prefix:
+            if prefix and prefix not in self.probed_prefixes:
                 yield from self.probe_prefix(prefix)
 
     def probe_item(self, state: FetchState, response=None, body: bytes | None = None,
