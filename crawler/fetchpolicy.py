@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from scrapy.http.headers import Headers
 from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -133,9 +134,19 @@ def describe_failure(failure: Failure) -> str:
     return redact_userinfo(f"{type(exc).__name__}: {text}")[:500]
 
 
+# Scrapy's Headers keep each name title-cased, as bytes, with the list of its values
+_SCRAPY_HEADER_KEYS = tuple((name, name.title().encode("ascii")) for name in HEADER_SUBSET)
+
+
 def header_subset(headers) -> dict[str, str]:
     """The headers checks need (bot walls, rate limits, robots), decoded leniently."""
     out: dict[str, str] = {}
+    if isinstance(headers, Headers):  # read its dict directly: one lookup per name, every response
+        for name, key in _SCRAPY_HEADER_KEYS:
+            values = dict.get(headers, key)
+            if values:  # Headers.get answers the last value
+                out[name] = redact_userinfo(values[-1].decode("latin-1"))
+        return out
     for name in HEADER_SUBSET:
         value = headers.get(name)
         if value is not None:

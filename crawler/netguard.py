@@ -47,6 +47,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 METADATA, INTERNAL, SPECIAL = "metadata", "internal", "special"
+ADDRESS_CACHE_SIZE = 4096  # verdicts kept per address (emptied when full)
 
 # (network, label, class). "internal" ranges are opened implicitly for the portal's own hosts.
 BUILTIN_RANGES: tuple[tuple[str, str, str], ...] = (
@@ -122,8 +123,24 @@ class AddressPolicy:
         self.entries += [(net, True, "network.allow_addresses", "", 1) for net in _networks(allow)]
         self.entries += [(net, False, "network.deny_addresses", "", 2) for net in _networks(deny)]
         self.portal_hosts = frozenset(filter(None, (_hostname(h) for h in portal_hosts)))
+        self._by_address: dict[str, tuple[Judgement, bool]] = {}
 
     def judge(self, address: str, url: str = "") -> Judgement:
+        # every request is judged twice (before it is sent, on the answer's peer address) and a crawl
+        # talks to a handful of addresses: the address's verdict is kept, only the host check is redone
+        verdict = self._by_address.get(address)
+        if verdict is None:
+            if len(self._by_address) >= ADDRESS_CACHE_SIZE:
+                self._by_address.clear()
+            verdict = self._by_address[address] = self._judge_address(address)
+        judgement, portal_exempt = verdict
+        if portal_exempt and url and _hostname(url) in self.portal_hosts:
+            return Judgement(True, judgement.address, judgement.network,
+                             f"{judgement.label}, the portal's own host")
+        return judgement
+
+    def _judge_address(self, address: str) -> tuple[Judgement, bool]:
+        """The address's verdict, and whether the portal's own host may still open it (internal)."""
         ip: Address = ipaddress.ip_address(address.split("%", 1)[0])
         mapped = getattr(ip, "ipv4_mapped", None)
         if mapped is not None:  # ::ffff:169.254.169.254 is 169.254.169.254
@@ -136,12 +153,10 @@ class AddressPolicy:
                     best = (key, net, allowed, label, cls)
         if best is None:
             if ip.is_global:
-                return Judgement(True, str(ip))
-            return Judgement(False, str(ip), str(ip), "special-purpose (not a public address)")
+                return Judgement(True, str(ip)), False
+            return Judgement(False, str(ip), str(ip), "special-purpose (not a public address)"), False
         _, net, allowed, label, cls = best
-        if not allowed and cls == INTERNAL and url and _hostname(url) in self.portal_hosts:
-            return Judgement(True, str(ip), str(net), f"{label}, the portal's own host")
-        return Judgement(allowed, str(ip), str(net), label)
+        return Judgement(allowed, str(ip), str(net), label), not allowed and cls == INTERNAL
 
 
 class NetworkGuardMiddleware:
