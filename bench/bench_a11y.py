@@ -69,7 +69,10 @@ def store_pages(db: Path, base: str, paths: list[str], site_name: str) -> int:
         store.put_body(run_id, url, html)
         links = []
         for pos, (el, attr, href, _) in enumerate(lxml.html.document_fromstring(raw).iterlinks()):
-            target = urldefrag(urljoin(url, href))[0]
+            try:
+                target = urldefrag(urljoin(url, href))[0]
+            except ValueError:  # the demo plants malformed hrefs (e.g. "http://[bad"): no target
+                continue
             links.append({"source_url": url, "target_url": target, "raw_href": href, "scheme": "http",
                           "text": "", "tag": el.tag, "attr": attr, "position": pos})
         store.put_links(run_id, links)
