@@ -114,7 +114,8 @@ class StageTracker:
                 if name in self.peaks}
 
 
-def _sample_tree(proc: psutil.Process, cpu_by_pid: dict[int, float], stages: StageTracker | None = None) -> int:
+def _sample_tree(proc: psutil.Process, cpu_by_pid: dict[int, float],
+                 stages: StageTracker | None = None) -> int:
     """Summed RSS of the tree now; records each process's latest CPU time in ``cpu_by_pid``
     and, with ``stages``, the per-stage peaks."""
     total = 0

@@ -36,7 +36,7 @@ from types import ModuleType
 
 import checks
 from checks import manifest as manifest_mod
-from checks._aggregate import fold
+from checks._aggregate import HeldFindings, fold
 from checks._columns import view_builder
 from checks.base import CheckContext, Rule
 from checks.pagepass import PassResult, run_page_pass
@@ -151,7 +151,7 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
         entry = modules[name]
         module_ids = entry["rules"]
         folding = {r.id: r for r in mod.RULES if r.aggregate}
-        held: dict[str, list[Finding]] = {rid: [] for rid in folding}
+        held = {rid: HeldFindings() for rid in folding}  # on disk until folded (checks._aggregate)
         try:
             if name in scanned.errors:
                 raise scanned.errors[name]
@@ -175,6 +175,9 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
             entry["status"] = manifest_mod.CRASHED
             entry["error"] = f"{exc.__class__.__name__}: {exc}"
             errors.append(f"{mod.__name__.replace('.', '/')}.py failed: {entry['error']}")
+        finally:
+            for spilled in held.values():
+                spilled.close()
     ctx.store.commit()
     if errors:
         ctx.store.update_run_stats(ctx.run_id, {"check_errors": errors})

@@ -72,7 +72,8 @@ def _method_name(spider: Any, method: Any) -> str | None:
     if method is None:
         return None
     name = getattr(method, "__name__", None)
-    if getattr(method, "__self__", None) is not spider or name is None or getattr(spider, name, None) != method:
+    bound_here = getattr(method, "__self__", None) is spider and name is not None
+    if not bound_here or getattr(spider, name, None) != method:
         raise ValueError(f"{method!r} is not a method of the spider")
     return name
 

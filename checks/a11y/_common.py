@@ -96,14 +96,22 @@ def _is_html_page(row: dict[str, Any]) -> bool:
     return row.get("kind") == "page" and bool(row.get("status")) and 200 <= row["status"] < 300
 
 
+# what choosing the homepage and the column pages reads of a page row (crawler.browser.sampling)
+_ROW_KEYS = ("url", "final_url", "depth", "status", "kind")
+
+
 def page_rows(ctx: CheckContext) -> dict[str, dict[str, Any]]:
-    """In-scope 2xx pages of the run by URL (facts only, no bodies); cached on the context."""
-    cache = ctx.__dict__.get("_a11y_page_rows")
-    if cache is None:
-        cache = {row["url"]: row for row in ctx.store.resources(ctx.run_id, in_scope=True, kind="page")
-                 if _is_html_page(row)}
-        ctx.__dict__["_a11y_page_rows"] = cache
-    return cache
+    """In-scope 2xx pages of the run by URL, each with only the fields ``home_and_columns`` reads
+    (a redirect chain only when there is one): a full row per page of a large portal held for the
+    whole checks run was tens of MB. Not cached: ``home_and_columns`` caches what it chose."""
+    pages: dict[str, dict[str, Any]] = {}
+    for row in ctx.store.resources(ctx.run_id, in_scope=True, kind="page"):
+        if _is_html_page(row):
+            slim = {key: row.get(key) for key in _ROW_KEYS}
+            if row.get("redirect_chain"):
+                slim["redirect_chain"] = row["redirect_chain"]
+            pages[row["url"]] = slim
+    return pages
 
 
 def doc_for(ctx: CheckContext, url: str) -> Any | None:
@@ -113,6 +121,10 @@ def doc_for(ctx: CheckContext, url: str) -> Any | None:
 
 
 def home_and_columns(ctx: CheckContext) -> tuple[str | None, list[str]]:
+    """The homepage and the column pages (cached on the context; the page index is dropped)."""
+    cached = ctx.__dict__.get("_a11y_home_and_columns")
+    if cached is not None:
+        return cached
     from crawler.browser.sampling import column_urls, find_homepage
     from config.a11y import DEFAULT_NAV_SELECTORS
 
@@ -120,7 +132,9 @@ def home_and_columns(ctx: CheckContext) -> tuple[str | None, list[str]]:
     home = find_homepage(pages, ctx.site) if pages else None
     home_doc = doc_for(ctx, home) if home else None
     selectors = (ctx.site.get("a11y") or {}).get("nav_selectors") or DEFAULT_NAV_SELECTORS
-    return home, column_urls(ctx.site, pages, home, home_doc, selectors)
+    chosen = home, column_urls(ctx.site, pages, home, home_doc, selectors)
+    ctx.__dict__["_a11y_home_and_columns"] = chosen
+    return chosen
 
 
 def node_evidence(nodes: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
