@@ -119,7 +119,7 @@ def considered_pages(ctx: CheckContext, rule: Rule) -> set[str]:
         return set(declared)
     cache = ctx.__dict__.get("_fold_pages")
     if cache is None:
-        cache = set(ctx.store.html_page_urls(ctx.run_id))
+        cache = set(map(sys.intern, ctx.store.html_page_urls(ctx.run_id)))
         ctx.__dict__["_fold_pages"] = cache
     return set(cache)
 

@@ -24,6 +24,7 @@ page's labelled date (发布时间：…) and its ``PubDate`` meta tag.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from collections.abc import Callable
@@ -239,6 +240,7 @@ class _Views:
     link_index: dict[str, str] = field(default_factory=dict)
     complete: bool = False
     error: Exception | None = None
+    shared: dict[str, str] = field(default_factory=dict)  # footer text -> its one copy
 
     def wanted(self, res: dict[str, Any]) -> Callable[[str], bool] | None:
         """The links of a page ``add`` uses: all of the homepage's, elsewhere those whose text is not
@@ -253,7 +255,12 @@ class _Views:
         return new_text
 
     def add(self, res: dict[str, Any], view: PageView) -> None:
-        self.views[res["url"]] = view
+        # one string per URL shared with the other per-page sets of the run (CheckContext.consider),
+        # and one copy of a footer the site's template prints on every page
+        view.url = sys.intern(view.url)
+        view.footer = self.shared.setdefault(view.footer, view.footer)
+        view.footer_markup = self.shared.setdefault(view.footer_markup, view.footer_markup)
+        self.views[sys.intern(res["url"])] = view
         if res.get("truncated"):
             self.truncated.add(res["url"])
         for href, text in view.links:

@@ -13,6 +13,7 @@ critical. ``assessment`` places a rule in the State Council indicator frame of
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -121,7 +122,8 @@ class CheckContext:
     def consider(self, rule: Rule, urls: Iterable[str]) -> None:
         """Declare the pages ``rule`` looked at (the denominator when its systematic gaps are
         folded); without it, every in-scope 2xx HTML page of the run counts."""
-        self.considered.setdefault(rule.id, set()).update(urls)
+        # interned: one string per page however many rules consider it (flat memory on large portals)
+        self.considered.setdefault(rule.id, set()).update(map(sys.intern, urls))
 
     def threshold(self, dotted: str) -> Any:
         """The value of ``a.b.c`` in the thresholds (config/rules.yaml + the profile's ``thresholds:``,
