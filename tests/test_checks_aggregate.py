@@ -193,3 +193,19 @@ def test_axe_rule_failing_on_the_same_elements_of_most_pages_is_one_finding(tmp_
     own = [(f.page_url, f.target) for f in found if f.evidence["axe_rule"] == "image-alt"]
     assert own == [(urls[3], "image-alt")]
     store.close()
+
+
+def test_held_findings_wait_on_disk_and_read_back_in_order_each_pass():
+    from checks._aggregate import HeldFindings
+    from crawler.store import Finding
+    held = HeldFindings()
+    made = [Finding(rule_id="meta-tags", severity="warning", page_url=f"http://127.0.0.1/p/{n}.html",
+                    message_zh="缺", message_en="missing", target="SiteDomain", evidence={"tag": "SiteDomain"})
+            for n in range(500)]
+    for finding in made:
+        held.append(finding)
+    assert len(held) == 500 and held._file.tell() > 500 * 100  # in the temporary file, not in a list
+    assert list(held) == made and list(held) == made           # fold reads them in several passes
+    held.append(made[0])                                        # appending after a pass goes at the end
+    assert list(held)[-1] == made[0] and len(held) == 501
+    held.close()
