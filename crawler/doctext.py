@@ -16,6 +16,13 @@ Settings (config/rules.yaml ``privacy.attachments``, overridable in the profile'
 ``max_bytes`` (per file), ``max_pages`` (pages or sheets read per file), ``max_rows`` (rows
 per sheet), ``timeout_s``. The User-Agent is the profile's ``politeness.user_agent``. Only
 URLs the crawl already fetched in scope are requested, so this stage reaches no new host.
+
+Incremental runs: when the crawl reused a baseline run (run stat ``incremental.baseline_run``,
+``crawler.spiders.reuse``) whose attachment stage ran with the same settings (stat
+``attachments_settings``), an attachment the crawl found unchanged (same ETag or Last-Modified,
+size and type: ``Store.copy_unchanged_attachment_text``) keeps the text read then instead of being
+fetched and parsed again (stat ``attachments_reused``); it still counts toward ``max_files``, so the
+same attachments are read as in a cold run. ``xunjian run --full`` reuses nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import logging
 import urllib.error
 import urllib.request
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,7 +89,8 @@ def read_attachments(store: Any, run_id: int, user_agent: str, settings: DocSett
     counts = {READ: 0, UNREADABLE: 0, NOT_READ: 0, "skipped-cap": 0}
     if not settings.enabled:
         return counts
-    done = 0
+    baseline = _reusable_run(store, run_id, settings)
+    done = reused = 0
     for row in store.attachment_urls(run_id):
         kind = doc_kind(row["url"], row.get("content_type"))
         if kind is None:
@@ -96,12 +104,27 @@ def read_attachments(store: Any, run_id: int, user_agent: str, settings: DocSett
             counts["skipped-cap"] += 1
             continue
         done += 1
+        copied = store.copy_unchanged_attachment_text(baseline, run_id, row["url"]) if baseline else None
+        if copied is not None:
+            counts[copied] += 1
+            reused += 1
+            continue
         status, reason, size, pages, total = _read_one(row["url"], kind, user_agent, settings)
         store.put_attachment_text(run_id, row["url"], kind=kind, status=status, reason=reason, size=size,
                                   pages=pages, page_total=total)
         counts[status] += 1
+    store.update_run_stats(run_id, {"attachments_settings": asdict(settings), "attachments_reused": reused})
     store.commit()
     return counts
+
+
+def _reusable_run(store: Any, run_id: int, settings: DocSettings) -> int | None:
+    """The baseline run of this run's incremental crawl, when its attachments were read with these
+    settings (texts read under another page or byte cap differ); else None."""
+    baseline = (store.run_stats(run_id).get("incremental") or {}).get("baseline_run")
+    if not baseline:
+        return None
+    return int(baseline) if store.run_stats(int(baseline)).get("attachments_settings") == asdict(settings) else None
 
 
 def _read_one(url: str, kind: str, user_agent: str,

@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 
 from crawler.store import Store
-from tests._servers import TestServer, html
+from tests._servers import Reply, TestServer, html
 from xunjian import runner
 
 TODAY = date(2026, 11, 22)
@@ -38,7 +38,10 @@ class Site:
         ext = self.external.base
         self.put("/", _page("首页", '<a href="/col/a/index.html">A栏目</a><a href="/col/b/index.html">B栏目</a>'
                                f'<a href="/about.html">关于</a><a href="/contact.html">联系</a>'
-                               f'<a href="{ext}/ok.html">外部链接</a><a href="{ext}/gone.html">失效外链</a>'))
+                               f'<a href="{ext}/ok.html">外部链接</a><a href="{ext}/gone.html">失效外链</a>'
+                               '<a href="/files/same.pdf">附件一</a><a href="/files/edited.pdf">附件二</a>'))
+        self.attachment("/files/same.pdf", b"%PDF-1.4 unchanged")
+        self.attachment("/files/edited.pdf", b"%PDF-1.4 first version")
         self.put("/about.html", _page("关于", "<p>本站介绍。</p>"), validators=False)
         self.put("/contact.html", _page("联系", "<p>电话。</p>"), validators=False)
         for col in "ab":
@@ -50,6 +53,9 @@ class Site:
     def put(self, path: str, text: str, validators: bool = True) -> None:
         self.pages[path] = (text, validators)
         self.portal.route(path, html(text, validators=validators))
+
+    def attachment(self, path: str, body: bytes) -> None:
+        self.portal.route(path, Reply(body=body, content_type="application/pdf", validators=True))
 
     def delete(self, path: str) -> None:
         del self.pages[path]
@@ -77,6 +83,7 @@ class Site:
         self.put("/col/a/4.html", self.article("a", 4).replace("/col/a/5.html", "/col/a/1.html"))
         self.put("/about.html", _page("关于", '<p>本站介绍（修订）。</p><a href="/nowhere.html">旧链接</a>'),
                  validators=False)
+        self.attachment("/files/edited.pdf", b"%PDF-1.4 second, longer version")
 
     def stop(self) -> None:
         self.portal.stop()
@@ -153,3 +160,15 @@ def test_incremental_run_reused_unchanged_pages_and_fresh_external_verdicts(nigh
     page = site.portal.url("/col/b/1.html")
     assert len(store.links_from(incremental, page)) == len(store.links_from(full, page)) > 0
     assert store.body(incremental, page) == store.body(full, page)
+
+
+def test_incremental_run_reads_again_only_the_attachments_that_changed(nights):
+    store, _cold, incremental, full, (portal_hits, _external), site = nights
+    read_again = sorted(h.path for h in portal_hits if h.method == "GET" and h.path.endswith(".pdf"))
+    assert read_again == ["/files/edited.pdf"]  # same.pdf: same ETag, size and type as last night
+    assert store.run_stats(incremental)["attachments_reused"] == 1
+    assert store.run_stats(full)["attachments_reused"] == 0  # --full: every attachment is read
+
+    def texts(run_id: int) -> list[tuple]:
+        return [(t["url"], t["status"], t["reason"], t["size"]) for t in store.attachment_texts(run_id)]
+    assert texts(incremental) == texts(full) and len(texts(full)) == 2

@@ -77,6 +77,7 @@ from crawler.store.a11y import PER_PAGE_QUERIES as _A11Y_PER_PAGE
 from crawler.store.a11y import A11yMixin
 from crawler.store.content import ContentFactsMixin
 from crawler.store.docs import NOT_READ, READ, UNREADABLE, AttachmentTextsMixin  # noqa: F401
+from crawler.store.docs import PER_PAGE_QUERIES as _DOCS_PER_PAGE
 from crawler.store.facts import PER_PAGE_QUERIES as _FACTS_PER_PAGE
 from crawler.store.facts import FactsMixin
 from crawler.store.findings import Finding, FindingsMixin, fingerprint  # noqa: F401
@@ -98,7 +99,8 @@ StoreError = sqlite3.Error
 
 # every query the store runs once per page or per link target: name -> SQL. Each must be answered
 # from an index on the page's own key (tests/test_store_queries.py checks their query plans).
-PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE, **_REUSE_PER_PAGE, **_SCREENS_PER_PAGE}
+PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE, **_REUSE_PER_PAGE, **_SCREENS_PER_PAGE,
+                    **_DOCS_PER_PAGE}
 
 
 class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, AttachmentTextsMixin,

@@ -14,6 +14,11 @@ Part of ``crawler.store.Store`` (mixed in; the store owns every table and query)
 
 Added without a schema version bump: the table (``crawler.store.schema``) is created when
 missing and older readers never look at it.
+
+``copy_unchanged_attachment_text`` reuses an earlier run's row for an attachment the crawl found
+unchanged: the same ETag (or, when neither answer has one, the same Last-Modified), size and type
+in both runs' resource rows, and a deterministic outcome then (``read`` or ``unreadable``; a fetch
+that failed is tried again). One ``INSERT ... SELECT`` on primary keys (``PER_PAGE_QUERIES``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,20 @@ import zlib
 from typing import Any
 
 READ, UNREADABLE, NOT_READ = "read", "unreadable", "not-read"
+
+_ETAG, _MODIFIED = "json_extract({t}.headers, '$.etag')", "json_extract({t}.headers, '$.\"last-modified\"')"
+COPY_UNCHANGED_SQL = (
+    "INSERT OR REPLACE INTO attachment_texts SELECT ?, a.url, a.kind, a.status, a.reason, a.size, a.pages, "
+    "a.page_total, a.text_z FROM attachment_texts a "
+    "JOIN resources old ON old.run_id = a.run_id AND old.url = a.url "
+    "JOIN resources new ON new.run_id = ? AND new.url = a.url "
+    "WHERE a.run_id = ? AND a.url = ? AND a.status IN ('read', 'unreadable') "
+    "AND old.size IS new.size AND old.content_type IS new.content_type AND CASE "
+    f"WHEN {_ETAG.format(t='old')} IS NOT NULL OR {_ETAG.format(t='new')} IS NOT NULL "
+    f"THEN {_ETAG.format(t='old')} IS {_ETAG.format(t='new')} "
+    f"ELSE {_MODIFIED.format(t='old')} IS NOT NULL AND {_MODIFIED.format(t='old')} IS {_MODIFIED.format(t='new')} "
+    "END")
+PER_PAGE_QUERIES = {"copy_unchanged_attachment_text": COPY_UNCHANGED_SQL}
 
 
 class AttachmentTextsMixin:
@@ -40,6 +59,15 @@ class AttachmentTextsMixin:
         self.db.execute("INSERT OR REPLACE INTO attachment_texts VALUES (?,?,?,?,?,?,?,?,?)",
                         (run_id, url, kind, status, reason, size, len(pages or []), page_total, text_z))
         self._wrote()  # type: ignore[attr-defined]
+
+    def copy_unchanged_attachment_text(self, from_run: int, to_run: int, url: str) -> str | None:
+        """Copy ``url``'s row of ``from_run`` into ``to_run`` when the attachment is unchanged (see the
+        module docstring); its status, or None when it must be read again."""
+        if self.db.execute(COPY_UNCHANGED_SQL, (to_run, to_run, from_run, url)).rowcount != 1:
+            return None
+        self._wrote()  # type: ignore[attr-defined]
+        return self.db.execute("SELECT status FROM attachment_texts WHERE run_id=? AND url=?",
+                               (to_run, url)).fetchone()[0]
 
     def attachment_texts(self, run_id: int) -> list[dict[str, Any]]:
         """Every attachment row of the run by URL; ``pages`` is the list of page texts read."""
