@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import crawl_portal  # noqa: E402 - bench modules live beside this script
 import crawl_servers  # noqa: E402
 import crawl_modes  # noqa: E402
+import crawl_summary  # noqa: E402
 import crawl_tools  # noqa: E402
 
 
@@ -48,10 +49,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=20251122, help="generator seed (default: %(default)s)")
     p.add_argument("--concurrency", type=int, default=16,
                    help="xunjian concurrency and LinkChecker threads (default: %(default)s)")
-    p.add_argument("--timeout", type=float, default=3600, help="seconds allowed per tool (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=0,
+                   help="seconds allowed per tool and mode (default 0: max(3600, 0.06 s a page), 6,000 s at "
+                        "100,000 pages)")
     p.add_argument("--skip-linkchecker", action="store_true", help="measure xunjian only")
     p.add_argument("--skip-xunjian", action="store_true", help="measure LinkChecker only")
     p.add_argument("--skip-linkinator", action="store_true", help="no linkinator (npm) run")
+    p.add_argument("--linkchecker-max-pages", type=int, default=5000, metavar="N",
+                   help="skip LinkChecker on sites above N pages, saying why: it crawls ~20 pages/s and did "
+                        "not finish 20,000 pages in 45 min (default: %(default)s; 0 = no limit)")
     p.add_argument("--modes", action="store_true",
                    help="xunjian cold / unchanged / 1%% edited / resumed (bench/crawl_modes.py) "
                         "instead of one run")
@@ -117,12 +123,13 @@ def print_report(summary: dict, server_kind: str) -> None:
     print()
     print(f"site: {planted['pages']} HTML pages, {planted['link_occurrences']} link occurrences; "
           f"server: {server_kind}")
-    head = (f"{'tool':<12}{'pages':>8}{'links verified':>16}{'seconds':>9}{'pages/s':>9}{'links/s':>10}"
+    width = max([12] + [len(r["tool"]) + 2 for r in rows])
+    head = (f"{'tool':<{width}}{'pages':>8}{'links verified':>16}{'seconds':>9}{'pages/s':>9}{'links/s':>10}"
             f"{'CPU s':>8}{'peak RSS MB':>13}  findings (broken / anchors)")
     print(head)
     print("-" * len(head))
     for r in rows:
-        print(f"{r['tool']:<12}{r['pages']:>8}{r['urls']:>16}{r['seconds']:>9.1f}"
+        print(f"{r['tool']:<{width}}{r['pages']:>8}{r['urls']:>16}{r['seconds']:>9.1f}"
               f"{r['pages_per_s']:>9.1f}{r['links_per_s']:>10.0f}{r['cpu_s']:>8.1f}{r['peak_rss_mb']:>13.1f}"
               f"  {r['broken']['found']} / {r['anchors']['found']}"
               + (f"  [{r['note']}]" if r["note"] else ""))
@@ -141,6 +148,14 @@ def print_report(summary: dict, server_kind: str) -> None:
             parts.append(f"{r['tool']} found: {s['planted_found']}"
                          + (f" (+{s['not_planted']} not planted)" if s["not_planted"] else ""))
         print("; ".join(parts))
+    summary["ratios"] = crawl_summary.ratios(rows)
+    if summary["ratios"]:
+        print()
+        print("ratios (> 1: xunjian / the mode faster; peak RSS < 1: xunjian smaller):")
+        for line in crawl_summary.ratio_lines(summary["ratios"]):
+            print(line)
+    for note in summary.get("skipped", []):
+        print(note)
     x, lc = by_tool.get("xunjian"), by_tool.get("LinkChecker")
     if x and lc and lc["seconds"] and x["seconds"]:
         print()
@@ -149,7 +164,7 @@ def print_report(summary: dict, server_kind: str) -> None:
               f"links/s {x['links_per_s'] / lc['links_per_s'] if lc['links_per_s'] else float('nan'):.2f}x  "
               f"wall time {x['seconds'] / lc['seconds']:.2f}x  "
               f"peak RSS {x['peak_rss_mb'] / lc['peak_rss_mb'] if lc['peak_rss_mb'] else float('nan'):.2f}x")
-        summary["ratios"] = {
+        summary["ratios_linkchecker"] = {
             "pages_per_s": x["pages_per_s"] / lc["pages_per_s"] if lc["pages_per_s"] else None,
             "links_per_s": x["links_per_s"] / lc["links_per_s"] if lc["links_per_s"] else None,
             "seconds": x["seconds"] / lc["seconds"],
@@ -158,6 +173,8 @@ def print_report(summary: dict, server_kind: str) -> None:
 
 
 def run_tool(name: str, fn, servers: crawl_servers.Servers) -> crawl_tools.ToolResult:
+    """``fn()`` with what the web server saw of it (``name`` is the access log's agent: linkinator
+    sends no User-Agent of its own, so it is logged as ``other``)."""
     offset = servers.access_log.stat().st_size if servers.access_log.exists() else 0
     result = fn()
     time.sleep(0.3)  # let the last access-log lines land
@@ -165,9 +182,33 @@ def run_tool(name: str, fn, servers: crawl_servers.Servers) -> crawl_tools.ToolR
     return result
 
 
+def linkchecker_skip_reason(args: argparse.Namespace, pages: int) -> str | None:
+    if args.linkchecker_max_pages and pages > args.linkchecker_max_pages:
+        return (f"LinkChecker skipped at {pages:,} pages (--linkchecker-max-pages {args.linkchecker_max_pages:,}): "
+                f"it crawls ~20 pages/s and did not finish 20,000 pages in 45 min; raise the limit to run it")
+    return None
+
+
+# disk a size needs: the generated site and every store of the size (2,000-page bench: site 21 MB,
+# ~27 MB of store per xunjian run); --modes keeps five runs (cold, unchanged, edited; killed, resumed)
+SITE_BYTES_PER_PAGE = 11_000
+STORE_BYTES_PER_PAGE_RUN = 15_000
+
+
+def disk_needed(pages: int, modes: bool) -> int:
+    return pages * (SITE_BYTES_PER_PAGE + (5 if modes else 1) * STORE_BYTES_PER_PAGE_RUN)
+
+
 def bench_size(args: argparse.Namespace, pages: int, tmp: Path) -> dict:
     """Generate, serve and measure one site size; returns the printed summary."""
     servers = None
+    args = argparse.Namespace(**{**vars(args), "timeout": args.timeout or max(3600.0, 0.06 * pages)})
+    need, free = disk_needed(pages, args.modes), shutil.disk_usage(tmp).free
+    print(f"[bench] {pages:,} pages: ~{need / 2**30:.1f} GiB of disk needed under {tmp} "
+          f"({free / 2**30:.1f} GiB free); {args.timeout:.0f} s allowed per tool and mode", flush=True)
+    if need > free:
+        raise SystemExit(f"[bench] not enough disk for {pages:,} pages under {tmp}: ~{need / 2**30:.1f} GiB "
+                         f"needed, {free / 2**30:.1f} GiB free; free space or set TMPDIR to a larger disk")
     try:
         portal_port = crawl_servers.free_port(crawl_servers.PORTAL_HOST)
         external_port = crawl_servers.free_port(crawl_servers.EXTERNAL_HOST)
@@ -189,15 +230,20 @@ def bench_size(args: argparse.Namespace, pages: int, tmp: Path) -> dict:
                 print("[bench] `xunjian run` is not available yet; skipping xunjian", flush=True)
             elif args.modes:
                 results.extend(crawl_modes.run_modes(servers.portal_base, tmp / "xunjian", tmp / "site",
-                                                     manifest.pages, args.concurrency, args.timeout))
+                                                     manifest.pages, args.concurrency, args.timeout,
+                                                     access_log=servers.access_log))
             else:
                 results.append(run_tool("xunjian", lambda: crawl_tools.run_xunjian(
                     servers.portal_base, tmp / "xunjian", manifest.pages, args.concurrency, args.timeout),
                     servers))
         if not args.skip_linkinator:
-            results.append(run_tool("linkinator", lambda: crawl_modes.run_linkinator(
+            results.append(run_tool("other", lambda: crawl_modes.run_linkinator(
                 servers.portal_base, tmp / "linkinator", args.concurrency, args.timeout), servers))
-        if not args.skip_linkchecker:
+        skipped = []
+        if not args.skip_linkchecker and linkchecker_skip_reason(args, manifest.pages):
+            skipped.append(linkchecker_skip_reason(args, manifest.pages))
+            print(f"[bench] {skipped[-1]}", flush=True)
+        elif not args.skip_linkchecker:
             if args.no_install and not (crawl_tools.LINKCHECKER_VENV / "bin" / "linkchecker").exists():
                 print("[bench] LinkChecker not installed and --no-install given; skipping it", flush=True)
             else:
@@ -205,7 +251,7 @@ def bench_size(args: argparse.Namespace, pages: int, tmp: Path) -> dict:
                     servers.portal_base, tmp / "linkchecker", args.concurrency, args.timeout), servers))
 
         summary = summarize(results, manifest)
-        summary.update({"server": servers.kind, "concurrency": args.concurrency, "seed": args.seed,
+        summary.update({"skipped": skipped, "server": servers.kind, "concurrency": args.concurrency, "seed": args.seed,
                         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
         print_report(summary, servers.kind)
         return summary
@@ -226,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             summaries.append(bench_size(args, pages, tmp))
             if not args.keep:
                 shutil.rmtree(tmp, ignore_errors=True)
+        crawl_summary.print_sizes_table(summaries)
         if args.json:
             args.json.write_text(json.dumps(summaries if len(summaries) > 1 else summaries[0],
                                             ensure_ascii=False, indent=1), encoding="utf-8")

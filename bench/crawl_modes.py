@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import crawl_servers
 import crawl_tools
 from crawl_tools import PROFILE, REPO, ToolResult, _read_xunjian_store, _say, run_measured, xunjian_command
 
@@ -102,21 +103,33 @@ def _kill_mid_run(cmd: list[str], db: Path, work: Path, pages: int, timeout_s: f
 
 
 def run_modes(portal_base: str, work: Path, site_root: Path, pages: int, concurrency: int,
-              timeout_s: float) -> list[ToolResult]:
+              timeout_s: float, access_log: Path | None = None) -> list[ToolResult]:
+    """The four modes, each with what the web server saw of it when ``access_log`` is given."""
     work.mkdir(parents=True, exist_ok=True)
     profile = work / "bench-site.yaml"
     profile.write_text(PROFILE.format(portal=portal_base, portal_host=urlsplit(portal_base).netloc,
                                       max_pages=max(1000, pages * 3), concurrency=concurrency),
                        encoding="utf-8")
     db = work / "nightly.sqlite"
-    results = [_measure("cold", _command(profile, db, work, "--full"), db, work, timeout_s),
-               _measure("unchanged", _command(profile, db, work), db, work, timeout_s)]
+    results: list[ToolResult] = []
+
+    def measured(label: str, cmd: list[str], store: Path) -> None:
+        offset = access_log.stat().st_size if access_log and access_log.exists() else 0
+        results.append(_measure(label, cmd, store, work, timeout_s))
+        if access_log and access_log.exists():
+            time.sleep(0.3)  # let the last access-log lines land
+            results[-1].server = crawl_servers.count_requests(access_log, offset, "xunjian")
+
+    measured("cold", _command(profile, db, work, "--full"), db)
+    measured("unchanged", _command(profile, db, work), db)
     edited = edit_articles(site_root)
     _say(f"edited {edited} articles")
-    results.append(_measure("1% edited", _command(profile, db, work), db, work, timeout_s))
+    measured("1% edited", _command(profile, db, work), db)
     resume_db = work / "resume.sqlite"
     if _kill_mid_run(_command(profile, resume_db, work), resume_db, work, pages, timeout_s):
-        results.append(_measure("resumed", _command(profile, resume_db, work), resume_db, work, timeout_s))
+        measured("resumed", _command(profile, resume_db, work), resume_db)
+    else:
+        _say("resumed: not measured (the run to kill ended or timed out before half the pages were stored)")
     return results
 
 
