@@ -172,7 +172,8 @@ class ReuseMixin:
         doc = parse_to_doc(parse)
         count = len(doc.links)
         stored_links = self.reuse_store.stored_links(source, state.url, count) if count else []
-        links_stored = len(stored_links) == count  # a killed run may have lost a page's links: re-derive
+        # a killed run may have lost a page's links (or a store holds them twice): re-derive them then
+        links_stored = len(stored_links) == count and all(row[0] == i for i, row in enumerate(stored_links))
         item = copied_item(state.url, source, parse=True, resource=changes if copy else None,
                            links=count if links_stored and count else None)
         if copy:
