@@ -182,4 +182,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # SIGINT before Scrapy's own handler is installed, i.e. while starting
+        print("xunjian: crawl interrupted while starting; nothing was fetched yet", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
