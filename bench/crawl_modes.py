@@ -119,6 +119,7 @@ def run_modes(portal_base: str, work: Path, site_root: Path, pages: int, concurr
         if access_log and access_log.exists():
             time.sleep(0.3)  # let the last access-log lines land
             results[-1].server = crawl_servers.count_requests(access_log, offset, "xunjian")
+        _say_result(results[-1])
 
     measured("cold", _command(profile, db, work, "--full"), db)
     measured("unchanged", _command(profile, db, work), db)
@@ -131,6 +132,17 @@ def run_modes(portal_base: str, work: Path, site_root: Path, pages: int, concurr
     else:
         _say("resumed: not measured (the run to kill ended or timed out before half the pages were stored)")
     return results
+
+
+def _say_result(result: ToolResult) -> None:
+    """One line per mode as soon as it ends: a bench cut short (a 100,000-page run takes hours) keeps
+    the figures of the modes it finished."""
+    m = result.measured
+    rate = result.pages / m.seconds if m.seconds else 0.0
+    stages = ", ".join(f"{name} {mb:.0f}" for name, mb in m.stage_peaks_mb.items())
+    _say(f"{result.tool}: {m.seconds:.1f} s wall, {result.pages} pages, {rate:.1f} pages/s, "
+         f"{m.cpu_s:.1f} CPU s, peak RSS {m.peak_rss_mb:.1f} MB ({stages}); exit {m.returncode}"
+         + (" TIMED OUT" if m.timed_out else "") + (f"; {result.note}" if result.note else ""))
 
 
 def _reuse_note(db: Path) -> str:
