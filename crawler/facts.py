@@ -8,10 +8,10 @@ Each item is a plain dict tagged with ``_table``:
 ``{"_table": "probe", ...}``  what a not-found probe answered (``Store.put_probe`` fields);
 ``{"_table": "parse", "url", "parse"}``  the parse of a crawled page (``crawler.reuse``);
 ``{"_table": "batch", "items": [...]}``  the items of one page, written together;
-``{"_table": "copy", "url", "from_run", "parse", "body", "resource", "links"}``  an unchanged page or
-body: its stored text (``body``), parse (``parse``), resource row (``resource``: the columns that
-change, or None) and first ``links`` link rows (or None) are copied from an earlier run inside the
-store (``crawler.spiders.reuse``).
+``{"_table": "copy", "url", "from_run", "parse", "body", "resource", "links", "sample"}``  an unchanged
+page or body: its stored text (``body``), parse (``parse``), resource row (``resource``: the columns that
+change, or None), first ``links`` link rows (or None) and external sample (``sample``: a replayed
+off-site verdict) are copied from an earlier run inside the store (``crawler.spiders.reuse``).
 
 ``FetchState`` is what travels in ``request.meta["xj"]`` from the first request for a
 URL through retries, HEAD->GET fallbacks and redirect hops to the recorded row.
@@ -59,6 +59,7 @@ class FetchState:
     first_attempt: dict[str, Any] | None = None
     truncated: bool = False
     reused: bool = False           # the row is a stored verdict replayed (crawler.spiders.reuse): not fetched
+    sample_reused: bool = False    # ... and its external sample is copied with it (not sampled again)
 
     def elapsed_ms(self) -> int:
         return int((time.monotonic() - self.started) * 1000)
@@ -77,9 +78,9 @@ def parse_item(url: str, parse: dict[str, Any]) -> dict[str, Any]:
 
 
 def copied_item(url: str, from_run: int, parse: bool, body: bool = True, resource: dict[str, Any] | None = None,
-                links: int | None = None) -> dict[str, Any]:
+                links: int | None = None, sample: bool = False) -> dict[str, Any]:
     return {"_table": "copy", "url": url, "from_run": from_run, "parse": parse, "body": body,
-            "resource": resource, "links": links}
+            "resource": resource, "links": links, "sample": sample}
 
 
 def skip_item(url: str, kind: str, in_scope: bool, depth: int | None, reason: str) -> dict[str, Any]:

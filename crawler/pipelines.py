@@ -173,6 +173,8 @@ def write_item(store: Store, run_id: int, item: dict[str, Any]) -> bool:
             store.copy_parse(source, run_id, url)
         if item.get("links"):
             store.copy_links(source, run_id, url, item["links"])
+        if item.get("sample"):
+            store.copy_external_sample(source, run_id, url)
     elif table == "probe":
         store.put_probe(run_id, **fields)
     elif table == "external_sample":

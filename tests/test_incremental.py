@@ -34,11 +34,18 @@ class Site:
         self.portal = TestServer().start()
         self.external = TestServer("127.0.0.2").start()
         self.external.route("/ok.html", html(_page("外部", "<p>ok</p>"), validators=True))
+        # hijack plants: their verdicts are reused on night 2, and the findings need their samples
+        self.external.route("/casino.html", html(_page("澳门娱乐城 在线投注", "<p>欢迎</p>")))
+        self.external.route("/parked.html", html(_page("Welcome", "<p>This domain is for sale.</p>")))
+        moved = Reply(status=302, headers={"Location": self.portal.url("/about.html")})
+        self.external.route("/moved.html", moved)  # another registrable domain: link-offsite-redirect
         self.pages: dict[str, tuple[str, bool]] = {}
         ext = self.external.base
         self.put("/", _page("首页", '<a href="/col/a/index.html">A栏目</a><a href="/col/b/index.html">B栏目</a>'
                                f'<a href="/about.html">关于</a><a href="/contact.html">联系</a>'
                                f'<a href="{ext}/ok.html">外部链接</a><a href="{ext}/gone.html">失效外链</a>'
+                               f'<a href="{ext}/casino.html">友情链接一</a><a href="{ext}/parked.html">友情链接二</a>'
+                               f'<a href="{ext}/moved.html">友情链接三</a>'
                                '<a href="/files/same.pdf">附件一</a><a href="/files/edited.pdf">附件二</a>'))
         self.attachment("/files/same.pdf", b"%PDF-1.4 unchanged")
         self.attachment("/files/edited.pdf", b"%PDF-1.4 first version")
@@ -138,6 +145,11 @@ def test_incremental_run_reports_exactly_what_a_cold_run_reports(nights):
     assert ("link-broken", "nowhere.html") in rules
     assert ("link-broken", "col/b/3.html") in rules
     assert any(rule == "link-anchor-missing" and "nope" in str(target) for rule, _s, _p, target, *_ in got)
+    # reused external verdicts keep what the checks read of the target (its sample, its redirects)
+    hijacked = sorted(str(t).rsplit("/", 1)[-1] for rule, _s, _p, t, *_ in got if rule == "link-hijacked")
+    assert hijacked == ["casino.html", "parked.html"]
+    moved = [t for rule, _s, _p, t, *_ in got if rule == "link-offsite-redirect"]
+    assert moved == [site.external.url("/moved.html")]
 
 
 def test_incremental_run_reused_unchanged_pages_and_fresh_external_verdicts(nights):
@@ -152,7 +164,9 @@ def test_incremental_run_reused_unchanged_pages_and_fresh_external_verdicts(nigh
     assert stats["same_body"] == 1  # contact.html: no validators, same body; about.html changed
     assert stats["pages_gone"] == 2 and any(u.endswith("/col/a/5.html") for u in stats["pages_gone_examples"])
     # the external target that answered is not asked again within the recheck window; the failed one is
-    assert [h.path for h in external_hits if h.path == "/ok.html"] == []
+    assert [h.path for h in external_hits if h.path in ("/ok.html", "/casino.html", "/parked.html")] == []
+    samples = store.external_samples(incremental)
+    assert samples[site.external.url("/casino.html")]["title"] == "澳门娱乐城 在线投注"
     assert [h.path for h in external_hits if h.path == "/gone.html"]
     assert stats["external_reused"] >= 1
     assert "incremental" not in store.run_stats(full)  # --full reused nothing

@@ -152,7 +152,11 @@ class ReuseMixin:
         copied inside the store (one ``copy`` item: the resource row with this run's ``update``,
         body, parse, links), and the page's targets are decided from its stored links. Otherwise (an
         unchanged body with new response facts) the row is written from Python."""
-        state.reused = True  # a replayed external verdict is not sampled again (crawler.spiders.sampling)
+        state.reused = True
+        # a replayed external verdict keeps its sample (checks/content/hijacked_links.py reads it):
+        # copied with the row when the source run has one, else sampled again (crawler.spiders.sampling)
+        state.sample_reused = copy and not state.in_scope \
+            and self.reuse_store.has_external_sample(source, state.url)
         changes = {"in_scope": state.in_scope, "depth": state.depth, **(update or {})}
         full = stored if copy else self.reuse_store.resource(source, state.url)
         row = {**{k: full.get(k) for k in RESOURCE_COLUMNS}, **changes, "url": state.url}  # what record reads
@@ -162,7 +166,8 @@ class ReuseMixin:
             body = bool(stored["has_body"]) and state.purpose == PURPOSE_BODY
             if copy:
                 yield from self._copied(self.record(state, row), state.url,
-                                        copied_item(state.url, source, parse=False, body=body, resource=changes))
+                                        copied_item(state.url, source, parse=False, body=body,
+                                                    resource=changes, sample=state.sample_reused))
                 return
             yield from self.record(state, row)
             if body:

@@ -48,7 +48,7 @@ class SamplingMixin:
         """Remember a recorded check of an off-site target that answered 2xx HTML."""
         status = row.get("status")
         if (not self.sample_external or state.in_scope or state.purpose != PURPOSE_CHECK or state.reverify
-                or state.reused
+                or state.sample_reused
                 or not isinstance(status, int) or not 200 <= status < 300
                 or not is_html(row.get("content_type") or "")):
             return

@@ -37,6 +37,16 @@ class ContentFactsMixin:
                         (run_id, url, final_url, status, title, text))
         self._wrote()  # type: ignore[attr-defined]
 
+    def copy_external_sample(self, from_run: int, to_run: int, url: str) -> None:
+        """Carry the sample of ``url`` over with its replayed verdict (an incremental or resumed crawl)."""
+        self.db.execute("INSERT OR REPLACE INTO external_samples SELECT ?, url, final_url, status, title, "
+                        "text FROM external_samples WHERE run_id=? AND url=?", (to_run, from_run, url))
+        self._wrote()  # type: ignore[attr-defined]
+
+    def has_external_sample(self, run_id: int, url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM external_samples WHERE run_id=? AND url=?",
+                               (run_id, url)).fetchone() is not None
+
     def external_samples(self, run_id: int) -> dict[str, dict[str, Any]]:
         """url -> {final_url, status, title, text} of every external target sampled in the run."""
         return {r["url"]: dict(r) for r in self.db.execute(
