@@ -42,6 +42,8 @@ from typing import Any
 import redis
 from scrapy_redis.queue import PriorityQueue
 
+from crawler.frontier import spider_method_name
+
 JOBS_KEY = "xunjian:jobs"
 WORKER_KEY = "xunjian:worker:"
 DEFAULT_LEASE_S = 10
@@ -209,14 +211,11 @@ class LeasedQueue(PriorityQueue):
         """scrapy-redis' encoding, with the callbacks named here: Scrapy's ``Request.to_dict`` finds
         a method's name by listing every method of the spider (``inspect.getmembers``), twice per
         request, which cost more CPU than the rest of the encoding."""
-        names = {}
-        for attr in ("callback", "errback"):
-            func = getattr(request, attr)
-            name = getattr(func, "__name__", None)
-            bound = getattr(self.spider, name, None) if name else None
-            if func is not None and getattr(bound, "__func__", None) is not getattr(func, "__func__", func):
-                return self._encode_request(request)  # not a plain method of the spider: Scrapy's way
-            names[attr] = name
+        try:
+            names = {attr: spider_method_name(self.spider, getattr(request, attr))
+                     for attr in ("callback", "errback")}
+        except ValueError:  # not a plain method of the spider: Scrapy's way
+            return self._encode_request(request)
         fields = request.replace(callback=None, errback=None).to_dict()
         fields.update(names)  # request_from_dict looks the names up on the spider
         return self.serializer.dumps(fields)

@@ -68,7 +68,9 @@ def remove_frontier(db_path: str | Path) -> None:
     shutil.rmtree(frontier_dir(db_path), ignore_errors=True)
 
 
-def _method_name(spider: Any, method: Any) -> str | None:
+def spider_method_name(spider: Any, method: Any) -> str | None:
+    """The name under which ``method`` is a bound method of ``spider`` (None for None), found without
+    listing the spider's members; ``ValueError`` when it is not one."""
     if method is None:
         return None
     name = getattr(method, "__name__", None)
@@ -83,8 +85,8 @@ def encode_request(request: Request, spider: Any) -> bytes:
         raise ValueError(f"{type(request).__name__} is not stored on disk")
     fields = {name: getattr(request, name) for name in _FIELDS}
     fields["headers"] = dict(request.headers)
-    fields["callback"] = _method_name(spider, request.callback)
-    fields["errback"] = _method_name(spider, request.errback)
+    fields["callback"] = spider_method_name(spider, request.callback)
+    fields["errback"] = spider_method_name(spider, request.errback)
     try:
         return pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError) as exc:
