@@ -15,7 +15,9 @@ with ``Store.update_run_stats`` (keys documented in ``PortalSpider.run_stats``).
 A write that fails (``StoreError``: disk full, locked past the busy timeout, file
 replaced) is never swallowed: the spider is closed with reason ``store_error`` and
 ``spider.store_error`` names the failure, so the crawl exits non-zero and the run is
-stored incomplete; the items still queued are dropped.
+stored incomplete; the items still queued are dropped. An item the writer cannot store (unknown
+or malformed: a bug) does not stop the writer, but the crawl ends with a store error that names
+it, so the run is incomplete rather than silently missing a fact.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class StorePipeline:
         self.writer: threading.Thread | None = None
         self.failure: str | None = None        # set by the writer thread when a write fails
         self.close_failure: str | None = None  # the final commit or run statistics failed
+        self.unstored: list[str] = []          # items the writer could not store (a bug): the run is incomplete
         self.path = None
         self.run_id: int | None = None
 
@@ -90,15 +93,19 @@ class StorePipeline:
                 continue  # a write failed: the crawl is stopping, what is still queued is dropped
             try:
                 if item is not None and not write_item(store, self.run_id, item):
-                    log.warning("unknown item dropped: %r", list(item)[:5])
+                    self._unstored(item, "unknown item")
                 now = time.monotonic()
                 if now - last_commit >= self.commit_interval_s:
                     store.commit()
                     last_commit = now
             except StoreError as exc:
                 self._failed(f"writing to {self.path} failed: {exc}")
-            except Exception:  # noqa: BLE001 - a malformed item is logged and dropped, as Scrapy does:
-                log.exception("item not stored: %r", list(item or {})[:5])  # a dead writer hangs the crawl
+            except Exception as exc:  # noqa: BLE001 - the writer outlives a malformed item (a dead writer
+                log.exception("item not stored")  # hangs the crawl); the run is marked incomplete at close
+                self._unstored(item or {}, repr(exc))
+
+    def _unstored(self, item: dict[str, Any], why: str) -> None:
+        self.unstored.append(f"{item.get('_table')} {item.get('url', '')} ({why})".strip())
 
     def _close_store(self, store: Store | None, stats: dict[str, Any] | None) -> None:
         if store is None:
@@ -142,6 +149,11 @@ class StorePipeline:
         self.writer = None
         if self.failure and spider is not None and not getattr(spider, "store_error", None):
             spider.store_error = self.failure  # the failure came as the crawl was closing anyway
+        if self.unstored and spider is not None and not getattr(spider, "store_error", None):
+            # never a silent gap: the facts that were stored stay, but the run cannot pass
+            spider.store_error = (f"{len(self.unstored)} fact item(s) could not be stored (first: "
+                                  f"{self.unstored[0]}); the run's facts are incomplete: this is a bug, "
+                                  f"please report it with the crawl log")
         if self.close_failure:
             if spider is not None:
                 spider.store_error = spider.store_error or self.close_failure

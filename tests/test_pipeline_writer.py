@@ -1,5 +1,6 @@
-"""The store pipeline's writer thread: items are written in order, and one malformed item is logged
-and dropped without stopping the writer (a dead writer would leave the crawl waiting on a full queue)."""
+"""The store pipeline's writer thread: items are written in order, and one malformed item does not
+stop the writer (a dead writer would leave the crawl waiting on a full queue), but the crawl ends
+with a store error naming it, so the run is incomplete and cannot pass the gate."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def test_writer_thread_survives_a_bad_item_and_commits_at_close(tmp_path):
     for item in good[1:]:  # still written: the writer thread outlived the bad item
         pipeline.process_item(item)
     pipeline.close_spider()
-    assert spider.store_error is None
+    assert spider.store_error and spider.store_error.startswith("1 fact item(s) could not be stored"), \
+        spider.store_error
+    assert "http://h/bad" in spider.store_error
     store = Store(db)
     try:
         assert sorted(r["url"] for r in store.resources(run_id)) == [f"http://h/{i}" for i in range(5)]
