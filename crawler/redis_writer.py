@@ -15,7 +15,9 @@ returns an exit code the same way; the checks and reports that follow are unchan
    counters carried by every stored batch, ``run_stats``) and removes the run's keys.
 
 No worker joining within ``join_timeout_s`` (``--redis-join-timeout``) fails the crawl (exit 1, the
-run is incomplete), as does a Redis error. ``XUNJIAN_REDIS_LEASE_S`` (environment, default
+run is incomplete), as do a Redis error and the local workers of ``--workers`` all gone (``watch``).
+With ``progress`` a line every ``XUNJIAN_PROGRESS_INTERVAL`` seconds (default 10) says pages, queue
+and pages/s (``Progress``), as a one-process crawl does. ``XUNJIAN_REDIS_LEASE_S`` (environment, default
 ``crawler.distributed.DEFAULT_LEASE_S``): seconds after which a silent worker's requests are requeued.
 """
 
@@ -110,6 +112,30 @@ def run_stats(c: dict[str, Any], store: Store, run_id: int, elapsed: float, pref
     }
 
 
+class Progress:
+    """The crawl's progress line on stderr, as a one-process crawl prints it (crawler.extensions),
+    from the batches stored so far: every ``XUNJIAN_PROGRESS_INTERVAL`` seconds (default 10)."""
+
+    def __init__(self, interval_s: float, stream=None):
+        self.interval_s, self.stream = interval_s, stream or sys.stderr
+        self.started = self.last = time.monotonic()
+
+    def line(self, c: dict[str, Any], frontier: int) -> str:
+        pages = int(c.get("pages", 0))
+        rate = pages / max(time.monotonic() - self.started, 1e-6)
+        return (f"[crawl] 页面 pages {pages} | 队列 queue {frontier} | 链接 links {c.get('links', 0)} "
+                f"| 已检查 checked {c.get('resources', 0)} | {rate:.1f} pages/s")
+
+    def tick(self, c: dict[str, Any], frontier: int) -> None:
+        if time.monotonic() - self.last >= self.interval_s:
+            self.last = time.monotonic()
+            print(self.line(c, frontier), file=self.stream, flush=True)
+
+    def close(self, c: dict[str, Any]) -> None:
+        print(f"{self.line(c, 0)} | finished in {time.monotonic() - self.started:.1f}s", file=self.stream,
+              flush=True)
+
+
 class Coordinator:
     def __init__(self, site_path: str, site: dict[str, Any], store: Store, run_id: int, redis_url: str,
                  today: str, lease_s: float, say):
@@ -123,6 +149,7 @@ class Coordinator:
         self.spider = None
         self.queue = None
         self.totals: dict[str, Any] = {}
+        self.progress: Progress | None = None
 
     def _seeder(self):
         """A worker spider without a crawler: makes the start and reverification requests."""
@@ -155,7 +182,10 @@ class Coordinator:
                "site": self.site["name"], "profile_yaml": self.profile_yaml, "lease_s": self.lease_s}
         self.bus.r.hset(JOBS_KEY, self.bus.prefix, json.dumps(job, ensure_ascii=False))
 
-    def wait_drained(self, join_timeout_s: float) -> bool:
+    def wait_drained(self, join_timeout_s: float, watch=None) -> tuple[str, str] | None:
+        """None once the frontier stayed empty ``DRAIN_CHECKS`` polls in a row; else why the crawl
+        cannot finish, (finish reason, message): no worker joined in time, or what ``watch()``
+        reported (local workers gone)."""
         started = time.monotonic()
         quiet = 0
         while quiet < DRAIN_CHECKS:
@@ -163,10 +193,17 @@ class Coordinator:
             if self.bus.requeue_orphans():
                 self.say("a worker died: its requests went back to the queue")
             if not self.bus.r.scard(self.bus.key("workers")) and time.monotonic() - started > join_timeout_s:
-                return False
-            quiet = quiet + 1 if self.bus.frontier() == 0 else 0
+                return "no-worker", (f"no worker joined within {join_timeout_s:g}s; "
+                                     f"start `xunjian worker --redis {self.redis_url}`")
+            problem = watch() if watch is not None else None
+            if problem:
+                return "workers-lost", problem
+            frontier = self.bus.frontier()
+            quiet = quiet + 1 if frontier == 0 else 0
+            if self.progress is not None:
+                self.progress.tick(self.totals, frontier)
             time.sleep(POLL_S)
-        return True
+        return None
 
     def finish(self) -> list[dict[str, Any]]:
         self.bus.r.set(self.bus.key("done"), "1")
@@ -193,8 +230,11 @@ class Coordinator:
 
 def coordinate(site_path: str, site: dict[str, Any], store: Store, run_id: int, redis_url: str, *,
                today: str, join_timeout_s: float = 60.0, lease_s: float | None = None,
-               say=lambda m: print(f"[xunjian] {m}", file=sys.stderr, flush=True)) -> int:
-    """Run the distributed crawl of ``run_id`` (see the module docstring); 0 when it finished."""
+               say=lambda m: print(f"[xunjian] {m}", file=sys.stderr, flush=True), progress: bool = False,
+               watch=None) -> int:
+    """Run the distributed crawl of ``run_id`` (see the module docstring); 0 when it finished.
+    ``progress``: the progress line on stderr; ``watch()``: polled while waiting, a message when the
+    crawl cannot finish (``xunjian.localworkers.LocalWorkers.lost``)."""
     started = time.monotonic()
     lease_s = lease_s or float(os.environ.get("XUNJIAN_REDIS_LEASE_S") or DEFAULT_LEASE_S)
     try:
@@ -202,21 +242,26 @@ def coordinate(site_path: str, site: dict[str, Any], store: Store, run_id: int, 
     except redis.RedisError as exc:
         say(f"error: Redis at {redis_url} cannot be used ({exc}); start redis-server or fix --redis")
         return EXIT_INCOMPLETE
+    if progress:
+        coordinator.progress = Progress(float(os.environ.get("XUNJIAN_PROGRESS_INTERVAL") or 10.0))
     try:
         coordinator.publish()
         say(f"run {run_id}: queue seeded on {redis_url}; waiting for workers (xunjian worker --redis URL)")
-        say("distributed crawl: cold, every page fetched in full (no conditional requests, replay or resume; "
+        say("distributed crawl: cold, every page fetched in full (the workers never read the store: no "
+            "conditional requests, replay or resume; nightly incremental runs are single-process; "
             "docs/operations.md)")
-        if not coordinator.wait_drained(join_timeout_s):
-            say(f"error: no worker joined within {join_timeout_s:g}s; "
-                f"start `xunjian worker --redis {redis_url}`")
-            store.update_run_stats(run_id, {"crawl_finish_reason": "no-worker"})
-            return EXIT_INCOMPLETE
+        problem = coordinator.wait_drained(join_timeout_s, watch)
         spider = coordinator._seeder()
-        if spider._reverify:
+        if problem is None and spider._reverify:
             coordinator._push(spider.reverify_requests())
-            coordinator.wait_drained(join_timeout_s)
+            problem = coordinator.wait_drained(join_timeout_s, watch)
+        if problem is not None:
+            say(f"error: {problem[1]}; the crawl did not finish")
+            store.update_run_stats(run_id, {"crawl_finish_reason": problem[0]})
+            return EXIT_INCOMPLETE
         stats = coordinator.finish()
+        if coordinator.progress is not None:
+            coordinator.progress.close(coordinator.totals)
         prefixes = int(coordinator.bus.r.hlen(coordinator.bus.key("prefixes")))
         elapsed = time.monotonic() - started
         store.update_run_stats(run_id, run_stats(coordinator.totals, store, run_id, elapsed, prefixes,

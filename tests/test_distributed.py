@@ -7,7 +7,11 @@ single-process run's: with a second worker started only once the first holds lea
 still has work (the portal holds its answers back until the late worker has leased a page of its
 own, so both crawl and the late one must fetch pages; no timing involved), and with one of two
 workers killed with SIGKILL mid-crawl while it holds leased requests (they go back to the queue).
-Skipped, saying why, only when redis-server is not installed (scripts/setup.sh installs it).
+``xunjian run --workers 2`` (xunjian/localworkers.py: a private redis-server and two local workers)
+stores the same, and leaves no redis-server or worker process behind: after a normal end, after
+Ctrl-C, and when every worker dies (the run is then incomplete, exit 2); without redis-server on
+PATH it refuses in one line. Skipped, saying why, only when redis-server is not installed
+(scripts/setup.sh installs it).
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
+import yaml
 
 from crawler.distributed import WORKER_KEY, connect
 from crawler.facts import PURPOSE_PAGE
@@ -248,3 +254,131 @@ def test_the_trap_pattern_cap_holds_for_the_run_not_per_worker(redis_url):
         assert workers[1].check("http://127.0.0.1:1/other.html?id=1").cause is None  # its own pattern
     finally:
         bus.r.delete(bus.key("patterns"), bus.key("pattern_urls"))
+
+
+class Descendants(threading.Thread):
+    """Every process started below this test process while it watches (pid -> start time), so the
+    test can tell afterwards whether any of them is still alive, orphans reparented to init included."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.me = psutil.Process()
+        self.before = {p.pid for p in self.me.children(recursive=True)}  # e.g. the fixture's redis-server
+        self.seen: dict[int, float] = {}
+        self.stopped = threading.Event()
+
+    def snapshot(self) -> list[psutil.Process]:
+        found = []
+        for proc in self.me.children(recursive=True):
+            try:
+                if proc.pid not in self.before:
+                    self.seen.setdefault(proc.pid, proc.create_time())
+                    found.append(proc)
+            except psutil.Error:
+                pass  # exited meanwhile
+        return found
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.02):
+            self.snapshot()
+
+    def alive(self) -> list[str]:
+        self.stopped.set()
+        self.join(timeout=5)
+        left = []
+        for pid, started in self.seen.items():
+            try:
+                proc = psutil.Process(pid)
+                if proc.create_time() == started and proc.status() != psutil.STATUS_ZOMBIE:
+                    left.append(" ".join(proc.cmdline()))
+            except psutil.Error:
+                pass  # gone
+        return left
+
+
+def _crawl_children(watch: Descendants) -> list[psutil.Process]:
+    """The local workers' Scrapy processes (``python -m crawler.worker``) running now."""
+    out = []
+    for proc in watch.snapshot():
+        try:
+            if "crawler.worker" in proc.cmdline():
+                out.append(proc)
+        except psutil.Error:
+            pass
+    return out
+
+
+def test_workers_option_crawls_like_one_process_and_leaves_no_process(portal):
+    tmp, profile, single, _ = portal
+    watch = Descendants()
+    watch.start()
+    result = runner.audit(profile, db=tmp / "local.sqlite", out=tmp / "out", today=TODAY, progress=False,
+                          browser=False, workers=2, formats=("json",))
+    assert watch.seen and watch.alive() == []  # redis-server, 2 workers and their crawl children: all gone
+    assert result.incomplete is None
+    got = facts(tmp / "local.sqlite", result.run_id)
+    assert_same(single, got)
+    assert got["stats"]["workers"] == 2  # both workers crawled and reported
+    assert got["stats"]["local_workers"] == {"started": 2, "exited_early": []}
+    assert got["stats"]["incremental"] == {"off": "distributed"}  # a cold crawl, said so
+
+
+def test_workers_all_dead_fail_the_run_and_leave_no_process(portal):
+    tmp, profile, _, _ = portal
+    watch = Descendants()
+    watch.start()
+    killed: list[int] = []
+
+    def kill_workers_once_crawling() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(_crawl_children(watch)) < 2:
+            time.sleep(0.02)
+        for proc in _crawl_children(watch):
+            os.killpg(os.getpgid(proc.pid), signal.SIGKILL)  # the worker and its crawl child
+            killed.append(proc.pid)
+
+    killer = threading.Thread(target=kill_workers_once_crawling)
+    killer.start()
+    result = runner.audit(profile, db=tmp / "dead.sqlite", out=tmp / "out", today=TODAY, progress=False,
+                          browser=False, workers=2, formats=("json",), overrides=SLOW)
+    killer.join()
+    assert len(killed) == 2
+    assert watch.alive() == []
+    assert result.exit_code == runner.EXIT_ERROR and result.incomplete[0] == "crawl-failed"
+    stats = Store(tmp / "dead.sqlite").run_stats(result.run_id)
+    assert stats["crawl_finish_reason"] == "workers-lost"
+    assert stats["local_workers"] == {"started": 2, "exited_early": [-signal.SIGKILL] * 2}
+
+
+def test_ctrl_c_stops_the_workers_and_redis(portal):
+    tmp, profile, _, _ = portal
+    slow = tmp / "slow.yaml"
+    slow.write_text(yaml.safe_dump({**yaml.safe_load(profile.read_text(encoding="utf-8")), **SLOW}),
+                    encoding="utf-8")
+    watch = Descendants()
+    watch.start()
+    run = subprocess.Popen([sys.executable, "-m", "xunjian.cli", "run", "--site", str(slow), "--workers", "2",
+                            "--db", str(tmp / "ctrlc.sqlite"), "--out", str(tmp / "out"), "--no-browser",
+                            "--quiet", "--format", "json"], cwd=str(REPO), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_crawl_children(watch)) < 2 and run.poll() is None:
+        time.sleep(0.02)
+    assert len(_crawl_children(watch)) == 2, "the workers never started crawling"
+    run.send_signal(signal.SIGINT)  # a terminal's Ctrl-C (the workers have sessions of their own)
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 2 and b"interrupted" in err and out == b""
+    assert watch.alive() == []
+
+
+def test_workers_without_redis_server_is_one_line(portal, tmp_path, monkeypatch, capsys):
+    _, profile, _, _ = portal
+    monkeypatch.setenv("PATH", str(tmp_path))  # no redis-server there
+    from xunjian import cli
+    code = cli.main(["run", "--site", str(profile), "--workers", "2", "--db", str(tmp_path / "x.sqlite"),
+                     "--out", str(tmp_path / "out"), "--no-browser"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert "redis-server" in err and "not installed" in err and "scripts/setup.sh" in err
+    assert not (tmp_path / "x.sqlite").exists()  # refused before anything was stored

@@ -17,7 +17,9 @@ checked (``xunjian.preflight``) and the store is locked (``crawler.storelock``;
 Governed by the site profile (``config/sites/*.yaml``), ``config/rules.yaml``
 (thresholds, veto items, gate assertions) and the CLI options: ``--db``,
 ``--out``, ``--today``, ``--lang``, ``--fail-on``, ``--gate``, ``--baseline``, ``--no-wait``, ``--full``
-(a cold crawl; by default the crawl reuses what earlier runs stored: ``crawler.spiders.reuse``).
+(a cold crawl; by default the crawl reuses what earlier runs stored: ``crawler.spiders.reuse``),
+``--redis`` / ``--workers N`` (a cold crawl by N worker processes: crawler/redis_writer.py,
+``xunjian.localworkers``).
 """
 
 from __future__ import annotations
@@ -161,6 +163,7 @@ class _Plan:
     full: bool = False  # --full: a cold crawl (crawler.spiders.reuse)
     redis: str | None = None  # distributed crawl: the Redis URL (crawler/redis_writer.py)
     redis_join_timeout: float = 60.0
+    workers: int = 0  # --workers N: N local worker processes on a private Redis (xunjian.localworkers)
 
 
 def _render(store: Store, run_id: int, plan: _Plan, result: AuditResult) -> None:
@@ -190,7 +193,8 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
           gate: bool = False, baseline: Path | None = None, progress: bool = True,
           browser: bool = True, wait: bool = True, held_lock: StoreLock | None = None,
           on_crawl_start: Callable[[int], None] | None = None, full: bool = False,
-          redis: str | None = None, redis_join_timeout: float = 60.0, a11y_sample: bool = False) -> AuditResult:
+          redis: str | None = None, redis_join_timeout: float = 60.0, a11y_sample: bool = False,
+          workers: int = 0) -> AuditResult:
     """Run a full audit of the site described by ``site_path``; never raises for bad input it
     can name: ConfigError, PreflightError and StoreBusy propagate to the CLI as one line.
 
@@ -200,7 +204,11 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
     Ctrl-C to its children). ``redis``: crawl with the workers on that Redis (``xunjian worker``)
     instead of a crawl child; this process is the one writer (crawler/redis_writer.py).
     ``a11y_sample`` (``--a11y-sample``): the browser stage scans a per-template sample, not
-    every page (``a11y.scope: sample``, a fast first look)."""
+    every page (``a11y.scope: sample``, a fast first look). ``workers`` (``--workers N``): crawl with
+    N local worker processes on a private redis-server (``xunjian.localworkers``), cold."""
+    if workers:  # before the lock and the run: a missing redis-server is one line, nothing stored
+        from xunjian.localworkers import check_workers
+        check_workers(workers, redis)
     if a11y_sample:
         overrides = deep_merge(overrides or {}, {"a11y": {"scope": "sample"}})
     site = load_site(site_path, overrides)
@@ -208,7 +216,7 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
     db_path = str(db)
     plan = _Plan(site, site_path, load_thresholds(site), today, Path(out or site["report"]["out_dir"]),
                  overrides, lang, formats, fail_on, gate, baseline, progress, browser, full, redis,
-                 redis_join_timeout)
+                 redis_join_timeout, workers)
     if held_lock is None:  # a caller holding the lock checked the outputs before any thread opened the
         # store: reading the file here would drop the POSIX locks of its other connections
         preflight.check_outputs(plan.out_root, db_path)
@@ -249,16 +257,31 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
             lock.release()
 
 
+def _crawl_distributed(store: Store, run_id: int, plan: _Plan) -> int:
+    """The crawl by workers on Redis (``--redis URL``), or by ``--workers N`` local ones on a private
+    Redis that is torn down with them once the crawl ends, whatever way it ends."""
+    from crawler.redis_writer import coordinate
+    options = {"today": plan.today.isoformat(), "join_timeout_s": plan.redis_join_timeout, "say": say,
+               "progress": plan.progress}
+    if not plan.workers:
+        return coordinate(str(plan.site_path), plan.site, store, run_id, plan.redis, **options)
+    from xunjian.localworkers import LocalWorkers
+    say(f"--workers {plan.workers}: a cold crawl on {plan.workers} processes; nightly incremental runs "
+        "are single-process (run without --workers to reuse what earlier runs stored)")
+    with LocalWorkers(plan.workers, say) as local:
+        rc = coordinate(str(plan.site_path), plan.site, store, run_id, local.url, watch=local.lost, **options)
+    store.update_run_stats(run_id, {"local_workers": local.summary()})
+    return rc
+
+
 def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: AuditResult,
             on_crawl_start: Callable[[int], None] | None = None) -> None:
     """crawl -> browser -> checks -> reports -> verdict, storing the run's final state."""
     from crawler.run import crawl
 
     site, thresholds = plan.site, plan.thresholds
-    if plan.redis:
-        from crawler.redis_writer import coordinate
-        rc = coordinate(str(plan.site_path), site, store, run_id, plan.redis, today=plan.today.isoformat(),
-                        join_timeout_s=plan.redis_join_timeout, say=say)
+    if plan.redis or plan.workers:
+        rc = _crawl_distributed(store, run_id, plan)
     else:
         rc = crawl(str(plan.site_path), str(store.path), run_id, today=plan.today.isoformat(),
                    overrides=plan.overrides, progress=plan.progress, lock_fd=lock.fd,

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
                 overrides=profile.overrides or None,
                 formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
                 gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
-                full=args.full, a11y_sample=not args.a11y_all,
+                full=args.full, a11y_sample=not args.a11y_all, workers=args.workers,
             )
         finally:
             restore_env(previous)

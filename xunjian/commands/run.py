@@ -9,7 +9,8 @@ Exit code: 0 when no finding reaches ``--fail-on`` (or the gate passes with
 ``--gate``), 1 when one does, 2 on a usage, config or tool error and whenever the
 run is incomplete (killed or failed crawl, failed browser stage, crashed check
 module, report not written). A second run on the same ``--db`` waits for the first;
-``--no-wait`` makes it refuse (exit 2) instead.
+``--no-wait`` makes it refuse (exit 2) instead. ``--workers N`` crawls one site with N local
+processes (``xunjian.localworkers``), always cold.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="cold run: revalidate and reuse nothing from earlier runs, resume nothing")
     p.add_argument("--no-wait", dest="wait", action="store_false",
                    help="exit 2 at once when another run holds the store, instead of waiting for it")
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="cold crawl on N processes; nightly incremental runs are single-process "
+                        "(N >= 2; starts a private redis-server, installed by scripts/setup.sh; "
+                        "docs/deployment.md)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -78,13 +83,16 @@ def run(args: argparse.Namespace) -> int:
     if not args.sites and not args.sites_dir:
         raise ConfigError("no site to audit; pass --site PROFILE (repeatable) or --sites FOLDER")
     if len(args.sites) > 1 or args.sites_dir or args.only:
+        if args.workers:
+            raise ConfigError("--workers crawls one site with N processes; for several sites use "
+                              "--parallel-sites, or `xunjian worker`s on a Redis (--redis URL)")
         return _run_many(args)
     result = runner.audit(
         args.sites[0], db=args.db, out=args.out, today=args.today, lang=args.lang,
         formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
         gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
         wait=args.wait, full=getattr(args, "full", False), redis=args.redis,
-        redis_join_timeout=args.redis_join_timeout, a11y_sample=args.a11y_sample,
+        redis_join_timeout=args.redis_join_timeout, a11y_sample=args.a11y_sample, workers=args.workers,
     )
     runner.print_summary(result)
     return result.exit_code

@@ -1,0 +1,174 @@
+"""Local crawl workers: ``xunjian run --workers N`` crawls one site with N processes on this machine.
+
+The run reuses the distributed crawl unchanged (docs/deployment.md): ``LocalWorkers`` starts a
+PRIVATE ``redis-server`` (Debian's, installed by scripts/setup.sh) listening only on a unix socket
+(mode 0700) in a private temp dir, with no TCP port and no persistence (``--save "" --appendonly
+no``), then N ``xunjian worker --once`` processes against it; the runner runs the ``--redis`` parent
+path on that URL (crawler/redis_writer.py: seeder, the one store writer, then checks and reports).
+Workers never open the store, so such a crawl is always cold (``incremental: {"off":
+"distributed"}``): nightly incremental runs stay single-process.
+
+Teardown is always the same, on a normal end, an exception or Ctrl-C (``stop``, from ``__exit__``):
+the workers (after a finished crawl they exit by themselves; otherwise each one's process group, the
+worker and its Scrapy child, is killed: a worker runs in a session of its own, so a terminal's Ctrl-C
+reaches only the run, which stops them in this order), then redis-server, then the temp dir; the
+run is torn down before its checks start. If the run itself is killed outright (SIGKILL, OOM), the kernel stops the children
+(``crawler.worker.die_with_parent``: PR_SET_PDEATHSIG; the worker's Scrapy child has the same), so
+no redis-server or worker outlives the run. Start ``LocalWorkers`` from the thread that runs the
+crawl and outlives it (the CLI's main thread): the kernel ties the signal to the starting thread.
+
+``lost()`` is polled by the coordinator while the crawl runs: a worker that exits early is said once
+(the lease machinery puts its requests back on the queue for the others); when none is left the
+crawl fails (exit 1, the run is incomplete), never a silent pass.
+
+Settings: ``--workers N`` (2..``MAX_WORKERS``), ``redis-server`` found on PATH, ``XUNJIAN_REDIS_LEASE_S``
+as for any distributed crawl (crawler/distributed.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from config import ConfigError
+from crawler.worker import die_with_parent
+from xunjian.preflight import PreflightError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MAX_WORKERS = 32
+REDIS_START_S = 10.0
+STOP_GRACE_S = 5.0
+
+
+class RedisServerMissing(PreflightError):
+    """``--workers`` without a redis-server on PATH; str() is the one-line error with the fix."""
+
+
+def check_workers(count: int, redis_url: str | None) -> str:
+    """The redis-server executable for ``--workers count``; ConfigError or RedisServerMissing
+    (one line each) when the option cannot be honoured, before anything is crawled."""
+    if not 2 <= count <= MAX_WORKERS:
+        raise ConfigError(f"--workers {count}: give 2 to {MAX_WORKERS} processes "
+                          "(a run without --workers crawls in one process)")
+    if redis_url:
+        raise ConfigError("--workers and --redis contradict each other: --workers starts its own private "
+                          "redis-server; pass one of them")
+    exe = shutil.which("redis-server")
+    if exe is None:
+        raise RedisServerMissing(f"--workers {count} needs redis-server, which is not installed (not on "
+                                 "PATH); run scripts/setup.sh or `apt-get install redis-server`")
+    return exe
+
+
+class LocalWorkers:
+    """A private redis-server and ``count`` local ``xunjian worker --once`` processes (module docstring)."""
+
+    def __init__(self, count: int, say: Callable[[str], None], redis_server: str | None = None):
+        self.count, self.say = count, say
+        self.redis_server = redis_server or check_workers(count, None)
+        self.tmp: Path | None = None
+        self.redis: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
+        self.exited_early: dict[int, int] = {}  # worker pid -> exit code, for those gone mid-crawl
+        self.url = ""
+
+    def __enter__(self) -> "LocalWorkers":
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, exc_type, *exc_info) -> None:
+        self.stop(finished=exc_type is None)
+
+    def start(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="xunjian-workers-"))  # mode 0700: the socket is ours
+        socket_path = self.tmp / "redis.sock"
+        self.redis = subprocess.Popen(
+            [self.redis_server, "--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700",
+             "--save", "", "--appendonly", "no", "--dir", str(self.tmp), "--daemonize", "no"],
+            stdin=subprocess.DEVNULL, stdout=open(self.tmp / "redis.log", "wb"), stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=die_with_parent(signal.SIGKILL))
+        self.url = f"unix://{socket_path}?db=0"
+        self._wait_for_redis()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        for _ in range(self.count):
+            # stdout goes to stderr: the run's stdout carries only the report folder
+            self.workers.append(subprocess.Popen(
+                [sys.executable, "-m", "xunjian.cli", "worker", "--redis", self.url, "--once"],
+                cwd=str(REPO_ROOT), env=env, stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno(),
+                start_new_session=True, preexec_fn=die_with_parent(signal.SIGKILL)))
+        self.say(f"{self.count} local crawl workers (pids {', '.join(str(w.pid) for w in self.workers)}) "
+                 f"on a private redis-server (pid {self.redis.pid}, socket {socket_path})")
+
+    def _wait_for_redis(self) -> None:
+        from crawler.distributed import connect
+        import redis
+        deadline = time.monotonic() + REDIS_START_S
+        while True:
+            try:
+                connect(self.url).ping()
+                return
+            except redis.RedisError:
+                if self.redis.poll() is not None or time.monotonic() > deadline:
+                    log = (self.tmp / "redis.log").read_text(encoding="utf-8", errors="replace").strip()
+                    last = log.splitlines()[-1] if log else "no output"
+                    raise PreflightError(f"the private redis-server for --workers did not start ({last}); "
+                                         "check `redis-server --version`, or run without --workers") from None
+                time.sleep(0.05)
+
+    def lost(self) -> str | None:
+        """Polled while the crawl runs: says once each worker that exited; the failure when none is left."""
+        for worker in self.workers:
+            if worker.poll() is not None and worker.pid not in self.exited_early:
+                self.exited_early[worker.pid] = worker.returncode
+                self.say(f"local crawl worker (pid {worker.pid}) exited with {worker.returncode} before the "
+                         "crawl ended; the other workers take over its requests once its lease expires")
+        if self.workers and len(self.exited_early) == len(self.workers):
+            return f"all {len(self.workers)} local crawl workers exited before the crawl ended"
+        return None
+
+    def summary(self) -> dict[str, object]:
+        """The run stat ``local_workers``: how many were started, and those that exited mid-crawl."""
+        return {"started": len(self.workers), "exited_early": sorted(self.exited_early.values())}
+
+    def stop(self, finished: bool = False) -> None:
+        """Workers first, then redis-server, then the temp dir. After a ``finished`` crawl the workers
+        exit by themselves (``--once``, once they reported); otherwise, or if they linger, they are
+        killed: the run is over or incomplete, and what they held lives only in this private Redis."""
+        if finished:
+            deadline = time.monotonic() + STOP_GRACE_S
+            for worker in self.workers:
+                _wait(worker, max(0.0, deadline - time.monotonic()))
+        for worker in self.workers:
+            _kill_group(worker)
+        if self.redis is not None:
+            _kill_group(self.redis)
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _wait(proc: subprocess.Popen, seconds: float) -> None:
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL to the process's group (a worker and its Scrapy child), which outlives its leader; reaped."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _wait(proc, STOP_GRACE_S)
