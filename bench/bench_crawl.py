@@ -10,7 +10,8 @@ Steps: generate a deterministic portal (bench/crawl_portal.py) into a temp dir;
 serve it on 127.0.0.1 and a second "external" host on 127.0.0.2 with nginx
 (installed with apt-get when missing; Python's ThreadingHTTPServer as a noted
 fallback) (bench/crawl_servers.py); run ``xunjian run`` (with ``--modes``: cold,
-unchanged, 1 % edited and resumed, bench/crawl_modes.py), linkinator (npm, bench-only
+unchanged, 1 % edited and resumed, bench/crawl_modes.py; with ``--workers N`` also a cold
+``xunjian run --workers N``, the row "xunjian cold, N workers"), linkinator (npm, bench-only
 folder under /tmp) and ``linkchecker`` one after the other, each measured for wall time,
 peak RSS of its process tree
 and CPU time (bench/crawl_tools.py); print a table, the xunjian/LinkChecker
@@ -61,6 +62,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--modes", action="store_true",
                    help="xunjian cold / unchanged / 1%% edited / resumed (bench/crawl_modes.py) "
                         "instead of one run")
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="also run `xunjian run --workers N` cold (N local crawl processes on a private "
+                        "redis-server): the row 'xunjian cold, N workers' next to the single-process one")
     p.add_argument("--python-server", action="store_true", help="use ThreadingHTTPServer instead of nginx")
     p.add_argument("--no-install", action="store_true", help="never apt-get/pip install anything")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (site, logs, stores) and print it")
@@ -236,6 +240,10 @@ def bench_size(args: argparse.Namespace, pages: int, tmp: Path) -> dict:
                 results.append(run_tool("xunjian", lambda: crawl_tools.run_xunjian(
                     servers.portal_base, tmp / "xunjian", manifest.pages, args.concurrency, args.timeout),
                     servers))
+            if args.workers and crawl_tools.xunjian_has_run():
+                results.append(run_tool("xunjian", lambda: crawl_tools.run_xunjian(
+                    servers.portal_base, tmp / f"xunjian-{args.workers}-workers", manifest.pages,
+                    args.concurrency, args.timeout, workers=args.workers), servers))
         if not args.skip_linkinator:
             results.append(run_tool("other", lambda: crawl_modes.run_linkinator(
                 servers.portal_base, tmp / "linkinator", args.concurrency, args.timeout), servers))

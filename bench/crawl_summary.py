@@ -2,7 +2,8 @@
 
 ``ratios(rows)``: from one size's rows (``bench_crawl.summarize``), the speedup of each nightly
 mode over the cold run (wall and CPU seconds: the issue's target is an unchanged rerun >= 10x
-faster than the cold run) and xunjian's cold run against each peer (linkinator, LinkChecker):
+faster than the cold run), of the cold run on N local workers (``--workers N``) over the
+one-process cold run, and xunjian's cold run against each peer (linkinator, LinkChecker):
 pages/s, wall time and peak RSS. ``print_sizes_table(summaries)`` prints every size's rows in one
 table (wall s, pages/s, CPU s, peak RSS) followed by those ratios, the figures the issue's closing
 note asks for. Figures are printed, never asserted.
@@ -41,6 +42,10 @@ def ratios(rows: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
         if r and not r.get("timed_out"):
             out[f"{mode} vs cold (speedup)"] = {"wall": _div(cold["seconds"], r["seconds"]),
                                                  "cpu": _div(cold["cpu_s"], r["cpu_s"])}
+    for tool, r in by_tool.items():  # --workers N: the cold run on N local processes
+        if tool.startswith("xunjian cold, ") and tool.endswith(" workers") and not r.get("timed_out"):
+            out[f"{tool} vs one process (speedup)"] = {"wall": _div(cold["seconds"], r["seconds"]),
+                                                        "cpu": _div(cold["cpu_s"], r["cpu_s"])}
     for peer in PEERS:
         r = by_tool.get(peer)
         if r and r["seconds"]:

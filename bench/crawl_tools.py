@@ -114,6 +114,14 @@ class StageTracker:
                 if name in self.peaks}
 
 
+def _crawls(cmdline: list[str]) -> bool:
+    """A process of the crawl stage: the crawl child, or with ``--workers`` the local workers, their
+    Scrapy children and the private redis-server (xunjian/localworkers.py)."""
+    text = " ".join(cmdline)
+    return any(marker in text for marker in ("crawler.run", "crawler.worker", "xunjian.cli worker",
+                                             "redis-server"))
+
+
 def _sample_tree(proc: psutil.Process, cpu_by_pid: dict[int, float],
                  stages: StageTracker | None = None) -> int:
     """Summed RSS of the tree now; records each process's latest CPU time in ``cpu_by_pid``
@@ -133,7 +141,7 @@ def _sample_tree(proc: psutil.Process, cpu_by_pid: dict[int, float],
                 rss_by_pid[p.pid] = rss
                 times = p.cpu_times()
                 cpu_by_pid[p.pid] = times.user + times.system
-                if stages is not None and p.pid != proc.pid and "crawler.run" in p.cmdline():
+                if stages is not None and p.pid != proc.pid and _crawls(p.cmdline()):
                     crawl_children.add(p.pid)
         except psutil.Error:
             pass  # exited between listing and reading
@@ -250,7 +258,10 @@ def xunjian_has_run() -> bool:
     return done.returncode == 0
 
 
-def run_xunjian(portal_base: str, work: Path, pages: int, concurrency: int, timeout_s: float) -> ToolResult:
+def run_xunjian(portal_base: str, work: Path, pages: int, concurrency: int, timeout_s: float,
+                workers: int = 0) -> ToolResult:
+    """One cold ``xunjian run``; with ``workers``, ``--workers N`` (N local crawl processes on a
+    private redis-server, the row "xunjian cold, N workers")."""
     work.mkdir(parents=True, exist_ok=True)
     profile = work / "bench-site.yaml"
     profile.write_text(PROFILE.format(portal=portal_base, portal_host=urlsplit(portal_base).netloc,
@@ -260,8 +271,10 @@ def run_xunjian(portal_base: str, work: Path, pages: int, concurrency: int, time
         stale.unlink()
     cmd = [*xunjian_command(), "run", "--site", str(profile), "--db", str(db), "--out", str(work / "reports"),
            "--no-browser", "--quiet", "--fail-on", "none"]
+    if workers:
+        cmd += ["--workers", str(workers)]
     _say("running: " + " ".join(cmd))
-    result = ToolResult("xunjian")
+    result = ToolResult(f"xunjian cold, {workers} workers" if workers else "xunjian")
     result.measured = run_measured(cmd, timeout_s, work / "xunjian.log", cwd=REPO, stages=True)
     if not db.exists():
         result.note = f"no store written; see {work / 'xunjian.log'}"
