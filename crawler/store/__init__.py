@@ -79,7 +79,7 @@ from crawler.store.content import ContentFactsMixin
 from crawler.store.docs import NOT_READ, READ, UNREADABLE, AttachmentTextsMixin  # noqa: F401
 from crawler.store.docs import PER_PAGE_QUERIES as _DOCS_PER_PAGE
 from crawler.store.facts import PER_PAGE_QUERIES as _FACTS_PER_PAGE
-from crawler.store.facts import FactsMixin
+from crawler.store.facts import FactsMixin, PageWriteMark  # noqa: F401
 from crawler.store.findings import Finding, FindingsMixin, fingerprint  # noqa: F401
 from crawler.store.history import HistoryMixin
 from crawler.store.migrations import open_schema, store_id_row

@@ -16,6 +16,7 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from crawler.store.runs import utcnow
@@ -38,6 +39,14 @@ REFERRERS_SQL = ("SELECT source_url, text, tag, attr, raw_href FROM links INDEXE
 # other URLs whose fetch ended on this one (without the index: every resource of the run, per URL)
 REDIRECTED_HERE_SQL = ("SELECT url FROM resources INDEXED BY resources_final "
                        "WHERE run_id=? AND final_url=? AND url != ? ORDER BY url")
+# one in-scope page with its body, as ``pages_with_bodies`` yields it (the live page pass reads by URL)
+PAGE_WITH_BODY_SQL = ("SELECT r.*, b.text_z AS _z, r.rowid AS _r, b.rowid AS _b FROM resources r "
+                      "JOIN bodies b ON b.run_id=r.run_id AND b.url=r.url "
+                      "WHERE r.run_id=? AND r.url=? AND r.in_scope=1 AND r.kind='page'")
+# rows written since a mark: a rowid range of each table (``+run_id`` keeps the planner off the
+# (run_id, url) index, which would walk every row of the run at each poll of the live page pass)
+WRITTEN_BETWEEN_SQL = ("SELECT url FROM resources WHERE rowid > ? AND rowid <= ? AND +run_id=? "
+                       "UNION SELECT url FROM bodies WHERE rowid > ? AND rowid <= ? AND +run_id=?")
 TITLES_UNDER_PREFIX_SQL = ("SELECT title FROM resources WHERE run_id=? AND url >= ? AND url < ? "
                            "AND substr(url, 1, ?) = ? AND skip_reason IS NULL AND status BETWEEN 200 AND 299 "
                            "ORDER BY url")
@@ -46,7 +55,8 @@ TITLES_UNDER_PREFIX_SQL = ("SELECT title FROM resources WHERE run_id=? AND url >
 PER_PAGE_QUERIES = {"resource": RESOURCE_SQL, "body": BODY_SQL, "links_to": LINKS_TO_SQL,
                     "links_from": LINKS_FROM_SQL, "links_from_tag": LINKS_FROM_TAG_SQL,
                     "referrers": REFERRERS_SQL,
-                    "redirected_here": REDIRECTED_HERE_SQL, "titles_under_prefix": TITLES_UNDER_PREFIX_SQL}
+                    "redirected_here": REDIRECTED_HERE_SQL, "titles_under_prefix": TITLES_UNDER_PREFIX_SQL,
+                    "page_with_body": PAGE_WITH_BODY_SQL}
 
 
 def _prefix_upper_bound(prefix: str) -> str:
@@ -103,6 +113,14 @@ def _resource_filters(kind: str | None, in_scope: bool | None, fetched: bool | N
         where.append("decode_errors > ?")
         params.append(decode_errors_over)
     return where, params
+
+
+@dataclass(frozen=True, order=True)
+class PageWriteMark:
+    """How far the ``resources`` and ``bodies`` tables were written (``FactsMixin.page_write_mark``)."""
+
+    resources: int = 0
+    bodies: int = 0
 
 
 class FactsMixin:
@@ -206,6 +224,39 @@ class FactsMixin:
             for key, empty in _JSON_RESOURCE_FIELDS.items():
                 d[key] = json.loads(d[key]) if d[key] is not None else empty
             yield d, zlib.decompress(z).decode("utf-8")
+
+    def page_with_body(self, run_id: int, url: str,
+                       written_upto: PageWriteMark | None = None) -> tuple[dict[str, Any], str] | None:
+        """One in-scope page of the run with its decoded text, as ``pages_with_bodies`` yields it;
+        None when ``url`` is not such a page (yet), or when its row or body was written after
+        ``written_upto`` (a ``page_write_mark``: the caller reads it again in a later window)."""
+        row = self.db.execute(PAGE_WITH_BODY_SQL, (run_id, url)).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        resource_rowid, body_rowid = d.pop("_r"), d.pop("_b")
+        if written_upto is not None and (resource_rowid > written_upto.resources
+                                         or body_rowid > written_upto.bodies):
+            return None
+        z = d.pop("_z")
+        for key, empty in _JSON_RESOURCE_FIELDS.items():
+            d[key] = json.loads(d[key]) if d[key] is not None else empty
+        return d, zlib.decompress(z).decode("utf-8")
+
+    def page_write_mark(self) -> PageWriteMark:
+        """Where the ``resources`` and ``bodies`` tables stand now (their highest rowids). Every
+        row written later, a new one or one replacing a row (``INSERT OR REPLACE`` gives the new
+        row a rowid above every existing one), lies above the mark (``urls_written_between``)."""
+        row = self.db.execute("SELECT (SELECT COALESCE(MAX(rowid), 0) FROM resources), "
+                              "(SELECT COALESCE(MAX(rowid), 0) FROM bodies)").fetchone()
+        return PageWriteMark(int(row[0]), int(row[1]))
+
+    def urls_written_between(self, run_id: int, after: PageWriteMark, upto: PageWriteMark) -> Iterator[str]:
+        """URLs of the run whose resource row or body row was written after ``after`` and at or
+        before ``upto`` (two ``page_write_mark`` results), each once, in no particular order."""
+        for row in self.db.execute(WRITTEN_BETWEEN_SQL, (after.resources, upto.resources, run_id,
+                                                         after.bodies, upto.bodies, run_id)):
+            yield row[0]
 
     def html_page_urls(self, run_id: int) -> list[str]:
         """URLs of the in-scope 2xx HTML pages whose body was stored (the pages rules read)."""
