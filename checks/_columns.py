@@ -238,20 +238,25 @@ class _Views:
     views: dict[str, PageView] = field(default_factory=dict)
     truncated: set[str] = field(default_factory=set)
     link_index: dict[str, str] = field(default_factory=dict)
+    # link text -> (page, position in its links) of its link_index entry: the entry is the link of the
+    # first page in URL order, whatever order the pages come in (the live page pass reads them as crawled)
+    index_source: dict[str, tuple[str, int]] = field(default_factory=dict)
     complete: bool = False
     error: Exception | None = None
     shared: dict[str, str] = field(default_factory=dict)  # footer text -> its one copy
 
     def wanted(self, res: dict[str, Any]) -> Callable[[str], bool] | None:
         """The links of a page ``add`` uses: all of the homepage's, elsewhere those whose text is not
-        in the link index yet (the index keeps a text's first link)."""
-        if res["url"] == self.homepage:
+        in the link index yet, or only from a page after this one in URL order (the index keeps a
+        text's link from the first page in URL order)."""
+        url = res["url"]
+        if url == self.homepage:
             return None
-        index = self.link_index
+        source = self.index_source
 
         def new_text(text: str) -> bool:
             key = _index_key(text)
-            return bool(key) and key not in index
+            return bool(key) and (key not in source or url < source[key][0])
         return new_text
 
     def add(self, res: dict[str, Any], view: PageView) -> None:
@@ -260,16 +265,26 @@ class _Views:
         view.url = sys.intern(view.url)
         view.footer = self.shared.setdefault(view.footer, view.footer)
         view.footer_markup = self.shared.setdefault(view.footer_markup, view.footer_markup)
-        self.views[sys.intern(res["url"])] = view
+        url = sys.intern(res["url"])
+        self.views[url] = view
         if res.get("truncated"):
-            self.truncated.add(res["url"])
-        for href, text in view.links:
+            self.truncated.add(url)
+        for position, (href, text) in enumerate(view.links):
             key = _index_key(text)
-            if key:
-                self.link_index.setdefault(key, href)
+            if key and (key not in self.index_source or url < self.index_source[key][0]):
+                self.link_index[key] = href
+                self.index_source[key] = (url, position)
         view.text = ""  # re-read on demand (SiteFacts.text): keeps memory flat on large portals
         if res["url"] != self.homepage:
             view.links = []
+
+    def finish(self) -> None:
+        """Every page went by: views and link texts in the order a pass in URL order adds them."""
+        self.views = dict(sorted(self.views.items()))
+        self.link_index = {key: self.link_index[key]
+                           for key in sorted(self.link_index, key=self.index_source.__getitem__)}
+        self.index_source = {}
+        self.complete = True
 
 
 def _index_key(text: str) -> str:
@@ -291,7 +306,7 @@ def view_builder(ctx: Any) -> Callable[[Any, Any], None]:
         if built.error is not None:
             return
         if page is None:
-            built.complete = True
+            built.finish()
             ctx.memo(_VIEWS_MEMO, lambda: built)
             return
         try:
@@ -316,7 +331,7 @@ def _views(ctx: Any) -> _Views:
     built = _Views(ViewReader(ctx), site_homepage(ctx.site))
     for res, view in iter_views(ctx):
         built.add(res, view)
-    built.complete = True
+    built.finish()
     return built
 
 

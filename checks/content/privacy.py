@@ -88,6 +88,8 @@ NOT_READ_RULE = Rule(
         "them.",
 )
 RULES = [PII_ID, PII_MOBILE, PII_BANK, UNREADABLE_RULE, NOT_READ_RULE]
+# its scan reads the page's text, privacy settings and today only; run orders what it kept by URL
+SCAN_DURING_CRAWL = True  # checks.livepass: audited safe to scan while the crawl runs
 _BY_KIND = {"id-number": PII_ID, "mobile": PII_MOBILE, "bank-card": PII_BANK}
 _KIND_ZH = {"id-number": "身份证号码", "mobile": "手机号码", "bank-card": "银行卡号"}
 _KIND_EN = {"id-number": "ID number", "mobile": "mobile number", "bank-card": "bank card number"}
@@ -115,6 +117,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     settings = _settings(ctx)
     min_pages = int(ctx.threshold("privacy.office_number_min_pages"))
     sources = _sources(ctx)
+    sources.sort(key=lambda source: source[0])  # the pages by URL, in whatever order they were scanned
     for doc in ctx.store.attachment_texts(ctx.run_id):
         pages = [(f"attachment page {n}", find_pii(text, ctx.today, settings))
                  for n, text in enumerate(doc["pages"], start=1)]

@@ -63,6 +63,8 @@ ID_FIELD_RULE = Rule(
         "统一社会信用代码 is not personal.",
 )
 RULES = [NAME_RULE, ADDRESS_RULE, ID_FIELD_RULE]
+# its scan reads the page's text and privacy.penalty settings only; run orders what it kept by URL
+SCAN_DURING_CRAWL = True  # checks.livepass: audited safe to scan while the crawl runs
 _BY_KIND = {"name": NAME_RULE, "address": ADDRESS_RULE, "id-field": ID_FIELD_RULE}
 _KIND_ZH = {"name": "自然人姓名", "address": "住址", "id-field": "证件号码"}
 _KIND_EN = {"name": "person's name", "address": "home address", "id-field": "ID field"}
@@ -92,6 +94,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     settings = _settings(ctx)
     min_masked = int(ctx.threshold("privacy.penalty.min_masked_decisions"))
     texts = _texts(ctx)
+    texts.sort(key=lambda text: text[0])  # the pages by URL, in whatever order they were scanned
     for doc in ctx.store.attachment_texts(ctx.run_id):
         if doc["status"] == READ and is_decision(" ".join(doc["pages"]), settings):
             texts.append((doc["url"], "attachment",
