@@ -15,7 +15,19 @@ needs in ``ctx.memo(...)``; the registry then runs the module's ``run(ctx)`` as 
 treats the scanned findings as if ``run`` had yielded them first, so folding, disabled rules
 and crash containment are unchanged. The tree is shared: a ``scan`` must not modify it.
 
-No settings of its own; which modules take part follows ``checks.disable`` and ``--only``.
+Scanning during the crawl (``checks.livepass``): in a single-process ``xunjian run`` the pages are
+scanned while the crawl is still writing them, by the modules that declare ``SCAN_DURING_CRAWL =
+True`` and by the site-facts view builder; the other modules scan after the crawl, here. A module
+may declare it only when its ``scan`` (and every memo or setting it reads) depends on nothing but
+the page, the profile and thresholds and ``ctx.today``: never on ``ctx.store`` (link verdicts, the
+homepage row, other pages, attachment texts, browser results: the crawl is still writing them),
+``ctx.note``/``not_judged``/``consider``, nor on the order pages come in (what it keeps in a memo
+is a set, or is put in URL order by ``run``). Opted in: links, mixed_content, hidden_links,
+wording, privacy, privacy_penalty, elder, services, interaction. Not: static_a11y (its
+``a11y.static.skip_browser_scanned`` reads the browser stage's results).
+
+Setting: ``checks.live_page_pass`` in the profile (default true); which modules take part follows
+``checks.disable`` and ``--only``.
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ finished and then folded (``checks._aggregate.fold``, settings ``aggregate:``).
 Before the modules run, ``checks.pagepass`` streams the run's pages ONCE: each body is read and
 parsed once and handed to the optional ``scan(ctx, page)`` hook of every active module (its
 findings count as the first ones its ``run`` yields) and to the site-facts view builder
-(``checks._columns``), so no module re-reads or re-parses every page on its own.
+(``checks._columns``), so no module re-reads or re-parses every page on its own. In a single-process
+``xunjian run`` the modules declaring ``SCAN_DURING_CRAWL = True`` and the views are scanned while
+the crawl runs (``checks.livepass``); the others scan after the crawl.
 
 ``run_checks`` writes the run manifest (``checks.manifest``): which modules ran, were
 disabled, crashed (with the exception) or could not judge. A module that reads page content
@@ -39,6 +41,7 @@ from checks import manifest as manifest_mod
 from checks._aggregate import HeldFindings, fold
 from checks._columns import view_builder
 from checks.base import CheckContext, Rule
+from checks.livepass import LivePagePass
 from checks.pagepass import PassResult, run_page_pass
 from crawler.store import Finding, StoreError
 
@@ -108,7 +111,7 @@ def site_readable(ctx: CheckContext) -> bool:
     return isinstance(status, int) and 200 <= status < 300
 
 
-def _disabled_modules(site: object) -> set[str]:
+def disabled_modules(site: object) -> set[str]:
     try:
         return {str(m) for m in site["checks"]["disable"]}  # type: ignore[index]
     except (KeyError, TypeError):
@@ -116,15 +119,16 @@ def _disabled_modules(site: object) -> set[str]:
 
 
 def run_checks(ctx: CheckContext, only: set[str] | None = None,
-               browser_stats: dict | None = None) -> dict[str, int]:
+               browser_stats: dict | None = None, live: LivePagePass | None = None) -> dict[str, int]:
     """Run every enabled check module; store findings and the run manifest; return counts per rule.
+    ``live``: the page pass that ran during the crawl (``checks.livepass``), when there was one.
 
     A check that crashes is recorded (manifest and ``check_errors`` stat) and the others still
     run: a bug in one rule must not cost the webmaster the rest of the report (the run is
     incomplete all the same: the runner reads the manifest).
     """
     disabled_rules = set(manifest_mod.disabled_rules(ctx.thresholds))
-    disabled_modules = _disabled_modules(ctx.site)
+    disabled = disabled_modules(ctx.site)
     readable = site_readable(ctx)
     counts: dict[str, int] = {}
     errors: list[str] = []
@@ -139,13 +143,13 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
             entry["status"] = manifest_mod.NOT_SELECTED
             continue
         ctx.store.clear_findings(ctx.run_id, module_ids)
-        if name in disabled_modules:
+        if name in disabled:
             entry["status"] = manifest_mod.DISABLED
         elif not readable and getattr(mod, "NEEDS_CONTENT", True):
             entry["status"] = manifest_mod.UNKNOWABLE
         else:
             active.append(mod)
-    scanned = _page_pass(ctx, active)
+    scanned = _page_pass(ctx, active, live)
     for mod in active:
         name = module_name(mod)
         entry = modules[name]
@@ -188,13 +192,28 @@ def run_checks(ctx: CheckContext, only: set[str] | None = None,
     return counts
 
 
-def _page_pass(ctx: CheckContext, active: list[ModuleType]) -> PassResult:
+def _page_pass(ctx: CheckContext, active: list[ModuleType], live: LivePagePass | None = None) -> PassResult:
     """One streaming pass over the pages for the active modules' ``scan`` hooks and the shared
-    site-facts views (``checks.pagepass``); skipped when no active module reads page content."""
+    site-facts views (``checks.pagepass``); skipped when no active module reads page content.
+    With a ``live`` pass, the modules it scanned during the crawl and the views come from it (once
+    it caught up and only when usable: ``LivePagePass.settle``), the other modules scan here."""
     if not any(getattr(mod, "NEEDS_CONTENT", True) for mod in active):
+        if live is not None:
+            live.stop()
         return PassResult()
     scanners = {module_name(mod): mod for mod in active if callable(getattr(mod, "scan", None))}
-    return run_page_pass(ctx, scanners, [view_builder(ctx)])
+    if live is None or not live.settle(ctx):
+        return run_page_pass(ctx, scanners, [view_builder(ctx)])
+    taken = {name for name in scanners if name in live.modules}
+    result = PassResult(findings={name: [] for name in scanners})
+    live.take(ctx, taken, result)
+    rest = {name: mod for name, mod in scanners.items() if name not in taken}
+    if rest:
+        after = run_page_pass(ctx, rest, [])
+        result.findings.update(after.findings)
+        result.errors.update(after.errors)
+        result.pages = max(result.pages, after.pages)
+    return result
 
 
 def _put(ctx: CheckContext, finding: Finding, counts: dict[str, int]) -> None:

@@ -131,6 +131,8 @@ SITE_SCHEMA: dict[str, Any] = {
     "a11y": ("dict", {}),
     "checks": {
         "disable": ("list[str]", []),
+        # scan pages while the crawl runs (checks/livepass.py); false: every scan after the crawl
+        "live_page_pass": ("bool", True),
     },
     "thresholds": ("dict", {}),
     "report": {

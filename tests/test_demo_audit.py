@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from config import CONFIG_DIR
+from checks import livepass
+from checks.base import CheckContext
+from checks.registry import run_checks
+from config import CONFIG_DIR, load_site, load_thresholds
 from crawler.store import Store
 from tests._report_language import language_problems
 from xunjian import runner
@@ -29,11 +32,23 @@ from xunjian.demo.server import serve
 TODAY = date(2026, 11, 22)
 
 
+LIVE_PASSES: list = []  # the live page pass of the demo run (checks/livepass.py)
+
+
+def _recording(start):
+    def recording(*args, **kwargs):
+        live = start(*args, **kwargs)
+        LIVE_PASSES.append(live)
+        return live
+    return recording
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo")
     site = build_site(TODAY)
     mp = pytest.MonkeyPatch()
+    mp.setattr(livepass, "start_live_pass", _recording(livepass.start_live_pass))
     with serve(site) as server:
         mp.setenv("XUNJIAN_DEMO_PORT", server.portal_base.rsplit(":", 1)[1].rstrip("/"))
         result = runner.audit(CONFIG_DIR / "sites" / "demo.yaml", db=tmp / "x.sqlite", out=tmp / "out",
@@ -44,6 +59,7 @@ def demo_run(tmp_path_factory):
     findings = store.findings(result.run_id)
     stats = store.run_stats(result.run_id)
     stats["a11y_audited_urls"] = sorted(r["url"] for r in store.a11y_results(result.run_id))
+    stats["db"] = tmp / "x.sqlite"
     store.close()
     return result, findings, bases, stats
 
@@ -126,3 +142,21 @@ def test_expect_and_decoy_types():
     assert expected and decoys
     assert all(isinstance(e, Expect) for e in expected)
     assert all(isinstance(d, Decoy) for d in decoys)
+
+
+def test_findings_of_the_live_page_pass_equal_a_sequential_checks_run(demo_run, monkeypatch):
+    """The demo run scanned pages while its crawl ran (checks/livepass.py); the checks run again on
+    the same stored run without it (every scan after the crawl) must store the same findings."""
+    result, findings, bases, stats = demo_run
+    monkeypatch.setenv("XUNJIAN_DEMO_PORT", bases["portal"].rsplit(":", 1)[1])
+    assert len(LIVE_PASSES) == 1 and LIVE_PASSES[0] is not None
+    assert LIVE_PASSES[0].unusable is None and LIVE_PASSES[0].pages >= 100, LIVE_PASSES[0].unusable
+    site = load_site(CONFIG_DIR / "sites" / "demo.yaml")
+    store = Store(stats["db"])
+    try:
+        ctx = CheckContext(store=store, run_id=result.run_id, site=site, thresholds=load_thresholds(site),
+                           today=TODAY)
+        run_checks(ctx)
+        assert store.findings(result.run_id) == findings
+    finally:
+        store.close()

@@ -174,6 +174,13 @@ def _render(store: Store, run_id: int, plan: _Plan, result: AuditResult) -> None
     result.report_dir = report_dir
 
 
+def _start_live_pass(store: Store, run_id: int, plan: _Plan) -> Any:
+    """The page pass of the modules that may scan while the crawl runs (``checks.livepass``), started;
+    None when the profile turns it off (``checks.live_page_pass: false``)."""
+    from checks.livepass import start_live_pass
+    return start_live_pass(store, run_id, plan.site, plan.thresholds, plan.today)
+
+
 def _crawl_started(store: Store, run_id: int, pid: int, hook: Callable[[int], None] | None) -> None:
     store.update_run_stats(run_id, {"crawl_pid": pid})
     if hook is not None:
@@ -280,12 +287,18 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     from crawler.run import crawl
 
     site, thresholds = plan.site, plan.thresholds
+    live = None
     if plan.redis or plan.workers:
         rc = _crawl_distributed(store, run_id, plan)
     else:
-        rc = crawl(str(plan.site_path), str(store.path), run_id, today=plan.today.isoformat(),
-                   overrides=plan.overrides, progress=plan.progress, lock_fd=lock.fd,
-                   on_start=lambda pid: _crawl_started(store, run_id, pid, on_crawl_start), full=plan.full)
+        live = _start_live_pass(store, run_id, plan)
+        try:
+            rc = crawl(str(plan.site_path), str(store.path), run_id, today=plan.today.isoformat(),
+                       overrides=plan.overrides, progress=plan.progress, lock_fd=lock.fd,
+                       on_start=lambda pid: _crawl_started(store, run_id, pid, on_crawl_start), full=plan.full)
+        finally:  # Ctrl-C or a crawl that failed: no scanning thread outlives the crawl
+            if live is not None:
+                live.stop()
     if rc != 0:  # checks never judge a crawl that did not finish
         code, detail = _crawl_failure(rc)
         store.put_manifest(run_id, {**manifest_mod.not_run(site, str(plan.site_path), thresholds),
@@ -314,8 +327,11 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
             say(result.incomplete[1])
 
     ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=thresholds, today=plan.today)
-    result.counts = run_checks(ctx, browser_stats=browser_stats)
-    say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules")
+    started = time.monotonic()
+    result.counts = run_checks(ctx, browser_stats=browser_stats, live=live)
+    during = f"; {live.live_pages} pages scanned during the crawl" if live is not None else ""
+    say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules "
+        f"in {time.monotonic() - started:.1f}s{during}")
     from reports.history import refresh_first_seen
     refresh_first_seen(store, site.name)  # the writer keeps first-seen dates; readers only read them
     from reports.model import coverage_line  # the verdict's coverage line, on the console too

@@ -88,6 +88,8 @@ NAV_KEYBOARD = Rule(
         "skipped. Keyboard and screen-reader users cannot open those columns. Example: <li onclick=go()>.",
 )
 RULES = [ENTRY, ZOOM, TEXT_SIZE, POPUP, FOCUS, NAV_KEYBOARD]
+# its scan reads the page's viewport tag and a11y.elder.min_maximum_scale only
+SCAN_DURING_CRAWL = True  # checks.livepass: audited safe to scan while the crawl runs
 
 _KIND_ZH = {"accessibility": "无障碍", "elder": "长者模式/关怀版"}
 _KIND_EN = {"accessibility": "accessibility (无障碍)", "elder": "elder mode (长者模式/关怀版)"}

@@ -44,6 +44,8 @@ HIDDEN_LINKS = Rule(
         "Severity error, not a veto finding: static detection cannot prove tampering, a person confirms it.",
 )
 RULES = [HIDDEN_LINKS]
+# its scan reads the page, the profile's scope hosts and hidden_links.trusted_suffixes only
+SCAN_DURING_CRAWL = True  # checks.livepass: audited safe to scan while the crawl runs
 
 _HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden"
                      r"|font-size\s*:\s*0(?:\.0+)?(?:px|pt|em|rem)?\s*(?:;|$)"

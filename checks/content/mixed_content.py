@@ -37,6 +37,8 @@ MIXED = Rule(
         "browsers refuse to run.",
 )
 RULES = [MIXED]
+# its scan reads the page, the profile's start URLs and mixed_content.production_scheme only
+SCAN_DURING_CRAWL = True  # checks.livepass: audited safe to scan while the crawl runs
 
 _ATTRS = {"script": ("src",), "img": ("src",), "iframe": ("src",), "frame": ("src",), "source": ("src",),
           "audio": ("src",), "video": ("src", "poster"), "embed": ("src",), "object": ("data",),

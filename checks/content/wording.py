@@ -37,6 +37,8 @@ WORDING = Rule(
         "Example: 中华人名共和国 for 中华人民共和国. Severity critical: a V1 veto problem.",
 )
 RULES = [WORDING]
+# its scan reads the page's title and text and the wording dictionaries only
+SCAN_DURING_CRAWL = True  # checks.livepass: audited safe to scan while the crawl runs
 _SENTENCE_END = "。！？!?；;"
 
 

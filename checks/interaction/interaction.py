@@ -59,6 +59,8 @@ REPLY_STALE = Rule(
 )
 
 RULES = [NO_CHANNEL, UNANSWERED, REPLY_STALE]
+# its scan reads the raw page and interaction.labels only, and keeps a set of URLs
+SCAN_DURING_CRAWL = True  # checks.livepass: audited safe to scan while the crawl runs
 
 
 _ASKED_PAGES = "interaction.asked_pages"

@@ -55,6 +55,8 @@ GUIDES_VETO = Rule(
 )
 
 RULES = [NO_SERVICE, GUIDE_INCOMPLETE, GUIDES_VETO]
+# its scan reads the raw page and services.guide_elements only, and keeps a set of URLs
+SCAN_DURING_CRAWL = True  # checks.livepass: audited safe to scan while the crawl runs
 
 
 _GUIDE_LIKE = "services.guide_like_pages"

@@ -45,6 +45,8 @@ from crawler.urls import url_identity
 
 __all__ = ["RULES", "run", "NEEDS_CONTENT"]
 NEEDS_CONTENT = False  # judges fetch facts of the links found: runs on an unreadable site too
+# its scan reads the raw page and the profile's soft404 patterns only, and keeps a set of URLs
+SCAN_DURING_CRAWL = True  # checks.livepass: audited safe to scan while the crawl runs
 
 
 

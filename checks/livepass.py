@@ -1,0 +1,224 @@
+"""The live page pass: the page pass of the scans that may run while the crawl is still running.
+
+In a single-process ``xunjian run`` the crawl runs in a child process and this process only
+waits for it; the second core is idle. ``LivePagePass`` uses it: a thread of this process polls
+the store (every ``poll_s``, 0.5 s) for the pages the crawl committed since its last look and
+hands each one to the ``scan`` hooks of the modules that declare ``SCAN_DURING_CRAWL = True`` and
+to the site-facts view builder (``checks._columns.view_builder``), exactly as the page pass does
+(``checks.pagepass``). After the crawl, ``settle`` scans what is left (in this thread, from the
+same mark) and the registry merges the results; the modules not opted in scan after the crawl,
+as before. The findings are those of the sequential pass: a scan sees the page's final row,
+per-page findings are handed over in URL order, and what opted-in modules collect in
+``ctx.memo`` does not depend on the order pages come in (see docs/adding-a-rule.md).
+
+How the pass knows what changed: ``Store.page_write_mark`` is the highest rowid of the
+``resources`` and ``bodies`` tables; every write after it, a new row or one replacing a row
+(``INSERT OR REPLACE``: redirect aliases, copied rows of an incremental run, a re-fetch), lies
+above it, so ``Store.urls_written_between(mark, now)`` names every page to (re)read. A page whose
+row or body lies above the window being read is left for the next window. A URL written again
+after it was scanned (its row rewritten: the scan saw a state that is not the final one) makes
+the live results unusable: they are dropped and the registry runs the sequential pass for every
+module, so a rewrite costs time, never correctness. A scan that raises crashes its module, as in
+the page pass; a failure of the live pass itself (a store read) is logged and the sequential
+pass runs instead.
+
+Memory stays flat: a window of URLs at a time, the scanned URLs (interned, shared with the site
+views) and the per-page findings, which the page pass holds as well. The thread runs at a lower
+scheduling priority than the crawl (``LIVE_NICE``) so it takes the idle core, not the crawl's.
+
+Setting: ``checks.live_page_pass`` in the site profile (default true; false: every scan after
+the crawl). Not used for a distributed crawl (``--redis``: this process is the Redis writer).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from datetime import date
+from types import ModuleType
+from typing import Any
+
+from checks._columns import view_builder
+from checks.base import CheckContext
+from checks.pagepass import Page, PassResult
+from crawler.store import Finding, PageWriteMark, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.5          # how often the thread looks for newly committed pages
+WINDOW_ROWS = 400     # rows of each table read per window: bounds how long ``stop`` waits
+LIVE_NICE = 10        # the thread's scheduling niceness (Linux: per thread); the crawl keeps its core
+
+
+def scans_during_crawl(mod: ModuleType) -> bool:
+    """Does the check module declare its ``scan`` safe to run while the crawl is running?"""
+    return getattr(mod, "SCAN_DURING_CRAWL", False) is True and callable(getattr(mod, "scan", None))
+
+
+def start_live_pass(store: Store, run_id: int, site: Any, thresholds: dict[str, Any],
+                    today: date) -> "LivePagePass | None":
+    """A live pass of the profile's opted-in modules (``checks.disable`` honoured), polling the store
+    of ``store`` from now on; None when the profile turns it off (``checks.live_page_pass: false``)."""
+    if not (site.get("checks") or {}).get("live_page_pass", True):
+        return None
+    from checks.registry import check_modules, disabled_modules, module_name  # the registry imports this
+    disabled = disabled_modules(site)
+    modules = {module_name(mod): mod for mod in check_modules()
+               if scans_during_crawl(mod) and module_name(mod) not in disabled}
+    live = LivePagePass(str(store.path), run_id, site, thresholds, today, modules)
+    live.start(store)
+    return live
+
+
+class LivePagePass:
+    """Scans committed pages while the crawl runs (``start`` / ``stop``), then ``settle``s."""
+
+    def __init__(self, db_path: str, run_id: int, site: Any, thresholds: dict[str, Any], today: date,
+                 modules: dict[str, ModuleType], poll_s: float = POLL_S):
+        self.db_path = db_path
+        self.run_id = run_id
+        self.poll_s = poll_s
+        # its own context: what the scans collect stays here until the registry takes it
+        self.ctx = CheckContext(store=None, run_id=run_id, site=site,  # type: ignore[arg-type]
+                                thresholds=thresholds, today=today)  # its store: the one of the reading thread
+        self.live = dict(modules)  # name -> module still scanning (a module whose scan raised leaves)
+        self.modules = dict(modules)
+        self.build: Callable[[Any, Any], None] = view_builder(self.ctx)
+        self.findings: dict[str, list[tuple[str, list[Finding]]]] = {}  # url -> [(module, findings)]
+        self.errors: dict[str, Exception] = {}
+        self.scanned: set[str] = set()
+        self.pages = 0
+        self.live_pages = 0  # pages scanned while the crawl ran (the rest by ``settle``)
+        self.unusable: str | None = None  # why the live results cannot be used
+        self.mark = PageWriteMark()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- while the crawl runs ----------------------------------------------------------------
+    def start(self, store: Store, thread: bool = True) -> None:
+        """Take the mark (no row of this run exists yet) and start polling in a thread (without
+        ``thread``, the caller ``poll``s)."""
+        self.mark = store.page_write_mark()
+        if thread:
+            self._thread = threading.Thread(target=self._run, name="xunjian-live-page-pass", daemon=True)
+            self._thread.start()
+
+    def poll(self, store: Store) -> None:
+        """Scan what was committed since the last look (what the thread does every ``poll_s``)."""
+        self.ctx.store = store
+        try:
+            while not self._stop.is_set() and self.unusable is None and self._window(store):
+                pass
+        finally:
+            self.ctx.store = None  # type: ignore[assignment]
+
+    def stop(self) -> None:
+        """Stop polling (after the window being read) and wait for the thread; idempotent."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LIVE_NICE)
+        except (AttributeError, OSError):  # not Linux, or not allowed: run at normal priority
+            pass
+        store: Store | None = None
+        try:
+            store = Store(self.db_path)
+            while not self._stop.is_set() and self.unusable is None:
+                self.poll(store)
+                self.live_pages = self.pages
+                self._stop.wait(self.poll_s)
+        except Exception as exc:  # noqa: BLE001 - the sequential pass runs instead: nothing is lost
+            log.exception("live page pass failed; the checks scan every page after the crawl")
+            self.unusable = f"the live page pass failed: {exc.__class__.__name__}: {exc}"
+        finally:
+            if store is not None:
+                try:
+                    store.close()
+                except StoreError:
+                    pass
+
+    # -- one window of written rows ----------------------------------------------------------
+    def _window(self, store: Store) -> bool:
+        """Scan the pages written in the next window; False when nothing new was written."""
+        now = store.page_write_mark()
+        upto = PageWriteMark(min(now.resources, self.mark.resources + WINDOW_ROWS),
+                             min(now.bodies, self.mark.bodies + WINDOW_ROWS))
+        if upto == self.mark:
+            return False
+        for url in list(store.urls_written_between(self.run_id, self.mark, upto)):
+            if url in self.scanned:  # rewritten after its scan: the scan saw a state that is not final
+                self.unusable = f"page {url} was written again after it was scanned"
+                return False
+            found = store.page_with_body(self.run_id, url, written_upto=upto)
+            if found is None:
+                continue  # not a page with a body, or its final write lies in a later window
+            self._scan(Page(*found))
+        self.mark = upto
+        return True
+
+    def _scan(self, page: Page) -> None:
+        url = sys.intern(page.url)
+        self.scanned.add(url)
+        self.pages += 1
+        mine: list[tuple[str, list[Finding]]] = []
+        for name, mod in list(self.live.items()):
+            try:
+                found = mod.scan(self.ctx, page)
+                if found is not None:
+                    found = list(found)
+                    if found:
+                        mine.append((name, found))
+            except StoreError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - contained like a crash in run (checks.registry)
+                log.exception("check module %s failed while scanning %s", name, page.url)
+                self.errors[name] = exc
+                del self.live[name]
+                for entries in self.findings.values():
+                    entries[:] = [(n, f) for n, f in entries if n != name]
+                mine = [(n, f) for n, f in mine if n != name]
+        if mine:
+            self.findings[url] = mine
+        self.build(self.ctx, page)
+
+    # -- after the crawl -------------------------------------------------------------------------
+    def settle(self, ctx: CheckContext) -> bool:
+        """Scan the pages the thread did not reach (in this thread, on ``ctx.store``); True when the
+        live results can be used, False when the registry must run the sequential pass."""
+        self.stop()
+        if self.unusable is None:
+            self._stop.clear()
+            self.poll(ctx.store)
+            self._stop.set()
+        if self.unusable is not None:
+            log.warning("live page pass not used (%s); every page is scanned after the crawl", self.unusable)
+            return False
+        return True
+
+    def take(self, ctx: CheckContext, names: set[str], result: PassResult) -> None:
+        """Hand the live results of the modules ``names`` to ``result`` and ``ctx`` as the page pass
+        would have: findings in URL order, scan errors, collected memos and the site-facts views."""
+        for key, value in self.ctx.memos.items():
+            ctx.memos.setdefault(key, value)
+        for rule_id, urls in self.ctx.considered.items():
+            ctx.considered.setdefault(rule_id, set()).update(urls)
+        for name in names:
+            if name in self.errors:
+                result.errors[name] = self.errors[name]
+                result.findings[name] = []
+            else:
+                result.findings.setdefault(name, [])
+        for url in sorted(self.findings):
+            for name, found in self.findings[url]:
+                if name in names and name not in self.errors:
+                    result.findings[name].extend(found)
+        self.findings.clear()
+        result.pages = max(result.pages, self.pages)
+        self.build(ctx, None)  # the views are complete: the site facts of ``ctx`` use them
