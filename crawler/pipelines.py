@@ -1,50 +1,59 @@
-"""Item pipeline: streams the spider's facts into the SQLite ``Store`` from a writer thread.
+"""Item pipeline: streams the spider's facts into the SQLite ``Store`` through a writer process.
 
 Items are the tagged dicts built in ``crawler.facts`` (``_table`` = resource / body /
-links / probe / parse / copy /
-external_sample). ``process_item`` only queues an item (``XUNJIAN_WRITE_QUEUE`` items at most,
-default 256: a full queue makes the crawl wait, so memory stays bounded); one writer thread owns
-the store connection and writes them in order. SQLite and zlib release the GIL while they work,
-so the writes run on the second core while the reactor thread keeps fetching and parsing.
-Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 1000)
-and ``XUNJIAN_COMMIT_INTERVAL_S`` (at most this long between commits, default 2 s) bound both
-memory and what a crash can lose (a resumed run replays what was committed: crawler.spiders.reuse).
-At close the queue is drained, the last batch committed and the spider's run statistics saved
-with ``Store.update_run_stats`` (keys documented in ``PortalSpider.run_stats``).
+links / probe / parse / copy / external_sample / batch). ``process_item`` only hands an item to
+the store writer, a process of its own (``crawler.store_writer``) that owns the store connection
+and writes the items in order on another core: SQLite's and zlib's work never competes with the
+crawl for its GIL. Items travel through a pipe of ``XUNJIAN_WRITE_BUFFER_BYTES`` (default 1 MiB,
+capped by the kernel's pipe-max-size): a full pipe makes the crawl wait, so memory stays bounded.
+Settings: ``XUNJIAN_COMMIT_EVERY`` (rows per commit, default 1000) and ``XUNJIAN_COMMIT_INTERVAL_S``
+(at most this long between commits, default 2 s) bound what a crash can lose (a resumed run
+replays what was committed: crawler.spiders.reuse; if the crawl dies outright, the writer commits
+what it received before it exits). At close the writer commits the last batch and saves the
+spider's run statistics with ``Store.update_run_stats`` (keys documented in
+``PortalSpider.run_stats``).
 
 A write that fails (``StoreError``: disk full, locked past the busy timeout, file
 replaced) is never swallowed: the spider is closed with reason ``store_error`` and
 ``spider.store_error`` names the failure, so the crawl exits non-zero and the run is
-stored incomplete; the items still queued are dropped. An item the writer cannot store (unknown
+stored incomplete; what is still sent is dropped. An item the writer cannot store (unknown
 or malformed: a bug) does not stop the writer, but the crawl ends with a store error that names
-it, so the run is incomplete rather than silently missing a fact.
+it, so the run is incomplete rather than silently missing a fact. A writer process that dies
+fails the crawl the same way.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import logging
-import queue
+import os
+import subprocess
+import sys
 import threading
-import time
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from crawler.store import Store, StoreError
+from crawler.store_writer import encode_frame
 
 log = logging.getLogger(__name__)
-_CLOSE = object()  # the last message to the writer: commit, save the run statistics, close
+_F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 
 class StorePipeline:
-    def __init__(self, crawler, commit_every: int, commit_interval_s: float = 2.0, queue_size: int = 256):
+    def __init__(self, crawler, commit_every: int, commit_interval_s: float = 2.0,
+                 buffer_bytes: int = 1 << 20):
         self.crawler = crawler
         self.commit_every = commit_every
         self.commit_interval_s = commit_interval_s
-        self.queue: queue.Queue = queue.Queue(max(1, queue_size))
-        self.writer: threading.Thread | None = None
-        self.failure: str | None = None        # set by the writer thread when a write fails
+        self.buffer_bytes = buffer_bytes
+        self.writer: subprocess.Popen | None = None
+        self.replies: threading.Thread | None = None
+        self.failure: str | None = None        # set when the writer reports a failed write or dies
         self.close_failure: str | None = None  # the final commit or run statistics failed
+        self.closed_reply = False              # the writer confirmed its last commit
         self.unstored: list[str] = []          # items the writer could not store (a bug): the run is incomplete
         self.path = None
         self.run_id: int | None = None
@@ -54,7 +63,7 @@ class StorePipeline:
         settings = crawler.settings
         return cls(crawler, settings.getint("XUNJIAN_COMMIT_EVERY", 1000),
                    settings.getfloat("XUNJIAN_COMMIT_INTERVAL_S", 2.0),
-                   settings.getint("XUNJIAN_WRITE_QUEUE", 256))
+                   settings.getint("XUNJIAN_WRITE_BUFFER_BYTES", 1 << 20))
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
@@ -62,74 +71,58 @@ class StorePipeline:
         store = Store(spider.db_path, commit_every=self.commit_every)  # opening errors surface here
         self.path = store.path
         store.close()
-        self.writer = threading.Thread(target=self._write_all, args=(spider.db_path,),
-                                       name="xunjian-store-writer", daemon=True)
-        self.writer.start()
+        cmd = [sys.executable, "-m", "crawler.store_writer", "--db", str(spider.db_path),
+               "--run-id", str(self.run_id), "--commit-every", str(self.commit_every),
+               "--commit-interval", str(self.commit_interval_s)]
+        # close_fds=False passes only inheritable descriptors: the store lock handed to the crawl
+        # (crawler.storelock), so the store stays locked while the writer still writes
+        self.writer = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=False,
+                                       bufsize=0)
+        try:
+            fcntl.fcntl(self.writer.stdin.fileno(), _F_SETPIPE_SZ, max(4096, self.buffer_bytes))
+        except OSError:  # above /proc/sys/fs/pipe-max-size: the kernel's default pipe stays
+            pass
+        self.replies = threading.Thread(target=self._read_replies, name="xunjian-store-replies", daemon=True)
+        self.replies.start()
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         spider = self.crawler.spider
         if getattr(spider, "store_error", None) or self.failure:
             raise DropItem("store write failed earlier; the crawl is stopping")
-        self.queue.put(item)
+        self._send("item", item)
         return item
 
-    # -- the writer thread ---------------------------------------------------------------------
-    def _write_all(self, db_path) -> None:
+    def _send(self, kind: str, payload: Any) -> None:
+        frame = memoryview(encode_frame(kind, payload))
         try:
-            store = Store(db_path, commit_every=self.commit_every)
-        except StoreError as exc:
-            self._failed(f"opening {db_path} failed: {exc}")
-            store = None
-        last_commit = time.monotonic()
-        while True:
-            try:
-                item = self.queue.get(timeout=self.commit_interval_s)
-            except queue.Empty:
-                item = None
-            if isinstance(item, tuple) and item and item[0] is _CLOSE:
-                self._close_store(store, item[1])
-                return
-            if store is None or self.failure:
-                continue  # a write failed: the crawl is stopping, what is still queued is dropped
-            try:
-                if item is not None and not write_item(store, self.run_id, item):
-                    self._unstored(item, "unknown item")
-                now = time.monotonic()
-                if now - last_commit >= self.commit_interval_s:
-                    store.commit()
-                    last_commit = now
-            except StoreError as exc:
-                self._failed(f"writing to {self.path} failed: {exc}")
-            except Exception as exc:  # noqa: BLE001 - the writer outlives a malformed item (a dead writer
-                log.exception("item not stored")  # hangs the crawl); the run is marked incomplete at close
-                self._unstored(item or {}, repr(exc))
+            while frame:  # a raw pipe write may be cut short by a signal: send the rest
+                frame = frame[self.writer.stdin.write(frame) or 0:]
+        except (BrokenPipeError, OSError) as exc:
+            self._failed(f"the store writer process ended unexpectedly ({exc.__class__.__name__}, exit "
+                         f"{self.writer.poll()}); what it had not written is lost")
 
-    def _unstored(self, item: dict[str, Any], why: str) -> None:
-        self.unstored.append(f"{item.get('_table')} {item.get('url', '')} ({why})".strip())
-
-    def _close_store(self, store: Store | None, stats: dict[str, Any] | None) -> None:
-        if store is None:
-            return
-        try:
-            store.commit()
-            if stats is not None:  # final figures follow at spider_closed
-                store.update_run_stats(self.run_id, stats)
-        except StoreError as exc:
-            self.close_failure = f"final commit to {self.path} failed: {exc}"
-        except Exception as exc:  # noqa: BLE001 - reported by close_spider in the reactor thread
-            self.close_failure = f"saving the run statistics to {self.path} failed: {exc!r}"
-        finally:
+    # -- the writer's replies (a thread of this process) ---------------------------------------
+    def _read_replies(self) -> None:
+        for line in self.writer.stdout:
             try:
-                store.close()
-            except StoreError as exc:
-                self.close_failure = self.close_failure or f"closing {self.path} failed: {exc}"
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if "failed" in message:
+                self._failed(message["failed"])
+            elif "unstored" in message:
+                self.unstored.append(message["unstored"])
+            elif message.get("closed"):
+                self.closed_reply = True
+                self.close_failure = message.get("close_failure")
 
     def _failed(self, message: str) -> None:
-        """In the writer thread: stop the crawl from the reactor thread, once."""
+        """Stop the crawl from the reactor thread, once."""
         if self.failure is None:
             self.failure = message
-            from twisted.internet import reactor
-            reactor.callFromThread(self._stop_crawl, message)
+            if "twisted.internet.reactor" in sys.modules:  # always, in a crawl; never installed here
+                from twisted.internet import reactor
+                reactor.callFromThread(self._stop_crawl, message)
 
     def _stop_crawl(self, message: str) -> None:
         spider = self.crawler.spider
@@ -144,9 +137,16 @@ class StorePipeline:
         if self.writer is None:  # pragma: no cover - open_spider failed
             return
         stats = spider.run_stats() if spider is not None and hasattr(spider, "run_stats") else None
-        self.queue.put((_CLOSE, stats))
-        self.writer.join()
+        self._send("close", stats)
+        try:
+            self.writer.stdin.close()
+        except OSError:
+            pass
+        self.replies.join()
+        code = self.writer.wait()
         self.writer = None
+        if not self.closed_reply and self.close_failure is None:
+            self.close_failure = f"the store writer process ended without its final commit (exit {code})"
         if self.failure and spider is not None and not getattr(spider, "store_error", None):
             spider.store_error = self.failure  # the failure came as the crawl was closing anyway
         if self.unstored and spider is not None and not getattr(spider, "store_error", None):

@@ -23,7 +23,7 @@ xunjian settings (all documented where they are used):
 ``XUNJIAN_MAX_CRAWL_DELAY``, ``XUNJIAN_MAX_RETRY_AFTER_S``, ``XUNJIAN_MAX_RESPONSE_BYTES``
 (crawler.middlewares; the last two set from the profile), ``XUNJIAN_PROGRESS``,
 ``XUNJIAN_PROGRESS_INTERVAL`` (crawler.extensions), ``XUNJIAN_COMMIT_EVERY``, ``XUNJIAN_COMMIT_INTERVAL_S``,
-``XUNJIAN_WRITE_QUEUE`` (crawler.pipelines),
+``XUNJIAN_WRITE_BUFFER_BYTES`` (crawler.pipelines),
 ``XUNJIAN_ALLOW_ADDRESSES``, ``XUNJIAN_DENY_ADDRESSES``, ``XUNJIAN_PORTAL_HOSTS`` (crawler.netguard),
 ``XUNJIAN_AUTH_USER``, ``XUNJIAN_AUTH_PASSWORD_ENV``, ``XUNJIAN_AUTH_HOSTS`` (crawler.credentials).
 
@@ -114,7 +114,7 @@ XUNJIAN_PROGRESS = True
 XUNJIAN_PROGRESS_INTERVAL = 10.0
 XUNJIAN_COMMIT_EVERY = 1000
 XUNJIAN_COMMIT_INTERVAL_S = 2.0
-XUNJIAN_WRITE_QUEUE = 256  # items waiting for the store's writer thread (crawler.pipelines)
+XUNJIAN_WRITE_BUFFER_BYTES = 1 << 20  # items on their way to the store writer process (crawler.pipelines)
 
 # -- runtime ----------------------------------------------------------------------------------------
 # the store pipeline is synchronous: Scrapy's default of 100 item coroutines per response only adds

@@ -1,10 +1,17 @@
-"""The store pipeline's writer thread: items are written in order, and one malformed item does not
-stop the writer (a dead writer would leave the crawl waiting on a full queue), but the crawl ends
-with a store error naming it, so the run is incomplete and cannot pass the gate."""
+"""The store pipeline's writer process (crawler.store_writer): items are written in order, one
+malformed item does not stop the writer, but the crawl ends with a store error naming it, so the
+run is incomplete and cannot pass the gate; a writer that dies fails the crawl the same way; a
+crawl that dies outright leaves no writer behind and keeps what it sent."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from types import SimpleNamespace
+
+import psutil
 
 from crawler.pipelines import StorePipeline
 from crawler.store import Store
@@ -18,22 +25,30 @@ class _Settings(dict):
         return float(self.get(name, default))
 
 
-def test_writer_thread_survives_a_bad_item_and_commits_at_close(tmp_path):
+def _pipeline(tmp_path):
     db = tmp_path / "x.sqlite"
     store = Store(db)
     run_id = store.start_run("t", "2026-11-26")
     store.close()
     spider = SimpleNamespace(db_path=str(db), run_id=run_id, store_error=None,
                              run_stats=lambda: {"pages": 2})
-    crawler = SimpleNamespace(spider=spider, settings=_Settings())
-    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline = StorePipeline.from_crawler(SimpleNamespace(spider=spider, settings=_Settings()))
     pipeline.open_spider()
+    return db, run_id, spider, pipeline
+
+
+def _resource(url):
+    return {"_table": "resource", "url": url, "kind": "page", "in_scope": True}
+
+
+def test_writer_survives_a_bad_item_and_commits_at_close(tmp_path):
+    db, run_id, spider, pipeline = _pipeline(tmp_path)
     good = [{"_table": "resource", "url": f"http://h/{i}", "kind": "page", "in_scope": True}
             for i in range(5)]
     pipeline.process_item(good[0])
     pipeline.process_item({"_table": "resource", "url": "http://h/bad", "kind": "page", "in_scope": True,
                            "no_such_column": 1})  # refused by Store.put_resource
-    for item in good[1:]:  # still written: the writer thread outlived the bad item
+    for item in good[1:]:  # still written: the writer outlived the bad item
         pipeline.process_item(item)
     pipeline.close_spider()
     assert spider.store_error and spider.store_error.startswith("1 fact item(s) could not be stored"), \
@@ -43,5 +58,65 @@ def test_writer_thread_survives_a_bad_item_and_commits_at_close(tmp_path):
     try:
         assert sorted(r["url"] for r in store.resources(run_id)) == [f"http://h/{i}" for i in range(5)]
         assert store.run_stats(run_id)["pages"] == 2
+    finally:
+        store.close()
+
+
+def test_a_writer_that_dies_fails_the_crawl(tmp_path):
+    from crawler.store import StoreError
+    db, run_id, spider, pipeline = _pipeline(tmp_path)
+    pipeline.process_item(_resource("http://h/0"))
+    writer = pipeline.writer
+    writer.kill()
+    writer.wait()
+    for i in range(1, 200):  # the pipe breaks: the crawl is told, never blocked
+        try:
+            pipeline.process_item(_resource(f"http://h/{i}"))
+        except Exception:  # DropItem once the failure is known
+            break
+    assert pipeline.failure and "store writer process ended unexpectedly" in pipeline.failure
+    try:
+        pipeline.close_spider()
+    except StoreError as exc:
+        assert "without its final commit" in str(exc)
+    else:
+        raise AssertionError("closing after the writer died must raise")
+    assert spider.store_error
+
+
+def test_a_crawl_that_dies_leaves_no_writer_and_keeps_what_it_sent(tmp_path):
+    """The crawl process is killed (no close frame, its end of the pipe closes): the writer
+    commits the items it received and exits, so a resumed run can reuse them."""
+    db = tmp_path / "x.sqlite"
+    store = Store(db)
+    run_id = store.start_run("t", "2026-11-26")
+    store.close()
+    child = subprocess.Popen([sys.executable, "-c", f"""
+import sys
+from types import SimpleNamespace
+from crawler.pipelines import StorePipeline
+class S(dict):
+    def getint(self, n, d): return d
+    def getfloat(self, n, d): return 60.0 if n == "XUNJIAN_COMMIT_INTERVAL_S" else d
+spider = SimpleNamespace(db_path={str(db)!r}, run_id={run_id}, store_error=None, run_stats=lambda: {{}})
+p = StorePipeline.from_crawler(SimpleNamespace(spider=spider, settings=S()))
+p.open_spider()
+for i in range(3):
+    p.process_item({{"_table": "resource", "url": f"http://h/{{i}}", "kind": "page", "in_scope": True}})
+print(p.writer.pid, flush=True)
+sys.stdin.read()
+"""], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    writer_pid = int(child.stdout.readline())
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    try:  # the writer sees the end of its input, commits and exits
+        psutil.Process(writer_pid).wait(timeout=30)
+    except psutil.NoSuchProcess:
+        pass
+    except psutil.TimeoutExpired:
+        raise AssertionError("the store writer outlived the crawl process") from None
+    store = Store(db)
+    try:
+        assert sorted(r["url"] for r in store.resources(run_id)) == [f"http://h/{i}" for i in range(3)]
     finally:
         store.close()
