@@ -231,10 +231,11 @@ class Coordinator:
 def coordinate(site_path: str, site: dict[str, Any], store: Store, run_id: int, redis_url: str, *,
                today: str, join_timeout_s: float = 60.0, lease_s: float | None = None,
                say=lambda m: print(f"[xunjian] {m}", file=sys.stderr, flush=True), progress: bool = False,
-               watch=None) -> int:
+               watch=None, on_published=None) -> int:
     """Run the distributed crawl of ``run_id`` (see the module docstring); 0 when it finished.
     ``progress``: the progress line on stderr; ``watch()``: polled while waiting, a message when the
-    crawl cannot finish (``xunjian.localworkers.LocalWorkers.lost``)."""
+    crawl cannot finish; ``on_published(prefix)``: called once the job is published (both used by
+    ``xunjian.localworkers.LocalWorkers``, which then starts its workers on that job)."""
     started = time.monotonic()
     lease_s = lease_s or float(os.environ.get("XUNJIAN_REDIS_LEASE_S") or DEFAULT_LEASE_S)
     try:
@@ -246,7 +247,11 @@ def coordinate(site_path: str, site: dict[str, Any], store: Store, run_id: int, 
         coordinator.progress = Progress(float(os.environ.get("XUNJIAN_PROGRESS_INTERVAL") or 10.0))
     try:
         coordinator.publish()
-        say(f"run {run_id}: queue seeded on {redis_url}; waiting for workers (xunjian worker --redis URL)")
+        if on_published is not None:
+            on_published(coordinator.bus.prefix)
+        else:
+            say(f"run {run_id}: queue seeded on {redis_url}; waiting for workers "
+                "(xunjian worker --redis URL)")
         say("distributed crawl: cold, every page fetched in full (the workers never read the store: no "
             "conditional requests, replay or resume; nightly incremental runs are single-process; "
             "docs/operations.md)")

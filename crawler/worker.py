@@ -77,14 +77,16 @@ def die_with_parent(sig: int = signal.SIGKILL):
     return arm
 
 
-def start_child(redis_url: str, prefix: str) -> subprocess.Popen:
+def start_child(redis_url: str, prefix: str, **popen) -> subprocess.Popen:
+    """The crawl process of one run (``python -m crawler.worker``); ``popen``: extra Popen options
+    (``xunjian.localworkers`` starts it in a session of its own, its stdout on stderr)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from crawler.publicsuffix import OFFLINE_ENV
     env.update(OFFLINE_ENV)
     cmd = [sys.executable, "-m", "crawler.worker", "--redis", redis_url, "--job", prefix]
-    return subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, preexec_fn=die_with_parent())
+    return subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, preexec_fn=die_with_parent(), **popen)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,19 +3,21 @@
 The run reuses the distributed crawl unchanged (docs/deployment.md): ``LocalWorkers`` starts a
 PRIVATE ``redis-server`` (Debian's, installed by scripts/setup.sh) listening only on a unix socket
 (mode 0700) in a private temp dir, with no TCP port and no persistence (``--save "" --appendonly
-no``), then N ``xunjian worker --once`` processes against it; the runner runs the ``--redis`` parent
-path on that URL (crawler/redis_writer.py: seeder, the one store writer, then checks and reports).
+no``); the runner runs the ``--redis`` parent path on that URL (crawler/redis_writer.py: seeder, the
+one store writer, then checks and reports) and, once the run's job is published, ``start_workers``
+starts N crawl processes on it, each what ``xunjian worker --once`` would start
+(``crawler.worker.start_child``: the ``portal-worker`` spider on the shared queue).
 Workers never open the store, so such a crawl is always cold (``incremental: {"off":
 "distributed"}``): nightly incremental runs stay single-process.
 
 Teardown is always the same, on a normal end, an exception or Ctrl-C (``stop``, from ``__exit__``):
-the workers (after a finished crawl they exit by themselves; otherwise each one's process group, the
-worker and its Scrapy child, is killed: a worker runs in a session of its own, so a terminal's Ctrl-C
-reaches only the run, which stops them in this order), then redis-server, then the temp dir; the
-run is torn down before its checks start. If the run itself is killed outright (SIGKILL, OOM), the kernel stops the children
-(``crawler.worker.die_with_parent``: PR_SET_PDEATHSIG; the worker's Scrapy child has the same), so
-no redis-server or worker outlives the run. Start ``LocalWorkers`` from the thread that runs the
-crawl and outlives it (the CLI's main thread): the kernel ties the signal to the starting thread.
+the workers (after a finished crawl they exit by themselves; otherwise each one's process group is
+killed: a worker runs in a session of its own, so a terminal's Ctrl-C reaches only the run, which
+stops them in this order), then redis-server, then the temp dir; all of it before the run's checks
+start. If the run itself is killed outright (SIGKILL, OOM), the kernel kills the children
+(``crawler.worker.die_with_parent``: PR_SET_PDEATHSIG), so no redis-server or worker outlives the
+run. Start ``LocalWorkers`` from the thread that runs the crawl and outlives it (the CLI's main
+thread): the kernel ties that signal to the starting thread.
 
 ``lost()`` is polled by the coordinator while the crawl runs: a worker that exits early is said once
 (the lease machinery puts its requests back on the queue for the others); when none is left the
@@ -41,7 +43,6 @@ from config import ConfigError
 from crawler.worker import die_with_parent
 from xunjian.preflight import PreflightError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 MAX_WORKERS = 32
 REDIS_START_S = 10.0
 STOP_GRACE_S = 5.0
@@ -68,7 +69,7 @@ def check_workers(count: int, redis_url: str | None) -> str:
 
 
 class LocalWorkers:
-    """A private redis-server and ``count`` local ``xunjian worker --once`` processes (module docstring)."""
+    """A private redis-server and ``count`` local crawl workers (module docstring)."""
 
     def __init__(self, count: int, say: Callable[[str], None], redis_server: str | None = None):
         self.count, self.say = count, say
@@ -93,23 +94,26 @@ class LocalWorkers:
     def start(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="xunjian-workers-"))  # mode 0700: the socket is ours
         socket_path = self.tmp / "redis.sock"
-        self.redis = subprocess.Popen(
-            [self.redis_server, "--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700",
-             "--save", "", "--appendonly", "no", "--dir", str(self.tmp), "--daemonize", "no"],
-            stdin=subprocess.DEVNULL, stdout=open(self.tmp / "redis.log", "wb"), stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=die_with_parent(signal.SIGKILL))
+        with open(self.tmp / "redis.log", "wb") as log:
+            self.redis = subprocess.Popen(
+                [self.redis_server, "--port", "0", "--unixsocket", str(socket_path),
+                 "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", str(self.tmp),
+                 "--daemonize", "no"],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=die_with_parent(signal.SIGKILL))
         self.url = f"unix://{socket_path}?db=0"
         self._wait_for_redis()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+
+    def start_workers(self, prefix: str) -> None:
+        """Start the N crawl processes on the run ``prefix`` the coordinator just published (what an
+        ``xunjian worker --once`` would start for it, without that waiting process: 70 MB less each)."""
+        from crawler.worker import start_child
         for _ in range(self.count):
             # stdout goes to stderr: the run's stdout carries only the report folder
-            self.workers.append(subprocess.Popen(
-                [sys.executable, "-m", "xunjian.cli", "worker", "--redis", self.url, "--once"],
-                cwd=str(REPO_ROOT), env=env, stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno(),
-                start_new_session=True, preexec_fn=die_with_parent(signal.SIGKILL)))
+            self.workers.append(start_child(self.url, prefix, start_new_session=True,
+                                            stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno()))
         self.say(f"{self.count} local crawl workers (pids {', '.join(str(w.pid) for w in self.workers)}) "
-                 f"on a private redis-server (pid {self.redis.pid}, socket {socket_path})")
+                 f"on a private redis-server (pid {self.redis.pid}, {self.tmp / 'redis.sock'})")
 
     def _wait_for_redis(self) -> None:
         from crawler.distributed import connect

@@ -276,7 +276,8 @@ def _crawl_distributed(store: Store, run_id: int, plan: _Plan) -> int:
     say(f"--workers {plan.workers}: a cold crawl on {plan.workers} processes; nightly incremental runs "
         "are single-process (run without --workers to reuse what earlier runs stored)")
     with LocalWorkers(plan.workers, say) as local:
-        rc = coordinate(str(plan.site_path), plan.site, store, run_id, local.url, watch=local.lost, **options)
+        rc = coordinate(str(plan.site_path), plan.site, store, run_id, local.url, watch=local.lost,
+                        on_published=local.start_workers, **options)
     store.update_run_stats(run_id, {"local_workers": local.summary()})
     return rc
 
