@@ -150,3 +150,40 @@ def test_live_pass_is_off_when_the_profile_says_so(tmp_path):
     with pytest.raises(ConfigError, match="live_page_pass"):
         load_site(bad)
     store.close()
+
+
+@pytest.mark.parametrize("ending", ["crawl-failed", "ctrl-c"])
+def test_no_scanning_thread_outlives_a_crawl_that_failed_or_was_interrupted(tmp_path, monkeypatch, ending):
+    import threading
+
+    import crawler.run
+    from xunjian import runner
+
+    profile = tmp_path / "site.yaml"
+    profile.write_text(f"name: trs\nstart_urls: ['{HOST}/']\n", encoding="utf-8")
+    seen: dict = {}
+
+    def crawl(site_path, db_path, run_id, **_options):  # what the crawl child writes, then its end
+        store = Store(db_path)
+        _put_page(store, run_id, HOST + "/", _planted(1))
+        store.commit()
+        store.close()
+        seen["threads"] = [t for t in threading.enumerate() if t.name == "xunjian-live-page-pass"]
+        if ending == "ctrl-c":
+            raise KeyboardInterrupt
+        return 1
+
+    monkeypatch.setattr(crawler.run, "crawl", crawl)
+    if ending == "ctrl-c":
+        with pytest.raises(KeyboardInterrupt):
+            runner.audit(profile, db=tmp_path / "x.sqlite", out=tmp_path / "out", today=TODAY, progress=False)
+    else:
+        result = runner.audit(profile, db=tmp_path / "x.sqlite", out=tmp_path / "out", today=TODAY,
+                              progress=False)
+        assert result.incomplete and result.incomplete[0] == "crawl-failed"
+    assert len(seen["threads"]) == 1, "the live page pass was not running during the crawl"
+    assert not seen["threads"][0].is_alive()
+    store = Store(tmp_path / "x.sqlite")
+    status, findings = store.run(1)["status"], store.findings(1)
+    store.close()
+    assert status == "incomplete" and findings == []  # no checks ran for an unfinished crawl

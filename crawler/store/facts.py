@@ -56,7 +56,8 @@ PER_PAGE_QUERIES = {"resource": RESOURCE_SQL, "body": BODY_SQL, "links_to": LINK
                     "links_from": LINKS_FROM_SQL, "links_from_tag": LINKS_FROM_TAG_SQL,
                     "referrers": REFERRERS_SQL,
                     "redirected_here": REDIRECTED_HERE_SQL, "titles_under_prefix": TITLES_UNDER_PREFIX_SQL,
-                    "page_with_body": PAGE_WITH_BODY_SQL}
+                    "page_with_body": PAGE_WITH_BODY_SQL,
+                    "written_between": WRITTEN_BETWEEN_SQL}  # once per poll of the live page pass
 
 
 def _prefix_upper_bound(prefix: str) -> str:
