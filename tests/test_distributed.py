@@ -8,8 +8,9 @@ still has work (the portal holds its answers back until the late worker has leas
 own, so both crawl and the late one must fetch pages; no timing involved), and with one of two
 workers killed with SIGKILL mid-crawl while it holds leased requests (they go back to the queue).
 ``xunjian run --workers 2`` (xunjian/localworkers.py: a private redis-server and two local workers)
-stores the same, and leaves no redis-server or worker process behind: after a normal end, after
-Ctrl-C, and when every worker dies (the run is then incomplete, exit 2); without redis-server on
+stores the same, also when one of its two workers is killed mid-crawl, and leaves no redis-server
+or worker process behind: after a normal end, after Ctrl-C, and when every worker dies (the run is
+then incomplete, exit 2); without redis-server on
 PATH it refuses in one line. Skipped, saying why, only when redis-server is not installed
 (scripts/setup.sh installs it).
 """
@@ -42,6 +43,7 @@ REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed: run scripts/setup.sh "
                                                       "(apt-get install redis-server)")
 SLOW = {"politeness": {"delay_s": 0.2, "concurrency_per_host": 2}}  # a crawl long enough to kill a worker in
+BRISK = {"politeness": {"delay_s": 0.02, "concurrency_per_host": 2}}  # ... when no lease expiry is awaited
 
 
 def _free_port() -> int:
@@ -321,6 +323,53 @@ def test_workers_option_crawls_like_one_process_and_leaves_no_process(portal):
     assert got["stats"]["workers"] == 2  # both workers crawled and reported
     assert got["stats"]["local_workers"] == {"started": 2, "exited_early": []}
     assert got["stats"]["incremental"] == {"off": "distributed"}  # a cold crawl, said so
+
+
+def test_a_dead_local_worker_leaves_its_pages_to_the_other(portal):
+    """One of two local workers killed while it holds leased requests and more are queued: the
+    run notices at once (no lease expiry to wait for), the other worker fetches its requests, and
+    the stored facts equal a one-process run's."""
+    tmp, profile, single, _ = portal
+    watch = Descendants()
+    watch.start()
+    killed: dict = {}
+
+    def kill_one_holding_leases() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            for proc in _crawl_children(watch):
+                try:
+                    cmd = proc.cmdline()
+                except psutil.Error:
+                    continue
+                server = connect(cmd[cmd.index("--redis") + 1])
+                prefix = cmd[cmd.index("--job") + 1]
+                owners = {_pid(o.decode()) for o in server.hvals(f"{prefix}:owners")}
+                if proc.pid in owners and server.zcard(f"{prefix}:requests"):  # mid-crawl
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    killed["pid"] = proc.pid
+                    return
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_one_holding_leases)
+    killer.start()
+    result = runner.audit(profile, db=tmp / "one-dead.sqlite", out=tmp / "out", today=TODAY, progress=False,
+                          browser=False, workers=2, formats=("json",), overrides=BRISK)
+    killer.join()
+    assert killed, "no worker was killed while holding leases"
+    assert watch.alive() == []
+    assert result.incomplete is None
+    got = facts(tmp / "one-dead.sqlite", result.run_id)
+    assert_same(single, got)
+    assert got["stats"]["local_workers"] == {"started": 2, "exited_early": [-signal.SIGKILL]}
+
+
+def _pid(owner: str) -> int | None:
+    """The pid in a lease owner (host:pid:tag)."""
+    try:
+        return int(owner.split(":")[1])
+    except (ValueError, IndexError):
+        return None
 
 
 def test_workers_all_dead_fail_the_run_and_leave_no_process(portal):

@@ -132,15 +132,30 @@ class LocalWorkers:
                 time.sleep(0.05)
 
     def lost(self) -> str | None:
-        """Polled while the crawl runs: says once each worker that exited; the failure when none is left."""
+        """Polled while the crawl runs: says once each worker that exited, and ends its heartbeat so
+        that the coordinator requeues its leased requests at its next poll instead of after
+        ``XUNJIAN_REDIS_LEASE_S``; the failure when no worker is left."""
         for worker in self.workers:
             if worker.poll() is not None and worker.pid not in self.exited_early:
                 self.exited_early[worker.pid] = worker.returncode
+                self._end_heartbeat(worker.pid)
                 self.say(f"local crawl worker (pid {worker.pid}) exited with {worker.returncode} before the "
-                         "crawl ended; the other workers take over its requests once its lease expires")
+                         "crawl ended; its requests go back to the queue for the other workers")
         if self.workers and len(self.exited_early) == len(self.workers):
             return f"all {len(self.workers)} local crawl workers exited before the crawl ended"
         return None
+
+    def _end_heartbeat(self, pid: int) -> None:
+        """Delete the heartbeat of the worker process ``pid`` (its id is ``host:pid:tag``, made by
+        ``crawler.distributed.new_worker_id``): it is known dead here, no need to wait for expiry."""
+        from crawler.distributed import WORKER_KEY, connect
+        import redis
+        try:
+            server = connect(self.url)
+            for key in server.scan_iter(match=f"{WORKER_KEY}*:{pid}:*"):
+                server.delete(key)
+        except redis.RedisError:
+            pass  # the lease then expires by itself
 
     def summary(self) -> dict[str, object]:
         """The run stat ``local_workers``: how many were started, and those that exited mid-crawl."""
