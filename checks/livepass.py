@@ -53,21 +53,31 @@ WINDOW_ROWS = 400     # rows of each table read per window: bounds how long ``st
 LIVE_NICE = 10        # the thread's scheduling niceness (Linux: per thread); the crawl keeps its core
 
 
-def scans_during_crawl(mod: ModuleType) -> bool:
-    """Does the check module declare its ``scan`` safe to run while the crawl is running?"""
-    return getattr(mod, "SCAN_DURING_CRAWL", False) is True and callable(getattr(mod, "scan", None))
+def scans_during_crawl(mod: ModuleType, ctx: CheckContext, browser_stage: bool) -> bool:
+    """Does the check module declare its ``scan`` safe to run while the crawl is running? Either
+    always (``SCAN_DURING_CRAWL = True``) or, through ``scan_during_crawl(ctx, browser_stage)``, for
+    this run's settings (``browser_stage``: whether the browser stage will audit pages of the run)."""
+    if not callable(getattr(mod, "scan", None)):
+        return False
+    if getattr(mod, "SCAN_DURING_CRAWL", False) is True:
+        return True
+    decide = getattr(mod, "scan_during_crawl", None)
+    return callable(decide) and decide(ctx, browser_stage) is True
 
 
-def start_live_pass(store: Store, run_id: int, site: Any, thresholds: dict[str, Any],
-                    today: date) -> "LivePagePass | None":
+def start_live_pass(store: Store, run_id: int, site: Any, thresholds: dict[str, Any], today: date,
+                    browser_stage: bool = True) -> "LivePagePass | None":
     """A live pass of the profile's opted-in modules (``checks.disable`` honoured), polling the store
-    of ``store`` from now on; None when the profile turns it off (``checks.live_page_pass: false``)."""
+    of ``store`` from now on; None when the profile turns it off (``checks.live_page_pass: false``).
+    ``browser_stage``: the browser stage will audit pages of this run (``scan_during_crawl``)."""
     if not (site.get("checks") or {}).get("live_page_pass", True):
         return None
     from checks.registry import check_modules, disabled_modules, module_name  # the registry imports this
     disabled = disabled_modules(site)
+    ctx = CheckContext(store=None, run_id=run_id, site=site, thresholds=thresholds,  # type: ignore[arg-type]
+                       today=today)
     modules = {module_name(mod): mod for mod in check_modules()
-               if scans_during_crawl(mod) and module_name(mod) not in disabled}
+               if module_name(mod) not in disabled and scans_during_crawl(mod, ctx, browser_stage)}
     live = LivePagePass(str(store.path), run_id, site, thresholds, today, modules)
     live.start(store)
     return live

@@ -22,9 +22,12 @@ may declare it only when its ``scan`` (and every memo or setting it reads) depen
 the page, the profile and thresholds and ``ctx.today``: never on ``ctx.store`` (link verdicts, the
 homepage row, other pages, attachment texts, browser results: the crawl is still writing them),
 ``ctx.note``/``not_judged``/``consider``, nor on the order pages come in (what it keeps in a memo
-is a set, or is put in URL order by ``run``). Opted in: links, mixed_content, hidden_links,
-wording, privacy, privacy_penalty, elder, services, interaction. Not: static_a11y (its
-``a11y.static.skip_browser_scanned`` reads the browser stage's results).
+is a set, or is put in URL order by ``run``). A module whose safety depends on the run's settings
+defines ``scan_during_crawl(ctx, browser_stage) -> bool`` instead. Opted in: links, mixed_content,
+hidden_links, wording, privacy, privacy_penalty, elder, services, interaction; static_a11y only when
+it skips no page for the browser stage (``a11y.static.skip_browser_scanned`` off, or no browser
+stage in the run: ``--no-browser``, ``a11y.enabled: false``), since the skip list is the browser
+stage's results.
 
 Setting: ``checks.live_page_pass`` in the profile (default true); which modules take part follows
 ``checks.disable`` and ``--only``.

@@ -56,7 +56,8 @@ def _setup(tmp_path):
     pages.update({f"/art/{n}.html": _planted(n) for n in range(12)})
     ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=load_thresholds(site),
                        today=date.fromisoformat(TODAY.isoformat()))
-    modules = {module_name(m): m for m in check_modules() if scans_during_crawl(m)}
+    modules = {module_name(m): m for m in check_modules() if scans_during_crawl(m, ctx, browser_stage=False)}
+    assert "static_a11y" in modules and "hidden_links" in modules and "columns" not in modules
     live = LivePagePass(str(store.path), run_id, site, ctx.thresholds, ctx.today, modules)
     live.start(store, thread=False)
     return store, run_id, pages, ctx, live

@@ -178,7 +178,8 @@ def _start_live_pass(store: Store, run_id: int, plan: _Plan) -> Any:
     """The page pass of the modules that may scan while the crawl runs (``checks.livepass``), started;
     None when the profile turns it off (``checks.live_page_pass: false``)."""
     from checks.livepass import start_live_pass
-    return start_live_pass(store, run_id, plan.site, plan.thresholds, plan.today)
+    browser_stage = plan.browser and (plan.site.get("a11y") or {}).get("enabled") is not False
+    return start_live_pass(store, run_id, plan.site, plan.thresholds, plan.today, browser_stage)
 
 
 def _crawl_started(store: Store, run_id: int, pid: int, hook: Callable[[int], None] | None) -> None:

@@ -146,6 +146,13 @@ def _skipped(ctx: CheckContext) -> set[str]:
         audited_urls(ctx) if ctx.threshold("a11y.static.skip_browser_scanned") else set()))
 
 
+def scan_during_crawl(ctx: CheckContext, browser_stage: bool) -> bool:
+    """checks.livepass: the scan may run while the crawl runs when it skips no page for the browser
+    stage (``a11y.static.skip_browser_scanned`` off, or no browser stage this run: its skip list is
+    then empty whatever the crawl writes); otherwise it waits for the browser stage's results."""
+    return not browser_stage or not ctx.threshold("a11y.static.skip_browser_scanned")
+
+
 def run(ctx: CheckContext) -> CheckResult:
     _skipped(ctx)  # a bad setting fails the module even on a site without pages
     return iter(())  # every finding is a page's: made by ``scan`` in the page pass
