@@ -16,7 +16,7 @@ killed: a worker runs in a session of its own, so a terminal's Ctrl-C reaches on
 stops them in this order), then redis-server, then the temp dir; all of it before the run's checks
 start. If the run itself is killed outright (SIGKILL, OOM), the kernel kills the children
 (``crawler.worker.die_with_parent``: PR_SET_PDEATHSIG), so no redis-server or worker outlives the
-run. Start ``LocalWorkers`` from the thread that runs the crawl and outlives it (the CLI's main
+run (only the temp dir, a few KB, is left then). Start ``LocalWorkers`` from the thread that runs the crawl and outlives it (the CLI's main
 thread): the kernel ties that signal to the starting thread.
 
 ``lost()`` is polled by the coordinator while the crawl runs: a worker that exits early is said once
