@@ -11,10 +11,9 @@ Workers never open the store, so such a crawl is always cold (``incremental: {"o
 "distributed"}``): nightly incremental runs stay single-process.
 
 Teardown is always the same, on a normal end, an exception or Ctrl-C (``stop``, from ``__exit__``):
-the workers (after a finished crawl they exit by themselves; otherwise each one's process group is
-killed: a worker runs in a session of its own, so a terminal's Ctrl-C reaches only the run, which
-stops them in this order), then redis-server, then the temp dir; all of it before the run's checks
-start. If the run itself is killed outright (SIGKILL, OOM), the kernel kills the children
+the workers' process groups are killed (a worker runs in a session of its own, so a terminal's
+Ctrl-C reaches only the run, which stops them in this order), then redis-server's, then the temp
+dir is removed; all of it before the run's checks start. If the run itself is killed outright (SIGKILL, OOM), the kernel kills the children
 (``crawler.worker.die_with_parent``: PR_SET_PDEATHSIG), so no redis-server or worker outlives the
 run (only the temp dir, a few KB, is left then). Start ``LocalWorkers`` from the thread that runs the crawl and outlives it (the CLI's main
 thread): the kernel ties that signal to the starting thread.
@@ -45,7 +44,7 @@ from xunjian.preflight import PreflightError
 
 MAX_WORKERS = 32
 REDIS_START_S = 10.0
-STOP_GRACE_S = 5.0
+REAP_S = 5.0
 
 
 class RedisServerMissing(PreflightError):
@@ -88,8 +87,8 @@ class LocalWorkers:
             raise
         return self
 
-    def __exit__(self, exc_type, *exc_info) -> None:
-        self.stop(finished=exc_type is None)
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
 
     def start(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="xunjian-workers-"))  # mode 0700: the socket is ours
@@ -161,14 +160,11 @@ class LocalWorkers:
         """The run stat ``local_workers``: how many were started, and those that exited mid-crawl."""
         return {"started": len(self.workers), "exited_early": sorted(self.exited_early.values())}
 
-    def stop(self, finished: bool = False) -> None:
-        """Workers first, then redis-server, then the temp dir. After a ``finished`` crawl the workers
-        exit by themselves (``--once``, once they reported); otherwise, or if they linger, they are
-        killed: the run is over or incomplete, and what they held lives only in this private Redis."""
-        if finished:
-            deadline = time.monotonic() + STOP_GRACE_S
-            for worker in self.workers:
-                _wait(worker, max(0.0, deadline - time.monotonic()))
+    def stop(self) -> None:
+        """Workers first, then redis-server, then the temp dir, each killed with its process group:
+        after a finished crawl the workers have reported (``Coordinator.finish`` waited for them) and
+        only wait for the end; otherwise the run is incomplete and what they held lives only in this
+        private Redis, so nothing is lost that a graceful stop would have kept."""
         for worker in self.workers:
             _kill_group(worker)
         if self.redis is not None:
@@ -185,9 +181,9 @@ def _wait(proc: subprocess.Popen, seconds: float) -> None:
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL to the process's group (a worker and its Scrapy child), which outlives its leader; reaped."""
+    """SIGKILL to the process's whole group (anything it started too), then reaped."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    _wait(proc, STOP_GRACE_S)
+    _wait(proc, REAP_S)
