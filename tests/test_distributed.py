@@ -420,7 +420,7 @@ def test_ctrl_c_stops_the_workers_and_redis(portal):
     assert watch.alive() == []
 
 
-def test_workers_without_redis_server_is_one_line(portal, tmp_path, monkeypatch, capsys):
+def test_workers_without_redis_server_or_with_bad_options_is_one_line(portal, tmp_path, monkeypatch, capsys):
     _, profile, _, _ = portal
     monkeypatch.setenv("PATH", str(tmp_path))  # no redis-server there
     from xunjian import cli
@@ -431,3 +431,8 @@ def test_workers_without_redis_server_is_one_line(portal, tmp_path, monkeypatch,
     assert len(err.splitlines()) == 1
     assert "redis-server" in err and "not installed" in err and "scripts/setup.sh" in err
     assert not (tmp_path / "x.sqlite").exists()  # refused before anything was stored
+    monkeypatch.undo()
+    for bad in (["--workers", "1"], ["--workers", "2", "--redis", "redis://127.0.0.1:1/0"]):
+        assert cli.main(["run", "--site", str(profile), *bad, "--db", str(tmp_path / "x.sqlite")]) == 2
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.sqlite").exists()
