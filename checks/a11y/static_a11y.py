@@ -162,8 +162,11 @@ def scan(ctx: CheckContext, page: Page) -> CheckResult:
     """One page of the run's page pass (``checks.pagepass``): in-scope 2xx pages, parsed once."""
     if not page.ok:
         return
-    url, doc = page.url, page.tree
-    if url in _skipped(ctx) or doc is None:
+    url = page.url
+    if url in _skipped(ctx):
+        return  # before the tree: after a live page pass this module may be the only one parsing pages
+    doc = page.tree
+    if doc is None:
         return
     for rule in RULES:  # the denominator of a template gap: the pages read here
         ctx.consider(rule, [url])
