@@ -3,10 +3,10 @@
 In a single-process ``xunjian run`` the crawl runs in a child process and this process only
 waits for it; the second core is idle. ``LivePagePass`` uses it: a thread of this process polls
 the store (every ``poll_s``, 0.5 s) for the pages the crawl committed since its last look and
-hands each one to the ``scan`` hooks of the modules that declare ``SCAN_DURING_CRAWL = True`` and
-to the site-facts view builder (``checks._columns.view_builder``), exactly as the page pass does
-(``checks.pagepass``). After the crawl, ``settle`` scans what is left (in this thread, from the
-same mark) and the registry merges the results; the modules not opted in scan after the crawl,
+hands each one to the ``scan`` hooks of the modules that declare ``SCAN_DURING_CRAWL = True`` (or
+whose ``scan_during_crawl(ctx, browser_stage)`` says so for this run) and to the site-facts view builder (``checks._columns.view_builder``), exactly as the page pass does
+(``checks.pagepass``). After the crawl, ``settle`` scans what is left (in the checks run's thread,
+from the same mark) and the registry merges the results; the modules not opted in scan after the crawl,
 as before. The findings are those of the sequential pass: a scan sees the page's final row,
 per-page findings are handed over in URL order, and what opted-in modules collect in
 ``ctx.memo`` does not depend on the order pages come in (see docs/adding-a-rule.md).
@@ -22,12 +22,14 @@ module, so a rewrite costs time, never correctness. A scan that raises crashes i
 the page pass; a failure of the live pass itself (a store read) is logged and the sequential
 pass runs instead.
 
-Memory stays flat: a window of URLs at a time, the scanned URLs (interned, shared with the site
-views) and the per-page findings, which the page pass holds as well. The thread runs at a lower
+Memory: a window of URLs at a time, the scanned URLs (interned, the same strings as the site
+views' keys) and the per-page findings, which the sequential page pass holds as well; no page body
+or tree outlives its scan. The thread runs at a lower
 scheduling priority than the crawl (``LIVE_NICE``) so it takes the idle core, not the crawl's.
 
 Setting: ``checks.live_page_pass`` in the site profile (default true; false: every scan after
-the crawl). Not used for a distributed crawl (``--redis``: this process is the Redis writer).
+the crawl). Not used for a distributed crawl (``--redis``, ``--workers``: this process is the
+Redis writer and busy).
 """
 
 from __future__ import annotations

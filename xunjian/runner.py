@@ -331,7 +331,8 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
     ctx = CheckContext(store=store, run_id=run_id, site=site, thresholds=thresholds, today=plan.today)
     started = time.monotonic()
     result.counts = run_checks(ctx, browser_stats=browser_stats, live=live)
-    during = f"; {live.live_pages} pages scanned during the crawl" if live is not None else ""
+    during = "" if live is None else (f"; {live.live_pages} pages scanned during the crawl" if not live.unusable
+                                      else f"; pages scanned again after the crawl: {live.unusable}")
     say(f"checks: {sum(result.counts.values())} findings from {len(result.counts)} rules "
         f"in {time.monotonic() - started:.1f}s{during}")
     from reports.history import refresh_first_seen
