@@ -5,8 +5,8 @@ no ``Decoy`` (link and crawl findings must be exactly the planted ones), and the
 (``build_site(..., clean=True)``) must stay within the precision budget: no finding of severity
 warning or worse and at most ``MAX_CLEAN_INFO`` info findings, with the browser stage on a
 capped sample of one page per template (``CLEAN_BROWSER_PAGES``). One audit per family and mode
-(module-scoped). The ``trs`` family's planted render, with the browser stage, is
-tests/test_demo_audit.py; ``PLANTED_BROWSER`` lists the families audited here with the browser.
+for the whole session (tests/_family_runs.py). The ``trs`` family's planted render, with the browser
+stage, is tests/test_demo_audit.py; ``PLANTED_BROWSER`` lists the families audited here with the browser.
 
 ``KNOWN_FALSE`` lists rules that flag a decoy or give a false finding on a clean render and
 belong to another area of work; they are left out of the decoy, link and budget tests and
@@ -25,8 +25,9 @@ from pathlib import Path
 import pytest
 
 from crawler.store import Store
+from tests._family_runs import PLANTED_BROWSER, family_run
 from tests._report_language import language_problems
-from xunjian.demo.harness import (TODAY, FamilyRun, audit_family, budget_breaches, flagged_decoys,
+from xunjian.demo.harness import (TODAY, FamilyRun, budget_breaches, flagged_decoys,
                                   missing_expects, unplanted_link_findings)
 from xunjian.demo import build_site
 from xunjian.demo.family import family_names
@@ -35,7 +36,6 @@ from xunjian.demo.profiles import raw_columns
 ROOT = Path(__file__).resolve().parents[1]
 
 PLANTED_FAMILIES = [name for name in family_names() if name != "trs"]  # trs: tests/test_demo_audit.py
-PLANTED_BROWSER = {"shanghai"}
 BROWSER_ONLY_RULES = {"a11y-axe", "a11y-contrast", "a11y-axe-review", "a11y-not-scanned", "elder-popup",
                       "elder-focus-visible", "elder-nav-keyboard", "elder-text-size"}
 # browserless twins of axe rules: with a11y.static.skip_browser_scanned they stay silent on pages
@@ -47,26 +47,8 @@ KNOWN_FALSE_PLANTED: dict[str, dict[str, str]] = {}
 # family -> {rule id: why the clean render gets a false finding, and whose area the fix is in}
 KNOWN_FALSE_CLEAN: dict[str, dict[str, str]] = {}
 
-# the clean renders are audited WITH the browser stage on a capped sample: one page of each
-# template first (crawler/browser/sampling.py), so the homepage, a column list and an article of
-# every family are scanned by axe and the keyboard/elder probes (the precision budget covers them)
-CLEAN_BROWSER_PAGES = 6
-
-_runs: dict[tuple[str, bool], FamilyRun] = {}
-
-
 def _run(family: str, clean: bool, tmp_path_factory) -> FamilyRun:
-    key = (family, clean)
-    if key not in _runs:
-        tmp = tmp_path_factory.mktemp(f"{family}-{'clean' if clean else 'planted'}")
-        if clean:
-            _runs[key] = audit_family(family, tmp, clean=True, browser=True,
-                                      overrides={"a11y": {"max_pages": CLEAN_BROWSER_PAGES, "scope": "sample"}})
-        else:
-            # the sample (a11y.scope: sample) keeps the browser stage to a few pages per template
-            _runs[key] = audit_family(family, tmp, clean=False, browser=family in PLANTED_BROWSER,
-                                      overrides={"a11y": {"scope": "sample"}})
-    return _runs[key]
+    return family_run(family, clean, tmp_path_factory)  # one audit per render for the whole session
 
 
 @pytest.fixture(scope="module", params=PLANTED_FAMILIES)

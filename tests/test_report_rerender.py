@@ -18,18 +18,20 @@ import pytest
 from openpyxl import load_workbook
 
 import config
+from tests._family_runs import family_run
 from xunjian.cli import main
-from xunjian.demo.harness import audit_family
 
-FAMILY = "shanghai"  # the smallest planted family render that still has findings in every format
+# a planted render with findings in every format, audited without the browser stage: the planted
+# run tests/test_families.py audits for this family (tests/_family_runs.py), not a second audit
+FAMILY = "hanweb"
 
 
 @pytest.fixture(scope="module")
 def stored_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("rerender")
-    run = audit_family(FAMILY, tmp, clean=False, browser=False)
+    # the planted run tests/test_families.py asserts on (audited once per session); only read here
+    run = family_run(FAMILY, False, tmp_path_factory)
     assert run.result.report_dir and run.findings, run.result.messages
-    return tmp / "x.sqlite", run
+    return run.db, run
 
 
 def _forbid_config(monkeypatch):
