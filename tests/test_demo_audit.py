@@ -7,7 +7,8 @@ plant modules declare: every ``Expect`` found, no ``Decoy`` flagged, and, for
 the link and crawl rules, no finding that was not planted. The browser stage runs in
 ``a11y.scope: sample`` (``--a11y-sample``) to keep the suite's Chromium time down, so the
 page-specific plant (``Expect.a11y_scope == "all"``) must be missed here; that it is found
-with ``scope: all`` is tests/test_a11y_incremental.py.
+with ``scope: all`` is tests/test_a11y_incremental.py. The audit is the session's ``demo_audit``
+(tests/conftest.py), shared with tests/test_disclosure_demo.py.
 """
 
 from __future__ import annotations
@@ -18,50 +19,22 @@ from pathlib import Path
 
 import pytest
 
-from checks import livepass
 from checks.base import CheckContext
 from checks.registry import run_checks
 from config import CONFIG_DIR, load_site, load_thresholds
 from crawler.store import Store
 from tests._report_language import language_problems
-from xunjian import runner
-from xunjian.demo import Decoy, Expect, build_site, expectations
+from tests._demo_audit import copy_store
+from xunjian.demo import Decoy, Expect, expectations
 from xunjian.demo.harness import expected_in, link_rule_ids, points_at, resolve
-from xunjian.demo.server import serve
 
 TODAY = date(2026, 11, 22)
 
 
-LIVE_PASSES: list = []  # the live page pass of the demo run (checks/livepass.py)
-
-
-def _recording(start):
-    def recording(*args, **kwargs):
-        live = start(*args, **kwargs)
-        LIVE_PASSES.append(live)
-        return live
-    return recording
-
-
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    site = build_site(TODAY)
-    mp = pytest.MonkeyPatch()
-    mp.setattr(livepass, "start_live_pass", _recording(livepass.start_live_pass))
-    with serve(site) as server:
-        mp.setenv("XUNJIAN_DEMO_PORT", server.portal_base.rsplit(":", 1)[1].rstrip("/"))
-        result = runner.audit(CONFIG_DIR / "sites" / "demo.yaml", db=tmp / "x.sqlite", out=tmp / "out",
-                              today=TODAY, fail_on="error", progress=False, a11y_sample=True)
-        bases = {"portal": server.portal_base.rstrip("/"), "external": server.external_base.rstrip("/")}
-    mp.undo()
-    store = Store(tmp / "x.sqlite")
-    findings = store.findings(result.run_id)
-    stats = store.run_stats(result.run_id)
-    stats["a11y_audited_urls"] = sorted(r["url"] for r in store.a11y_results(result.run_id))
-    stats["db"] = tmp / "x.sqlite"
-    store.close()
-    return result, findings, bases, stats
+def demo_run(demo_audit):
+    """The session's demo audit (tests/conftest.py): result, findings, bases, stats."""
+    return demo_audit.result, demo_audit.findings, demo_audit.bases, demo_audit.stats
 
 
 def test_run_completes_and_writes_reports(demo_run):
@@ -144,15 +117,17 @@ def test_expect_and_decoy_types():
     assert all(isinstance(d, Decoy) for d in decoys)
 
 
-def test_findings_of_the_live_page_pass_equal_a_sequential_checks_run(demo_run, monkeypatch):
+def test_findings_of_the_live_page_pass_equal_a_sequential_checks_run(demo_audit, demo_run, monkeypatch,
+                                                                     tmp_path):
     """The demo run scanned pages while its crawl ran (checks/livepass.py); the checks run again on
     the same stored run without it (every scan after the crawl) must store the same findings."""
     result, findings, bases, stats = demo_run
     monkeypatch.setenv("XUNJIAN_DEMO_PORT", bases["portal"].rsplit(":", 1)[1])
-    assert len(LIVE_PASSES) == 1 and LIVE_PASSES[0] is not None
-    assert LIVE_PASSES[0].unusable is None and LIVE_PASSES[0].pages >= 100, LIVE_PASSES[0].unusable
+    live_passes = demo_audit.live_passes
+    assert len(live_passes) == 1 and live_passes[0] is not None
+    assert live_passes[0].unusable is None and live_passes[0].pages >= 100, live_passes[0].unusable
     site = load_site(CONFIG_DIR / "sites" / "demo.yaml")
-    store = Store(stats["db"])
+    store = Store(copy_store(stats["db"], tmp_path / "x.sqlite"))  # the session's run stays as written
     try:
         ctx = CheckContext(store=store, run_id=result.run_id, site=site, thresholds=load_thresholds(site),
                            today=TODAY)

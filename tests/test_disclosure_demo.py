@@ -1,11 +1,11 @@
 """The disclosure rules against the demo portal, crawled for real over HTTP on 127.0.0.1.
 
-Builds the demo site for a fixed "today", serves it (``xunjian.demo.server.serve``), crawls
-it with ``crawler.run.crawl`` into a real SQLite store and runs only the disclosure check
-modules (columns, freshness, normative, docmeta, identity, annual_report). Asserts that every
-``Expect`` of ``xunjian/demo/plants_disclosure.py`` is found, that no decoy of any plant
-module is flagged by these rules, and that the untouched base portal yields no disclosure
-finding beyond the planted ones. The full pipeline (browser stage, reports, exit code) is
+Takes the session's demo audit (tests/conftest.py: the demo site for a fixed "today", served over
+loopback, crawled into a real SQLite store by the whole pipeline) and re-runs only the disclosure
+check modules (columns, freshness, normative, docmeta, identity, annual_report) on a copy of its
+store. Asserts that every ``Expect`` of ``xunjian/demo/plants_disclosure.py`` is found, that no
+decoy of any plant module is flagged by these rules, and that the untouched base portal yields no
+disclosure finding beyond the planted ones. The full pipeline (browser stage, reports, exit code) is
 covered by tests/test_demo_audit.py.
 """
 
@@ -18,10 +18,9 @@ import pytest
 from checks.base import CheckContext
 from checks.registry import check_modules, run_checks
 from config import CONFIG_DIR, load_site, load_thresholds
-from crawler.run import crawl
 from crawler.store import Store
-from xunjian.demo import build_site, expectations, plants_disclosure, plants_mandatory
-from xunjian.demo.server import serve
+from tests._demo_audit import copy_store
+from xunjian.demo import expectations, plants_disclosure, plants_mandatory
 
 TODAY = date(2026, 11, 22)
 MODULES = {"columns", "freshness", "normative", "docmeta", "identity", "annual_report", "gk_guide",
@@ -34,22 +33,18 @@ def _rule_ids() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("disclosure-demo")
-    site = build_site(TODAY)
+def crawled(demo_audit, tmp_path_factory):
+    # the session's demo audit (tests/conftest.py): its crawl is the one these checks judge; they
+    # re-run on a private copy of its store (run_checks replaces the findings of the modules it runs)
+    assert demo_audit.result.incomplete is None, demo_audit.result.messages  # the crawl finished
+    db = copy_store(demo_audit.stats["db"], tmp_path_factory.mktemp("disclosure-demo") / "x.sqlite")
+    base = demo_audit.bases["portal"]
     mp = pytest.MonkeyPatch()
-    with serve(site) as server:
-        port = server.portal_base.rstrip("/").rsplit(":", 1)[1]
-        mp.setenv("XUNJIAN_DEMO_PORT", port)
-        store = Store(tmp / "x.sqlite")
-        run_id = store.start_run("demo", TODAY.isoformat())
-        store.close()
-        rc = crawl(str(PROFILE), str(tmp / "x.sqlite"), run_id, today=TODAY.isoformat(), progress=False)
-        profile = load_site(PROFILE)
+    mp.setenv("XUNJIAN_DEMO_PORT", base.rsplit(":", 1)[1])
+    profile = load_site(PROFILE)
     mp.undo()
-    assert rc == 0, f"crawl exited with {rc}"
-    store = Store(tmp / "x.sqlite")
-    yield store, run_id, profile, server.portal_base.rstrip("/")
+    store = Store(db)
+    yield store, demo_audit.result.run_id, profile, base
     store.close()
 
 
