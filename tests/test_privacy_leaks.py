@@ -1,10 +1,11 @@
 """No output of a demo audit carries a planted personal number in full (issue 13).
 
-Audits the planted trs demo portal over loopback (browserless, every report format, English and
-the default Chinese report), then greps every report file (XLSX members unzipped), the store's
-findings and run rows (messages, targets, evidence, referrers, stats, manifest) and every log
-line captured (this process at DEBUG, the crawl subprocess's stdout/stderr) for the full ID,
-mobile and bank card numbers, the passport number, home address and full name planted by
+Takes the session's audit of the planted trs demo portal over loopback (tests/conftest.py: every
+report format, with progress lines, its output captured) plus an English report of it, then greps
+every report file (XLSX members unzipped), the store's findings and run rows (messages, targets,
+evidence, referrers, stats, manifest) and every log line captured (this process at DEBUG, stdout
+and stderr of it and its children: the crawl subprocess, Chromium) for the full ID, mobile and
+bank card numbers, the passport number, home address and full name planted by
 xunjian/demo/plants_privacy.py (xunjian/demo/content_plants.py). The rules must have
 fired (masked), so the test cannot pass by finding nothing.
 
@@ -14,21 +15,13 @@ The store's ``bodies`` and ``attachment_texts`` keep the published page and atta
 
 from __future__ import annotations
 
-import logging
 import zipfile
-from datetime import date
 from pathlib import Path
 
-import pytest
-
-from config import CONFIG_DIR
 from crawler.store import Store
-from xunjian import runner
-from xunjian.demo import build_site
+from tests._demo_audit import copy_store
 from xunjian.demo import plants_privacy as plants
-from xunjian.demo.server import serve
 
-TODAY = date(2026, 11, 22)
 SECRETS = (plants.PLANTED_ID, plants.PLANTED_MOBILE, plants.PLANTED_CARD, plants.PLANTED_PASSPORT,
            plants.PLANTED_ADDRESS_TAIL, plants.PLANTED_NAME)
 
@@ -44,19 +37,10 @@ def _file_texts(root: Path) -> dict[str, str]:
     return out
 
 
-def test_no_output_carries_a_planted_number(tmp_path, caplog, capfd):
-    caplog.set_level(logging.DEBUG)
-    site = build_site(TODAY)
-    mp = pytest.MonkeyPatch()
-    results = []
-    with serve(site) as server:
-        mp.setenv("XUNJIAN_DEMO_PORT", server.portal_base.rsplit(":", 1)[1].rstrip("/"))
-        results.append(runner.audit(CONFIG_DIR / "sites" / "demo.yaml", db=tmp_path / "x.sqlite",
-                                    out=tmp_path / "out", today=TODAY, fail_on=None, progress=True,
-                                    browser=False))
-    mp.undo()
-    result = results[0]
-    store = Store(tmp_path / "x.sqlite")
+def test_no_output_carries_a_planted_number(demo_audit, tmp_path):
+    result = demo_audit.result
+    db = copy_store(demo_audit.stats["db"], tmp_path / "x.sqlite")  # the session's run stays as written
+    store = Store(db)
     findings = store.findings(result.run_id)
     pii = [f for f in findings if f.rule_id.startswith("pii-")]
     assert {f.rule_id for f in pii} == {"pii-id-number", "pii-mobile", "pii-bank-card", "pii-person-name",
@@ -69,10 +53,11 @@ def test_no_output_carries_a_planted_number(tmp_path, caplog, capfd):
         (result.run_id,))]
     rows += [tuple(r) for r in store.db.execute("SELECT * FROM runs WHERE id=?", (result.run_id,))]
     store.close()
-    captured = capfd.readouterr()
-    places = {"store findings and runs": repr(rows), "log records": caplog.text,
-              "stdout": captured.out, "stderr": captured.err}
-    places.update(_file_texts(tmp_path / "out"))
+    output = demo_audit.output
+    assert output["log"] and output["stderr"], "the audit's log and progress lines should have been captured"
+    places = {"store findings and runs": repr(rows), "log records": output["log"],
+              "stdout": output["stdout"], "stderr": output["stderr"]}
+    places.update(_file_texts(demo_audit.stats["out"]))
     places.update(_file_texts(tmp_path / "out-en"))
     assert len(places) > 10, "every report format (zh and en) should have been written"
     leaks = [f"{secret[:4]}… in {where}" for where, text in places.items() for secret in SECRETS
