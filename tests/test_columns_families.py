@@ -1,5 +1,7 @@
 """Discovery mode on every bundled portal family (xunjian/demo/family.py): the family's own
-profile with ``columns: []``, audited end to end over loopback without the browser stage.
+profile with ``columns: []``. Each render is crawled over loopback once per session (the runs of
+tests/test_families.py, and the demo audit of tests/conftest.py for the planted trs render); its
+checks stage runs again here with the discovery profile on a copy of the store (``_rechecked``).
 
 Planted render: every planted blank column (``column-blank`` Expect of the family's plants)
 is found from the navigation alone, the mandatory 政府信息公开 column each family unlinks
@@ -11,33 +13,73 @@ too (no finding of severity warning or worse).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from checks.base import severity_rank
-from xunjian.demo import expectations
+from checks.base import CheckContext, severity_rank
+from checks.registry import run_checks
+from config import deep_merge, load_site, load_thresholds
+from crawler.store import Store
+from tests._demo_audit import copy_store
+from tests._family_runs import family_run
+from xunjian.demo import build_site, expectations
 from xunjian.demo.family import family_names
-from xunjian.demo.harness import FamilyRun, audit_family, points_at, resolve
+from xunjian.demo.harness import TODAY, FamilyRun, points_at, resolve
+from xunjian.demo.profiles import apply_env, restore_env
 
 DISCOVERY = {"columns": []}
 COLUMN_RULES = {"column-missing", "column-blank", "column-unreadable", "column-stale"}
 _runs: dict[tuple[str, bool], FamilyRun] = {}
 
 
-def _run(family: str, clean: bool, tmp_path_factory) -> FamilyRun:
+def _rechecked(run: FamilyRun, tmp: Path) -> FamilyRun:
+    """The checks stage of a discovery-mode audit of ``run``'s crawl: the family's own profile with
+    ``columns: []`` merged in (as ``runner.audit(overrides=...)`` loads it), every check module run
+    on a private copy of the run's store. The crawl does not read ``columns`` (only the checks and
+    the browser stage's sample do), so it is the crawl a discovery-mode audit would make."""
+    site = build_site(TODAY, run.family, clean=run.clean)
+    profile = site.family.profile(site, run.bases, run.clean)
+    previous = apply_env(profile.env)
+    try:
+        loaded = load_site(profile.path, deep_merge(profile.overrides, DISCOVERY))
+    finally:
+        restore_env(previous)
+    store = Store(copy_store(run.db, tmp / "x.sqlite"))
+    try:
+        ctx = CheckContext(store=store, run_id=run.result.run_id, site=loaded,
+                           thresholds=load_thresholds(loaded), today=TODAY)
+        run_checks(ctx)
+        assert not store.run_stats(run.result.run_id).get("check_errors")
+        findings = store.findings(run.result.run_id)
+    finally:
+        store.close()
+    return FamilyRun(run.family, run.clean, run.result, findings, run.bases, run.stats, tmp / "x.sqlite")
+
+
+def _run(family: str, clean: bool, request) -> FamilyRun:
     if (family, clean) not in _runs:
-        tmp = tmp_path_factory.mktemp(f"discovery-{family}-{'clean' if clean else 'planted'}")
-        _runs[(family, clean)] = audit_family(family, tmp, clean=clean, browser=False, overrides=DISCOVERY)
+        factory = request.getfixturevalue("tmp_path_factory")
+        if family == "trs" and not clean:  # the trs planted render is the session's demo audit
+            demo = request.getfixturevalue("demo_audit")
+            crawled = FamilyRun("trs", False, demo.result, demo.findings, demo.bases, demo.stats,
+                                demo.stats["db"])
+        else:  # the run tests/test_families.py asserts on (one audit per render for the session)
+            crawled = family_run(family, clean, factory)
+        assert crawled.result.incomplete is None, crawled.result.messages
+        tmp = factory.mktemp(f"discovery-{family}-{'clean' if clean else 'planted'}")
+        _runs[(family, clean)] = _rechecked(crawled, tmp)
     return _runs[(family, clean)]
 
 
 @pytest.fixture(scope="module", params=family_names())
-def planted(request, tmp_path_factory) -> FamilyRun:
-    return _run(request.param, False, tmp_path_factory)
+def planted(request) -> FamilyRun:
+    return _run(request.param, False, request)
 
 
 @pytest.fixture(scope="module", params=family_names())
-def clean(request, tmp_path_factory) -> FamilyRun:
-    return _run(request.param, True, tmp_path_factory)
+def clean(request) -> FamilyRun:
+    return _run(request.param, True, request)
 
 
 def test_planted_blank_columns_are_found_from_the_navigation(planted):
