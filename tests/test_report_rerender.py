@@ -4,7 +4,8 @@ The report, the gate and ``xunjian report`` read the run record (facts, findings
 with the effective profile and thresholds, the exit record); nothing reloads the profile or
 rules.yaml from disk. Proof: audit a bundled portal family, then forbid every config load and
 render the stored run again with ``xunjian report``; every format equals what the run wrote (the
-JSON's ``generated_at`` aside; the XLSX compared cell by cell, its zip timestamps aside).
+JSON's ``generated_at`` and the HTML header's generation time aside; the XLSX compared cell by
+cell, its zip timestamps aside).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,16 @@ def _json_without_clock(path: Path) -> dict:
     return data
 
 
+# the HTML header's 生成时间 (minute precision): a shared run is re-rendered minutes after it was written
+_HTML_CLOCK = re.compile(r"(<strong>(?:生成时间|Generated)</strong>) \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+def _html_without_clock(path: Path) -> str:
+    text, count = _HTML_CLOCK.subn(r"\1 (clock)", path.read_text(encoding="utf-8"))
+    assert count == 1, f"{path.name}: expected one generation time in the header, found {count}"
+    return text
+
+
 def _cells(path: Path) -> dict[str, list[tuple]]:
     book = load_workbook(path, read_only=True)
     return {sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book}
@@ -72,6 +84,8 @@ def test_stored_run_rerenders_identically_without_its_config(stored_run, tmp_pat
             assert _json_without_clock(original / name) == _json_without_clock(again / name), name
         elif name.endswith(".xlsx"):
             assert _cells(original / name) == _cells(again / name), name
+        elif name.endswith(".html"):
+            assert _html_without_clock(original / name) == _html_without_clock(again / name), name
         else:
             assert (original / name).read_bytes() == (again / name).read_bytes(), name
 
