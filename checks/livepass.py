@@ -24,8 +24,8 @@ pass runs instead.
 
 Memory: a window of URLs at a time, the scanned URLs (interned, the same strings as the site
 views' keys) and the per-page findings, which the sequential page pass holds as well; no page body
-or tree outlives its scan. The thread runs at a lower
-scheduling priority than the crawl (``LIVE_NICE``) so it takes the idle core, not the crawl's.
+or tree outlives its scan. The thread runs in Linux's idle scheduling class (``SCHED_IDLE``): it
+takes a core only when nothing else (the crawl child, its web server, other jobs) wants it.
 
 Setting: ``checks.live_page_pass`` in the site profile (default true; false: every scan after
 the crawl). Not used for a distributed crawl (``--redis``, ``--workers``: this process is the
@@ -51,8 +51,8 @@ from crawler.store import Finding, PageWriteMark, Store, StoreError
 log = logging.getLogger(__name__)
 
 POLL_S = 0.5          # how often the thread looks for newly committed pages
-WINDOW_ROWS = 400     # rows of each table read per window: bounds how long ``stop`` waits
-LIVE_NICE = 10        # the thread's scheduling niceness (Linux: per thread); the crawl keeps its core
+WINDOW_ROWS = 400     # rows of each table read per window (the URLs of a window are held at once)
+LIVE_NICE = 19        # the thread's niceness where the idle scheduling class is not available
 
 
 def scans_during_crawl(mod: ModuleType, ctx: CheckContext, browser_stage: bool) -> bool:
@@ -85,6 +85,22 @@ def start_live_pass(store: Store, run_id: int, site: Any, thresholds: dict[str, 
     return live
 
 
+def _yield_to_others() -> None:
+    """Let the calling thread run only on a core nothing else wants (Linux ``SCHED_IDLE``, per
+    thread; else the lowest niceness): the crawl child, and anything else on a loaded machine,
+    never waits for the live pass, which then only gets less done before the crawl ends."""
+    tid = threading.get_native_id()
+    try:
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, LIVE_NICE)
+    except (AttributeError, OSError):  # not allowed: run at normal priority
+        pass
+
+
 class LivePagePass:
     """Scans committed pages while the crawl runs (``start`` / ``stop``), then ``settle``s."""
 
@@ -107,6 +123,7 @@ class LivePagePass:
         self.unusable: str | None = None  # why the live results cannot be used
         self.mark = PageWriteMark()
         self._stop = threading.Event()
+        self._window_done: dict[str, PageWriteMark] = {}  # pages of the unfinished window -> its end
         self._thread: threading.Thread | None = None
 
     # -- while the crawl runs ----------------------------------------------------------------
@@ -128,17 +145,14 @@ class LivePagePass:
             self.ctx.store = None  # type: ignore[assignment]
 
     def stop(self) -> None:
-        """Stop polling (after the window being read) and wait for the thread; idempotent."""
+        """Stop polling (after the page being scanned) and wait for the thread; idempotent."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
 
     def _run(self) -> None:
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LIVE_NICE)
-        except (AttributeError, OSError):  # not Linux, or not allowed: run at normal priority
-            pass
+        _yield_to_others()
         store: Store | None = None
         try:
             store = Store(self.db_path)
@@ -165,6 +179,13 @@ class LivePagePass:
         if upto == self.mark:
             return False
         for url in list(store.urls_written_between(self.run_id, self.mark, upto)):
+            if self._stop.is_set():
+                return False  # ``stop`` waits for one page at most; ``settle`` goes on with this window
+            if url in self._window_done:  # scanned before this window was cut short by ``stop``
+                if store.page_with_body(self.run_id, url, written_upto=self._window_done[url]) is None:
+                    self.unusable = f"page {url} was written again after it was scanned"
+                    return False
+                continue
             if url in self.scanned:  # rewritten after its scan: the scan saw a state that is not final
                 self.unusable = f"page {url} was written again after it was scanned"
                 return False
@@ -172,7 +193,9 @@ class LivePagePass:
             if found is None:
                 continue  # not a page with a body, or its final write lies in a later window
             self._scan(Page(*found))
+            self._window_done[url] = upto
         self.mark = upto
+        self._window_done.clear()
         return True
 
     def _scan(self, page: Page) -> None:

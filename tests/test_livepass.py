@@ -140,6 +140,30 @@ def test_a_page_rewritten_after_its_scan_falls_back_to_the_sequential_pass(tmp_p
     store.close()
 
 
+def test_a_window_cut_short_by_stop_goes_on_where_it_stopped(tmp_path):
+    store, run_id, pages, ctx, live = _setup(tmp_path)
+    for path, text in pages.items():
+        _put_page(store, run_id, HOST + path, text)
+    store.commit()
+    scan, scanned = live._scan, []
+
+    def scan_then_stop(page):  # the crawl ends (``stop``) while the thread is in the middle of a window
+        scan(page)
+        scanned.append(page.url)
+        if len(scanned) == 5:
+            live._stop.set()
+
+    live._scan = scan_then_stop
+    live.poll(store)
+    assert live.pages == 5 and live.unusable is None
+    live._scan = scan
+    run_checks(ctx, live=live)  # settle: the rest of the window, without scanning those five again
+    with_live = store.findings(run_id)
+    assert live.unusable is None and live.pages == len(pages)
+    assert with_live == _sequential(_fresh(ctx))
+    store.close()
+
+
 def test_live_pass_is_off_when_the_profile_says_so(tmp_path):
     store, run_id, _pages, ctx, _live = _setup(tmp_path)
     profile, bad = tmp_path / "off.yaml", tmp_path / "bad.yaml"
