@@ -12,6 +12,8 @@ so one audit serves them all. A module that writes to the store works on ``copy_
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from checks import livepass
@@ -22,6 +24,12 @@ from xunjian import runner
 from xunjian.demo import build_site
 from xunjian.demo.harness import TODAY
 from xunjian.demo.server import serve
+
+# A suite started in the background by a script (`cmd &` without job control) inherits SIGINT
+# ignored, and so would every process the tests start: the Ctrl-C tests would then wait on children
+# that cannot be interrupted. A Python handler here is reset to the default in each exec'd child.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 DEMO_PROFILE = CONFIG_DIR / "sites" / "demo.yaml"
 
