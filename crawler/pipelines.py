@@ -27,7 +27,6 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
