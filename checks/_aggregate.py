@@ -27,9 +27,9 @@ site's column it belongs to (``checks._columns.site_facts``: a column list page 
 its items), else the first path segment of its URL.
 
 Memory: a rule that misses one meta tag on every page of a 100,000-page portal yields 100,000
-findings before it can be folded, so they wait on disk (``HeldFindings``, a temporary file) and
-``fold`` reads them in passes, holding only each gap's set of page URLs and the few findings that
-become aggregated ones.
+findings before it can be folded, so they wait on disk (``HeldFindings``, temporary files) and
+``fold`` reads their compact entries in passes, holding only each gap's set of page URLs and the
+few findings that become aggregated ones; a finding is read back only when it is reported.
 
 Settings: config/rules.yaml ``aggregate:`` (``min_ratio``, ``min_pages``, ``samples``,
 required and validated on load by ``config.thresholds``).
@@ -124,29 +124,78 @@ def considered_pages(ctx: CheckContext, rule: Rule) -> set[str]:
     return set(cache)
 
 
+Entry = tuple[str, str, tuple[str, ...], int]  # page, severity, gap keys, where the finding is kept
+
+
 class HeldFindings:
-    """The per-page findings of one aggregate rule, written to a temporary file as they come and
-    read back in order, one pass at a time (``fold`` reads them three times)."""
+    """The per-page findings of one aggregate rule, on disk until folded.
+
+    Each finding is pickled into a temporary file as it comes; its entry (page, severity, gap keys,
+    offset in that file) goes to a second temporary file in chunks of ``ENTRY_CHUNK``. ``fold``
+    decides from the entries alone and unpickles a finding only when it is reported: as itself,
+    remade with the gaps left, or as the first of an aggregated finding (a folded-away finding is
+    never read back: most of them, on a portal with template gaps)."""
+
+    ENTRY_CHUNK = 1024
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="xunjian-fold-")
+        self._index = tempfile.TemporaryFile(prefix="xunjian-fold-index-")
+        self._pending: list[Entry] = []
+        self._chunks = 0
         self._count = 0
 
     def append(self, finding: Finding) -> None:
+        self._file.seek(0, 2)  # a load() may have moved the file's position
+        offset = self._file.tell()
         pickle.dump(finding, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pending.append((finding.page_url, finding.severity, tuple(gap_items(finding)), offset))
         self._count += 1
+        if len(self._pending) >= self.ENTRY_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._index.seek(0, 2)
+            pickle.dump(self._pending, self._index, protocol=pickle.HIGHEST_PROTOCOL)
+            self._chunks += 1
+            self._pending = []
 
     def __len__(self) -> int:
         return self._count
 
+    def entries(self) -> Iterator[Entry]:
+        """Every finding's entry, in the order the findings came."""
+        self._flush()
+        self._index.seek(0)
+        for _ in range(self._chunks):
+            yield from pickle.load(self._index)
+
+    def load(self, where: int) -> Finding:
+        self._file.seek(where)
+        return pickle.load(self._file)
+
     def __iter__(self) -> Iterator[Finding]:
-        self._file.seek(0)
-        for _ in range(self._count):
-            yield pickle.load(self._file)
-        self._file.seek(0, 2)  # appending goes on at the end
+        for _page, _severity, _keys, where in self.entries():
+            yield self.load(where)
 
     def close(self) -> None:
         self._file.close()
+        self._index.close()
+
+
+class _Listed:
+    """A list of findings read through ``HeldFindings``' interface (small runs, tests)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self._findings = findings
+
+    def entries(self) -> Iterator[Entry]:
+        for n, finding in enumerate(self._findings):
+            yield finding.page_url, finding.severity, tuple(gap_items(finding)), n
+
+    def load(self, where: int) -> Finding:
+        return self._findings[where]
 
 
 @dataclass
@@ -159,18 +208,20 @@ class _Folded:
     anchor: str           # the page the aggregated finding is reported on
 
 
-def fold(ctx: CheckContext, rule: Rule, findings: Iterable[Finding]) -> Iterator[Finding]:
+def fold(ctx: CheckContext, rule: Rule, findings: HeldFindings | Iterable[Finding]) -> Iterator[Finding]:
     """The findings of ``rule`` with its systematic gaps folded (see the module doc): the aggregated
-    findings first, then the per-page findings left. ``findings`` is read three times in order
-    (a list, or ``HeldFindings``)."""
+    findings first, then the per-page findings left, in the order they came. ``findings``: a
+    ``HeldFindings`` (its entries are read three times, a finding only when it is reported) or any
+    iterable of findings."""
+    held = findings if isinstance(findings, HeldFindings) else _Listed(list(findings))
     settings = FoldSettings.from_context(ctx)
     by_gap: dict[str, dict[str, str]] = defaultdict(dict)  # gap key -> {page: severity of its finding}
     found: set[str] = set()
-    for f in findings:
-        page = sys.intern(f.page_url)  # one string per page however many gaps it has
+    for page, severity, keys, _where in held.entries():
+        page = sys.intern(page)  # one string per page however many gaps it has
         found.add(page)
-        for key in gap_items(f):
-            by_gap[key].setdefault(page, f.severity)
+        for key in keys:
+            by_gap[key].setdefault(page, severity)
     if not found:
         return
     pages = considered_pages(ctx, rule) | found
@@ -201,21 +252,24 @@ def fold(ctx: CheckContext, rule: Rule, findings: Iterable[Finding]) -> Iterator
     wanted = {(f.key, f.anchor) for f in folded}
     standing: dict[tuple[str, str], Finding] = {}  # (gap, anchor page) -> the page's first finding of it
     if wanted:
-        for f in findings:
-            for key in gap_items(f):
-                if (key, f.page_url) in wanted:
-                    standing.setdefault((key, f.page_url), f)
+        for page, _severity, keys, where in held.entries():
+            matched = [(key, page) for key in keys if (key, page) in wanted and (key, page) not in standing]
+            if matched:
+                first = held.load(where)
+                standing.update(dict.fromkeys(matched, first))
     for entry in folded:
         yield _public(_aggregated(rule, entry, standing[(entry.key, entry.anchor)], settings))
-    for f in findings:
-        gone = lifted.get(f.page_url, set())
-        items = gap_items(f)
-        if not gone & set(items):
-            yield _public(f)
+    for page, _severity, keys, where in held.entries():
+        gone = lifted.get(page)
+        if not gone or gone.isdisjoint(keys):
+            yield _public(held.load(where))
             continue
-        left = {k: v for k, v in items.items() if k not in gone}
-        if left and rule.remake is not None:
-            remade = rule.remake(f, left)
+        if rule.remake is None:
+            continue
+        finding = held.load(where)
+        left = {k: v for k, v in gap_items(finding).items() if k not in gone}
+        if left:
+            remade = rule.remake(finding, left)
             if remade is not None:
                 yield _public(remade)
 
