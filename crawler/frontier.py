@@ -17,29 +17,66 @@ keeps that one request in memory (stat ``scheduler/unserializable``).
 
 The directory belongs to one crawl process (its name carries the pid): ``prepare_frontier``
 removes what a killed crawl left behind (a resumed run continues from the store, not from the
-queue: crawler.spiders.reuse) and ``remove_frontier`` deletes it when the crawl ends.
+queue: crawler.spiders.reuse) and ``remove_frontier`` deletes it when the crawl ends. It lies beside
+the store unless the environment variable ``XUNJIAN_FRONTIER_DIR`` names another folder (e.g. on a
+disk with more room). ``FrontierScheduler`` (setting ``SCHEDULER``) is Scrapy's scheduler without
+the queue state it saves at close: nothing ever resumes from this directory.
+
+A write the frontier cannot make (``ENOSPC``: disk full; ``EACCES``/``EROFS``: the folder became
+unwritable) must not lose a request nor hang the crawl (an ``OSError`` escaping ``push`` kills one
+of Scrapy's internal tasks and the crawl waits forever): the record cut short is cut off the file,
+the request is refused like an unstorable one (Scrapy keeps it in memory), later requests are not
+written at all, ``spider.frontier_error`` gets one line naming the problem and the fix, and the
+spider is closed (reason ``frontier_error``): ``crawler.run`` exits ``EXIT_FRONTIER`` and the run is
+stored incomplete (``frontier-error``), with every fact the crawl stored kept for a resumed run.
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import pickle
 import shutil
+import struct
 from pathlib import Path
 from typing import Any
 
 from queuelib.queue import FifoDiskQueue
 from scrapy import Request
+from scrapy.core.scheduler import Scheduler
 
+log = logging.getLogger(__name__)
 FRONTIER_SUFFIX = ".frontier-"
+FRONTIER_DIR_ENV = "XUNJIAN_FRONTIER_DIR"
+FRONTIER_CLOSE_REASON = "frontier_error"
 _FIELDS = ("url", "method", "body", "cookies", "meta", "encoding", "priority", "dont_filter", "flags",
            "cb_kwargs")
+
+
+def _frontier_root(db: Path) -> Path:
+    """Where the job directories of crawls writing ``db`` live: ``XUNJIAN_FRONTIER_DIR`` or beside it."""
+    chosen = os.environ.get(FRONTIER_DIR_ENV)
+    return Path(chosen).resolve() if chosen else db.parent
 
 
 def frontier_dir(db_path: str | Path, pid: int | None = None) -> Path:
     """The job directory of the crawl process ``pid`` (default: this one) writing ``db_path``."""
     db = Path(db_path).resolve()
-    return db.with_name(f"{db.name}{FRONTIER_SUFFIX}{pid or os.getpid()}")
+    return _frontier_root(db) / f"{db.name}{FRONTIER_SUFFIX}{pid or os.getpid()}"
+
+
+def frontier_failure(path: str | Path, exc: OSError) -> str:
+    """The one line saying that the frontier could not be written, and what to do about it."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        problem = "no space left on device"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        problem = "the folder is not writable"
+    else:
+        problem = exc.strerror or exc.__class__.__name__
+    return (f"frontier: {problem} writing {path} ({exc.strerror or exc}); free space there or set "
+            f"{FRONTIER_DIR_ENV} to a writable folder with room, then run again (the stored pages are kept "
+            f"and resumed)")
 
 
 def _alive(pid: int) -> bool:
@@ -55,12 +92,12 @@ def _alive(pid: int) -> bool:
 def prepare_frontier(db_path: str | Path) -> Path:
     """An empty job directory for this process; frontiers of crawl processes that are gone are removed."""
     db = Path(db_path).resolve()
-    for stale in db.parent.glob(f"{db.name}{FRONTIER_SUFFIX}*"):
+    for stale in _frontier_root(db).glob(f"{db.name}{FRONTIER_SUFFIX}*"):
         suffix = stale.name.rsplit("-", 1)[-1]
         if suffix.isdigit() and (int(suffix) == os.getpid() or not _alive(int(suffix))):
             shutil.rmtree(stale, ignore_errors=True)
     path = frontier_dir(db)
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True)  # OSError: crawler.run says so in one line (frontier_failure)
     return path
 
 
@@ -106,6 +143,7 @@ class FrontierDiskQueue(FifoDiskQueue):
     ``close``, ``__len__``) over a queuelib FIFO file queue in the directory ``key``."""
 
     def __init__(self, crawler: Any, key: str):
+        self.crawler = crawler
         self.spider = crawler.spider
         Path(key).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(key)
@@ -115,7 +153,48 @@ class FrontierDiskQueue(FifoDiskQueue):
         return cls(crawler, key)
 
     def push(self, request: Request) -> None:  # type: ignore[override]
-        super().push(encode_request(request, self.spider))
+        data = encode_request(request, self.spider)
+        if getattr(self.spider, "frontier_error", None):
+            raise ValueError("the frontier failed earlier; the crawl is stopping")  # kept in memory
+        try:
+            self._append(data)
+        except OSError as exc:
+            _stop_crawl(self.crawler, frontier_failure(self.crawler.settings.get("JOBDIR") or self.path, exc))
+            raise ValueError(f"frontier write failed: {exc}") from exc
+
+    def _append(self, data: bytes) -> None:
+        """queuelib's ``push``, except that a write cut short (a full disk writes part of a record,
+        then fails) is cut off the file again: the queue never holds half a record."""
+        fd = self.headf.fileno()
+        start = os.lseek(fd, 0, os.SEEK_END)
+        record = memoryview(struct.pack(self.szhdr_format, len(data)) + data)
+        try:
+            while record:
+                record = record[os.write(fd, record):]
+        except OSError:
+            try:
+                os.ftruncate(fd, start)
+            except OSError:  # the record stays unread: it is past the head the queue counts
+                pass
+            raise
+        number, count = self.info["head"]
+        count += 1
+        if count == self.chunksize:
+            number, count = number + 1, 0
+            self.headf.close()
+            self.headf = self._openchunk(number, "ab+")
+        self.info["size"] += 1
+        self.info["head"] = [number, count]
+
+    def close(self) -> None:
+        """Close the files, saving no state (the directory is removed when the crawl ends). An empty
+        queue's files are deleted: Scrapy closes a priority's queue once it is drained and makes a new
+        one at the same path when that priority comes back, which must not find the old records."""
+        self.headf.close()
+        self.tailf.close()
+        if len(self) == 0:
+            for chunk in Path(self.path).glob("q*"):
+                chunk.unlink(missing_ok=True)
 
     def pop(self) -> Request | None:  # type: ignore[override]
         data = super().pop()
@@ -124,3 +203,28 @@ class FrontierDiskQueue(FifoDiskQueue):
     def peek(self) -> Request | None:  # type: ignore[override]
         data = super().peek()
         return decode_request(data, self.spider) if data else None
+
+
+def _stop_crawl(crawler: Any, message: str) -> None:
+    """Record the frontier failure on the spider and close it (once), from the reactor's next turn:
+    the failure happens inside the engine's own scheduling of a request."""
+    spider = crawler.spider
+    if spider is None or getattr(spider, "frontier_error", None):
+        return
+    spider.frontier_error = message
+    log.error("xunjian: %s; stopping the crawl", message)
+    from scrapy.utils.defer import deferred_from_coro
+    from twisted.internet import reactor
+
+    reactor.callLater(0, lambda: deferred_from_coro(
+        crawler.engine.close_spider_async(reason=FRONTIER_CLOSE_REASON)))
+
+
+class FrontierScheduler(Scheduler):
+    """Scrapy's scheduler without the queue state it writes to the job directory at close (nothing
+    resumes from it, and on a full disk that write would fail a second time)."""
+
+    def close(self, reason: str) -> Any:
+        if self.dqs is not None:
+            self.dqs.close()
+        return self.df.close(reason)

@@ -33,6 +33,7 @@ import threading
 from typing import Any
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.store import Store, StoreError
 from crawler.store_writer import encode_frame
@@ -87,7 +88,8 @@ class StorePipeline:
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         spider = self.crawler.spider
         if getattr(spider, "store_error", None) or self.failure:
-            raise DropItem("store write failed earlier; the crawl is stopping")
+            # at DEBUG: Scrapy logs a dropped item whole, and every page still in flight is one
+            raise DropItem("store write failed earlier; the crawl is stopping", log_level="DEBUG")
         self._send("item", item)
         return item
 
@@ -129,7 +131,7 @@ class StorePipeline:
             return
         spider.store_error = message
         log.error("xunjian: %s; stopping the crawl", message)
-        self.crawler.engine.close_spider(spider, "store_error")
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
 
     def close_spider(self) -> None:
         spider = self.crawler.spider

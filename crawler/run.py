@@ -7,7 +7,8 @@ process. The child's stderr (progress line, warnings, one-line errors) passes th
 
 Exit codes: 0 crawl finished; 1 crawl ended otherwise (see the run's
 ``crawl_finish_reason`` stat); 2 bad profile or arguments (one line on stderr);
-3 a write to the store failed (one line on stderr); 130 interrupted. A child killed
+3 a write to the store failed (one line on stderr); 4 the frontier (the waiting requests on disk,
+crawler.frontier) could not be written, e.g. its disk is full (one line on stderr); 130 interrupted. A child killed
 by a signal shows as ``-N`` to ``crawl()``'s caller.
 
 ``crawl(..., lock_fd=FD)`` hands the store lock (``crawler.storelock``) to the child, so
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-EXIT_OK, EXIT_INCOMPLETE, EXIT_CONFIG, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_INCOMPLETE, EXIT_CONFIG, EXIT_STORE, EXIT_FRONTIER, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 INTERRUPT_GRACE_S = 60
 
 
@@ -139,13 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from crawler.frontier import prepare_frontier, remove_frontier
+    from crawler.frontier import frontier_dir, frontier_failure, prepare_frontier, remove_frontier
     from crawler.spiders.portal import PortalSpider
 
     settings = get_project_settings()
     settings.set("XUNJIAN_PROGRESS", not args.no_progress, priority="cmdline")
     # the scheduler's queue on disk (crawler.frontier): memory stays flat however large the site
-    settings.set("JOBDIR", str(prepare_frontier(args.db)), priority="project")
+    try:
+        settings.set("JOBDIR", str(prepare_frontier(args.db)), priority="project")
+    except OSError as exc:
+        print(f"xunjian: error: {frontier_failure(frontier_dir(args.db), exc)}", file=sys.stderr, flush=True)
+        return EXIT_FRONTIER
     for item in args.settings:
         name, _, value = item.partition("=")
         settings.set(name, value, priority="cmdline")
@@ -172,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(crawler.spider, "store_error", None):  # a failed write fails the crawl, whatever else
         print(f"xunjian: error: {crawler.spider.store_error}", file=sys.stderr, flush=True)
         return EXIT_STORE
+    if getattr(crawler.spider, "frontier_error", None):
+        print(f"xunjian: error: {crawler.spider.frontier_error}", file=sys.stderr, flush=True)
+        return EXIT_FRONTIER
     if reason == "finished":
         return EXIT_OK
     if reason == "shutdown":

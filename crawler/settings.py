@@ -64,6 +64,7 @@ REFERER_ENABLED = True
 # breadth-first: FIFO queues and the spider's depth-based priorities; crawler.run sets JOBDIR so that
 # waiting requests are kept on disk (crawler.frontier: a large site's frontier held in memory grew
 # with the site)
+SCHEDULER = "crawler.frontier.FrontierScheduler"  # saves no queue state at close: nothing resumes from it
 SCHEDULER_DISK_QUEUE = "crawler.frontier.FrontierDiskQueue"
 SCHEDULER_START_DISK_QUEUE = "crawler.frontier.FrontierDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
@@ -96,6 +97,9 @@ EXTENSIONS = {
     "scrapy.extensions.corestats.CoreStats": None,
     "scrapy.extensions.logstats.LogStats": None,
     "scrapy.extensions.logcount.LogCount": None,
+    # spider.state saved in the job directory at close: unused (the directory is the frontier's only,
+    # crawler.frontier) and one more write to fail on a full disk
+    "scrapy.extensions.spiderstate.SpiderState": None,
 }
 # Scrapy spider middlewares that do nothing here, yet wrap every output of every callback:
 # depth is the spider's (DEPTH_LIMIT 0), every status reaches the spider (HTTPERROR_ALLOW_ALL),

@@ -74,7 +74,7 @@ class _Replies:
 def serve(db_path: str, run_id: int, commit_every: int, commit_interval_s: float,
           stream: BinaryIO, replies: _Replies) -> int:
     from crawler.pipelines import write_item  # the one writer of fact items (the Redis writer's too)
-    from crawler.store import Store, StoreError
+    from crawler.store import Store, StoreError, write_failure
 
     try:
         store = Store(db_path, commit_every=commit_every)
@@ -102,7 +102,7 @@ def serve(db_path: str, run_id: int, commit_every: int, commit_interval_s: float
                 last_commit = now
         except StoreError as exc:
             failed = True
-            replies.send(failed=f"writing to {store.path} failed: {exc}")
+            replies.send(failed=write_failure(store.path, exc))
         except Exception as exc:  # noqa: BLE001 - one malformed item (a bug) must not lose the others
             replies.send(unstored=_describe(item if isinstance(item, dict) else {}, repr(exc)))
 
@@ -112,7 +112,7 @@ def _describe(item: dict[str, Any], why: str) -> str:
 
 
 def _close(store: Any, run_id: int, stats: dict[str, Any] | None, replies: _Replies, told: bool) -> int:
-    from crawler.store import StoreError
+    from crawler.store import StoreError, write_failure
 
     failure = None
     if store is not None:
@@ -121,7 +121,7 @@ def _close(store: Any, run_id: int, stats: dict[str, Any] | None, replies: _Repl
             if stats is not None:  # the spider's final figures follow at spider_closed
                 store.update_run_stats(run_id, stats)
         except StoreError as exc:
-            failure = f"final commit to {store.path} failed: {exc}"
+            failure = f"final commit: {write_failure(store.path, exc)}"
         except Exception as exc:  # noqa: BLE001 - reported to the crawl, which fails the run
             failure = f"saving the run statistics to {store.path} failed: {exc!r}"
         finally:

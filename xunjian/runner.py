@@ -129,7 +129,7 @@ def _say_reuse(stats: dict[str, Any]) -> None:
 
 def _crawl_failure(rc: int) -> tuple[str, str]:
     """(reason code, detail) of a crawl child that did not finish normally."""
-    from crawler.run import EXIT_INTERRUPTED, EXIT_STORE
+    from crawler.run import EXIT_FRONTIER, EXIT_INTERRUPTED, EXIT_STORE
     if rc < 0:
         try:
             name = signal.Signals(-rc).name
@@ -140,6 +140,9 @@ def _crawl_failure(rc: int) -> tuple[str, str]:
         return "crawl-interrupted", "the crawl was interrupted (SIGINT) before it finished"
     if rc == EXIT_STORE:
         return "store-error", "the crawl could not write to the store (see the error above)"
+    if rc == EXIT_FRONTIER:
+        return "frontier-error", ("the crawl could not write its waiting requests to disk (see the error "
+                                  "above); the pages stored so far are resumed by the next run")
     return "crawl-failed", f"the crawl exited with code {rc} before it finished"
 
 

@@ -97,6 +97,19 @@ BUSY_TIMEOUT_S = 30
 # a corrupt file): callers catch this, never the driver's own exceptions
 StoreError = sqlite3.Error
 
+
+def write_failure(path: str | Path, exc: StoreError) -> str:
+    """One line naming why a write to the store at ``path`` failed and what to do: a full disk and an
+    unwritable file are said in plain words (SQLite's primary result codes), anything else as is."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return (f"store: no space left on device writing {path} ({exc}); free space on that disk or use --db "
+                f"on another one, then run again (the facts committed so far are kept)")
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_PERM):
+        return (f"store: cannot write {path} ({exc}); make the file and its folder writable, or check the "
+                f"disk, then run again")
+    return f"store: writing {path} failed: {exc}"
+
 # every query the store runs once per page or per link target: name -> SQL. Each must be answered
 # from an index on the page's own key (tests/test_store_queries.py checks their query plans).
 PER_PAGE_QUERIES = {**_FACTS_PER_PAGE, **_A11Y_PER_PAGE, **_REUSE_PER_PAGE, **_SCREENS_PER_PAGE,

@@ -40,8 +40,9 @@ from crawler.store.runs import utcnow
 from crawler.store.schema import RESOURCE_COLUMNS
 
 
-# reasons of an incomplete run whose crawl was cut short: what it stored can be resumed
-RESUMABLE_REASONS = ("crawl-killed", "crawl-interrupted", "process-died", "interrupted")
+# reasons of an incomplete run whose crawl was cut short: what it stored can be resumed (a crawl
+# stopped by its frontier's full disk closed its store cleanly: crawler.frontier)
+RESUMABLE_REASONS = ("crawl-killed", "crawl-interrupted", "frontier-error", "process-died", "interrupted")
 
 
 PARSE_SQL = "SELECT parse_z FROM page_parses WHERE run_id=? AND url=?"

@@ -39,7 +39,8 @@ class RunState:
 
 # why a run is incomplete; reports translate the code (reports/i18n.py: run_reason_<code>)
 INCOMPLETE_REASONS = ("crawl-failed", "crawl-killed", "crawl-interrupted", "browser-failed", "check-crashed",
-                      "report-failed", "store-error", "process-died", "interrupted", "legacy-partial")
+                      "report-failed", "store-error", "frontier-error", "process-died", "interrupted",
+                      "legacy-partial")
 
 
 class RunsMixin:
