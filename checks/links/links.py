@@ -106,7 +106,7 @@ def _status_pass(ctx: CheckContext, settings: LinkSettings, home_ids: frozenset[
         return ctx.store.body(ctx.run_id, url)
 
     for res in ctx.store.resources(ctx.run_id, fetched=True, plain_ok=False):
-        is_home = url_identity(res["url"]) == home_key
+        is_home = res["url"] == home_key  # a stored URL is its own identity (crawler.urls.url_identity)
         verdict = (is_home and homepage_landing_verdict(res, home_key)) or classify(res, settings, body_of)
         if verdict.outcome in ("skipped", "unfetched"):
             continue

@@ -109,11 +109,15 @@ def _identity(url: str) -> str | None:
 
 def _first_page_by_identity(pages: dict[str, dict[str, Any]]) -> dict[str, str]:
     """URL identity -> the first stored page (in ``pages`` order) whose URL or final URL has it: one
-    look-up per navigation link instead of a walk over every page (20,000 pages x 30 links)."""
+    look-up per navigation link instead of a walk over every page (20,000 pages x 30 links). A stored
+    URL is its own identity (``crawler.urls.url_identity``); only a final URL that differs from it is
+    put in that form."""
     first: dict[str, str] = {}
     for url, row in pages.items():
-        for written in (url, row.get("final_url") or ""):
-            key = _identity(written) if written else None
+        first.setdefault(url, url)
+        final = row.get("final_url")
+        if final and final != url:
+            key = _identity(final)
             if key is not None:
                 first.setdefault(key, url)
     return first

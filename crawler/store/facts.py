@@ -23,6 +23,20 @@ from crawler.store.runs import utcnow
 from crawler.store.schema import RESOURCE_COLUMNS
 
 _JSON_RESOURCE_FIELDS = {"redirect_chain": [], "headers": {}, "anchors": None}
+# most rows hold an empty redirect chain: decoded without the JSON parser (a fresh object each time)
+_EMPTY_JSON = {"[]": list, "{}": dict, "null": type(None)}
+
+
+def _decode_json_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A resource row's JSON columns decoded in place (None: the field's empty value)."""
+    for key, empty in _JSON_RESOURCE_FIELDS.items():
+        text = row[key]
+        if text is None:
+            row[key] = empty
+        else:
+            make = _EMPTY_JSON.get(text)
+            row[key] = make() if make is not None else json.loads(text)
+    return row
 
 RESOURCE_SQL = "SELECT * FROM resources WHERE run_id=? AND url=?"
 BODY_SQL = "SELECT text_z FROM bodies WHERE run_id=? AND url=?"
@@ -177,10 +191,7 @@ class FactsMixin:
     # -- resources --------------------------------------------------------------------------
     @staticmethod
     def _resource_dict(row: sqlite3.Row) -> dict[str, Any]:
-        d = dict(row)
-        for key, empty in _JSON_RESOURCE_FIELDS.items():
-            d[key] = json.loads(d[key]) if d[key] is not None else empty
-        return d
+        return _decode_json_fields(dict(row))
 
     def resources(self, run_id: int, *, kind: str | None = None, in_scope: bool | None = None,
                   fetched: bool | None = None, ok: bool | None = None, redirected: bool | None = None,
@@ -222,9 +233,7 @@ class FactsMixin:
         for row in self.db.execute(sql, (run_id,)):
             d = dict(row)
             z = d.pop("_z")
-            for key, empty in _JSON_RESOURCE_FIELDS.items():
-                d[key] = json.loads(d[key]) if d[key] is not None else empty
-            yield d, zlib.decompress(z).decode("utf-8")
+            yield _decode_json_fields(d), zlib.decompress(z).decode("utf-8")
 
     def page_with_body(self, run_id: int, url: str,
                        written_upto: PageWriteMark | None = None) -> tuple[dict[str, Any], str] | None:
@@ -240,9 +249,7 @@ class FactsMixin:
                                          or body_rowid > written_upto.bodies):
             return None
         z = d.pop("_z")
-        for key, empty in _JSON_RESOURCE_FIELDS.items():
-            d[key] = json.loads(d[key]) if d[key] is not None else empty
-        return d, zlib.decompress(z).decode("utf-8")
+        return _decode_json_fields(d), zlib.decompress(z).decode("utf-8")
 
     def page_write_mark(self) -> PageWriteMark:
         """Where the ``resources`` and ``bodies`` tables stand now (their highest rowids). Every
