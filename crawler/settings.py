@@ -130,5 +130,7 @@ CONCURRENT_ITEMS = 1
 WARN_ON_GENERATOR_RETURN_VALUE = False
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "WARNING"
+# the per-response and per-item DEBUG lines are not even made above DEBUG (crawler.logformatter)
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 DNS_TIMEOUT = 10
