@@ -253,8 +253,8 @@ def coordinate(site_path: str, site: dict[str, Any], store: Store, run_id: int, 
             say(f"run {run_id}: queue seeded on {redis_url}; waiting for workers "
                 "(xunjian worker --redis URL)")
         say("distributed crawl: cold, every page fetched in full (the workers never read the store: no "
-            "conditional requests, replay or resume; nightly incremental runs are single-process; "
-            "docs/operations.md)")
+            "conditional requests, replay or resume; nightly incremental runs are single-process, and "
+            "one resumes this run if it is cut short; docs/operations.md)")
         problem = coordinator.wait_drained(join_timeout_s, watch)
         spider = coordinator._seeder()
         if problem is None and spider._reverify:

@@ -10,7 +10,8 @@ workers killed with SIGKILL mid-crawl while it holds leased requests (they go ba
 ``xunjian run --workers 2`` (xunjian/localworkers.py: a private redis-server and two local workers)
 stores the same, also when one of its two workers is killed mid-crawl, and leaves no redis-server
 or worker process behind: after a normal end, after Ctrl-C, and when every worker dies (the run is
-then incomplete, exit 2); without redis-server on
+then incomplete, exit 2); a ``--workers`` run stopped with Ctrl-C mid-crawl is resumed by the next
+run without ``--workers``, which stores what an uninterrupted run stores; without redis-server on
 PATH it refuses in one line. Skipped, saying why, only when redis-server is not installed
 (scripts/setup.sh installs it).
 """
@@ -22,6 +23,7 @@ import pickle
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -399,25 +401,78 @@ def test_workers_all_dead_fail_the_run_and_leave_no_process(portal):
     assert stats["local_workers"] == {"started": 2, "exited_early": [-signal.SIGKILL] * 2}
 
 
-def test_ctrl_c_stops_the_workers_and_redis(portal):
-    tmp, profile, _, _ = portal
-    slow = tmp / "slow.yaml"
-    slow.write_text(yaml.safe_dump({**yaml.safe_load(profile.read_text(encoding="utf-8")), **SLOW}),
-                    encoding="utf-8")
+def _stored_pages(db: Path) -> int:
+    """Resources stored so far by the run writing ``db`` (read-only: the test must not create the store)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM resources").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:  # not made yet
+        return 0
+
+
+def test_ctrl_c_stops_the_workers_and_redis_and_the_next_run_resumes(portal):
+    """Ctrl-C of ``xunjian run --workers 2`` mid-crawl (pages stored, later answers held back by the
+    portal: no timing), then a run without --workers on the same store: it resumes the cut-short run
+    (replays what it stored) and stores the facts and findings of an uninterrupted run."""
+    tmp, profile, single, site = portal
+    db = tmp / "ctrlc.sqlite"
+    release, lock, hits = threading.Event(), threading.Lock(), []
+    routes, fallback = dict(site.routes), site.fallback
+
+    def held(reply):
+        def answer(hit):  # the first few answers at once, the rest once the run was interrupted
+            with lock:
+                hits.append(hit.path)
+                waits = len(hits) > 6
+            if waits:
+                release.wait(60)
+            return reply(hit) if callable(reply) else reply
+        return answer
+
+    site.routes = {path: held(reply) for path, reply in routes.items()}
+    site.fallback = held(fallback)
     watch = Descendants()
     watch.start()
-    run = subprocess.Popen([sys.executable, "-m", "xunjian.cli", "run", "--site", str(slow), "--workers", "2",
-                            "--db", str(tmp / "ctrlc.sqlite"), "--out", str(tmp / "out"), "--no-browser",
-                            "--quiet", "--format", "json"], cwd=str(REPO), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(_crawl_children(watch)) < 2 and run.poll() is None:
-        time.sleep(0.02)
-    assert len(_crawl_children(watch)) == 2, "the workers never started crawling"
-    run.send_signal(signal.SIGINT)  # a terminal's Ctrl-C (the workers have sessions of their own)
-    out, err = run.communicate(timeout=60)
+    try:
+        run = subprocess.Popen([sys.executable, "-m", "xunjian.cli", "run", "--site", str(profile),
+                                "--workers", "2", "--db", str(db), "--out", str(tmp / "out"), "--no-browser", "--quiet",
+                                "--today", str(TODAY), "--format", "json"], cwd=str(REPO),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and run.poll() is None and not (
+                len(_crawl_children(watch)) == 2 and len(hits) > 6 and _stored_pages(db) > 0):
+            time.sleep(0.02)
+        assert len(_crawl_children(watch)) == 2, "the workers never started crawling"
+        assert _stored_pages(db) > 0 and len(hits) > 6, "the crawl never got mid-way"
+        run.send_signal(signal.SIGINT)  # a terminal's Ctrl-C (the workers have sessions of their own)
+        out, err = run.communicate(timeout=60)
+    finally:
+        release.set()
+        site.routes, site.fallback = routes, fallback
     assert run.returncode == 2 and b"interrupted" in err and out == b""
     assert watch.alive() == []
+    store = Store(db)
+    try:
+        cut = int(store.runs(complete_only=False)[0]["id"])
+        assert (store.run_state(cut).status, store.run_state(cut).code) == ("incomplete", "interrupted")
+        stored = len(list(store.resources(cut)))
+    finally:
+        store.close()
+    assert 0 < stored < len(single["resources"])
+    from xunjian import cli
+    assert cli.main(["gate", str(cut), "--db", str(db)]) == 2  # never a pass
+    resumed = runner.audit(profile, db=db, out=tmp / "out", today=TODAY, progress=False, browser=False,
+                           formats=("json",))
+    assert resumed.incomplete is None
+    got = facts(db, resumed.run_id)
+    assert got["stats"]["incremental"]["resumed_from"] == cut and got["stats"]["incremental"]["replayed"] > 0
+    assert_same(single, got)
+    store = Store(db)
+    assert store.resumed_by(cut) == resumed.run_id
+    store.close()
 
 
 def test_workers_without_redis_server_or_with_bad_options_is_one_line(portal, tmp_path, monkeypatch, capsys):

@@ -8,7 +8,10 @@ one store writer, then checks and reports) and, once the run's job is published,
 starts N crawl processes on it, each what ``xunjian worker --once`` would start
 (``crawler.worker.start_child``: the ``portal-worker`` spider on the shared queue).
 Workers never open the store, so such a crawl is always cold (``incremental: {"off":
-"distributed"}``): nightly incremental runs stay single-process.
+"distributed"}``): nightly incremental runs stay single-process. A ``--workers`` run cut short
+(Ctrl-C, kill) is stored incomplete and the next run WITHOUT ``--workers`` resumes it (every page it
+stored was written whole); the next run with ``--workers`` says it does not, and crawls cold
+(``xunjian.runner``; docs/deployment.md, "A --workers run cut short").
 
 Teardown is always the same, on a normal end, an exception or Ctrl-C (``stop``, from ``__exit__``):
 the workers' process groups are killed (a worker runs in a session of its own, so a terminal's

@@ -279,6 +279,12 @@ def _crawl_distributed(store: Store, run_id: int, plan: _Plan) -> int:
     from xunjian.localworkers import LocalWorkers
     say(f"--workers {plan.workers}: a cold crawl on {plan.workers} processes; nightly incremental runs "
         "are single-process (run without --workers to reuse what earlier runs stored)")
+    from crawler.reuse import incremental_key
+    cut_short = store.resumable_run(plan.site.name, incremental_key(plan.site), before=run_id,
+                                    within_hours=float(plan.site["incremental"]["resume_within_hours"]))
+    if cut_short is not None:  # this cold crawl supersedes it: said, so that nobody expects a resume
+        say(f"run {cut_short} was cut short; a --workers crawl does not resume it but crawls everything "
+            "again (run without --workers to resume it instead)")
     with LocalWorkers(plan.workers, say) as local:
         rc = coordinate(str(plan.site_path), plan.site, store, run_id, local.url, watch=local.lost,
                         on_published=local.start_workers, **options)

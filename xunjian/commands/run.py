@@ -50,7 +50,8 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-wait", dest="wait", action="store_false",
                    help="exit 2 at once when another run holds the store, instead of waiting for it")
     p.add_argument("--workers", type=int, default=0, metavar="N",
-                   help="cold crawl on N processes; nightly incremental runs are single-process "
+                   help="cold crawl on N processes; nightly incremental runs are single-process; "
+                        "an interrupted --workers run is resumed by the next run without --workers "
                         "(N >= 2; starts a private redis-server, installed by scripts/setup.sh; "
                         "docs/deployment.md)")
 
