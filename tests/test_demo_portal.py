@@ -514,9 +514,14 @@ def test_serve_demo_command_prints_bases_and_serves_until_interrupted():
         external = proc.stdout.readline().split()[2].rstrip("/")
         assert portal.startswith("http://127.0.0.1:") and external.startswith("http://127.0.0.2:")
         assert fetch(portal, "/")[0] == 200
+        # Ctrl-C once the command says so (the banner on stderr ends with the prompt), as a user would
+        banner = []
+        while not banner or banner[-1] and "press Ctrl-C to stop" not in banner[-1]:
+            banner.append(proc.stderr.readline())
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
+        _, rest = proc.communicate(timeout=10)
+        err = "".join(banner) + rest
     finally:
         proc.kill() if proc.poll() is None else None
-    assert proc.returncode == 0
+    assert proc.returncode == 0 and "stopped" in err
     assert "xunjian run --site config/sites/demo.yaml" in err and "/calendar/" in err
