@@ -257,11 +257,15 @@ def test_ctrl_c_leaves_no_chromium(tmp_path, portal):
     db = tmp_path / "a11y.sqlite"
     run_id = build_store(db, portal.base, pages, extra_urls=("/hang",))
     profile(tmp_path, portal.base, {"scope": "sample", "per_template": 0, "nav_selectors": [".nav"]})
-    script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parents[1])!r})\n"
+    # the browsers' user-data-dirs go under tmp_path (tempfile.tempdir of the child, as the portal
+    # fixture does in-process), but Chromium's own TMPDIR stays short: it puts a Unix socket there,
+    # and under a long tmp_path (a pytest-xdist worker's, a long user name) the socket path is over
+    # the Unix socket path limit (108 bytes) and Chromium exits at start-up
+    script = (f"import sys, tempfile; sys.path.insert(0, {str(Path(__file__).parents[1])!r})\n"
+              f"tempfile.tempdir = {str(tmp_path)!r}\n"
               "from config import load_site\nfrom crawler.browser import run_a11y\n"
               f"run_a11y({str(db)!r}, {run_id}, load_site({str(tmp_path / 'fixture.yaml')!r}), progress=False)\n")
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
-    child = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
     try:
         assert wait_for(lambda: portal.hits.get("/hang", 0) >= 1, 60), "the run never reached /hang"
         assert chromium_pids_under(str(tmp_path)), "expected a running Chromium"
