@@ -156,9 +156,11 @@ class StorePipeline:
                                   f"{self.unstored[0]}); the run's facts are incomplete: this is a bug, "
                                   f"please report it with the crawl log")
         if self.close_failure:
-            if spider is not None:
-                spider.store_error = spider.store_error or self.close_failure
-            raise StoreError(self.close_failure)
+            if spider is None:  # pragma: no cover - Scrapy closes pipelines before dropping the spider
+                raise StoreError(self.close_failure)
+            # the crawl's exit says it in one line (crawler.run: EXIT_STORE); raising here would add
+            # Scrapy's "Scraper close failure" traceback to it
+            spider.store_error = spider.store_error or self.close_failure
 
 
 def write_item(store: Store, run_id: int, item: dict[str, Any]) -> bool:

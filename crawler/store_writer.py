@@ -121,7 +121,7 @@ def _close(store: Any, run_id: int, stats: dict[str, Any] | None, replies: _Repl
             if stats is not None:  # the spider's final figures follow at spider_closed
                 store.update_run_stats(run_id, stats)
         except StoreError as exc:
-            failure = f"final commit: {write_failure(store.path, exc)}"
+            failure = write_failure(store.path, exc)  # the same one line as a failed write mid-crawl
         except Exception as exc:  # noqa: BLE001 - reported to the crawl, which fails the run
             failure = f"saving the run statistics to {store.path} failed: {exc!r}"
         finally:
