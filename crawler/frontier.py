@@ -5,8 +5,14 @@ A breadth-first crawl of a large portal queues most of the site at once (100,000
 Python objects each when held in memory: the frontier was most of the crawl's peak RSS and grew
 with the site. ``crawler.run`` therefore gives each crawl a job directory (Scrapy's ``JOBDIR``,
 ``frontier_dir(db)``), so Scrapy's scheduler pushes every request to its disk queue:
-``SCHEDULER_DISK_QUEUE`` (crawler/settings.py) is ``FrontierDiskQueue``, one FIFO file queue per
-priority (queuelib's ``FifoDiskQueue``) that stores a request as a pickle of its fields.
+``SCHEDULER_DISK_QUEUE`` (crawler/settings.py) is ``FrontierDiskQueue``, one FIFO queue per
+priority that stores a request as a pickle of its fields in a file (queuelib's ``FifoDiskQueue``).
+
+The first ``XUNJIAN_FRONTIER_MEMORY_REQUESTS`` waiting requests of a crawl (default 4,096, a few MB;
+the environment variable of that name overrides the setting; 0: every request on disk) are held as
+they are, in memory: a small portal's whole frontier never touches the disk, and a large one's
+disk traffic starts past that bound, so memory stays flat. A queue keeps its requests in memory
+only while nothing of it waits on disk, and pops memory first: the order is the order of the pushes.
 
 Why not Scrapy's ``PickleFifoDiskQueue``: its ``Request.to_dict(spider=...)`` finds the callback's
 name by listing every member of the spider, ~0.8 ms per request on the portal spider (minutes of
@@ -39,6 +45,7 @@ import os
 import pickle
 import shutil
 import struct
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +57,8 @@ log = logging.getLogger(__name__)
 FRONTIER_SUFFIX = ".frontier-"
 FRONTIER_DIR_ENV = "XUNJIAN_FRONTIER_DIR"
 FRONTIER_CLOSE_REASON = "frontier_error"
+MEMORY_ENV = "XUNJIAN_FRONTIER_MEMORY_REQUESTS"
+DEFAULT_MEMORY_REQUESTS = 4096
 _FIELDS = ("url", "method", "body", "cookies", "meta", "encoding", "priority", "dont_filter", "flags",
            "cb_kwargs")
 
@@ -138,31 +147,104 @@ def decode_request(data: bytes, spider: Any) -> Request:
     return Request(**fields)
 
 
-class FrontierDiskQueue(FifoDiskQueue):
+class _MemoryBudget:
+    """How many more waiting requests of one crawl may be held in memory (shared by all its queues)."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = max(0, limit)
+
+    @classmethod
+    def of(cls, crawler: Any) -> _MemoryBudget:
+        budget = getattr(crawler, "_xunjian_frontier_budget", None)
+        if budget is None:
+            budget = cls(memory_budget(crawler))
+            crawler._xunjian_frontier_budget = budget
+        return budget
+
+    def take(self) -> bool:
+        if self.left > 0:
+            self.left -= 1
+            return True
+        return False
+
+    def give(self, count: int = 1) -> None:
+        self.left += count
+
+
+def memory_budget(crawler: Any) -> int:
+    """``XUNJIAN_FRONTIER_MEMORY_REQUESTS`` from the environment, else from the crawl's settings."""
+    chosen = os.environ.get(MEMORY_ENV)
+    if chosen is not None and chosen.strip().isdigit():
+        return int(chosen)
+    settings = getattr(crawler, "settings", None)
+    return settings.getint(MEMORY_ENV, DEFAULT_MEMORY_REQUESTS) if settings is not None else DEFAULT_MEMORY_REQUESTS
+
+
+class FrontierDiskQueue:
     """Scrapy's disk queue protocol (``from_crawler(crawler, key)``, ``push``, ``pop``, ``peek``,
-    ``close``, ``__len__``) over a queuelib FIFO file queue in the directory ``key``."""
+    ``close``, ``__len__``) for one priority of one download slot: requests are held in memory while
+    the crawl's budget lasts and nothing waits on disk, else appended to a FIFO file queue in the
+    directory ``key`` (made at the first such request); pops take memory first, so the order is the
+    order of the pushes."""
 
     def __init__(self, crawler: Any, key: str):
         self.crawler = crawler
         self.spider = crawler.spider
-        Path(key).parent.mkdir(parents=True, exist_ok=True)
-        super().__init__(key)
+        self.path = key
+        self._budget = _MemoryBudget.of(crawler)
+        self._memory: deque[Request] = deque()
+        self._disk: _FileQueue | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, key: str, *args: Any, **kwargs: Any) -> FrontierDiskQueue:
         return cls(crawler, key)
 
-    def push(self, request: Request) -> None:  # type: ignore[override]
-        data = encode_request(request, self.spider)
+    def __len__(self) -> int:
+        return len(self._memory) + (len(self._disk) if self._disk is not None else 0)
+
+    def push(self, request: Request) -> None:
         if getattr(self.spider, "frontier_error", None):
             raise ValueError("the frontier failed earlier; the crawl is stopping")  # kept in memory
+        if (self._disk is None or not len(self._disk)) and self._budget.take():
+            self._memory.append(request)
+            return
+        data = encode_request(request, self.spider)
         try:
-            self._append(data)
+            if self._disk is None:
+                self._disk = _FileQueue(self.path)
+            self._disk.append(data)
         except OSError as exc:
             _stop_crawl(self.crawler, frontier_failure(self.crawler.settings.get("JOBDIR") or self.path, exc))
             raise ValueError(f"frontier write failed: {exc}") from exc
 
-    def _append(self, data: bytes) -> None:
+    def pop(self) -> Request | None:
+        if self._memory:
+            self._budget.give()
+            return self._memory.popleft()
+        data = self._disk.pop() if self._disk is not None else None
+        return decode_request(data, self.spider) if data else None
+
+    def peek(self) -> Request | None:
+        if self._memory:
+            return self._memory[0]
+        data = self._disk.peek() if self._disk is not None else None
+        return decode_request(data, self.spider) if data else None
+
+    def close(self) -> None:
+        self._budget.give(len(self._memory))
+        self._memory.clear()
+        if self._disk is not None:
+            self._disk.close()
+
+
+class _FileQueue(FifoDiskQueue):
+    """queuelib's FIFO file queue of encoded requests, with a safe append and a close that saves no state."""
+
+    def __init__(self, key: str):
+        Path(key).parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(key)
+
+    def append(self, data: bytes) -> None:
         """queuelib's ``push``, except that a write cut short (a full disk writes part of a record,
         then fails) is cut off the file again: the queue never holds half a record."""
         fd = self.headf.fileno()
@@ -195,14 +277,6 @@ class FrontierDiskQueue(FifoDiskQueue):
         if len(self) == 0:
             for chunk in Path(self.path).glob("q*"):
                 chunk.unlink(missing_ok=True)
-
-    def pop(self) -> Request | None:  # type: ignore[override]
-        data = super().pop()
-        return decode_request(data, self.spider) if data else None
-
-    def peek(self) -> Request | None:  # type: ignore[override]
-        data = super().peek()
-        return decode_request(data, self.spider) if data else None
 
 
 def _stop_crawl(crawler: Any, message: str) -> None:

@@ -68,6 +68,7 @@ SCHEDULER = "crawler.frontier.FrontierScheduler"  # saves no queue state at clos
 SCHEDULER_DISK_QUEUE = "crawler.frontier.FrontierDiskQueue"
 SCHEDULER_START_DISK_QUEUE = "crawler.frontier.FrontierDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+XUNJIAN_FRONTIER_MEMORY_REQUESTS = 4096  # waiting requests held in memory before the rest go to disk
 
 # -- our components ---------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}

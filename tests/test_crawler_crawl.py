@@ -410,7 +410,7 @@ def test_query_of_a_gbk_page_link_is_sent_in_gbk_like_a_browser(crawled):
 
 
 def test_waiting_requests_are_kept_on_disk_and_the_frontier_removed(crawled):
-    # crawler.frontier: none held in memory by the scheduler, and no queue files left behind
+    # crawler.frontier: none fell back to Scrapy's memory queue, and no queue files left behind
     assert crawled["store"].run_stats(crawled["run"])["frontier_in_memory"] == 0
     db = crawled["store"].path
     assert not list(db.parent.glob(db.name + ".frontier-*"))

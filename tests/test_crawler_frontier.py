@@ -13,7 +13,9 @@ import pytest
 import scrapy
 
 from crawler.facts import PURPOSE_PAGE, FetchState
-from crawler.frontier import FrontierDiskQueue, frontier_dir, prepare_frontier, remove_frontier
+from scrapy.settings import Settings
+
+from crawler.frontier import MEMORY_ENV, FrontierDiskQueue, frontier_dir, prepare_frontier, remove_frontier
 
 
 class _Spider(scrapy.Spider):
@@ -34,9 +36,14 @@ def _request(spider: _Spider, n: int) -> scrapy.Request:
                           meta={"xj": state, "xj_reuse": None, "handle_httpstatus_all": True})
 
 
-def test_requests_wait_on_disk_and_come_back_in_order_with_the_spiders_callbacks(tmp_path):
+def _crawler(spider: _Spider, in_memory: int = 0) -> SimpleNamespace:
+    return SimpleNamespace(spider=spider, settings=Settings({MEMORY_ENV: in_memory}))
+
+
+def test_requests_wait_on_disk_and_come_back_in_order_with_the_spiders_callbacks(tmp_path, monkeypatch):
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
     spider = _Spider()
-    queue = FrontierDiskQueue.from_crawler(SimpleNamespace(spider=spider), str(tmp_path / "q" / "p4"))
+    queue = FrontierDiskQueue.from_crawler(_crawler(spider), str(tmp_path / "q" / "p4"))
     for n in range(300):
         queue.push(_request(spider, n))
     assert len(queue) == 300
@@ -54,14 +61,53 @@ def test_requests_wait_on_disk_and_come_back_in_order_with_the_spiders_callbacks
     queue.close()
 
 
-def test_a_request_that_cannot_be_stored_is_refused_so_scrapy_keeps_it_in_memory(tmp_path):
+def test_a_request_that_cannot_be_stored_is_refused_so_scrapy_keeps_it_in_memory(tmp_path, monkeypatch):
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
     spider = _Spider()
-    queue = FrontierDiskQueue.from_crawler(SimpleNamespace(spider=spider), str(tmp_path / "q"))
+    queue = FrontierDiskQueue.from_crawler(_crawler(spider), str(tmp_path / "q"))
     with pytest.raises(ValueError):
         queue.push(scrapy.Request("http://127.0.0.1/", callback=lambda response: None))
     with pytest.raises(ValueError):
         queue.push(scrapy.Request("http://127.0.0.1/", callback=spider.on_response, meta={"f": lambda: 1}))
     assert len(queue) == 0
+    queue.close()
+
+
+def test_the_first_requests_stay_in_memory_within_the_crawls_budget_and_the_order_holds(tmp_path, monkeypatch):
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    spider = _Spider()
+    crawler = _crawler(spider, in_memory=50)  # one budget for every queue of the crawl
+    first = FrontierDiskQueue.from_crawler(crawler, str(tmp_path / "q" / "p1"))
+    second = FrontierDiskQueue.from_crawler(crawler, str(tmp_path / "q" / "p2"))
+    for n in range(30):
+        first.push(_request(spider, n))
+    assert not (tmp_path / "q").exists()  # nothing written: a small frontier never touches the disk
+    for n in range(30, 60):
+        second.push(_request(spider, n))  # 20 in memory, then the budget is spent: 10 on disk
+    assert len(second) == 30 and sum(f.stat().st_size for f in (tmp_path / "q" / "p2").iterdir()) > 10 * 200
+    assert [first.pop().url for _ in range(5)] == [_request(spider, n).url for n in range(5)]
+    second.push(_request(spider, 60))  # budget back, but p2 has requests on disk: 60 goes after them
+    assert first.peek().url == _request(spider, 5).url
+    back = [second.pop() for _ in range(31)]
+    assert [r.url for r in back] == [_request(spider, n).url for n in range(30, 61)]
+    assert back[0].callback == spider.on_response and back[25].callback == spider.on_response
+    assert second.pop() is None and len(second) == 0
+    first.close()  # its 25 requests in memory are given back to the budget
+    third = FrontierDiskQueue.from_crawler(crawler, str(tmp_path / "q" / "p3"))
+    for n in range(50):
+        third.push(_request(spider, n))
+    assert not (tmp_path / "q" / "p3").exists()
+    second.close()
+    third.close()
+
+
+def test_the_environment_sets_the_memory_budget(tmp_path, monkeypatch):
+    monkeypatch.setenv(MEMORY_ENV, "0")
+    spider = _Spider()
+    queue = FrontierDiskQueue.from_crawler(_crawler(spider, in_memory=1000), str(tmp_path / "q"))
+    queue.push(_request(spider, 1))
+    assert (tmp_path / "q").is_dir() and len(queue) == 1
+    assert queue.pop().url == _request(spider, 1).url
     queue.close()
 
 

@@ -82,6 +82,7 @@ def test_full_frontier_disk_stops_the_crawl_with_one_line_and_the_next_run_resum
                                                                                      monkeypatch, capfd):
     frontier = tiny_disk(16)  # the home page alone queues ~100 KB of requests
     monkeypatch.setenv("XUNJIAN_FRONTIER_DIR", str(frontier))
+    monkeypatch.setenv("XUNJIAN_FRONTIER_MEMORY_REQUESTS", "0")  # every waiting request on that disk
     server, db = _site(200), tmp_path / "runs.sqlite"
     try:
         code, err = _run(tmp_path, server, db, capfd)
