@@ -32,8 +32,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checks._dates import MISSING, DateRead, read_date
-from checks._pages import (PageView, ViewReader, config_regex, content_links, empty_list_evidence, iter_views,
-                           list_items, nav_links, page_view, stored_tree)
+from checks._pages import config_regex, content_links, empty_list_evidence, list_items, nav_links, stored_tree
+from checks._views import PageView, ViewReader, iter_views, page_view
 from config import site_homepage
 from crawler.islands import find_islands
 from crawler.urls import join_url

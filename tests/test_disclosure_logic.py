@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 import yaml
 
-from checks._pages import metadata_fields, page_view, parse_html
+from checks._pages import metadata_fields, parse_html
+from checks._views import page_view
 from checks.disclosure.annual_report import required_year
 from checks.disclosure.docmeta import docno_problems, docno_year_gap, missing_fields
 from checks.disclosure.normative import read_validity

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from checks._pages import page_view
+from checks._views import page_view
 from checks.base import CheckContext
 from checks.registry import check_modules, run_checks
 from config import ConfigError, deep_merge, load_site, load_thresholds

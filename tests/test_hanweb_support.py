@@ -18,7 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from checks._pages import list_items, meta_tags, page_view, parse_html
+from checks._pages import list_items, meta_tags, parse_html
+from checks._views import page_view
 from checks.base import CheckContext
 from checks.registry import run_checks
 from config import load_site, load_thresholds

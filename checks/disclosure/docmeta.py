@@ -25,7 +25,8 @@ from datetime import date
 
 from checks._columns import document_urls, site_facts
 from checks._dates import parse_iso_list, read_date, working_days_between
-from checks._pages import PageView, config_regex, squash
+from checks._pages import config_regex, squash
+from checks._views import PageView
 from checks.base import CheckContext, Rule
 from config.labels import LabelTable, label_table, required_by_kind, resolve_fields
 from crawler.store import Finding

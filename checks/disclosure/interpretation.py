@@ -31,7 +31,8 @@ from datetime import date, timedelta
 
 from checks._columns import normative_urls, page_date, site_facts
 from checks._dates import parse_iso_list, working_days_between
-from checks._pages import PageView, config_regex
+from checks._pages import config_regex
+from checks._views import PageView
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 

@@ -19,7 +19,7 @@ from datetime import date
 
 from checks._columns import normative_urls, site_facts
 from checks._dates import add_years, read_date, term_end_text
-from checks._pages import PageView
+from checks._views import PageView
 from checks.base import CheckContext, Rule
 from crawler.store import Finding
 
