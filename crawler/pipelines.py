@@ -162,38 +162,3 @@ class StorePipeline:
             # Scrapy's "Scraper close failure" traceback to it
             spider.store_error = spider.store_error or self.close_failure
 
-
-def write_item(store: Store, run_id: int, item: dict[str, Any]) -> bool:
-    """Store one fact item (``_table`` names its table); False for an unknown table. Also the
-    writer of a distributed crawl (crawler/redis_writer.py) stores its batches with this."""
-    table = item.get("_table")
-    fields = {k: v for k, v in item.items() if k != "_table"}
-    if table == "batch":  # one page's facts (crawler.spiders.portal.batched)
-        return all([write_item(store, run_id, part) for part in item["items"]])
-    if table == "resource":
-        store.put_resource(run_id, **fields)
-    elif table == "body":
-        store.put_body(run_id, item["url"], item["text"])
-    elif table == "links":
-        store.put_links(run_id, item["rows"])
-    elif table == "parse":
-        store.put_parse(run_id, item["url"], item["parse"])
-    elif table == "copy":  # an unchanged page: its facts are copied inside the store (crawler.spiders.reuse)
-        source, url = item["from_run"], item["url"]
-        if item.get("resource") is not None:
-            store.copy_resource(source, run_id, url, item["resource"])
-        if item.get("body", True):
-            store.copy_body(source, run_id, url)
-        if item["parse"]:
-            store.copy_parse(source, run_id, url)
-        if item.get("links"):
-            store.copy_links(source, run_id, url, item["links"])
-        if item.get("sample"):
-            store.copy_external_sample(source, run_id, url)
-    elif table == "probe":
-        store.put_probe(run_id, **fields)
-    elif table == "external_sample":
-        store.put_external_sample(run_id, **fields)
-    else:
-        return False
-    return True

@@ -38,7 +38,7 @@ import yaml
 
 from crawler.distributed import DEFAULT_LEASE_S, JOBS_KEY, WORKER_KEY, Bus, LeasedQueue, connect, run_prefix
 from crawler.facts import failed
-from crawler.pipelines import write_item
+from crawler.store_writer import write_item
 from crawler.store import Store
 
 EXIT_OK, EXIT_INCOMPLETE = 0, 1
