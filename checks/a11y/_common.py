@@ -13,6 +13,7 @@ Thresholds come from the ``a11y:`` section of config/rules.yaml (``ctx.threshold
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,22 +97,26 @@ def _is_html_page(row: dict[str, Any]) -> bool:
     return row.get("kind") == "page" and bool(row.get("status")) and 200 <= row["status"] < 300
 
 
-# what choosing the homepage and the column pages reads of a page row (crawler.browser.sampling)
-_ROW_KEYS = ("url", "final_url", "depth", "status", "kind")
+class _StoredPages:
+    """The run's in-scope 2xx HTML pages as ``find_homepage`` and ``column_urls`` read them
+    (``crawler.browser.sampling.PageRows``): ``items()`` streams them from the store in URL order on
+    each walk and ``get`` looks one up, so choosing the homepage and columns holds no row per page
+    (a dict of every page of a 20,000-page portal, with the identities of each, was ~17 MB of peak)."""
 
+    def __init__(self, ctx: CheckContext):
+        self.ctx = ctx
 
-def page_rows(ctx: CheckContext) -> dict[str, dict[str, Any]]:
-    """In-scope 2xx pages of the run by URL, each with only the fields ``home_and_columns`` reads
-    (a redirect chain only when there is one): a full row per page of a large portal held for the
-    whole checks run was tens of MB. Not cached: ``home_and_columns`` caches what it chose."""
-    pages: dict[str, dict[str, Any]] = {}
-    for row in ctx.store.resources(ctx.run_id, in_scope=True, kind="page"):
-        if _is_html_page(row):
-            slim = {key: row.get(key) for key in _ROW_KEYS}
-            if row.get("redirect_chain"):
-                slim["redirect_chain"] = row["redirect_chain"]
-            pages[row["url"]] = slim
-    return pages
+    def get(self, url: str) -> dict[str, Any] | None:
+        row = self.ctx.store.resource(self.ctx.run_id, url)
+        return row if row is not None and row.get("in_scope") and _is_html_page(row) else None
+
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for row in self.ctx.store.resources(self.ctx.run_id, in_scope=True, kind="page", ok=True):
+            if _is_html_page(row):
+                yield row["url"], row
+
+    def __bool__(self) -> bool:
+        return next(iter(self.items()), None) is not None
 
 
 def doc_for(ctx: CheckContext, url: str) -> Any | None:
@@ -128,7 +133,7 @@ def home_and_columns(ctx: CheckContext) -> tuple[str | None, list[str]]:
     from crawler.browser.sampling import column_urls, find_homepage
     from config.a11y import DEFAULT_NAV_SELECTORS
 
-    pages = page_rows(ctx)
+    pages = _StoredPages(ctx)
     home = find_homepage(pages, ctx.site) if pages else None
     home_doc = doc_for(ctx, home) if home else None
     selectors = (ctx.site.get("a11y") or {}).get("nav_selectors") or DEFAULT_NAV_SELECTORS

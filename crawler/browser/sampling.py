@@ -18,7 +18,8 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
 from crawler.htmldoc import nav_links as navigation_links
@@ -76,22 +77,35 @@ def nav_links(doc: Any, base_url: str, selectors: list[str]) -> list[str]:
     return [url for url, _text in navigation_links(doc, base_url, selectors, main_only=True)]
 
 
-def find_homepage(pages: dict[str, dict[str, Any]], site: Any) -> str | None:
-    """The stored page that is the homepage (crawler.homepage), else the shallowest page."""
+class PageRows(Protocol):
+    """The stored pages ``find_homepage`` and ``column_urls`` read: a dict of rows by URL, or a view
+    streaming them from the store on each ``items()`` walk (checks/a11y/_common.py)."""
+
+    def get(self, url: str) -> dict[str, Any] | None: ...
+
+    def items(self) -> Iterable[tuple[str, dict[str, Any]]]: ...
+
+
+def find_homepage(pages: PageRows, site: Any) -> str | None:
+    """The stored page that is the homepage (crawler.homepage), else the shallowest page (one walk)."""
     _home, _row, identities = homepage_identities(site, pages.get)
+    shallowest: tuple[int, str] | None = None
     for url, row in pages.items():
         if is_homepage(url, row, identities):
             return url
-    shallow = sorted((row.get("depth") if row.get("depth") is not None else 99, url) for url, row in pages.items())
-    return shallow[0][1] if shallow else None
+        depth = (row.get("depth") if row.get("depth") is not None else 99, url)
+        if shallowest is None or depth < shallowest:
+            shallowest = depth
+    return shallowest[1] if shallowest else None
 
 
-def column_urls(site: Any, pages: dict[str, dict[str, Any]], home_url: str | None, home_doc: Any,
+def column_urls(site: Any, pages: PageRows, home_url: str | None, home_doc: Any,
                 nav_selectors: list[str]) -> list[str]:
     base = home_url or site_homepage(site)
     declared = [urljoin(base, c["url"]) for c in site.get("columns") or [] if isinstance(c, dict) and c.get("url")]
     wanted = declared or (nav_links(home_doc, home_url, nav_selectors) if home_url else [])
-    first = _first_page_by_identity(pages) if wanted else {}
+    keys = {_identity(want) for want in wanted if want} - {None}
+    first = _first_page_by_identity(pages, keys) if keys else {}
     out = []
     for want in wanted:
         url = first.get(_identity(want)) if want and first else None
@@ -107,19 +121,22 @@ def _identity(url: str) -> str | None:
         return None
 
 
-def _first_page_by_identity(pages: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """URL identity -> the first stored page (in ``pages`` order) whose URL or final URL has it: one
-    look-up per navigation link instead of a walk over every page (20,000 pages x 30 links). A stored
-    URL is its own identity (``crawler.urls.url_identity``); only a final URL that differs from it is
-    put in that form."""
+def _first_page_by_identity(pages: PageRows, keys: set[str | None]) -> dict[str, str]:
+    """URL identity (of ``keys``) -> the first stored page (in ``pages`` order) whose URL or final URL
+    has it: one walk over the pages for every navigation link (not 20,000 pages x 30 links), keeping
+    only the identities asked for (not one per page: memory stays flat). A stored URL is its own
+    identity (``crawler.urls.url_identity``); only a final URL that differs from it is put in that form."""
     first: dict[str, str] = {}
     for url, row in pages.items():
-        first.setdefault(url, url)
+        if url in keys:
+            first.setdefault(url, url)
         final = row.get("final_url")
         if final and final != url:
             key = _identity(final)
-            if key is not None:
+            if key in keys:
                 first.setdefault(key, url)
+        if len(first) == len(keys):
+            break
     return first
 
 
