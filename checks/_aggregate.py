@@ -22,9 +22,10 @@ has ``scope``, ``count``, ``total``, ``ratio``, ``column``, ``sample``).
 
 The pages a rule considered default to every in-scope 2xx HTML page with a stored body
 (``Store.html_page_urls``); a rule that looks at fewer pages (homepage and columns only,
-article pages only) says so with ``ctx.consider(rule, urls)``. A page's column is the
-site's column it belongs to (``checks._columns.site_facts``: a column list page or one of
-its items), else the first path segment of its URL.
+article pages only) says so with ``ctx.consider(rule, urls)``; a rule that reads every page but a
+few (unparsable ones) with ``ctx.consider_all_but(rule, left_out)``, which holds only those few. A
+page's column is the site's column it belongs to (``checks._columns.site_facts``: a column list page
+or one of its items), else the first path segment of its URL.
 
 Memory: a rule that misses one meta tag on every page of a 100,000-page portal yields 100,000
 findings before it can be folded, so they wait on disk (``HeldFindings``, temporary files) and
@@ -116,12 +117,21 @@ def column_of(ctx: CheckContext, url: str) -> tuple[str, str | None]:
 def considered_pages(ctx: CheckContext, rule: Rule) -> set[str]:
     declared = ctx.considered.get(rule.id)
     if declared is not None:
-        return set(declared)
+        return set(declared) | _all_pages_but(ctx, ctx.considered_but.get(rule.id))
     cache = ctx.__dict__.get("_fold_pages")
     if cache is None:
         cache = set(map(sys.intern, ctx.store.html_page_urls(ctx.run_id)))
         ctx.__dict__["_fold_pages"] = cache
-    return set(cache)
+    left_out = ctx.considered_but.get(rule.id)
+    return set(cache) - left_out if left_out else set(cache)
+
+
+def _all_pages_but(ctx: CheckContext, left_out: set[str] | None) -> set[str]:
+    """Every in-scope 2xx HTML page but ``left_out`` (``ctx.consider_all_but``); none when the rule
+    declared no such thing."""
+    if left_out is None:
+        return set()
+    return set(map(sys.intern, ctx.store.html_page_urls(ctx.run_id))) - left_out
 
 
 Entry = tuple[str, str, tuple[str, ...], int]  # page, severity, gap keys, where the finding is kept

@@ -93,6 +93,7 @@ class CheckContext:
     today: date
     notes: list[dict[str, str]] = field(default_factory=list)
     considered: dict[str, set[str]] = field(default_factory=dict)
+    considered_but: dict[str, set[str]] = field(default_factory=dict)  # rule -> pages it left out
     unjudged: dict[str, str] = field(default_factory=dict)
     memos: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -124,6 +125,13 @@ class CheckContext:
         folded); without it, every in-scope 2xx HTML page of the run counts."""
         # interned: one string per page however many rules consider it (flat memory on large portals)
         self.considered.setdefault(rule.id, set()).update(map(sys.intern, urls))
+
+    def consider_all_but(self, rule: Rule, left_out: Iterable[str]) -> None:
+        """Declare that ``rule`` looked at every in-scope 2xx HTML page of the run except ``left_out``
+        (call it for each page, with nothing left out or with that page): the same denominator as
+        ``consider`` with every page read, but memory holds the few pages left out, not one entry
+        per page of the site."""
+        self.considered_but.setdefault(rule.id, set()).update(map(sys.intern, left_out))
 
     def threshold(self, dotted: str) -> Any:
         """The value of ``a.b.c`` in the thresholds (config/rules.yaml + the profile's ``thresholds:``,

@@ -244,6 +244,8 @@ class LivePagePass:
             ctx.memos.setdefault(key, value)
         for rule_id, urls in self.ctx.considered.items():
             ctx.considered.setdefault(rule_id, set()).update(urls)
+        for rule_id, urls in self.ctx.considered_but.items():
+            ctx.considered_but.setdefault(rule_id, set()).update(urls)
         for name in names:
             if name in self.errors:
                 result.errors[name] = self.errors[name]

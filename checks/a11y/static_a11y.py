@@ -163,13 +163,12 @@ def scan(ctx: CheckContext, page: Page) -> CheckResult:
     if not page.ok:
         return
     url = page.url
-    if url in _skipped(ctx):
-        return  # before the tree: after a live page pass this module may be the only one parsing pages
-    doc = page.tree
+    # the skip test comes before the tree: after a live page pass this module may be the only one parsing
+    doc = None if url in _skipped(ctx) else page.tree
+    for rule in RULES:  # the denominator of a template gap: every page read here, i.e. all but this one
+        ctx.consider_all_but(rule, [url] if doc is None else [])
     if doc is None:
         return
-    for rule in RULES:  # the denominator of a template gap: the pages read here
-        ctx.consider(rule, [url])
     if not (doc.get("lang") or "").strip():
         yield LANG.finding(url, "页面 <html> 未声明 lang 语言属性", "<html> has no lang attribute",
                            evidence={"selector": "html"})
