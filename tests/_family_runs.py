@@ -1,7 +1,9 @@
 """One audit per bundled portal family and render, shared by every test module of the session.
 
-``family_run(family, clean, tmp_path_factory)`` audits the family's planted or clean render once
-(``xunjian.demo.harness.audit_family``) and hands the same ``FamilyRun`` to each later caller:
+``family_run(family, clean, tmp_path_factory)`` (tests use it through the session fixture
+``family_runs`` of tests/conftest.py, which keeps them on one pytest-xdist worker) audits the family's
+planted or clean render once (``xunjian.demo.harness.audit_family``) and hands the same ``FamilyRun``
+to each later caller:
 tests/test_families.py asserts on every run, tests/test_report_rerender.py re-renders the planted
 ``hanweb`` run from its store. A family audit waits out its planted slow and rate-limited links
 (tens of seconds of an otherwise idle suite), so auditing the same render twice is pure waste.

@@ -7,7 +7,14 @@ disclosure checks on a copy of its store, tests/test_privacy_leaks.py greps ever
 said (its log records at DEBUG and its stdout/stderr, children included, are captured). The demo
 waits out its planted slow and rate-limited links (tens of seconds of an idle suite) on every audit,
 so one audit serves them all. A module that writes to the store works on ``copy_store(...)``
-(tests/_demo_audit.py), never on the shared file.
+(tests/_demo_audit.py), never on the shared file. ``family_runs`` hands out the session's one audit
+of each bundled family render (tests/_family_runs.py).
+
+Parallel runs (``XUNJIAN_TEST_WORKERS=2 bash scripts/test.sh``: pytest-xdist's ``-n 2 --dist
+loadfile``): each test module goes to one worker as a whole, so its module-scoped fixtures are
+computed once; every module that uses a session audit (``demo_audit`` or ``family_runs``, listed in
+``SESSION_AUDIT_MODULES``: collection fails naming a module that is not) goes to one and the same
+worker, so each audit is still made once per suite, not once per worker (``pytest_xdist_make_scheduler``).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from checks import livepass
 from config import CONFIG_DIR
 from crawler.store import Store
 from tests._demo_audit import DemoAudit, captured_output
+from tests._family_runs import family_run
 from xunjian import runner
 from xunjian.demo import build_site
 from xunjian.demo.harness import TODAY
@@ -32,6 +40,49 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 DEMO_PROFILE = CONFIG_DIR / "sites" / "demo.yaml"
+# Fixtures whose audits every module using them shares, and those modules: under pytest-xdist
+# (XUNJIAN_TEST_WORKERS in scripts/test.sh) they run on one worker, so each audit is made once per
+# suite, not once per worker.
+SESSION_AUDITS = {"demo_audit", "family_runs"}
+SESSION_AUDIT_MODULES = {"tests/test_columns_families.py", "tests/test_demo_audit.py",
+                         "tests/test_disclosure_demo.py", "tests/test_families.py",
+                         "tests/test_privacy_leaks.py", "tests/test_report_rerender.py"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    root = config.rootpath
+    users = {item.path.relative_to(root).as_posix() for item in items
+             if SESSION_AUDITS & set(getattr(item, "fixturenames", ()))}
+    unlisted = sorted(users - SESSION_AUDIT_MODULES)
+    if unlisted:
+        raise pytest.UsageError(f"tests/conftest.py: {', '.join(unlisted)} use a session audit "
+                                f"({' or '.join(sorted(SESSION_AUDITS))}): add it to SESSION_AUDIT_MODULES "
+                                "(else a parallel run makes the audit twice)")
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: only called when it is installed and -n is on
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` with one change: the modules sharing the session audits are one work unit.
+
+    Each other test module is one unit too (its module-scoped fixtures are computed once); a worker
+    that runs out of work gets the next unit (xdist orders them by test count: the session-audit unit,
+    58 tests, starts at once)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SessionAuditScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return "session-audits" if module in SESSION_AUDIT_MODULES else module
+
+    return SessionAuditScheduling(config, log)
+
+
+@pytest.fixture(scope="session")
+def family_runs(tmp_path_factory):
+    """``family_runs(family, clean)``: the session's one audit of that family render (FamilyRun)."""
+    return lambda family, clean: family_run(family, clean, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,6 @@ from checks.registry import run_checks
 from config import deep_merge, load_site, load_thresholds
 from crawler.store import Store
 from tests._demo_audit import copy_store
-from tests._family_runs import family_run
 from xunjian.demo import build_site, expectations
 from xunjian.demo.family import family_names
 from xunjian.demo.harness import TODAY, FamilyRun, points_at, resolve
@@ -57,7 +56,7 @@ def _rechecked(run: FamilyRun, tmp: Path) -> FamilyRun:
     return FamilyRun(run.family, run.clean, run.result, findings, run.bases, run.stats, tmp / "x.sqlite")
 
 
-def _run(family: str, clean: bool, request) -> FamilyRun:
+def _run(family: str, clean: bool, request, family_runs) -> FamilyRun:
     if (family, clean) not in _runs:
         factory = request.getfixturevalue("tmp_path_factory")
         if family == "trs" and not clean:  # the trs planted render is the session's demo audit
@@ -65,7 +64,7 @@ def _run(family: str, clean: bool, request) -> FamilyRun:
             crawled = FamilyRun("trs", False, demo.result, demo.findings, demo.bases, demo.stats,
                                 demo.stats["db"])
         else:  # the run tests/test_families.py asserts on (one audit per render for the session)
-            crawled = family_run(family, clean, factory)
+            crawled = family_runs(family, clean)
         assert crawled.result.incomplete is None, crawled.result.messages
         tmp = factory.mktemp(f"discovery-{family}-{'clean' if clean else 'planted'}")
         _runs[(family, clean)] = _rechecked(crawled, tmp)
@@ -73,13 +72,13 @@ def _run(family: str, clean: bool, request) -> FamilyRun:
 
 
 @pytest.fixture(scope="module", params=family_names())
-def planted(request) -> FamilyRun:
-    return _run(request.param, False, request)
+def planted(request, family_runs) -> FamilyRun:
+    return _run(request.param, False, request, family_runs)
 
 
 @pytest.fixture(scope="module", params=family_names())
-def clean(request) -> FamilyRun:
-    return _run(request.param, True, request)
+def clean(request, family_runs) -> FamilyRun:
+    return _run(request.param, True, request, family_runs)
 
 
 def test_planted_blank_columns_are_found_from_the_navigation(planted):

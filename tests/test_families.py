@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from crawler.store import Store
-from tests._family_runs import PLANTED_BROWSER, family_run
+from tests._family_runs import PLANTED_BROWSER
 from tests._report_language import language_problems
 from xunjian.demo.harness import (TODAY, FamilyRun, budget_breaches, flagged_decoys,
                                   missing_expects, unplanted_link_findings)
@@ -47,18 +47,15 @@ KNOWN_FALSE_PLANTED: dict[str, dict[str, str]] = {}
 # family -> {rule id: why the clean render gets a false finding, and whose area the fix is in}
 KNOWN_FALSE_CLEAN: dict[str, dict[str, str]] = {}
 
-def _run(family: str, clean: bool, tmp_path_factory) -> FamilyRun:
-    return family_run(family, clean, tmp_path_factory)  # one audit per render for the whole session
-
 
 @pytest.fixture(scope="module", params=PLANTED_FAMILIES)
-def planted(request, tmp_path_factory) -> FamilyRun:
-    return _run(request.param, False, tmp_path_factory)
+def planted(request, family_runs) -> FamilyRun:
+    return family_runs(request.param, False)  # one audit per render for the whole session
 
 
 @pytest.fixture(scope="module", params=family_names())
-def clean(request, tmp_path_factory) -> FamilyRun:
-    return _run(request.param, True, tmp_path_factory)
+def clean(request, family_runs) -> FamilyRun:
+    return family_runs(request.param, True)
 
 
 def test_planted_run_completes_and_fails_the_gate(planted):

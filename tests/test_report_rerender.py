@@ -20,7 +20,6 @@ import pytest
 from openpyxl import load_workbook
 
 import config
-from tests._family_runs import family_run
 from xunjian.cli import main
 
 # a planted render with findings in every format, audited without the browser stage: the planted
@@ -29,9 +28,9 @@ FAMILY = "hanweb"
 
 
 @pytest.fixture(scope="module")
-def stored_run(tmp_path_factory):
+def stored_run(family_runs):
     # the planted run tests/test_families.py asserts on (audited once per session); only read here
-    run = family_run(FAMILY, False, tmp_path_factory)
+    run = family_runs(FAMILY, False)
     assert run.result.report_dir and run.findings, run.result.messages
     return run.db, run
 
