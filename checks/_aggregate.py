@@ -115,23 +115,18 @@ def column_of(ctx: CheckContext, url: str) -> tuple[str, str | None]:
 
 
 def considered_pages(ctx: CheckContext, rule: Rule) -> set[str]:
+    """The pages ``rule`` looked at: those it declared (``ctx.consider``) and, when it declared
+    every page but some (``ctx.consider_all_but``) or nothing at all, the run's HTML pages but those."""
     declared = ctx.considered.get(rule.id)
-    if declared is not None:
-        return set(declared) | _all_pages_but(ctx, ctx.considered_but.get(rule.id))
-    cache = ctx.__dict__.get("_fold_pages")
-    if cache is None:
-        cache = set(map(sys.intern, ctx.store.html_page_urls(ctx.run_id)))
-        ctx.__dict__["_fold_pages"] = cache
     left_out = ctx.considered_but.get(rule.id)
-    return set(cache) - left_out if left_out else set(cache)
-
-
-def _all_pages_but(ctx: CheckContext, left_out: set[str] | None) -> set[str]:
-    """Every in-scope 2xx HTML page but ``left_out`` (``ctx.consider_all_but``); none when the rule
-    declared no such thing."""
-    if left_out is None:
-        return set()
-    return set(map(sys.intern, ctx.store.html_page_urls(ctx.run_id))) - left_out
+    if declared is not None and left_out is None:
+        return set(declared)
+    every = ctx.__dict__.get("_fold_pages")  # read once per checks run, however many rules fold
+    if every is None:
+        every = set(map(sys.intern, ctx.store.html_page_urls(ctx.run_id)))
+        ctx.__dict__["_fold_pages"] = every
+    pages = every - left_out if left_out else set(every)
+    return pages | declared if declared is not None else pages
 
 
 Entry = tuple[str, str, tuple[str, ...], int]  # page, severity, gap keys, where the finding is kept
