@@ -37,7 +37,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.htmldoc import html_parser
+from crawler.htmldoc import html_parser, inner_text
 from crawler.islands import as_list_item, find_islands, nextgroup_url, parse_reply, proxy_url
 from crawler.css import css_urls
 
@@ -128,7 +128,7 @@ def parse_srcset(value: str) -> list[str]:
 
 def _element_text(el: etree._Element) -> str:
     clickable = el.tag in ("a", "area") or el.get("onclick") or el.get("data-href") or el.get("data-url")
-    text = _squash(el.text_content()) if clickable else ""
+    text = _squash(inner_text(el)) if clickable else ""
     if not text:
         for img in el.iter("img"):
             text = _squash(img.get("alt"))
@@ -167,7 +167,7 @@ def _links_of(el: etree._Element, tag: str) -> Iterator[RawLink]:
             yield RawLink(_clip(value, MAX_HREF), tag, attr, text, stylesheet=stylesheet)
     if tag in ("button", "input") and el.get("formaction") and el.get("formaction").strip() \
             and _form_method(el) == "get":
-        text = _squash(el.get("value") or el.text_content() or el.get("title")) if text is None else text
+        text = _squash(el.get("value") or inner_text(el) or el.get("title")) if text is None else text
         yield RawLink(_clip(el.get("formaction"), MAX_HREF), tag, "formaction", _clip(text, MAX_TEXT))
     if tag in _SRCSET_TAGS and el.get("srcset"):
         text = _element_text(el) if text is None else text

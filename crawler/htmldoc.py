@@ -53,6 +53,17 @@ def parse_html(html: str | None, *, remove_comments: bool = False) -> Any | None
         return None
 
 
+def inner_text(el: Any) -> str:
+    """``el.text_content()``, without lxml's XPath evaluation for the common childless element.
+
+    A link is mostly ``<a href>text</a>``: its text is ``el.text`` (text_content() costs ~25x more
+    there, measured on the bench portal's pages; it was ~3 % of the crawl's main thread).
+    """
+    if len(el) == 0 and isinstance(el.tag, str):
+        return el.text or ""
+    return el.text_content()
+
+
 _WHITESPACE = re.compile(r"\s+")
 # Text nodes outside the elements a visitor never sees. The tail of such an element (the text
 # after it) is a child of its parent, so it stays, as do comments' tails (comments are not text).
@@ -97,7 +108,7 @@ def nav_links(tree: Any, base_url: str, selectors: list[str] | tuple[str, ...], 
         for selector in selectors:
             find = _compiled(selector)
             for container in find(tree) if find is not None else []:
-                links = [(url, a.text_content()) for a in container.iter("a") if (url := _link(a, base_url))]
+                links = [(url, inner_text(a)) for a in container.iter("a") if (url := _link(a, base_url))]
                 if len(links) >= 2:
                     first: dict[str, str] = {}
                     for url, text in links:
@@ -110,7 +121,7 @@ def nav_links(tree: Any, base_url: str, selectors: list[str] | tuple[str, ...], 
         for container in find(tree) if find is not None else []:
             anchors.update(dict.fromkeys(container.iter("a")))
     ordered = sorted(anchors, key=_document_order(tree))
-    return [(url, a.text_content()) for a in ordered if (url := _link(a, base_url))]
+    return [(url, inner_text(a)) for a in ordered if (url := _link(a, base_url))]
 
 
 def _document_order(tree: Any) -> Any:
