@@ -331,7 +331,10 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
             browser_state, browser_stats = _run_browser_stage(str(store.path), run_id, site, plan.progress,
                                                              plan.full)
         except Exception as exc:  # noqa: BLE001 - report and go on: link/disclosure findings still count
-            log.exception("browser stage failed")
+            from crawler.browser import StageUnavailable
+            # a cause named in one line with its fix needs no traceback; anything else is a bug
+            log.log(logging.DEBUG if isinstance(exc, StageUnavailable) else logging.ERROR,
+                    "browser stage failed", exc_info=True)
             browser_state = "failed"
             store.update_run_stats(run_id, {"a11y_error": str(exc)})
             result.incomplete = ("browser-failed", f"the accessibility (browser) stage failed: {exc}")

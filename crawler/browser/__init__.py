@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["run_a11y"]
+__all__ = ["StageUnavailable", "run_a11y"]
+
+
+class StageUnavailable(RuntimeError):
+    """The stage cannot run here (no browser, no engine, no usable temporary folder); str() is one
+    line naming the cause and the fix, so the run reports it without a traceback."""
 
 
 def run_a11y(store_path: str, run_id: int, site: Any, *, progress: bool = True,

@@ -23,13 +23,15 @@ from typing import Any
 
 from axe_selenium_python import Axe
 
+from crawler.browser import StageUnavailable
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_DIR = REPO_ROOT / "node_modules" / "axe-core"
 SETUP_HINT = "run `bash scripts/setup.sh` (installs the pinned axe-core from package-lock.json)"
 MAX_NODES_PER_RULE = 50
 
 
-class EngineMissing(RuntimeError):
+class EngineMissing(StageUnavailable):
     """The pinned axe-core (or its locale) is not installed; str() is one line."""
 
 

@@ -2,8 +2,9 @@
 
 Local browsers are Debian's ``/usr/bin/chromium`` driven by ``/usr/bin/chromedriver``;
 both paths are set explicitly, which keeps Selenium Manager from looking for (or
-downloading) anything. Each browser gets a fresh ``--user-data-dir`` and the
-flags that keep a headless Chromium quiet on a closed network. With the
+downloading) anything. Each browser gets a fresh ``--user-data-dir``, the
+flags that keep a headless Chromium quiet on a closed network, and a ``TMPDIR`` short enough
+for Chromium's singleton socket (``crawler.browser.tmpdir``: a long TMPDIR is replaced by /tmp). With the
 profile's ``a11y.remote_url`` set, sessions are opened on that WebDriver
 endpoint (Selenium Grid, or chromedriver started as a server) instead.
 
@@ -41,6 +42,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.client_config import ClientConfig
 
 from config.a11y import window_size
+from crawler.browser import StageUnavailable
+from crawler.browser.tmpdir import TmpdirTooLong, chromium_tmpdir
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ window.prompt = function (m) { window.__xunjianDialogs.push("prompt: " + String(
 """
 
 
-class BrowserUnavailable(RuntimeError):
+class BrowserUnavailable(StageUnavailable):
     """Chromium/chromedriver missing or not starting; str() is one line with the fix."""
 
 
@@ -87,6 +90,7 @@ class Browser:
         self.driver: Any = None
         self.user_data_dir: str | None = None
         self.driver_pid: int | None = None
+        self.chromium_tmpdir: str | None = None  # Chromium's TMPDIR (local browsers), set by start()
         self.starts = 0
         self.deadline: float | None = None
         self.killed_by_watchdog = False
@@ -114,6 +118,11 @@ class Browser:
     def start(self) -> None:
         """Open a session, retrying a failed start with exponential backoff (``start_attempts``,
         ``start_backoff_s``); raise ``BrowserUnavailable`` naming the attempts when all fail."""
+        if not self.remote and self.chromium_tmpdir is None:  # a setting, not a flaky start: no retry
+            try:
+                self.chromium_tmpdir = chromium_tmpdir()
+            except TmpdirTooLong as exc:
+                raise BrowserUnavailable(str(exc)) from None
         attempts = max(1, int(self.settings.get("start_attempts", 1)))
         backoff = float(self.settings.get("start_backoff_s", 0.0))
         for attempt in range(1, attempts + 1):
@@ -145,6 +154,7 @@ class Browser:
                 # own session: Ctrl-C in the terminal reaches us, not chromedriver, and the whole
                 # browser tree can be killed by process group as a last resort
                 service = Service(executable_path=CHROMEDRIVER, log_output=subprocess.DEVNULL,
+                                  env={**os.environ, "TMPDIR": self.chromium_tmpdir or tempfile.gettempdir()},
                                   popen_kw={"start_new_session": True})
                 self.driver = webdriver.Chrome(options=options, service=service)
                 self.driver_pid = service.process.pid if service.process else None
