@@ -525,3 +525,46 @@ def test_serve_demo_command_prints_bases_and_serves_until_interrupted():
         proc.kill() if proc.poll() is None else None
     assert proc.returncode == 0 and "stopped" in err
     assert "xunjian run --site config/sites/demo.yaml" in err and "/calendar/" in err
+
+
+class _CtrlCOnWrite:
+    """A stderr that raises KeyboardInterrupt (Ctrl-C) when ``marker`` is first written: the moment a
+    user presses it, made deterministic; everything written is kept in ``text``."""
+
+    def __init__(self, marker: str):
+        self.marker, self.text, self.pressed = marker, "", False
+
+    def write(self, data: str) -> int:
+        if not self.pressed and self.marker in data:
+            self.pressed = True
+            raise KeyboardInterrupt
+        self.text += data
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("moment", ["mid-banner", "while the portal is generated"])
+def test_serve_demo_stops_cleanly_on_ctrl_c_at_any_moment(monkeypatch, capsys, moment):
+    """Ctrl-C mid-banner once exited 2 with the message of an interrupted run ("facts written so far
+    are kept in the store"): serve-demo has no store and no verdict, Ctrl-C is how it ends."""
+    from xunjian import demo
+    from xunjian.cli import main
+    stderr = _CtrlCOnWrite("fault routes:")
+    monkeypatch.setattr(sys, "stderr", stderr)
+    if moment != "mid-banner":
+        def interrupted_build(*args, **kwargs):
+            raise KeyboardInterrupt
+        monkeypatch.setattr(demo, "build_site", interrupted_build)
+    code = main(["serve-demo", "--family", "shanghai", "--clean", "--today", TODAY.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 0, stderr.text
+    assert "store" not in stderr.text and "interrupted" not in stderr.text, stderr.text
+    if moment == "mid-banner":
+        assert stderr.text.strip().splitlines() == ["stopped: the demo portal is no longer served"]
+        port = int(out.split()[2].rstrip("/").rsplit(":", 1)[1])
+        with pytest.raises(OSError):  # the server stopped with the command
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    else:
+        assert stderr.text.strip().splitlines() == ["stopped before the demo portal was served"] and not out

@@ -5,6 +5,8 @@ both base URLs, the fault routes and the command that audits the served portal. 
 ``--port`` / ``--external-port`` (0 = a free port) and ``--today`` (the date the portal's
 content is generated for; default: the real today), ``--family`` (the bundled portal family,
 default ``trs``) and ``--clean`` (no planted defects). Binds 127.0.0.1 and 127.0.0.2 only.
+Ctrl-C is the way to stop it, at any moment: exit 0 and one line saying so (a run's Ctrl-C exits 2,
+``xunjian.cli``, because a run cut short has no verdict; a demo server has none to give).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import sys
 import threading
 from datetime import date
+from typing import Any
 
 from xunjian.commands.demo import add_family_options
 from xunjian.commands.run import parse_today
@@ -31,6 +34,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
+    """Serve until Ctrl-C (or ``stop`` is set). Ctrl-C is how the command ends, at any moment (while
+    the portal is generated, mid-banner, while serving): exit 0 with one line saying what stopped."""
+    served: list[Any] = []  # the server once it listens: what the Ctrl-C message reports
+    try:
+        return _serve(args, stop, served)
+    except KeyboardInterrupt:
+        print("stopped: the demo portal is no longer served" if served
+              else "stopped before the demo portal was served", file=sys.stderr, flush=True)
+        return 0
+
+
+def _serve(args: argparse.Namespace, stop: threading.Event | None, served: list[Any]) -> int:
     from xunjian.demo import build_site
     from xunjian.demo.server import serve
 
@@ -45,7 +60,8 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         print(f"xunjian: {exc}", file=sys.stderr)
         return 2
     port = server.portal_base.rsplit(":", 1)[1]
-    with server:
+    with server:  # a Ctrl-C anywhere below stops the server on the way out
+        served.append(server)
         print(f"demo portal   {server.portal_base}/   ({site.page_count()} pages, today {today})", flush=True)
         print(f"external host {server.external_base}/", flush=True)
         print("fault routes:", file=sys.stderr)
@@ -58,8 +74,5 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
             print(f"audit it with:\n  xunjian demo --family {site.family.name}{' --clean' if clean else ''} "
                   f"--today {today}   (serves and audits in one go)\npress Ctrl-C to stop",
                   file=sys.stderr, flush=True)
-        try:
-            (stop or threading.Event()).wait()
-        except KeyboardInterrupt:
-            print("stopped", file=sys.stderr)
+        (stop or threading.Event()).wait()
     return 0
