@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from crawler.store import Store
+from crawler.storereserve import reserve_path
 from tests._servers import TestServer, html
+from xunjian import runner
 from xunjian.cli import main
 
 TODAY = "2026-11-22"
@@ -131,9 +133,27 @@ def test_unwritable_frontier_folder_is_one_line_before_anything_is_fetched(tmp_p
 
 @pytest.mark.fault(item="disk", case="the store's disk fills up mid-crawl (real SQLITE_FULL on a tmpfs)",
                    expected="one line; run incomplete (store-error); store sound; next run starts over; exit 2")
-def test_full_store_disk_stops_the_crawl_with_one_line_and_leaves_a_sound_store(tmp_path, tiny_disk, capfd):
+def test_full_store_disk_stops_the_crawl_with_one_line_and_leaves_a_sound_store(tmp_path, tiny_disk, capfd,
+                                                                                 monkeypatch):
     disk = tiny_disk(768)  # the site's bodies are ~3 MB
     server, db = _site(16000), disk / "runs.sqlite"
+    assert reserve_path(db).name == "runs.sqlite.reserve"
+    marked = runner._crawl_failure
+
+    def still_full_when_marked(rc: int) -> tuple[str, str]:
+        """Once the crawl stopped, and before the runner records the run, the disk is full with no
+        room left in the store's WAL either (SQLite reuses the failed transaction's room, which may
+        be too little: here none): the runner gives up the reserve to record the run."""
+        subprocess.run(["mount", "-o", "remount,size=2m", str(disk)], check=True)
+        with sqlite3.connect(db) as other:
+            other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with pytest.raises(OSError, match="No space left"), open(disk / "filler", "wb") as filler:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        return marked(rc)
+
+    monkeypatch.setattr(runner, "_crawl_failure", still_full_when_marked)
     try:
         code, err = _run(tmp_path, server, db, capfd)
     finally:
@@ -144,14 +164,15 @@ def test_full_store_disk_stops_the_crawl_with_one_line_and_leaves_a_sound_store(
                                                      f"writing {db}"), err
     assert "--db" in errors[0] and "Traceback" not in err and "Dropped" not in err, err
     subprocess.run(["mount", "-o", "remount,size=8m", str(disk)], check=True)  # space freed
+    (disk / "filler").unlink()
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store = Store(db)
     try:
         run_id = int(store.runs(complete_only=False)[0]["id"])
         state = store.run_state(run_id)
-        # the runner could still mark it: the failed transaction's room in the WAL is reused (were the
-        # disk still full, the row would stay "running" with its owner gone: process-died, incomplete too)
+        # recorded in the reserve's room (without it the row stayed "running": process-died, resumed)
         assert (state.status, state.code) == ("incomplete", "store-error"), state
+        assert not reserve_path(db).exists()
         assert store.findings(run_id) == []
         # not resumed (what a failed writer stored may stop mid-page): the next run starts over
         assert store.resumable_run("disk", store.run_stats(run_id)["incremental_key"]) is None

@@ -12,7 +12,8 @@ profile, every check module ran, reports written); otherwise it is stored
 that did not finish is never checked: the run is stored incomplete, no checks
 run, and the report written says so. Before anything is crawled the outputs are
 checked (``xunjian.preflight``) and the store is locked (``crawler.storelock``;
-``wait=False`` refuses instead of waiting).
+``wait=False`` refuses instead of waiting). Room to record the run's end on a full disk is kept
+beside the store (``crawler.storereserve``).
 
 Governed by the site profile (``config/sites/*.yaml``), ``config/rules.yaml``
 (thresholds, veto items, gate assertions) and the CLI options: ``--db``,
@@ -40,6 +41,7 @@ from checks.registry import run_checks
 from config import SiteProfile, deep_merge, load_site, load_thresholds
 from crawler.store import COMPLETE, INCOMPLETE, RUNNING, Store, StoreError
 from crawler.storelock import StoreLock
+from crawler.storereserve import ensure_reserve, release_reserve
 from xunjian import preflight
 
 log = logging.getLogger(__name__)
@@ -193,7 +195,14 @@ def _crawl_started(store: Store, run_id: int, pid: int, hook: Callable[[int], No
 
 def _incomplete(store: Store, run_id: int, result: AuditResult, code: str, detail: str) -> None:
     if store.run(run_id)["status"] != INCOMPLETE:  # keep the first reason (e.g. crash before report)
-        store.finish_run(run_id, INCOMPLETE, reason=(code, detail))
+        try:
+            store.finish_run(run_id, INCOMPLETE, reason=(code, detail))
+        except StoreError:
+            # most likely the disk is full: a run left "running" would be resumed as process-died,
+            # so its state is recorded in the room kept for it (crawler.storereserve)
+            if not release_reserve(store.path):
+                raise
+            store.finish_run(run_id, INCOMPLETE, reason=(code, detail))
     result.incomplete = (code, detail)
     result.exit_code = EXIT_ERROR
 
@@ -236,6 +245,7 @@ def audit(site_path: str | Path, *, db: str | Path = DEFAULT_DB, out: str | Path
     store: Store | None = None
     try:
         store = Store(db_path)
+        ensure_reserve(db_path)  # room to record this run's end should its disk fill up
         orphans = store.recover_orphans()
         if orphans:
             say(f"run(s) {', '.join(map(str, orphans))}: their process is gone; stored as incomplete")
@@ -312,9 +322,10 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
                 live.stop()
     if rc != 0:  # checks never judge a crawl that did not finish
         code, detail = _crawl_failure(rc)
+        # the state first: after a store error (a full disk) it is the write that matters
+        _incomplete(store, run_id, result, code, detail + "; no checks were run")
         store.put_manifest(run_id, {**manifest_mod.not_run(site, str(plan.site_path), thresholds),
                                     "stages": {"crawl": code, "browser": "not-run", "checks": "not-run"}})
-        _incomplete(store, run_id, result, code, detail + "; no checks were run")
         say(f"run {run_id} INCOMPLETE: {result.incomplete[1]}")
         try:
             _render(store, run_id, plan, result)
