@@ -33,6 +33,28 @@ def test_resource_link_body_roundtrip(tmp_path):
         store.put_resource(run, url="u", kind="page", in_scope=1, bogus=1)
 
 
+@pytest.mark.parametrize("depths", [(3, 2), (2, 3), (None, 2), (2, None)])
+def test_a_rewritten_resource_keeps_the_smaller_depth_whatever_the_order(tmp_path, depths):
+    """An external target linked from a depth-1 page and (with a fragment, so fetched again for its
+    body) from a depth-2 page: which answer is written last depends on response timing; the depth
+    stored must not. The rewritten row still moves above the live pass's write mark."""
+    store = Store(tmp_path / "x.sqlite")
+    run = store.start_run("demo", "2026-11-22")
+    url = "http://other.example/doc"
+    first, second = depths
+    store.put_resource(run, url=url, kind="external", in_scope=False, status=200, method="HEAD", depth=first)
+    mark = store.page_write_mark()
+    store.put_resource(run, url=url, kind="external", in_scope=False, status=200, method="GET", depth=second)
+    row = store.resource(run, url)
+    assert (row["depth"], row["method"]) == (2, "GET")  # the later answer wins but for its depth
+    assert list(store.urls_written_between(run, mark, store.page_write_mark())) == [url]
+    later = store.start_run("demo", "2026-11-23")  # an incremental run copies the row (crawler.spiders.reuse)
+    store.put_resource(later, url=url, kind="external", in_scope=False, status=200, depth=1)
+    store.copy_resource(run, later, url, {"depth": 2, "in_scope": False})
+    assert store.resource(later, url)["depth"] == 1 and store.resource(later, url)["method"] == "GET"
+    store.close()
+
+
 def test_findings_fingerprint_is_stable_and_replaces(tmp_path):
     store = Store(tmp_path / "x.sqlite")
     run = store.start_run("demo", "2026-11-22")

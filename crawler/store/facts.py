@@ -23,6 +23,17 @@ from crawler.store.runs import utcnow
 from crawler.store.schema import RESOURCE_COLUMNS
 
 _JSON_RESOURCE_FIELDS = {"redirect_chain": [], "headers": {}, "anchors": None}
+# the depth a (re)written resource row keeps: the smaller of the new and the stored one. A URL is
+# written again when a later page needs more of it (a fragment needs the body): which page that is
+# depends on response timing, the shortest distance from the start does not. Parameters: depth,
+# depth, run_id, url.
+MIN_DEPTH_SQL = ("(SELECT COALESCE(MIN(?, r.depth), ?, r.depth) FROM (SELECT 1) "
+                 "LEFT JOIN resources r ON r.run_id=? AND r.url=?)")
+# INSERT OR REPLACE (not an upsert): a rewritten row gets a new rowid above every other one, which
+# is how ``page_write_mark`` / ``urls_written_between`` see it; depth, last, is MIN_DEPTH_SQL
+_NOT_DEPTH = tuple(c for c in RESOURCE_COLUMNS if c != "depth")
+_PUT_RESOURCE_SQL = (f"INSERT OR REPLACE INTO resources (run_id, {', '.join(_NOT_DEPTH)}, depth) "
+                     f"VALUES ({', '.join('?' * (len(_NOT_DEPTH) + 1))}, {MIN_DEPTH_SQL})")
 # most rows hold an empty redirect chain: decoded without the JSON parser (a fresh object each time)
 _EMPTY_JSON = {"[]": list, "{}": dict, "null": type(None)}
 
@@ -153,7 +164,8 @@ class FactsMixin:
         return cur.rowcount == 1
 
     def put_resource(self, run_id: int, **fields: Any) -> None:
-        """Insert or replace the facts about one URL (a later fetch of the same URL wins)."""
+        """Insert or replace the facts about one URL (a later fetch of the same URL wins, but for
+        ``depth``: the smaller one is kept, ``MIN_DEPTH_SQL``)."""
         unknown = set(fields) - set(RESOURCE_COLUMNS)
         if unknown:
             raise ValueError(f"unknown resource fields: {sorted(unknown)}")
@@ -168,10 +180,8 @@ class FactsMixin:
         row["attempts"] = row["attempts"] or 0
         row["decode_errors"] = row["decode_errors"] or 0
         row["fetched_at"] = row["fetched_at"] or utcnow()
-        cols = ", ".join(("run_id",) + RESOURCE_COLUMNS)
-        marks = ", ".join("?" * (len(RESOURCE_COLUMNS) + 1))
-        self.db.execute(f"INSERT OR REPLACE INTO resources ({cols}) VALUES ({marks})",
-                        (run_id, *[row[k] for k in RESOURCE_COLUMNS]))
+        self.db.execute(_PUT_RESOURCE_SQL, (run_id, *[row[k] for k in _NOT_DEPTH],
+                                            row["depth"], row["depth"], run_id, row["url"]))
         self._wrote()  # type: ignore[attr-defined]
 
     def put_body(self, run_id: int, url: str, text: str) -> None:

@@ -35,7 +35,7 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from crawler.store.facts import _JSON_RESOURCE_FIELDS
+from crawler.store.facts import _JSON_RESOURCE_FIELDS, MIN_DEPTH_SQL
 from crawler.store.runs import utcnow
 from crawler.store.schema import RESOURCE_COLUMNS
 
@@ -115,10 +115,13 @@ class ReuseMixin:
                 values[key] = int(bool(values[key]))
         if "fetched_at" in values:
             values["fetched_at"] = values["fetched_at"] or utcnow()
-        picked = [("?" if c in values else c) for c in RESOURCE_COLUMNS]
+        # a given depth is kept only if smaller than the one already stored in to_run (MIN_DEPTH_SQL)
+        picked = [(MIN_DEPTH_SQL if c == "depth" else "?") if c in values else c for c in RESOURCE_COLUMNS]
+        params = [p for c in RESOURCE_COLUMNS if c in values
+                  for p in ((values[c], values[c], to_run, url) if c == "depth" else (values[c],))]
         sql = (f"INSERT OR REPLACE INTO resources (run_id, {', '.join(RESOURCE_COLUMNS)}) "
                f"SELECT ?, {', '.join(picked)} FROM resources WHERE run_id=? AND url=?")
-        self.db.execute(sql, (to_run, *[values[c] for c in RESOURCE_COLUMNS if c in values], from_run, url))
+        self.db.execute(sql, (to_run, *params, from_run, url))
         self._wrote()  # type: ignore[attr-defined]
 
     def copy_body(self, from_run: int, to_run: int, url: str) -> None:
