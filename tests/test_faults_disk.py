@@ -78,6 +78,29 @@ def _error_lines(err: str) -> list[str]:
     return [line for line in err.splitlines() if line.startswith("xunjian: error:")]
 
 
+def _assert_stopped_in_one_line(code: int, err: str, db: Path, says: str, fix: str, reason: str,
+                                resumed: bool) -> int:
+    """What every full-disk case asserts; returns the run's id. Exit 2; one error line saying ``says``
+    and naming the ``fix``, no traceback, no Scrapy 'Dropped' lines; the run stored incomplete with
+    ``reason`` and never judged (no findings, the gate exits 2); the next run resumes it or not."""
+    assert code == 2, err
+    errors = _error_lines(err)
+    assert len(errors) == 1 and errors[0].startswith(f"xunjian: error: {says}") and fix in errors[0], err
+    assert "Traceback" not in err and "Dropped" not in err, err
+    store = Store(db)
+    try:
+        run_id = int(store.runs(complete_only=False)[0]["id"])
+        state = store.run_state(run_id)
+        assert (state.status, state.code) == ("incomplete", reason), state
+        assert store.findings(run_id) == []
+        key = store.run_stats(run_id)["incremental_key"]
+        assert store.resumable_run("disk", key) == (run_id if resumed else None)
+    finally:
+        store.close()
+    assert main(["gate", str(run_id), "--db", str(db)]) == 2
+    return run_id
+
+
 @pytest.mark.fault(item="disk", case="the frontier's disk fills up mid-crawl (real ENOSPC on a tmpfs)",
                    expected="one line; run incomplete (frontier-error); facts kept; next run resumes; exit 2")
 def test_full_frontier_disk_stops_the_crawl_with_one_line_and_the_next_run_resumes(tmp_path, tiny_disk,
@@ -90,25 +113,17 @@ def test_full_frontier_disk_stops_the_crawl_with_one_line_and_the_next_run_resum
         code, err = _run(tmp_path, server, db, capfd)
     finally:
         server.stop()
-    assert code == 2, err
-    errors = _error_lines(err)
-    assert len(errors) == 1 and "frontier: no space left on device writing " + str(frontier) in errors[0], err
-    assert "XUNJIAN_FRONTIER_DIR" in errors[0] and "Traceback" not in err, err
+    says = f"frontier: no space left on device writing {frontier}"
+    run_id = _assert_stopped_in_one_line(code, err, db, says, "XUNJIAN_FRONTIER_DIR", "frontier-error",
+                                         resumed=True)
     assert not list(frontier.iterdir())  # the job directory is removed however the crawl ended
     store = Store(db)
     try:
-        run = store.runs(complete_only=False)[0]
-        state = store.run_state(int(run["id"]))
-        assert (state.status, state.code) == ("incomplete", "frontier-error")
-        assert store.findings(int(run["id"])) == []  # never judged
         stored = store.db.execute("SELECT COUNT(*) FROM resources WHERE run_id=? AND status=200",
-                                  (run["id"],)).fetchone()[0]
+                                  (run_id,)).fetchone()[0]
         assert stored >= 1  # at least the home page: the writer committed everything it was sent
-        key = store.run_stats(int(run["id"]))["incremental_key"]
-        assert store.resumable_run("disk", key) == int(run["id"])  # what the next run resumes
     finally:
         store.close()
-    assert main(["gate", str(run["id"]), "--db", str(db)]) == 2
 
 
 def test_unwritable_frontier_folder_is_one_line_before_anything_is_fetched(tmp_path, monkeypatch, capsys):
@@ -158,25 +173,16 @@ def test_full_store_disk_stops_the_crawl_with_one_line_and_leaves_a_sound_store(
         code, err = _run(tmp_path, server, db, capfd)
     finally:
         server.stop()
-    assert code == 2, err
-    errors = _error_lines(err)
-    assert len(errors) == 1 and errors[0].startswith(f"xunjian: error: store: no space left on device "
-                                                     f"writing {db}"), err
-    assert "--db" in errors[0] and "Traceback" not in err and "Dropped" not in err, err
     subprocess.run(["mount", "-o", "remount,size=8m", str(disk)], check=True)  # space freed
     (disk / "filler").unlink()
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # recorded store-error in the reserve's room (without it the row stayed "running": process-died,
+    # resumed) and not resumed (what a failed writer stored may stop mid-page): the next run starts over
+    says = f"store: no space left on device writing {db}"
+    run_id = _assert_stopped_in_one_line(code, err, db, says, "--db", "store-error", resumed=False)
+    assert not reserve_path(db).exists()
     store = Store(db)
     try:
-        run_id = int(store.runs(complete_only=False)[0]["id"])
-        state = store.run_state(run_id)
-        # recorded in the reserve's room (without it the row stayed "running": process-died, resumed)
-        assert (state.status, state.code) == ("incomplete", "store-error"), state
-        assert not reserve_path(db).exists()
-        assert store.findings(run_id) == []
-        # not resumed (what a failed writer stored may stop mid-page): the next run starts over
-        assert store.resumable_run("disk", store.run_stats(run_id)["incremental_key"]) is None
         assert store.start_run("disk", TODAY) > run_id  # and can write again
     finally:
         store.close()
-    assert main(["gate", str(run_id), "--db", str(db)]) == 2
