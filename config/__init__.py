@@ -199,6 +199,11 @@ def _expand_env(value: Any, where: str) -> Any:
     return value
 
 
+# libyaml's safe loader when PyYAML has it: the same documents ~10x faster than the pure-Python one
+# (rules.yaml is read by every audit, crawl child and check run); errors are still worded by the latter
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -207,6 +212,10 @@ def _read_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
     try:
+        return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        pass
+    try:  # a broken file: the pure-Python loader names the problem better ("found undefined alias 'y'")
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

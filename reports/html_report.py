@@ -25,6 +25,7 @@ import base64
 import hashlib
 import json
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ STAT_LABELS = ("pages", "resources", "links", "skipped", "errors", "retries", "r
 STAT_HIDDEN = {"profile", "check_errors", "a11y", "limits", "crawl_pid", "columns_located"}
 
 
+@lru_cache(maxsize=1)  # one environment per process: it caches the compiled template (~0.2 s a compile)
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
