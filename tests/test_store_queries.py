@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 from crawler.store import PER_PAGE_QUERIES, Store
+from crawler.store.scratch import PER_PAGE_QUERIES as SCRATCH_PER_PAGE_QUERIES
+from crawler.store.scratch import Scratch
 
 ROOT = Path(__file__).resolve().parents[1]
 # where SQL may live: the store package; tests and benchmarks inspect files directly
@@ -178,3 +180,19 @@ def test_per_page_queries_answer_like_the_old_ones(tmp_path):
     assert store.reusable_a11y_result("a", other, "http://h/a/1", "k") == ({"ok": True}, run)
     assert store.reusable_a11y_result("a", run, "http://h/a/1", "k") is None  # never its own run
     assert store.reusable_a11y_result("b", run, "http://h/a/1", "k") is None  # never another site's
+
+
+def test_every_per_page_scratch_query_is_answered_from_a_primary_key():
+    # crawler/store/scratch.py: the checks' per-page structures on disk (views, link texts, URL sets)
+    scratch = Scratch()
+    plans = {name: [row[3] for row in scratch.db.execute("EXPLAIN QUERY PLAN " + sql, ("x",) * sql.count("?"))]
+             for name, sql in SCRATCH_PER_PAGE_QUERIES.items() if not sql.startswith("INSERT")}
+    assert {"view", "has_view", "link_text", "in_url_set", "in_url_set_many"} <= set(plans)
+    walking = {name: steps for name, steps in plans.items()
+               if not any("USING PRIMARY KEY" in s for s in steps)
+               or any(s.startswith("SCAN") and "json_each" not in s for s in steps)}
+    assert walking == {}
+    walk = "EXPLAIN QUERY PLAN SELECT url FROM page_views WHERE data=?"
+    bad = [row[3] for row in scratch.db.execute(walk, (b"",))]
+    assert bad == ["SCAN page_views"]  # what the judge above would catch
+    scratch.close()

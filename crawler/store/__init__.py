@@ -20,6 +20,9 @@ The package owns every table and every query of the file; nothing outside it wri
 - ``crawler.store.content``    ``external_samples`` (off-site targets' title and text), ``availability``
                                (``xunjian probe`` results, veto V2).
 
+Not part of the file: ``crawler.store.scratch.Scratch``, a private temporary SQLite database where a
+checks run keeps its per-page structures (site views, link texts, scanned URLs) instead of memory.
+
 Tables (columns in docs/store.md; bump SCHEMA_VERSION on change):
 
 ``runs``        one row per audit run: site name, profile path, the "today" the
