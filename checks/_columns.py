@@ -27,13 +27,14 @@ import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from checks._dates import MISSING, DateRead, read_date
 from checks._pages import config_regex, content_links, empty_list_evidence, list_items, nav_links, stored_tree
 from checks._views import PageView, ViewReader, iter_views, page_view
+from checks._viewstore import ViewStore
 from config import site_homepage
 from crawler.islands import find_islands
 from crawler.urls import join_url
@@ -81,13 +82,14 @@ class Column:
 
 @dataclass
 class SiteFacts:
-    views: dict[str, PageView]
+    views: Mapping[str, PageView]  # page URL -> view, in URL order (on disk: ``checks._viewstore``)
     statuses: dict[str, int | None]
     homepage: str
     columns: list[Column]
     discovered: bool
     truncated: set[str] = field(default_factory=set)  # bodies cut at limits.max_response_mb
-    link_index: dict[str, str] = field(default_factory=dict)  # link text -> first href (by page URL order)
+    link_index: Mapping[str, str] = field(default_factory=dict)  # link text -> first href (by page URL order)
+    normative: set[str] | None = field(default=None, repr=False)  # normative_urls, once worked out
 
     def text(self, ctx: Any, url: str) -> str:
         """A page's full text, re-read from the store: views keep no text, so memory stays
@@ -127,7 +129,7 @@ def _scripted_marker(html: str, ctx: Any) -> str:
     return next((m for m in markers if m in html), "")
 
 
-def _fill(col: Column, spec: dict[str, Any], facts_views: dict[str, PageView], ctx: Any) -> None:
+def _fill(col: Column, spec: dict[str, Any], facts_views: Mapping[str, PageView], ctx: Any) -> None:
     """Read the column's items; when the list comes out empty, note the evidence that it is an
     empty list page and any script marker (a list filled by JavaScript is not judged blank). A
     data island without records is the list itself, so no script marker overrides it."""
@@ -149,7 +151,7 @@ def _fill(col: Column, spec: dict[str, Any], facts_views: dict[str, PageView], c
     col.scripted = _scripted_marker(html, ctx)
 
 
-def _column_items(url: str, spec: dict[str, Any], facts_views: dict[str, PageView],
+def _column_items(url: str, spec: dict[str, Any], facts_views: Mapping[str, PageView],
                   today: date, ctx: Any) -> list[Item]:
     tree = stored_tree(ctx, url)
     if tree is None:
@@ -194,8 +196,8 @@ def _window(ctype: str, spec: dict[str, Any], ctx: Any) -> int | None:
     return int(value) if value else None
 
 
-def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageView], homepage: str,
-            link_index: dict[str, str]) -> str | None:
+def _locate(spec: dict[str, Any], home: PageView | None, views: Mapping[str, PageView], homepage: str,
+            link_index: Mapping[str, str]) -> str | None:
     if spec.get("url"):
         located = join_url(homepage, spec["url"])
         if located is None:
@@ -211,7 +213,7 @@ def _locate(spec: dict[str, Any], home: PageView | None, views: dict[str, PageVi
             return link_index[name.replace(" ", "")]
     if spec.get("pattern"):
         rx = re.compile(spec["pattern"])
-        for url in sorted(views):
+        for url in views:  # in URL order
             if rx.search(urlsplit(url).path):  # stored page URLs were fetched: they split
                 return url
     return None
@@ -231,66 +233,31 @@ def _content_links(ctx: Any, url: str) -> list[tuple[str, str]]:
 @dataclass
 class _Views:
     """The per-page part of the site facts, built page by page: in the checks run's page pass
-    (``view_builder``), or by ``site_facts`` itself when no pass ran (a helper called alone)."""
+    (``view_builder``), or by ``site_facts`` itself when no pass ran (a helper called alone). The views
+    and the link-text index wait on disk (``checks._viewstore``), not in memory."""
 
     reader: ViewReader
     homepage: str
-    views: dict[str, PageView] = field(default_factory=dict)
-    truncated: set[str] = field(default_factory=set)
-    link_index: dict[str, str] = field(default_factory=dict)
-    # link text -> (page, position in its links) of its link_index entry: the entry is the link of the
-    # first page in URL order, whatever order the pages come in (the live page pass reads them as crawled)
-    index_source: dict[str, tuple[str, int]] = field(default_factory=dict)
+    store: ViewStore = field(default_factory=ViewStore)
+    truncated: set[str] = field(default_factory=set)  # bodies cut at limits.max_response_mb (rare)
     complete: bool = False
     error: Exception | None = None
-    shared: dict[str, str] = field(default_factory=dict)  # footer text -> its one copy
 
     def wanted(self, res: dict[str, Any]) -> Callable[[str], bool] | None:
-        """The links of a page ``add`` uses: all of the homepage's, elsewhere those whose text is not
-        in the link index yet, or only from a page after this one in URL order (the index keeps a
-        text's link from the first page in URL order)."""
+        """The links of a page ``add`` uses: all of the homepage's, elsewhere those whose text the link
+        index may still take (``ViewStore.new_texts_of``)."""
         url = res["url"]
-        if url == self.homepage:
-            return None
-        source = self.index_source
-
-        def new_text(text: str) -> bool:
-            key = _index_key(text)
-            return bool(key) and (key not in source or url < source[key][0])
-        return new_text
+        return None if url == self.homepage else self.store.new_texts_of(url)
 
     def add(self, res: dict[str, Any], view: PageView) -> None:
-        # one string per URL shared with the other per-page sets of the run (CheckContext.consider),
-        # and one copy of a footer the site's template prints on every page
-        view.url = sys.intern(view.url)
-        view.footer = self.shared.setdefault(view.footer, view.footer)
-        view.footer_markup = self.shared.setdefault(view.footer_markup, view.footer_markup)
-        url = sys.intern(res["url"])
-        self.views[url] = view
+        url = res["url"]
         if res.get("truncated"):
-            self.truncated.add(url)
-        for position, (href, text) in enumerate(view.links):
-            key = _index_key(text)
-            if key and (key not in self.index_source or url < self.index_source[key][0]):
-                self.link_index[key] = href
-                self.index_source[key] = (url, position)
-        view.text = ""  # re-read on demand (SiteFacts.text): keeps memory flat on large portals
-        if res["url"] != self.homepage:
-            view.links = []
+            self.truncated.add(sys.intern(url))
+        self.store.add(url, view, keep_links=url == self.homepage)
 
     def finish(self) -> None:
-        """Every page went by: views and link texts in the order a pass in URL order adds them."""
-        self.views = dict(sorted(self.views.items()))
-        self.link_index = {key: self.link_index[key]
-                           for key in sorted(self.link_index, key=self.index_source.__getitem__)}
-        self.index_source = {}
+        """Every page went by: the views and link texts can be read."""
         self.complete = True
-
-
-def _index_key(text: str) -> str:
-    """A link text as the link index keys it ("" for none: empty, or too long to be a name)."""
-    key = text.replace(" ", "")
-    return key if len(key) <= 80 else ""
 
 
 _VIEWS_MEMO = "_columns.views"
@@ -311,13 +278,12 @@ def view_builder(ctx: Any) -> Callable[[Any, Any], None]:
             return
         try:
             view = built.reader.view(page.row, page.html, lambda: page.tree, built.wanted(page.row))
+            if view is not None:
+                built.add(page.row, view)  # a write to the scratch file may fail too (disk full)
         except Exception as exc:  # noqa: BLE001 - re-raised by site_facts in the modules that need it
             built.error = exc
             built.complete = True
             ctx.memo(_VIEWS_MEMO, lambda: built)
-            return
-        if view is not None:
-            built.add(page.row, view)
 
     return build
 
@@ -345,7 +311,7 @@ def site_facts(ctx: Any) -> SiteFacts:
         if res.get("final_url"):
             statuses.setdefault(res["final_url"], res["status"])
     built = _views(ctx)
-    views, truncated, link_index = built.views, built.truncated, built.link_index
+    views, truncated, link_index = built.store.views, built.truncated, built.store.link_index
     homepage = site_homepage(ctx.site)
     home = views.get(homepage)
     specs = _profile_columns(ctx)
@@ -416,7 +382,10 @@ def second_level_items(ctx: Any, facts: SiteFacts) -> list[DateRead]:
 def normative_urls(ctx: Any, facts: SiteFacts) -> set[str]:
     """Pages holding 行政规范性文件: items of ``normative: true`` columns, URL patterns
     from ``disclosure.normative_url_patterns``, pages printing a validity field, and pages
-    whose 体裁 carries a ``docmeta.normative_markers`` word."""
+    whose 体裁 carries a ``docmeta.normative_markers`` word. Worked out once per site facts (it reads
+    every view; several modules ask)."""
+    if facts.normative is not None:
+        return set(facts.normative)
     urls = {i.href for c in facts.columns if c.normative for i in c.items}
     patterns = [re.compile(p) for p in _disclosure(ctx).get("normative_url_patterns", []) or []]
     markers = list(ctx.threshold("docmeta.normative_markers"))  # 体裁 规范性文件
@@ -425,7 +394,8 @@ def normative_urls(ctx: Any, facts: SiteFacts) -> set[str]:
             urls.add(url)
         elif "有效性" in view.fields or any(m in view.fields.get("体裁", "") for m in markers):
             urls.add(url)
-    return {u for u in urls if u in facts.views}
+    facts.normative = {u for u in urls if u in facts.views}
+    return set(facts.normative)
 
 
 def document_urls(ctx: Any, facts: SiteFacts) -> dict[str, str]:

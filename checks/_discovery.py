@@ -24,6 +24,7 @@ stale) unless the table gives a ``type``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from checks._columns import (STATIC, Column, PageView, _content_links, _fill, _guess_type, _nav_links,
@@ -44,7 +45,7 @@ def mandatory_specs(ctx: Any, declared: list[dict[str, Any]]) -> list[dict[str, 
     return out
 
 
-def discover(ctx: Any, homepage: str, views: dict[str, PageView], statuses: dict[str, int | None],
+def discover(ctx: Any, homepage: str, views: Mapping[str, PageView], statuses: dict[str, int | None],
              seen: set[str], overview_urls: list[str]) -> list[Column]:
     """Columns found from the homepage (see the module doc). ``seen`` holds the URLs already
     taken by declared or mandatory columns; ``overview_urls`` (the mandatory column pages) are

@@ -12,7 +12,7 @@ hands ``view_tree`` its shared parse so a page is parsed once for every module.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag
@@ -50,14 +50,15 @@ def labelled_date_pattern(table: LabelTable, fields: list[str]) -> re.Pattern:
 
 def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | None, keep_tree: bool = False,
               date_fields: list[str] | tuple[str, ...] = (), parsed: Any = None,
-              wanted: Callable[[str], bool] | None = None) -> PageView | None:
+              wanted: Callable[[list[str]], Container[str]] | None = None) -> PageView | None:
     """The compact view of one page; ``labels`` is the label table (``labels:`` in config) and
     ``date_fields`` the fields whose labels mark a publication date in the text (none given: no
     labelled date is read; ``iter_views`` passes ``freshness.publication_date_fields``).
     ``parsed``: the page's tree when the caller already holds it (``view_tree``); it is modified
-    (script and style text blanked), so nothing may read it afterwards. ``wanted``: which links
-    (by text) to resolve and list (default all): resolving every link of every page is the
-    costliest part of a view, and the site facts keep only the homepage's and new link texts."""
+    (script and style text blanked), so nothing may read it afterwards. ``wanted``: given the texts of
+    the page's links, those whose links to resolve and list (default all): resolving every link of
+    every page is the costliest part of a view, and the site facts keep only the homepage's and new
+    link texts."""
     table = as_label_table(labels)
     tree = parsed if parsed is not None else parse_html(html)
     if tree is None:
@@ -65,13 +66,15 @@ def page_view(url: str, html: str, labels: LabelTable | dict[str, list[str]] | N
     for bad in tree.iter("script", "style"):
         bad.text = ""
     title_el = tree.find(".//title")
-    links = []
+    anchors = []
     for a in tree.iter("a"):
         href = a.get("href")
-        if not href or href.startswith(("javascript:", "mailto:", "tel:")):
-            continue
-        text = text_of(a) or a.get("title", "")
-        joined = join_url(url, href.strip()) if wanted is None or wanted(text) else None
+        if href and not href.startswith(("javascript:", "mailto:", "tel:")):
+            anchors.append((href, text_of(a) or a.get("title", "")))
+    chosen = wanted([text for _href, text in anchors]) if wanted is not None else None
+    links = []
+    for href, text in anchors:
+        joined = join_url(url, href.strip()) if chosen is None or text in chosen else None
         if joined is not None:  # a malformed href is link-malformed's finding, not this page's crash
             bare = urldefrag(joined)[0] if "#" in joined else joined  # urldefrag returns it as is then
             links.append((bare, text))
@@ -114,7 +117,7 @@ class ViewReader:
         self.keep_tree = keep_tree
 
     def view(self, res: dict[str, Any], html: str, raw_tree: Callable[[], Any] | None = None,
-             wanted: Callable[[str], bool] | None = None) -> PageView | None:
+             wanted: Callable[[list[str]], Container[str]] | None = None) -> PageView | None:
         """The page's view, or None: not a 2xx page, unparsable, or a not-found page served with 200
         (the link checks' soft-404, not a document). ``raw_tree``: the page's shared plain parse;
         ``wanted``: see ``page_view``."""

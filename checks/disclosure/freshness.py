@@ -79,7 +79,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                 target="V3", evidence={"newest": newest.isoformat() if newest else None,
                                        "window_days": window, "dated_items": len(dates), "judged_by": judged_by})
     reported: set[tuple[str, str]] = set()
-    for url, view in sorted(facts.views.items()):
+    for url, view in facts.views.items():  # in URL order
         for field in _ISSUED_FIELDS + _TERM_FIELDS:
             raw = view.fields.get(field, "")
             if not raw or raw in empty:

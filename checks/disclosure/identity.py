@@ -124,7 +124,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     scripted: dict[str, str] = {}  # page -> the script writing its footer (one "not checked" fact)
     written: dict[str, tuple[str, str] | None] = {}  # script URL -> what it writes (None: text not kept)
     considered = []
-    for url, view in sorted(facts.views.items()):
+    for url, view in facts.views.items():  # in URL order
         if url in facts.truncated:
             continue  # the footer was cut off with the body; page-too-large reports the page
         considered.append(url)

@@ -88,7 +88,7 @@ def read_messages(ctx: CheckContext) -> list[Message]:
     records: list[Message] = []
     asked_labels = _asked_labels(ctx)
     scanned = ctx.memos.get(_ASKED_PAGES)  # the page pass's pre-filter, when it ran
-    for url in sorted(facts.views):
+    for url in facts.views:  # in URL order
         if scanned is not None and url not in scanned:
             continue
         html = ctx.store.body(ctx.run_id, url) or ""
@@ -96,7 +96,8 @@ def read_messages(ctx: CheckContext) -> list[Message]:
             continue  # cheap pre-filter: a message prints when it was asked; parse only such pages
         records += page_messages(html, url, labels, ctx.today, tolerance)
     messages = [m for m in merge(records) if m.asked_on is not None]
-    titles = {url: view.title for url, view in facts.views.items()}
+    sources = {page for message in messages for page in message.sources}
+    titles = {url: view.title for url in sorted(sources) if (view := facts.views.get(url)) is not None}
     mark_excluded(messages, titles, compile_pattern(ctx, "interaction.excluded_pattern"))
     return messages
 

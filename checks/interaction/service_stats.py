@@ -36,7 +36,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                            "services.stats_pattern")
     window = int(ctx.threshold("services.stats_window_days"))
     linked = {href for text, href in facts.link_index.items() if pattern.search(text)}
-    pages = sorted(linked & set(facts.views))
+    pages = sorted(url for url in linked if url in facts.views)
     judged = False
     for url in pages:
         tree = stored_tree(ctx, url)
