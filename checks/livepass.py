@@ -22,9 +22,9 @@ module, so a rewrite costs time, never correctness. A scan that raises crashes i
 the page pass; a failure of the live pass itself (a store read) is logged and the sequential
 pass runs instead.
 
-Memory: a window of URLs at a time, the scanned URLs (interned, the same strings as the site
-views' keys) and the per-page findings, which the sequential page pass holds as well; no page body
-or tree outlives its scan. The thread runs in Linux's idle scheduling class (``SCHED_IDLE``): it
+Memory: a window of URLs at a time and the per-page findings, which the sequential page pass holds
+as well; the scanned URLs wait in a scratch file (``crawler.store.scratch``), the site views too
+(``checks._viewstore``); no page body or tree outlives its scan. The thread runs in Linux's idle scheduling class (``SCHED_IDLE``): it
 takes a core only when nothing else (the crawl child, its web server, other jobs) wants it.
 
 Setting: ``checks.live_page_pass`` in the site profile (default true; false: every scan after
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -47,12 +46,14 @@ from checks._columns import view_builder
 from checks.base import CheckContext
 from checks.pagepass import Page, PassResult
 from crawler.store import Finding, PageWriteMark, Store, StoreError
+from crawler.store.scratch import Scratch
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.5          # how often the thread looks for newly committed pages
 WINDOW_ROWS = 400     # rows of each table read per window (the URLs of a window are held at once)
 LIVE_NICE = 19        # the thread's niceness where the idle scheduling class is not available
+SCANNED = "scanned"   # the scratch URL set of the pages scanned
 
 
 def scans_during_crawl(mod: ModuleType, ctx: CheckContext, browser_stage: bool) -> bool:
@@ -117,7 +118,7 @@ class LivePagePass:
         self.build: Callable[[Any, Any], None] = view_builder(self.ctx)
         self.findings: dict[str, list[tuple[str, list[Finding]]]] = {}  # url -> [(module, findings)]
         self.errors: dict[str, Exception] = {}
-        self.scanned: set[str] = set()
+        self.scanned = Scratch()  # URL set SCANNED: every page scanned so far (on disk: one entry a page)
         self.pages = 0
         self.live_pages = 0  # pages scanned while the crawl ran (the rest by ``settle``)
         self.unusable: str | None = None  # why the live results cannot be used
@@ -178,7 +179,9 @@ class LivePagePass:
                              min(now.bodies, self.mark.bodies + WINDOW_ROWS))
         if upto == self.mark:
             return False
-        for url in list(store.urls_written_between(self.run_id, self.mark, upto)):
+        urls = list(store.urls_written_between(self.run_id, self.mark, upto))
+        scanned_before = self.scanned.in_url_set_many(SCANNED, urls)  # one look-up for the window
+        for url in urls:
             if self._stop.is_set():
                 return False  # ``stop`` waits for one page at most; ``settle`` goes on with this window
             if url in self._window_done:  # scanned before this window was cut short by ``stop``
@@ -186,7 +189,7 @@ class LivePagePass:
                     self.unusable = f"page {url} was written again after it was scanned"
                     return False
                 continue
-            if url in self.scanned:  # rewritten after its scan: the scan saw a state that is not final
+            if url in scanned_before:  # rewritten after its scan: the scan saw a state that is not final
                 self.unusable = f"page {url} was written again after it was scanned"
                 return False
             found = store.page_with_body(self.run_id, url, written_upto=upto)
@@ -194,13 +197,13 @@ class LivePagePass:
                 continue  # not a page with a body, or its final write lies in a later window
             self._scan(Page(*found))
             self._window_done[url] = upto
+        self.scanned.add_to_url_set(SCANNED, self._window_done)
         self.mark = upto
         self._window_done.clear()
         return True
 
     def _scan(self, page: Page) -> None:
-        url = sys.intern(page.url)
-        self.scanned.add(url)
+        url = page.url
         self.pages += 1
         mine: list[tuple[str, list[Finding]]] = []
         for name, mod in list(self.live.items()):
@@ -257,5 +260,6 @@ class LivePagePass:
                 if name in names and name not in self.errors:
                     result.findings[name].extend(found)
         self.findings.clear()
+        self.scanned.close()  # nothing polls any more
         result.pages = max(result.pages, self.pages)
         self.build(ctx, None)  # the views are complete: the site facts of ``ctx`` use them
