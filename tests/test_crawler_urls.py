@@ -94,3 +94,31 @@ def test_host_keys_and_extensions():
     assert extension("http://h/files/通知.PDF") == "pdf"
     assert extension("http://h/files/a.docx;jsessionid=1") == "docx"
     assert extension("http://h/dir.v2/") == ""
+
+
+def test_digest_set_holds_urls_as_a_set_does():
+    """crawler.digestset: the crawl's per-URL memory answers like a set of the URL strings."""
+    from crawler.digestset import DigestSet
+
+    urls = [f"http://h/col/art/{i:06d}.html" for i in range(20000)] + ["http://h/中文", "http://h/\udcff"]
+    seen = DigestSet()
+    assert [seen.claim(u) for u in urls] == [True] * len(urls)
+    assert not any(seen.claim(u) for u in urls) and len(seen) == len(urls)
+    assert all(u in seen for u in urls) and "http://h/col/art/020000.html" not in seen
+    for u in urls[::2]:
+        seen.discard(u)
+    seen.discard("http://h/never-added")
+    assert len(seen) == len(urls) // 2
+    assert [u in seen for u in urls[:6]] == [False, True] * 3
+    seen.add(urls[0])
+    assert urls[0] in seen and len(seen) == len(urls) // 2 + 1
+
+
+def test_digest_set_ignores_a_match_across_two_records():
+    """A record's bytes found straddling two stored records are not that record."""
+    from crawler.digestset import _aligned
+
+    bucket = bytearray(b"\x00" * 4 + b"ABCDEFGH" + b"\x00" * 4)  # records 0000ABCD and EFGH0000
+    assert bucket.find(b"ABCDEFGH") == 4 and _aligned(bucket, b"ABCDEFGH", 4) == -1
+    bucket += b"ABCDEFGH"
+    assert _aligned(bucket, b"ABCDEFGH", 4) == 16

@@ -4,8 +4,8 @@ For each link of a crawled page (see ``crawler.extract``) a ``links`` row is wri
 (source, canonical target, fragment, raw href, scheme, text, tag, attribute, position).
 Non-http(s) schemes (``mailto:``, ``tel:``, ``javascript:``, ``data:``, ...) are recorded
 and counted in ``skipped_by_scheme``, never fetched. An http(s) target is then decided
-ONCE per canonical URL (the only per-URL memory is the ``seen`` set, ``SeenURLs``: a 128-bit digest
-per URL, ~80 bytes with the set's slot against ~130 for the URL string of a 48-character URL):
+ONCE per canonical URL (the only per-URL memory is the ``seen`` set and the set of targets checked
+without their body, both ``crawler.digestset.DigestSet``: ~9 bytes per URL, not the URL itself):
 
 - ``links.ignore`` match -> ``skip_reason="ignored"``; external with
   ``links.check_external: false`` -> ``external-disabled``;
@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 
 from config import load_thresholds
 from crawler.css import css_urls
+from crawler.digestset import DigestSet
 from crawler.encoding import decode_html
 from crawler.extract import Document, RawLink, reply_links
 from crawler.facts import (PURPOSE_BODY, PURPOSE_CHECK, PURPOSE_CSS, PURPOSE_ISLAND, PURPOSE_PAGE,
@@ -54,40 +55,6 @@ FETCHED_SCHEMES = ("http", "https")
 ISLAND_POSITION_STRIDE = 100_000  # link positions of a list page's n-th island group start at n * stride
 
 
-class SeenURLs:
-    """The canonical URLs a crawl has decided, kept as 128-bit BLAKE2b digests: the one structure of
-    the crawl that holds an entry for every URL of the site, so its size per URL is what grows
-    with the portal. Two URLs share a digest with probability ~n^2 / 2^129 (1e-27 at ten million
-    URLs): never in practice."""
-
-    __slots__ = ("_digests",)
-
-    def __init__(self) -> None:
-        self._digests: set[int] = set()
-
-    @staticmethod
-    def _digest(url: str) -> int:
-        return int.from_bytes(hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
-                              "little")
-
-    def __contains__(self, url: str) -> bool:
-        return self._digest(url) in self._digests
-
-    def __len__(self) -> int:
-        return len(self._digests)
-
-    def add(self, url: str) -> None:
-        self._digests.add(self._digest(url))
-
-    def claim(self, url: str) -> bool:
-        """Add ``url``; True when it was not there yet (one digest for the test and the add)."""
-        digest = self._digest(url)
-        if digest in self._digests:
-            return False
-        self._digests.add(digest)
-        return True
-
-
 class LinkingMixin:
     def init_linking(self, profile: dict[str, Any], today: date) -> None:
         self.scope = Scope(profile, profile.scope_hosts)
@@ -97,8 +64,8 @@ class LinkingMixin:
         self.max_depth = int(profile["limits"]["max_depth"])
         self.max_pagination = int(profile["limits"]["max_pagination_pages"])
         self.pagination = Pagination(profile["pagination"])
-        self.seen = SeenURLs()
-        self.checked_without_body: set[str] = set()
+        self.seen = DigestSet()
+        self.checked_without_body = DigestSet()
         self.body_upgrades: set[str] = set()  # their status-only check row must not win a race
         self.failed_urls: set[str] = set()
         self.pages_scheduled = 0
