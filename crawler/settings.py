@@ -32,6 +32,8 @@ any byte is sent (crawler.netguard); the public suffix list Scrapy's cookie hand
 is the snapshot bundled with tldextract, never fetched (crawler.credentials).
 """
 
+from scrapy.settings.default_settings import EXTENSIONS_BASE as _scrapy_extensions_base  # lower case: not a setting
+
 BOT_NAME = "xunjian"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -87,12 +89,14 @@ XUNJIAN_DENY_ADDRESSES: list[str] = []    # set from network.deny_addresses
 XUNJIAN_PORTAL_HOSTS: list[str] = []      # set from the profile's scope hosts
 XUNJIAN_MAX_CRAWL_DELAY = 10.0
 XUNJIAN_MAX_RETRY_AFTER_S = 30.0  # set from links.max_retry_after_s
+# no listening consoles: the telnet console and Scrapy 2.19's remote-control HTTP server (which
+# executes posted Python code) have no place in an unattended nightly crawler. They are left out of
+# the base list rather than set to None below: Scrapy imports every class named in EXTENSIONS, None or
+# not, and the remote control's module imports aiohttp (~0.2 s of CPU in every crawl process)
+_consoles = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+EXTENSIONS_BASE = {name: order for name, order in _scrapy_extensions_base.items() if name not in _consoles}
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,
-    # no listening consoles: the telnet console and Scrapy 2.19's remote-control HTTP server
-    # (which executes posted Python code) have no place in an unattended nightly crawler
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
     # Scrapy's own statistics and their periodic log lines: the run's figures are the spider's
     # (PortalSpider.run_stats); these only add a signal receiver to every response and item
     "scrapy.extensions.corestats.CoreStats": None,
