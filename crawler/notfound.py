@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from crawler.htmldoc import parse_html
+from crawler.urls import URL_CACHE_SIZE
 
 PROBE_MARK = "xunjian-nf-"
 SHINGLE_TOKENS = 3
@@ -57,7 +58,7 @@ def directory_prefix(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path[: path.rfind("/") + 1], "", ""))
 
 
-@functools.lru_cache(maxsize=16384)  # called for every navigation link of every crawled page
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)  # called for every navigation link of every crawled page
 def section_prefix(url: str) -> str | None:
     """``http://h/xxgk/tzgg/1.html`` -> ``http://h/xxgk/``; None for ``http://h/page.html``."""
     parts = urlsplit(url)

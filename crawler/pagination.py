@@ -28,13 +28,15 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from crawler.urls import URL_CACHE_SIZE
+
 # "<stem>_<n>.<ext>": the page number is short; a 7-digit TRS/Hanweb article id is no page number
 _NUMBERED_RE = re.compile(r"^(?P<stem>.+?)_(?P<n>\d{1,5})(?P<ext>\.[A-Za-z0-9]{2,6})$")
 _DIGITS_RE = re.compile(r"^\[?\s*\d{1,5}\s*\]?$")
 _INDEX_STEMS = frozenset({"index", "default", "list", "more"})
 # every link of every crawled page is tested against its page: the same few thousand URLs are split
 # again and again (a ValueError is not memoised and is raised afresh)
-_split = functools.lru_cache(maxsize=16384)(urlsplit)
+_split = functools.lru_cache(maxsize=URL_CACHE_SIZE)(urlsplit)
 
 
 def _split_number(segment: str) -> tuple[str, str | None]:
