@@ -32,7 +32,8 @@ any byte is sent (crawler.netguard); the public suffix list Scrapy's cookie hand
 is the snapshot bundled with tldextract, never fetched (crawler.credentials).
 """
 
-from scrapy.settings.default_settings import EXTENSIONS_BASE as _scrapy_extensions_base  # lower case: not a setting
+# lower case: Scrapy takes only upper-case names of this module as settings
+from scrapy.settings.default_settings import EXTENSIONS_BASE as _scrapy_extensions_base
 
 BOT_NAME = "xunjian"
 SPIDER_MODULES = ["crawler.spiders"]

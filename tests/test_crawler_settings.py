@@ -34,8 +34,9 @@ def test_no_console_among_the_crawls_extensions_and_the_progress_line_is():
 
 
 def test_the_crawls_extension_list_imports_no_console_module():
+    modules = ("aiohttp", "scrapy.extensions.remote_control", "scrapy.extensions.telnet")
     code = ("import sys\nfrom tests.test_crawler_settings import _crawl_extensions\n_crawl_extensions()\n"
-            "print(sorted(m for m in ('aiohttp', 'scrapy.extensions.remote_control', 'scrapy.extensions.telnet')"
-            " if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+            f"print(sorted(m for m in {modules!r} if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True,
+                         check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
