@@ -1,7 +1,7 @@
 """The HTML report as a person sees it: real headless Chromium, real clicks, axe-core.
 
-Renders a stored run with every kind of finding, opens report.html from disk,
-checks structure, filters (kept in the URL fragment), search, sort, paging and
+Renders a stored run with every kind of finding, opens report.html from disk (in the session's
+one Chromium, tests/_report_browser.py), checks structure, filters (kept in the URL fragment), search, sort, paging and
 collapsing, that a hostile page title shows as text, that axe-core (wcag2a/aa,
 wcag21a/aa) reports no violation, and saves desktop and print-emulated screenshots to
 ``$XUNJIAN_SCREENSHOTS`` (default: a pytest tmp dir) for a human to look at.
@@ -16,44 +16,12 @@ from pathlib import Path
 
 import pytest
 
-import reports
-from tests.test_reports_data import TEST_RULES, XSS, build_store
+from tests.test_reports_data import XSS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def report_files(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser-report")
-    store, _prev, latest = build_store(root / "store.sqlite")
-    files = {lang: reports.render(store, latest, root / lang, lang=lang, formats=("html",), rules=TEST_RULES)["html"]
-             for lang in ("zh", "en")}
-    store.close()
-    return files
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("Debian chromium / chromedriver not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1366,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        opts.add_argument(flag)
-    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    drv.set_script_timeout(180)  # axe-core on a machine busy with other work can take well over 30 s
-    yield drv
-    drv.quit()
 
 
 def _screenshot(drv, path: Path, width: int) -> None:

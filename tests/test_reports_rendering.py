@@ -3,8 +3,8 @@
 A report in every format (zh and en) must never show Python or Jinja internals
 (``<built-in method …>``, ``<bound method …>``, ``Undefined``); the HTML is read
 as written to disk, i.e. as it reads with JavaScript off. The browser tests
-open the HTML report in Debian's headless Chromium (the same driver as
-tests/test_reports_browser.py) and measure it: no table cell's content wider
+open the HTML report in Debian's headless Chromium (the session's one driver,
+tests/_report_browser.py) and measure it: no table cell's content wider
 than its cell, the findings table's header repeated on every printed PDF page,
 and the filter bar not pinned on a 390 px phone.
 """
@@ -20,7 +20,6 @@ import pytest
 from openpyxl import load_workbook
 
 import reports
-from tests.test_reports_browser import driver  # noqa: F401  (module-scoped Chromium fixture)
 from tests.test_reports_data import TEST_RULES, build_store
 
 LEAKS = re.compile(r"built-in method|bound method|at 0x[0-9a-f]{6,}|Undefined")  # also HTML-escaped (&lt;…)
@@ -124,7 +123,7 @@ return out;
 """
 
 
-def test_long_urls_wrap_inside_their_cells(driver, long_url_report):  # noqa: F811
+def test_long_urls_wrap_inside_their_cells(driver, long_url_report):
     driver.set_window_size(1366, 900)
     driver.get(long_url_report.as_uri() + "#v=rule&ps=100")  # every row on screen
     driver.find_element("id", "f-toggle-all").click()  # every group open
@@ -159,7 +158,7 @@ return out;
 FINDINGS_LABELS = ("页面", "问题描述", "证据", "引用位置", "严重程度", "栏目", "首次发现")
 
 
-def test_printed_tables_repeat_their_labelled_header_on_every_page(driver, long_url_report):  # noqa: F811
+def test_printed_tables_repeat_their_labelled_header_on_every_page(driver, long_url_report):
     driver.get(long_url_report.as_uri())
     # under print media: every table's header repeats per page, rows stay whole, every label is visible
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
@@ -194,7 +193,7 @@ return {top: bar.top, height: bar.height,
 """
 
 
-def test_filter_bar_does_not_pin_on_a_phone(driver, long_url_report):  # noqa: F811
+def test_filter_bar_does_not_pin_on_a_phone(driver, long_url_report):
     driver.get(long_url_report.as_uri())
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
     try:
@@ -210,7 +209,7 @@ def test_filter_bar_does_not_pin_on_a_phone(driver, long_url_report):  # noqa: F
     assert desktop["position"] == "sticky" and desktop["top"] == 0, desktop  # still pinned on a desktop
 
 
-def test_chinese_text_is_drawn_with_a_cjk_font_the_report_names(driver, long_url_report):  # noqa: F811
+def test_chinese_text_is_drawn_with_a_cjk_font_the_report_names(driver, long_url_report):
     """Without a CJK font every Chinese character is a box; scripts/setup.sh installs one the CSS names."""
     driver.get(long_url_report.as_uri())
     stack = driver.execute_script("return getComputedStyle(document.body).fontFamily")

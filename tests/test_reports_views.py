@@ -17,8 +17,7 @@ import re
 import pytest
 
 from reports import html_data, html_report
-from tests.test_reports_browser import (AXE_TAGS, _axe_violations, _status, _visible_rows,  # noqa: F401
-                                        driver, report_files)
+from tests.test_reports_browser import AXE_TAGS, _axe_violations, _status, _visible_rows  # noqa: F401
 from tests.test_reports_data import BASE, FIXED_FINGERPRINT, XSS
 
 DATA_BLOCK = re.compile(r'<script type="application/json" id="report-data">(.*?)</script>', re.S)
@@ -28,7 +27,7 @@ def _data(path) -> dict:
     return json.loads(DATA_BLOCK.search(path.read_text(encoding="utf-8")).group(1))
 
 
-def test_data_block_is_inert_and_complete(report_files):  # noqa: F811
+def test_data_block_is_inert_and_complete(report_files):
     html = report_files["zh"].read_text(encoding="utf-8")
     block = DATA_BLOCK.search(html).group(1)
     assert "<" not in block and ">" not in block  # a crawled </script> cannot end the block
@@ -66,7 +65,7 @@ def test_owners_and_their_contacts_go_into_the_data_block():
         "办公室", "通知公告", "2026-11-26"]
 
 
-def test_change_table_and_verdict_trend(report_files):  # noqa: F811
+def test_change_table_and_verdict_trend(report_files):
     html = report_files["zh"].read_text(encoding="utf-8")
     row = html[html.index('<th scope="row"><a href="#rule-link-broken">'):]
     cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', row[:row.index("</tr>")])
@@ -101,7 +100,7 @@ def _groups(drv) -> list[list[str]]:
                               "  s.querySelector('.rule-toggle').getAttribute('aria-expanded')])")
 
 
-def test_three_views_through_the_fragment_pass_axe(driver, report_files):  # noqa: F811
+def test_three_views_through_the_fragment_pass_axe(driver, report_files):
     drv = driver
     drv.get(report_files["zh"].as_uri() + "#v=page")
     pressed = drv.execute_script("return Array.from(document.querySelectorAll('.view-btn'),"
@@ -143,7 +142,7 @@ def test_three_views_through_the_fragment_pass_axe(driver, report_files):  # noq
     assert [r["rule"] for r in _visible_rows(drv, "#rule-link-unverified")] == ["link-unverified"]
 
 
-def test_without_javascript_the_page_still_reads(driver, report_files):  # noqa: F811
+def test_without_javascript_the_page_still_reads(driver, report_files):
     drv = driver
     drv.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
     try:
