@@ -31,7 +31,7 @@ def report_files(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def driver(tmp_path_factory):
+def report_chromium(tmp_path_factory):
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip("Debian chromium / chromedriver not installed")
     from selenium import webdriver
@@ -39,11 +39,23 @@ def driver(tmp_path_factory):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--window-size=1366,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         opts.add_argument(flag)
     drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     drv.set_script_timeout(180)  # axe-core on a machine busy with other work can take well over 30 s
     yield drv
     drv.quit()
+
+
+@pytest.fixture
+def driver(report_chromium):
+    """The session's Chromium on a blank page: a test's first ``get`` of a report loads it anew.
+
+    Without this, a test opening the report another test left open (``report.html#v=page`` after
+    ``report.html#v=rule``) makes only a same-document fragment change: the page's state (filters,
+    open groups) carries over and the re-render happens after ``get`` returns.
+    """
+    report_chromium.get("about:blank")
+    return report_chromium

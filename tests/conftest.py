@@ -28,7 +28,7 @@ from config import CONFIG_DIR
 from crawler.store import Store
 from tests._demo_audit import DemoAudit, captured_output
 from tests._family_runs import family_run
-from tests._report_browser import driver, report_files  # noqa: F401 - the session's Chromium for report tests
+from tests._report_browser import driver, report_chromium, report_files  # noqa: F401 - report tests' Chromium
 from xunjian import runner
 from xunjian.demo import build_site
 from xunjian.demo.harness import TODAY
