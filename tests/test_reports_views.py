@@ -15,6 +15,7 @@ import json
 import re
 
 import pytest
+from selenium.webdriver.support.wait import WebDriverWait
 
 from reports import html_data, html_report
 from tests.test_reports_browser import AXE_TAGS, _axe_violations, _status, _visible_rows  # noqa: F401
@@ -93,6 +94,16 @@ def _axe_again(drv) -> list:
     return result
 
 
+def _changing_fragment(drv, act) -> None:
+    """Run ``act`` (it changes the URL fragment) and return once the page has handled the change:
+    ``hashchange`` is dispatched after the script or click that set the fragment has returned, so
+    reading the page at once could see the previous view."""
+    drv.execute_script("window.__fragmentChanged = false; window.addEventListener('hashchange',"
+                       " () => { window.__fragmentChanged = true; }, {once: true});")
+    act()
+    WebDriverWait(drv, 60).until(lambda d: d.execute_script("return window.__fragmentChanged"))
+
+
 def _groups(drv) -> list[list[str]]:
     return drv.execute_script("return Array.from(document.querySelectorAll('#groups section.group'), s =>"
                               " [s.querySelector('.rule-title').textContent,"
@@ -114,7 +125,7 @@ def test_three_views_through_the_fragment_pass_axe(driver, report_files):
     assert _axe_violations(drv) == []
 
     # switching through the fragment (a shared link, the back button) re-renders in place
-    drv.execute_script("location.hash = '#v=owner&ch=new'")
+    _changing_fragment(drv, lambda: drv.execute_script("location.hash = '#v=owner&ch=new'"))
     # no owners in this profile: by column, else URL section of the page to fix (a broken link's
     # citing page); the most findings first among equally bad groups; "/" named for a reader
     owners = [(title, count) for title, count, _open in _groups(drv)]
@@ -123,18 +134,19 @@ def test_three_views_through_the_fragment_pass_axe(driver, report_files):
     assert drv.find_element("id", "f-change").get_attribute("value") == "new"
     assert _axe_again(drv) == []
 
-    drv.execute_script("location.hash = '#v=rule&ch=fixed'")
+    _changing_fragment(drv, lambda: drv.execute_script("location.hash = '#v=rule&ch=fixed'"))
     assert [r["page"] for r in _visible_rows(drv)] == [f"{BASE}/fixed.html"]
     assert _status(drv).startswith("显示 1 / 共 1")
     assert "已修复" in drv.find_element("css selector", "#rule-link-broken td.c-seen").text
 
     # the change cards are links to their filters
-    drv.find_element("css selector", "a.card-new").click()
+    _changing_fragment(drv, drv.find_element("css selector", "a.card-new").click)
     assert drv.find_element("id", "f-change").get_attribute("value") == "new"
     assert _status(drv).startswith("显示 46 / 共 46")
     # an anchor into a rule (deduction and change tables) opens it in the rule view
-    drv.execute_script("location.hash = '#v=page'")
-    drv.find_element("css selector", "table.change-table a[href='#rule-link-unverified']").click()
+    _changing_fragment(drv, lambda: drv.execute_script("location.hash = '#v=page'"))
+    unverified = drv.find_element("css selector", "table.change-table a[href='#rule-link-unverified']")
+    _changing_fragment(drv, unverified.click)
     rule_button = drv.find_element("css selector", ".view-btn[data-view='rule']")
     assert rule_button.get_attribute("aria-pressed") == "true"
     toggle = drv.find_element("css selector", "#rule-link-unverified .rule-toggle")
