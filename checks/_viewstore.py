@@ -136,16 +136,20 @@ class ViewStore:
         indexed from a page at or before ``url`` (the index keeps a text's link from the first page)."""
 
         def choose(texts: list[str]) -> set[str]:
-            return {text for text in set(texts)
-                    if (key := index_key(text)) and not self._indexed_by(key, url)}
+            return {text for text in set(texts) if self._unindexed_key(text, url)}
         return choose
+
+    def _unindexed_key(self, text: str, url: str) -> str:
+        """``text``'s index key when the index may still take it from page ``url``, else ""."""
+        key = index_key(text)
+        return key if key and not self._indexed_by(key, url) else ""
 
     def add(self, url: str, view: PageView, keep_links: bool) -> None:
         """Store the view of ``url`` (its links only with ``keep_links``) and index its link texts."""
         firsts: dict[str, str] = {}  # key -> the href of this page's first link printing it
         for href, text in view.links:
-            key = index_key(text)
-            if key and key not in firsts and not self._indexed_by(key, url):
+            key = self._unindexed_key(text, url)
+            if key and key not in firsts:
                 firsts[key] = href
         if firsts:
             self.scratch.put_link_texts((key, href, url) for key, href in firsts.items())
