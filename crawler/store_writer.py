@@ -3,7 +3,8 @@
 ``crawler.pipelines.StorePipeline`` starts it when the spider opens and sends it every fact item;
 it owns the only store connection of the crawl that writes facts, writes the items in the order
 they came with ``write_item`` (the Redis writer's too), and commits every ``--commit-interval`` seconds
-(and every ``--commit-every`` rows, ``Store(commit_every=...)``). Being a process rather than a
+and once ``--commit-every`` rows are pending, always between two items: a page's facts (one batch
+item) are committed whole or not at all, so what a killed crawl leaves is safe to replay. Being a process rather than a
 thread of the crawl, its SQLite and zlib work runs on another core without taking the crawl's
 GIL (a writer thread had to win the GIL back after every SQLite step, which stalled both). It
 imports the store and nothing of Scrapy or Twisted (their import alone is ~40 MB of RSS), so the
@@ -117,7 +118,9 @@ def serve(db_path: str, run_id: int, commit_every: int, commit_interval_s: float
     from crawler.store import Store, StoreError, write_failure
 
     try:
-        store = Store(db_path, commit_every=commit_every)
+        # the store never commits by itself: a commit inside a page's batch item (its parse written,
+        # its links not yet) would let a kill -9 leave a replayable page without its links
+        store = Store(db_path, commit_every=sys.maxsize)
     except StoreError as exc:
         replies.send(failed=f"opening {db_path} failed: {exc}")
         store = None
@@ -137,7 +140,7 @@ def serve(db_path: str, run_id: int, commit_every: int, commit_interval_s: float
             if kind == "item" and not write_item(store, run_id, item):
                 replies.send(unstored=_describe(item, "unknown item"))
             now = time.monotonic()
-            if now - last_commit >= commit_interval_s:
+            if store.pending_rows >= commit_every or now - last_commit >= commit_interval_s:
                 store.commit()
                 last_commit = now
         except StoreError as exc:

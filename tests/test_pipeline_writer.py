@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from types import SimpleNamespace
 
 import psutil
 
 from crawler.pipelines import StorePipeline
 from crawler.store import Store
+from crawler.store_writer import encode_frame
 
 
 class _Settings(dict):
@@ -115,3 +118,41 @@ sys.stdin.read()
         assert sorted(r["url"] for r in store.resources(run_id)) == [f"http://h/{i}" for i in range(3)]
     finally:
         store.close()
+
+
+def test_a_killed_writer_never_leaves_half_a_page_committed(tmp_path):
+    """A resumed run replays a page whose body and parse were committed, with the link rows it
+    finds: a commit inside a page's batch (its parse written, its links not yet) followed by a
+    ``kill -9`` left a replayable page without links, so its broken links and targets were lost.
+    The writer is killed as soon as the page's parse is visible to another connection."""
+    db = tmp_path / "x.sqlite"
+    store = Store(db)
+    run_id = store.start_run("t", "2026-11-26")
+    store.close()
+    url = "http://h/p.html"
+    links = [{"source_url": url, "target_url": f"http://h/t{i}", "fragment": None, "raw_href": f"/t{i}",
+              "scheme": "http", "text": "t", "tag": "a", "attr": "href", "position": i} for i in range(5)]
+    page = {"_table": "batch", "items": [_resource(url), {"_table": "body", "url": url, "text": "<p>"},
+                                         {"_table": "parse", "url": url, "parse": {"links": []}},
+                                         {"_table": "links", "rows": links}]}
+    # three rows per commit: the row count is reached at the parse, before the links
+    writer = subprocess.Popen([sys.executable, "-m", "crawler.store_writer", "--db", str(db), "--run-id",
+                               str(run_id), "--commit-every", "3", "--commit-interval", "600"],
+                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    try:
+        writer.stdin.write(encode_frame("item", page))
+        writer.stdin.flush()
+        with sqlite3.connect(db, timeout=30) as reader:
+            # poll for the committed parse; the writer waits for more input meanwhile (600 s interval)
+            for _ in range(10_000):
+                if reader.execute("SELECT COUNT(*) FROM page_parses").fetchone()[0] or writer.poll() is not None:
+                    break
+                time.sleep(0.01)
+            writer.kill()
+            writer.wait()
+            assert reader.execute("SELECT COUNT(*) FROM page_parses").fetchone()[0] == 1
+            assert reader.execute("SELECT COUNT(*) FROM links").fetchone()[0] == len(links)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()

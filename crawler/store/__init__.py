@@ -146,6 +146,11 @@ class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, Attac
         if self._pending >= self.commit_every:
             self.commit()
 
+    @property
+    def pending_rows(self) -> int:
+        """Rows written since the last commit (a caller that commits by itself reads this)."""
+        return self._pending
+
     def commit(self) -> None:
         self.db.commit()
         self._pending = 0
