@@ -155,3 +155,46 @@ def test_history_shows_the_killed_run_as_resumed(resumed, capsys):
     assert main(["diff", "--list", "--db", str(resumed["db"])]) == 0
     line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.split()[0] == str(resumed["killed"]))
     assert "incomplete" in line and f"resumed by run {resumed['new']}" in line
+
+
+# ``xunjian run`` whose report writing waits for a line on stdin once it has begun (the kill point)
+_PAUSED_AT_REPORTS = """
+import sys
+import reports
+from xunjian.cli import main
+real_render = reports.render
+def render(*args, **kwargs):
+    print("rendering", flush=True)
+    sys.stdin.readline()
+    return real_render(*args, **kwargs)
+reports.render = render
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_run_killed_while_writing_its_reports_is_not_complete(tmp_path, capsys):
+    """Killed after its checks, as its reports are written: the run is not stored complete
+    (complete means the reports were written), the gate gives no verdict, the next run resumes it."""
+    portal = SlowPortal()
+    db = tmp_path / "store.sqlite"
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", _PAUSED_AT_REPORTS,
+                                 *_command(_profile(tmp_path, portal.server.url("/")), db, tmp_path / "out")[3:]],
+                                cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        assert proc.stdout.readline().strip() == "rendering"
+        run_id = _scalar(db, "SELECT MAX(id) FROM runs")
+        assert Store(db).run_state(run_id).status == "running"  # a reader meanwhile: not complete yet
+        proc.kill()
+        proc.wait(timeout=60)
+    finally:
+        portal.server.stop()
+    store = Store(db)
+    try:
+        assert store.run_state(run_id).code == "process-died"
+        assert store.recover_orphans() == [run_id]  # what the next run does first: then it resumes it
+        assert store.resumable_run("resume", store.run_stats(run_id)["incremental_key"]) == run_id
+    finally:
+        store.close()
+    assert main(["gate", str(run_id), "--db", str(db)]) == 2
+    assert "incomplete (process-died" in capsys.readouterr().err

@@ -179,6 +179,18 @@ def _render(store: Store, run_id: int, plan: _Plan, result: AuditResult) -> None
     result.report_dir = report_dir
 
 
+def _write_reports(store: Store, run_id: int, plan: _Plan, result: AuditResult) -> bool:
+    """Render the run's reports; False (and the run stored incomplete, report-failed) when they fail."""
+    try:
+        _render(store, run_id, plan, result)
+        return True
+    except Exception as exc:  # noqa: BLE001 - a run without its report is incomplete, exit 2
+        log.exception("report failed")
+        _incomplete(store, run_id, result, "report-failed", f"writing the report failed: {exc}")
+        result.messages.append(f"report not written to {plan.out_root}: {exc}")
+        return False
+
+
 def _start_live_pass(store: Store, run_id: int, plan: _Plan) -> Any:
     """The page pass of the modules that may scan while the crawl runs (``checks.livepass``), started;
     None when the profile turns it off (``checks.live_page_pass: false``)."""
@@ -372,16 +384,15 @@ def _stages(store: Store, lock: StoreLock, run_id: int, plan: _Plan, result: Aud
             f"{name} ({error})" for name, error in sorted(crashed.items())))
     if result.incomplete:
         _incomplete(store, run_id, result, *result.incomplete)
+        _write_reports(store, run_id, plan, result)
     else:
-        store.finish_run(run_id, COMPLETE)
-        _judge(store, run_id, plan, result)
-
-    try:
-        _render(store, run_id, plan, result)
-    except Exception as exc:  # noqa: BLE001 - a run without its report is incomplete, exit 2
-        log.exception("report failed")
-        _incomplete(store, run_id, result, "report-failed", f"writing the report failed: {exc}")
-        result.messages.append(f"report not written to {plan.out_root}: {exc}")
+        # stored complete only once its reports are written: a run killed while it writes them is
+        # process-died (resumed by the next run), never complete without its reports
+        with store.completing(run_id) as finished_at:
+            _judge(store, run_id, plan, result)
+            written = _write_reports(store, run_id, plan, result)
+        if written:
+            store.finish_run(run_id, COMPLETE, finished_at=finished_at)
 
     if result.incomplete:
         code, detail = result.incomplete

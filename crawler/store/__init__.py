@@ -134,6 +134,7 @@ class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, Attac
         open_schema(self.db, self.path)
         self.commit_every = commit_every
         self._pending = 0
+        self._completing: set[int] = set()  # runs this connection reads as complete (RunsMixin.completing)
 
     @property
     def store_id(self) -> str:

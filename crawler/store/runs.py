@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterator
 
 RUNNING, COMPLETE, INCOMPLETE = "running", "complete", "incomplete"
 
@@ -63,8 +64,9 @@ class RunsMixin:
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any] | None = None,
-                   reason: tuple[str, str] | None = None) -> None:
-        """Close a run as ``complete`` or ``incomplete`` (with ``reason`` = (code, one-line detail))."""
+                   reason: tuple[str, str] | None = None, finished_at: str | None = None) -> None:
+        """Close a run as ``complete`` or ``incomplete`` (with ``reason`` = (code, one-line detail));
+        ``finished_at`` defaults to now."""
         if status not in (COMPLETE, INCOMPLETE):
             raise ValueError(f"finish_run: status must be {COMPLETE!r} or {INCOMPLETE!r}, got {status!r}")
         if status == INCOMPLETE and (not reason or reason[0] not in INCOMPLETE_REASONS):
@@ -73,9 +75,26 @@ class RunsMixin:
         merged = {**self.run_stats(run_id), **(stats or {})}
         self.db.execute(
             "UPDATE runs SET finished_at=?, status=?, stats=?, reason_code=?, reason_detail=? WHERE id=?",
-            (utcnow(), status, json.dumps(merged, ensure_ascii=False, default=str), code, detail, run_id),
+            (finished_at or utcnow(), status, json.dumps(merged, ensure_ascii=False, default=str), code, detail,
+             run_id),
         )
         self.db.commit()
+
+    @contextmanager
+    def completing(self, run_id: int) -> Iterator[str]:
+        """While the last stage of a finished run (its verdict, its reports) works: this connection
+        reads ``run_id`` as complete, finished now (the time is yielded and stored in the row), while
+        the row stays ``running`` for everyone else until the caller stores the final state after
+        the block. A process killed meanwhile so leaves a ``process-died`` run, which the next run
+        resumes, never a ``complete`` run without its reports."""
+        finished_at = utcnow()
+        self.db.execute("UPDATE runs SET finished_at=? WHERE id=?", (finished_at, run_id))
+        self.db.commit()
+        self._completing.add(run_id)  # type: ignore[attr-defined]
+        try:
+            yield finished_at
+        finally:
+            self._completing.discard(run_id)  # type: ignore[attr-defined]
 
     def run_state(self, run: int | sqlite3.Row | dict[str, Any] | None) -> RunState:
         """The effective state of a run: a ``running`` run whose owner process is gone is
@@ -85,6 +104,8 @@ class RunsMixin:
             raise LookupError(f"no such run in {self.path}")
         row = dict(row)
         status = row.get("status")
+        if status == RUNNING and row.get("id") in self._completing:  # type: ignore[attr-defined]
+            return RunState(COMPLETE)
         if status == RUNNING:
             from crawler.storelock import owner_alive
             if owner_alive(row.get("owner_pid"), row.get("owner_host"), row.get("owner_token"), self.path):
@@ -147,8 +168,10 @@ class RunsMixin:
             sql += " AND site=?"
             params.append(site)
         if complete_only:
-            sql += " AND status=?"
-            params.append(COMPLETE)
+            # a run this connection is completing (``completing``) is complete to it, e.g. in its trend
+            completing = sorted(self._completing)  # type: ignore[attr-defined]
+            sql += " AND (status=?" + "".join(" OR id=?" for _ in completing) + ")"
+            params.extend([COMPLETE, *completing])
         if before is not None:
             sql += " AND id<?"
             params.append(before)
