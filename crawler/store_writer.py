@@ -2,11 +2,11 @@
 
 ``crawler.pipelines.StorePipeline`` starts it when the spider opens and sends it every fact item;
 it owns the only store connection of the crawl that writes facts, writes the items in the order
-they came with ``write_item`` (the Redis writer's too), and commits every ``--commit-interval`` seconds
-and once ``--commit-every`` rows are pending, always between two items: a page's facts (one batch
-item) are committed whole or not at all, so what a killed crawl leaves is safe to replay. Being a process rather than a
-thread of the crawl, its SQLite and zlib work runs on another core without taking the crawl's
-GIL (a writer thread had to win the GIL back after every SQLite step, which stalled both). It
+they came with ``write_item`` (the Redis writer's too), and commits every ``--commit-interval``
+seconds and once ``--commit-every`` rows are pending, always between two items: a page's facts (one
+batch item) are committed whole or not at all, so what a killed crawl leaves is safe to replay.
+Being a process rather than a thread of the crawl, its SQLite and zlib work runs on another core
+without taking the crawl's GIL (a writer thread had to win the GIL back after every SQLite step, which stalled both). It
 imports the store and nothing of Scrapy or Twisted (their import alone is ~40 MB of RSS), so the
 process stays at ~20 MB whatever the site's size.
 

@@ -144,8 +144,9 @@ def test_a_killed_writer_never_leaves_half_a_page_committed(tmp_path):
         writer.stdin.flush()
         with sqlite3.connect(db, timeout=30) as reader:
             # poll for the committed parse; the writer waits for more input meanwhile (600 s interval)
+            parses = "SELECT COUNT(*) FROM page_parses"
             for _ in range(10_000):
-                if reader.execute("SELECT COUNT(*) FROM page_parses").fetchone()[0] or writer.poll() is not None:
+                if writer.poll() is not None or reader.execute(parses).fetchone()[0]:
                     break
                 time.sleep(0.01)
             writer.kill()

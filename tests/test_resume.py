@@ -178,8 +178,8 @@ def test_a_run_killed_while_writing_its_reports_is_not_complete(tmp_path, capsys
     portal = SlowPortal()
     db = tmp_path / "store.sqlite"
     try:
-        proc = subprocess.Popen([sys.executable, "-c", _PAUSED_AT_REPORTS,
-                                 *_command(_profile(tmp_path, portal.server.url("/")), db, tmp_path / "out")[3:]],
+        run_args = _command(_profile(tmp_path, portal.server.url("/")), db, tmp_path / "out")[3:]
+        proc = subprocess.Popen([sys.executable, "-c", _PAUSED_AT_REPORTS, *run_args],
                                 cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, text=True)
         assert proc.stdout.readline().strip() == "rendering"

@@ -75,8 +75,8 @@ class RunsMixin:
         merged = {**self.run_stats(run_id), **(stats or {})}
         self.db.execute(
             "UPDATE runs SET finished_at=?, status=?, stats=?, reason_code=?, reason_detail=? WHERE id=?",
-            (finished_at or utcnow(), status, json.dumps(merged, ensure_ascii=False, default=str), code, detail,
-             run_id),
+            (finished_at or utcnow(), status, json.dumps(merged, ensure_ascii=False, default=str), code,
+             detail, run_id),
         )
         self.db.commit()
 
