@@ -6,9 +6,9 @@ they came with ``write_item`` (the Redis writer's too), and commits every ``--co
 seconds and once ``--commit-every`` rows are pending, always between two items: a page's facts (one
 batch item) are committed whole or not at all, so what a killed crawl leaves is safe to replay.
 Being a process rather than a thread of the crawl, its SQLite and zlib work runs on another core
-without taking the crawl's GIL (a writer thread had to win the GIL back after every SQLite step, which stalled both). It
-imports the store and nothing of Scrapy or Twisted (their import alone is ~40 MB of RSS), so the
-process stays at ~20 MB whatever the site's size.
+without taking the crawl's GIL (a writer thread had to win the GIL back after every SQLite step,
+which stalled both). It imports the store and nothing of Scrapy or Twisted (their import alone is
+~40 MB of RSS), so the process stays at ~20 MB whatever the site's size.
 
 Protocol. stdin carries frames: a 4-byte big-endian length, then a pickle of ``("item", item)``
 or ``("close", run_stats_or_None)``; pickles come only from the crawl process that started this
