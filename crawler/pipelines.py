@@ -19,7 +19,8 @@ replaced) is never swallowed: the spider is closed with reason ``store_error`` a
 stored incomplete; what is still sent is dropped. An item the writer cannot store (unknown
 or malformed: a bug) does not stop the writer, but the crawl ends with a store error that names
 it, so the run is incomplete rather than silently missing a fact. A writer process that dies
-fails the crawl the same way.
+fails the crawl the same way; a writer killed by a signal (``spider.store_writer_killed``) stops the
+crawl as a killed crawl, which the next run resumes.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class StorePipeline:
         self.writer: subprocess.Popen | None = None
         self.replies: threading.Thread | None = None
         self.failure: str | None = None        # set when the writer reports a failed write or dies
+        self.write_failed = False              # the writer reported a failed write (not merely died)
         self.close_failure: str | None = None  # the final commit or run statistics failed
         self.closed_reply = False              # the writer confirmed its last commit
         self.unstored: list[str] = []          # items the writer could not store (a bug): the run is incomplete
@@ -110,6 +112,7 @@ class StorePipeline:
             except ValueError:
                 continue
             if "failed" in message:
+                self.write_failed = True
                 self._failed(message["failed"])
             elif "unstored" in message:
                 self.unstored.append(message["unstored"])
@@ -146,6 +149,10 @@ class StorePipeline:
         self.replies.join()
         code = self.writer.wait()
         self.writer = None
+        if code < 0 and not (self.write_failed or self.unstored) and spider is not None:
+            # killed (kill -9, the OOM killer) between commits, which hold whole pages: what it committed
+            # is sound, and the next run resumes it (crawler.run: EXIT_WRITER_KILLED)
+            spider.store_writer_killed = code
         if not self.closed_reply and self.close_failure is None:
             self.close_failure = f"the store writer process ended without its final commit (exit {code})"
         if self.failure and spider is not None and not getattr(spider, "store_error", None):

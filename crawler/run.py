@@ -8,8 +8,10 @@ process. The child's stderr (progress line, warnings, one-line errors) passes th
 Exit codes: 0 crawl finished; 1 crawl ended otherwise (see the run's
 ``crawl_finish_reason`` stat); 2 bad profile or arguments (one line on stderr);
 3 a write to the store failed (one line on stderr); 4 the frontier (the waiting requests on disk,
-crawler.frontier) could not be written, e.g. its disk is full (one line on stderr); 130 interrupted. A child killed
-by a signal shows as ``-N`` to ``crawl()``'s caller.
+crawler.frontier) could not be written, e.g. its disk is full (one line on stderr); 5 the store writer
+process (crawler.store_writer) was killed by a signal (one line on stderr; what it committed is
+resumed by the next run); 130 interrupted. A child killed by a signal shows as ``-N`` to ``crawl()``'s
+caller.
 
 ``crawl(..., lock_fd=FD)`` hands the store lock (``crawler.storelock``) to the child, so
 the store stays locked while an orphaned child is still writing.
@@ -41,6 +43,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_INCOMPLETE, EXIT_CONFIG, EXIT_STORE, EXIT_FRONTIER, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_WRITER_KILLED = 5
 INTERRUPT_GRACE_S = 60
 
 
@@ -179,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     reason = outcome.get("reason")
     if getattr(crawler.spider, "store_error", None):  # a failed write fails the crawl, whatever else
         print(f"xunjian: error: {crawler.spider.store_error}", file=sys.stderr, flush=True)
-        return EXIT_STORE
+        return EXIT_WRITER_KILLED if getattr(crawler.spider, "store_writer_killed", None) else EXIT_STORE
     if getattr(crawler.spider, "frontier_error", None):
         print(f"xunjian: error: {crawler.spider.frontier_error}", file=sys.stderr, flush=True)
         return EXIT_FRONTIER

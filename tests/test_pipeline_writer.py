@@ -57,6 +57,7 @@ def test_writer_survives_a_bad_item_and_commits_at_close(tmp_path):
     assert spider.store_error and spider.store_error.startswith("1 fact item(s) could not be stored"), \
         spider.store_error
     assert "http://h/bad" in spider.store_error
+    assert not getattr(spider, "store_writer_killed", None)  # a store error: the next run starts over
     store = Store(db)
     try:
         assert sorted(r["url"] for r in store.resources(run_id)) == [f"http://h/{i}" for i in range(5)]
@@ -79,7 +80,8 @@ def test_a_writer_that_dies_fails_the_crawl(tmp_path):
     assert pipeline.failure and "store writer process ended unexpectedly" in pipeline.failure
     pipeline.close_spider()  # no exception (Scrapy would log a traceback): the crawl's exit says it
     assert "without its final commit" in pipeline.close_failure
-    assert "store writer process ended unexpectedly" in spider.store_error  # crawler.run: EXIT_STORE
+    assert "store writer process ended unexpectedly" in spider.store_error
+    assert spider.store_writer_killed == -signal.SIGKILL  # crawler.run: EXIT_WRITER_KILLED, resumed
 
 
 def test_a_crawl_that_dies_leaves_no_writer_and_keeps_what_it_sent(tmp_path):

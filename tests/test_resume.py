@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from crawler.store import Store
@@ -198,3 +199,42 @@ def test_a_run_killed_while_writing_its_reports_is_not_complete(tmp_path, capsys
         store.close()
     assert main(["gate", str(run_id), "--db", str(db)]) == 2
     assert "incomplete (process-died" in capsys.readouterr().err
+
+
+def test_a_run_whose_store_writer_is_killed_is_resumed(tmp_path):
+    """Only the crawl's store writer process is killed (kill -9, the OOM killer): the run says so and
+    is incomplete, and since the writer commits whole pages only, the next run resumes it rather than
+    fetching again what it stored (a failed write, by contrast, is started over)."""
+    portal = SlowPortal()
+    portal.slow = True
+    db = tmp_path / "store.sqlite"
+    try:
+        proc = subprocess.Popen(_command(_profile(tmp_path, portal.server.url("/")), db, tmp_path / "out"),
+                                cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        crawl_pid = "SELECT json_extract(stats, '$.crawl_pid') FROM runs ORDER BY id DESC LIMIT 1"
+        writers: list[psutil.Process] = []
+
+        def writer_started() -> bool:  # the crawl opens its writer once the spider has started
+            try:
+                child = _scalar(db, crawl_pid) if db.exists() else None
+                writers[:] = [p for p in psutil.Process(child).children()
+                              if "crawler.store_writer" in p.cmdline()] if child else []
+            except (sqlite3.OperationalError, psutil.NoSuchProcess):  # the store is being created
+                return False
+            return bool(writers)
+
+        _wait_for(writer_started, "the crawl's store writer")
+        writers[0].kill()
+        portal.slow = False  # the pages still in flight answer at once
+        _out, err = proc.communicate(timeout=120)
+        run_id = _scalar(db, "SELECT MAX(id) FROM runs")
+    finally:
+        portal.server.stop()
+    assert proc.returncode == 2, err
+    assert "store writer process ended unexpectedly" in err and "store writer process was killed" in err
+    store = Store(db)
+    try:
+        assert store.run_state(run_id).code == "crawl-killed"
+        assert store.resumable_run("resume", store.run_stats(run_id)["incremental_key"]) == run_id
+    finally:
+        store.close()

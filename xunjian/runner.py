@@ -131,7 +131,7 @@ def _say_reuse(stats: dict[str, Any]) -> None:
 
 def _crawl_failure(rc: int) -> tuple[str, str]:
     """(reason code, detail) of a crawl child that did not finish normally."""
-    from crawler.run import EXIT_FRONTIER, EXIT_INTERRUPTED, EXIT_STORE
+    from crawler.run import EXIT_FRONTIER, EXIT_INTERRUPTED, EXIT_STORE, EXIT_WRITER_KILLED
     if rc < 0:
         try:
             name = signal.Signals(-rc).name
@@ -140,6 +140,8 @@ def _crawl_failure(rc: int) -> tuple[str, str]:
         return "crawl-killed", f"the crawl process was killed ({name}); the crawl did not finish"
     if rc == EXIT_INTERRUPTED:
         return "crawl-interrupted", "the crawl was interrupted (SIGINT) before it finished"
+    if rc == EXIT_WRITER_KILLED:  # what it committed holds whole pages: resumed like a killed crawl
+        return "crawl-killed", "the crawl's store writer process was killed; the crawl did not finish"
     if rc == EXIT_STORE:
         return "store-error", "the crawl could not write to the store (see the error above)"
     if rc == EXIT_FRONTIER:
