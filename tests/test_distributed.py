@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -79,10 +80,11 @@ def portal(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("distributed")
     server = FAMILIES["trs"]().serve()
     profile = tmp / "trs.yaml"
+    # timeout_s: answers some tests hold back (answers_held) must not time out on a loaded machine
     profile.write_text(f"""
 name: mini-trs
 start_urls: ["{server.base}/"]
-limits: {{max_pages: 300, max_depth: 6, max_response_mb: 1, timeout_s: 5}}
+limits: {{max_pages: 300, max_depth: 6, max_response_mb: 1, timeout_s: 60}}
 politeness: {{obey_robots: false, concurrency: 8, concurrency_per_host: 8, delay_s: 0, autothrottle: false}}
 links: {{retries: 1, retry_backoff_s: 0.1, max_retry_after_s: 1, max_redirects: 3}}
 columns: []
@@ -121,6 +123,25 @@ def assert_same(single: dict, distributed: dict) -> None:
     for key in ("resources", "links", "findings"):
         assert distributed[key] == single[key], key
     assert distributed["stats"]["pages"] == single["stats"]["pages"]
+
+
+@contextmanager
+def answers_held(site, hold):
+    """The portal answers each request once ``hold(hit)`` returned; its routes are restored after."""
+    routes, fallback = dict(site.routes), site.fallback
+
+    def held(reply):
+        def answer(hit):
+            hold(hit)
+            return reply(hit) if callable(reply) else reply
+        return answer
+
+    site.routes = {path: held(reply) for path, reply in routes.items()}
+    site.fallback = held(fallback)
+    try:
+        yield
+    finally:
+        site.routes, site.fallback = routes, fallback
 
 
 def _group(owner: str) -> int | None:
@@ -182,17 +203,11 @@ def test_a_late_worker_picks_up_work(redis_url, portal):
     tmp, profile, single, site = portal
     server = connect(redis_url)
     release = threading.Event()
-    routes, fallback = dict(site.routes), site.fallback
 
-    def held(reply):
-        def answer(hit):  # the home page answers at once; every other answer waits for the late worker
-            if hit.path != "/":
-                release.wait(60)
-            return reply(hit) if callable(reply) else reply
-        return answer
+    def hold(hit) -> None:  # the home page answers at once; every other answer waits for the late worker
+        if hit.path != "/":
+            release.wait(60)
 
-    site.routes = {path: held(reply) for path, reply in routes.items()}
-    site.fallback = held(fallback)
     first = start_worker(redis_url)
     seen: dict = {}
 
@@ -216,15 +231,15 @@ def test_a_late_worker_picks_up_work(redis_url, portal):
             release.set()
 
     controller = threading.Thread(target=start_late_worker_then_release)
-    controller.start()
-    try:
-        result = runner.audit(profile, db=tmp / "late.sqlite", out=tmp / "out", today=TODAY, progress=False,
-                              browser=False, redis=redis_url, redis_join_timeout=30, formats=("json",),
-                              overrides={"limits": {"timeout_s": 60}})  # held answers must not time out
-    finally:
-        release.set()
-        controller.join()
-        site.routes, site.fallback = routes, fallback
+    with answers_held(site, hold):
+        controller.start()
+        try:
+            result = runner.audit(profile, db=tmp / "late.sqlite", out=tmp / "out", today=TODAY,
+                                  progress=False, browser=False, redis=redis_url, redis_join_timeout=30,
+                                  formats=("json",))
+        finally:
+            release.set()
+            controller.join()
     late = seen.get("late")
     assert late is not None, "worker 1 never held leases while requests were queued"
     assert [first.wait(timeout=60), late.wait(timeout=60)] == [0, 0]
@@ -312,12 +327,45 @@ def _crawl_children(watch: Descendants) -> list[psutil.Process]:
     return out
 
 
+def _job_of(proc: psutil.Process) -> tuple[str, str] | None:
+    """The private Redis URL and the run's key prefix a local crawl process works on (its arguments)."""
+    try:
+        cmd = proc.cmdline()
+        return cmd[cmd.index("--redis") + 1], cmd[cmd.index("--job") + 1]
+    except (psutil.Error, ValueError, IndexError):
+        return None
+
+
 def test_workers_option_crawls_like_one_process_and_leaves_no_process(portal):
-    tmp, profile, single, _ = portal
+    """The portal answers once both local workers joined the run: on a loaded machine the second can
+    start seconds after the first, which would crawl this small portal alone (no timing involved)."""
+    tmp, profile, single, site = portal
     watch = Descendants()
     watch.start()
-    result = runner.audit(profile, db=tmp / "local.sqlite", out=tmp / "out", today=TODAY, progress=False,
-                          browser=False, workers=2, formats=("json",))
+    release, joined = threading.Event(), threading.Event()
+
+    def release_once_both_joined() -> None:
+        deadline = time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline and not release.is_set():
+                jobs = {job for job in map(_job_of, _crawl_children(watch)) if job}
+                if any(connect(url).scard(f"{prefix}:workers") == 2 for url, prefix in jobs):
+                    joined.set()
+                    return
+                time.sleep(0.02)
+        finally:
+            release.set()
+
+    controller = threading.Thread(target=release_once_both_joined)
+    with answers_held(site, lambda hit: release.wait(60)):
+        controller.start()
+        try:
+            result = runner.audit(profile, db=tmp / "local.sqlite", out=tmp / "out", today=TODAY,
+                                  progress=False, browser=False, workers=2, formats=("json",))
+        finally:
+            release.set()
+            controller.join()
+    assert joined.is_set(), "the two local workers never both joined the run"
     assert watch.seen and watch.alive() == []  # redis-server, 2 workers and their crawl children: all gone
     assert result.incomplete is None
     got = facts(tmp / "local.sqlite", result.run_id)
@@ -340,12 +388,10 @@ def test_a_dead_local_worker_leaves_its_pages_to_the_other(portal):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not killed:
             for proc in _crawl_children(watch):
-                try:
-                    cmd = proc.cmdline()
-                except psutil.Error:
+                job = _job_of(proc)
+                if job is None:
                     continue
-                server = connect(cmd[cmd.index("--redis") + 1])
-                prefix = cmd[cmd.index("--job") + 1]
+                server, prefix = connect(job[0]), job[1]
                 owners = {_pid(o.decode()) for o in server.hvals(f"{prefix}:owners")}
                 if proc.pid in owners and server.zcard(f"{prefix}:requests"):  # mid-crawl
                     os.killpg(proc.pid, signal.SIGKILL)
@@ -420,38 +466,33 @@ def test_ctrl_c_stops_the_workers_and_redis_and_the_next_run_resumes(portal):
     tmp, profile, single, site = portal
     db = tmp / "ctrlc.sqlite"
     release, lock, hits = threading.Event(), threading.Lock(), []
-    routes, fallback = dict(site.routes), site.fallback
 
-    def held(reply):
-        def answer(hit):  # the first few answers at once, the rest once the run was interrupted
-            with lock:
-                hits.append(hit.path)
-                waits = len(hits) > 6
-            if waits:
-                release.wait(60)
-            return reply(hit) if callable(reply) else reply
-        return answer
+    def hold(hit) -> None:  # the first few answers at once, the rest once the run was interrupted
+        with lock:
+            hits.append(hit.path)
+            waits = len(hits) > 6
+        if waits:
+            release.wait(60)
 
-    site.routes = {path: held(reply) for path, reply in routes.items()}
-    site.fallback = held(fallback)
     watch = Descendants()
     watch.start()
-    try:
-        run = subprocess.Popen([sys.executable, "-m", "xunjian.cli", "run", "--site", str(profile),
-                                "--workers", "2", "--db", str(db), "--out", str(tmp / "out"), "--no-browser", "--quiet",
-                                "--today", str(TODAY), "--format", "json"], cwd=str(REPO),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and run.poll() is None and not (
-                len(_crawl_children(watch)) == 2 and len(hits) > 6 and _stored_pages(db) > 0):
-            time.sleep(0.02)
-        assert len(_crawl_children(watch)) == 2, "the workers never started crawling"
-        assert _stored_pages(db) > 0 and len(hits) > 6, "the crawl never got mid-way"
-        run.send_signal(signal.SIGINT)  # a terminal's Ctrl-C (the workers have sessions of their own)
-        out, err = run.communicate(timeout=60)
-    finally:
-        release.set()
-        site.routes, site.fallback = routes, fallback
+    with answers_held(site, hold):
+        try:
+            run = subprocess.Popen([sys.executable, "-m", "xunjian.cli", "run", "--site", str(profile),
+                                    "--workers", "2", "--db", str(db), "--out", str(tmp / "out"),
+                                    "--no-browser", "--quiet", "--today", str(TODAY), "--format", "json"],
+                                   cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and run.poll() is None and not (
+                    len(_crawl_children(watch)) == 2 and len(hits) > 6 and _stored_pages(db) > 0):
+                time.sleep(0.02)
+            assert len(_crawl_children(watch)) == 2, "the workers never started crawling"
+            assert _stored_pages(db) > 0 and len(hits) > 6, "the crawl never got mid-way"
+            run.send_signal(signal.SIGINT)  # a terminal's Ctrl-C (the workers have sessions of their own)
+            out, err = run.communicate(timeout=60)
+        finally:
+            release.set()
     assert run.returncode == 2 and b"interrupted" in err and out == b""
     assert watch.alive() == []
     store = Store(db)
