@@ -238,3 +238,32 @@ def test_a_run_whose_store_writer_is_killed_is_resumed(tmp_path):
         assert store.resumable_run("resume", store.run_stats(run_id)["incremental_key"]) == run_id
     finally:
         store.close()
+
+
+def test_sigterm_stops_a_run_like_ctrl_c(tmp_path):
+    """SIGTERM (systemctl stop, a cancelled CI job) to ``xunjian run`` mid-crawl: the crawl child is
+    stopped and awaited, the run is stored interrupted at once (resumable), one line, exit 2."""
+    portal = SlowPortal()
+    portal.slow = True
+    db = tmp_path / "store.sqlite"
+    try:
+        proc = subprocess.Popen(_command(_profile(tmp_path, portal.server.url("/")), db, tmp_path / "out"),
+                                cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        _wait_for(lambda: len(portal.server.hits) >= 2, "the crawl fetching pages")
+        run_id = _scalar(db, "SELECT MAX(id) FROM runs")
+        crawl = psutil.Process(_scalar(db, "SELECT json_extract(stats, '$.crawl_pid') FROM runs WHERE id=?",
+                                       run_id))
+        proc.send_signal(signal.SIGTERM)
+        portal.slow = False
+        _out, err = proc.communicate(timeout=120)
+    finally:
+        portal.server.stop()
+    assert proc.returncode == 2, err
+    assert err.splitlines()[-1] == "xunjian: stopped by SIGTERM; facts written so far are kept in the store"
+    assert not crawl.is_running()  # stopped and awaited before this process exited
+    store = Store(db)
+    try:
+        assert store.run(run_id)["status"] == "incomplete" and store.run_state(run_id).code == "interrupted"
+        assert store.resumable_run("resume", store.run_stats(run_id)["incremental_key"]) == run_id
+    finally:
+        store.close()

@@ -59,8 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     except (PreflightError, StoreBusy) as exc:  # before any crawl: one line, exit 2
         print(f"xunjian: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("xunjian: interrupted; facts written so far are kept in the store", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        from xunjian.commands.run import Terminated
+        how = "stopped by SIGTERM" if isinstance(exc, Terminated) else "interrupted"
+        print(f"xunjian: {how}; facts written so far are kept in the store", file=sys.stderr)
         return EXIT_ERROR
 
 

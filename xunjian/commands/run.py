@@ -10,12 +10,16 @@ Exit code: 0 when no finding reaches ``--fail-on`` (or the gate passes with
 run is incomplete (killed or failed crawl, failed browser stage, crashed check
 module, report not written). A second run on the same ``--db`` waits for the first;
 ``--no-wait`` makes it refuse (exit 2) instead. ``--workers N`` crawls one site with N local
-processes (``xunjian.localworkers``), always cold.
+processes (``xunjian.localworkers``), always cold. SIGTERM (``systemctl stop``, a cancelled CI
+job, ``timeout``) stops a one-site run like Ctrl-C: the crawl stops cleanly, the run is stored
+incomplete (``interrupted``, resumed by the next run), one line, exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +84,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, unwound like Ctrl-C: the crawl child is stopped, the run stored ``interrupted``."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.sites and not args.sites_dir:
         raise ConfigError("no site to audit; pass --site PROFILE (repeatable) or --sites FOLDER")
@@ -88,13 +100,21 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError("--workers crawls one site with N processes; for several sites use "
                               "--parallel-sites, or `xunjian worker`s on a Redis (--redis URL)")
         return _run_many(args)
-    result = runner.audit(
-        args.sites[0], db=args.db, out=args.out, today=args.today, lang=args.lang,
-        formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
-        gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
-        wait=args.wait, full=getattr(args, "full", False), redis=args.redis,
-        redis_join_timeout=args.redis_join_timeout, a11y_sample=args.a11y_sample, workers=args.workers,
-    )
+    # SIGTERM's default action would end this process at once: the run left "running", no line said
+    # why, and the crawl child stopped on its own only once it noticed its parent was gone
+    main_thread = threading.current_thread() is threading.main_thread()  # tests call main() in threads
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if main_thread else None
+    try:
+        result = runner.audit(
+            args.sites[0], db=args.db, out=args.out, today=args.today, lang=args.lang,
+            formats=tuple(args.formats) if args.formats else None, fail_on=args.fail_on,
+            gate=args.gate, baseline=args.baseline, progress=not args.quiet, browser=args.browser,
+            wait=args.wait, full=getattr(args, "full", False), redis=args.redis,
+            redis_join_timeout=args.redis_join_timeout, a11y_sample=args.a11y_sample, workers=args.workers,
+        )
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     runner.print_summary(result)
     return result.exit_code
 
