@@ -46,7 +46,6 @@ REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed: run scripts/setup.sh "
                                                       "(apt-get install redis-server)")
 SLOW = {"politeness": {"delay_s": 0.2, "concurrency_per_host": 2}}  # a crawl long enough to kill a worker in
-BRISK = {"politeness": {"delay_s": 0.02, "concurrency_per_host": 2}}  # ... when no lease expiry is awaited
 
 
 def _free_port() -> int:
@@ -376,34 +375,46 @@ def test_workers_option_crawls_like_one_process_and_leaves_no_process(portal):
 
 
 def test_a_dead_local_worker_leaves_its_pages_to_the_other(portal):
-    """One of two local workers killed while it holds leased requests and more are queued: the
-    run notices at once (no lease expiry to wait for), the other worker fetches its requests, and
-    the stored facts equal a one-process run's."""
-    tmp, profile, single, _ = portal
+    """One of two local workers killed mid-crawl while it holds leased requests (the portal holds
+    back every answer but the home page's until then: no timing): the run notices at once (no lease
+    expiry to wait for), the other worker fetches its requests, and the stored facts equal a
+    one-process run's."""
+    tmp, profile, single, site = portal
     watch = Descendants()
     watch.start()
     killed: dict = {}
+    release = threading.Event()
 
     def kill_one_holding_leases() -> None:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not killed:
-            for proc in _crawl_children(watch):
-                job = _job_of(proc)
-                if job is None:
-                    continue
-                server, prefix = connect(job[0]), job[1]
-                owners = {_pid(o.decode()) for o in server.hvals(f"{prefix}:owners")}
-                if proc.pid in owners and server.zcard(f"{prefix}:requests"):  # mid-crawl
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    killed["pid"] = proc.pid
-                    return
-            time.sleep(0.02)
+        try:
+            while time.monotonic() < deadline and not release.is_set():
+                for proc in _crawl_children(watch):
+                    job = _job_of(proc)
+                    if job is None:
+                        continue
+                    owners = {_pid(o.decode()) for o in connect(job[0]).hvals(f"{job[1]}:owners")}
+                    if proc.pid in owners:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                        killed["pid"] = proc.pid
+                        return
+                time.sleep(0.02)
+        finally:
+            release.set()
+
+    def hold(hit) -> None:
+        if hit.path != "/":
+            release.wait(60)
 
     killer = threading.Thread(target=kill_one_holding_leases)
-    killer.start()
-    result = runner.audit(profile, db=tmp / "one-dead.sqlite", out=tmp / "out", today=TODAY, progress=False,
-                          browser=False, workers=2, formats=("json",), overrides=BRISK)
-    killer.join()
+    with answers_held(site, hold):
+        killer.start()
+        try:
+            result = runner.audit(profile, db=tmp / "one-dead.sqlite", out=tmp / "out", today=TODAY,
+                                  progress=False, browser=False, workers=2, formats=("json",))
+        finally:
+            release.set()
+            killer.join()
     assert killed, "no worker was killed while holding leases"
     assert watch.alive() == []
     assert result.incomplete is None
