@@ -6,6 +6,7 @@ crawl that dies outright leaves no writer behind and keeps what it sent."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sqlite3
 import subprocess
@@ -122,6 +123,31 @@ sys.stdin.read()
         store.close()
 
 
+def _page_batch(url):
+    """One page's facts as the crawl sends them: its row, body, parse, then its link rows."""
+    links = [{"source_url": url, "target_url": f"http://h/t{i}", "fragment": None, "raw_href": f"/t{i}",
+              "scheme": "http", "text": "t", "tag": "a", "attr": "href", "position": i} for i in range(5)]
+    return {"_table": "batch", "items": [_resource(url), {"_table": "body", "url": url, "text": "<p>"},
+                                         {"_table": "parse", "url": url, "parse": {"links": []}},
+                                         {"_table": "links", "rows": links}]}
+
+
+def test_the_distributed_writer_commits_a_batch_whole(tmp_path):
+    """The writer of a --redis / --workers run (crawler.redis_writer) neither commits inside a batch:
+    a later one-machine run resumes a distributed run cut short from what it committed."""
+    from crawler.redis_writer import _ingest
+    db = tmp_path / "x.sqlite"
+    store = Store(db, commit_every=3)  # three rows: reached at the parse, before the links
+    run_id = store.start_run("t", "2026-11-26")
+    batch = {"id": "r1", "items": _page_batch("http://h/p.html")["items"], "counters": {}}
+    _ingest(store, run_id, pickle.dumps(batch), {})
+    with sqlite3.connect(db, timeout=30) as other:  # what a kill -9 now would leave
+        committed = [other.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                     for table in ("page_parses", "links")]
+    store.close()
+    assert committed in ([0, 0], [1, 5])
+
+
 def test_a_killed_writer_never_leaves_half_a_page_committed(tmp_path):
     """A resumed run replays a page whose body and parse were committed, with the link rows it
     finds: a commit inside a page's batch (its parse written, its links not yet) followed by a
@@ -131,12 +157,7 @@ def test_a_killed_writer_never_leaves_half_a_page_committed(tmp_path):
     store = Store(db)
     run_id = store.start_run("t", "2026-11-26")
     store.close()
-    url = "http://h/p.html"
-    links = [{"source_url": url, "target_url": f"http://h/t{i}", "fragment": None, "raw_href": f"/t{i}",
-              "scheme": "http", "text": "t", "tag": "a", "attr": "href", "position": i} for i in range(5)]
-    page = {"_table": "batch", "items": [_resource(url), {"_table": "body", "url": url, "text": "<p>"},
-                                         {"_table": "parse", "url": url, "parse": {"links": []}},
-                                         {"_table": "links", "rows": links}]}
+    page = _page_batch("http://h/p.html")
     # three rows per commit: the row count is reached at the parse, before the links
     writer = subprocess.Popen([sys.executable, "-m", "crawler.store_writer", "--db", str(db), "--run-id",
                                str(run_id), "--commit-every", "3", "--commit-interval", "600"],
@@ -154,7 +175,7 @@ def test_a_killed_writer_never_leaves_half_a_page_committed(tmp_path):
             writer.kill()
             writer.wait()
             assert reader.execute("SELECT COUNT(*) FROM page_parses").fetchone()[0] == 1
-            assert reader.execute("SELECT COUNT(*) FROM links").fetchone()[0] == len(links)
+            assert reader.execute("SELECT COUNT(*) FROM links").fetchone()[0] == 5
     finally:
         if writer.poll() is None:
             writer.kill()
