@@ -8,8 +8,9 @@ under one key prefix per run (``run_prefix``: ``xunjian:<store id>:<run id>``):
   priority in ``:scores``). A lease is released only together with the outcome of the request
   (``Bus.deliver``): the requests its answer led to and the facts it produced, in one MULTI/EXEC.
   A worker that dies (``kill -9``) leaves its leases behind; once its heartbeat key
-  (``xunjian:worker:<id>``, refreshed every second, expiring after ``XUNJIAN_REDIS_LEASE_S``) is gone,
-  the coordinator puts them back on the queue (``requeue_orphans``): no page is lost.
+  (``xunjian:worker:<id>``, refreshed every second, or every quarter of the lease if that is
+  shorter, expiring after ``XUNJIAN_REDIS_LEASE_S``) is gone, the coordinator puts them back on
+  the queue (``requeue_orphans``): no page is lost.
 * ``:seen`` the shared duplicate filter: one field per canonical URL (and ``:prefixes`` per
   not-found probe prefix), claimed atomically (HSETNX) by the request that first decided it. A
   request that runs again after its worker died still owns its claims, so it decides its

@@ -543,3 +543,21 @@ def test_workers_without_redis_server_or_with_bad_options_is_one_line(portal, tm
         assert cli.main(["run", "--site", str(profile), *bad, "--db", str(tmp_path / "x.sqlite")]) == 2
         assert len(capsys.readouterr().err.strip().splitlines()) == 1
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_process_that_outlives_its_sigkill_is_named(monkeypatch, capsys):
+    """A --workers process still there after SIGKILL and REAP_S (stuck in the kernel) is not left
+    silently: one warning line names its pid. The stuck process is imitated by a kill that does not land."""
+    from xunjian import localworkers
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    try:
+        monkeypatch.setattr(localworkers.os, "killpg", lambda pid, sig: None)
+        monkeypatch.setattr(localworkers, "REAP_S", 0.05)
+        localworkers._kill_group(proc)
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and f"process {proc.pid} did not exit" in err[0] and "ps -o" in err[0]
+    finally:
+        proc.kill()
+        proc.wait()
+    localworkers._kill_group(proc)  # reaped: nothing to say
+    assert capsys.readouterr().err == ""

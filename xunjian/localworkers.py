@@ -184,9 +184,14 @@ def _wait(proc: subprocess.Popen, seconds: float) -> None:
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL to the process's whole group (anything it started too), then reaped."""
+    """SIGKILL to the process's whole group (anything it started too), then reaped; one line when
+    it outlives ``REAP_S`` (stuck in the kernel), so a process left behind is never silent."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     _wait(proc, REAP_S)
+    if proc.poll() is None:
+        print(f"xunjian: warning: --workers process {proc.pid} did not exit {REAP_S:.0f} s after "
+              f"SIGKILL (stuck in the kernel?); check it with `ps -o pid,stat,args -p {proc.pid}`",
+              file=sys.stderr)

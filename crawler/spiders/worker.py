@@ -102,12 +102,13 @@ class WorkerPortalSpider(PortalSpider):
         return spider
 
     def on_opened(self, spider) -> None:
-        """Join the run: heartbeat every second (the reactor runs by now), name in ``:workers``."""
+        """Join the run: heartbeat (the reactor runs by now), name in ``:workers``."""
         from twisted.internet.task import LoopingCall
         self.bus.heartbeat(self.worker_id, self.lease_s)
         self.bus.r.sadd(self.bus.key("workers"), self.worker_id)
         self.beat = LoopingCall(self.bus.heartbeat, self.worker_id, self.lease_s)
-        self.beat.start(1.0, now=False)
+        # a quarter of the lease: a survivor whose reactor stalls for one beat is not taken for dead
+        self.beat.start(min(1.0, self.lease_s / 4), now=False)
 
     async def start(self):
         """Nothing: the coordinator seeds the shared queue (``seed_requests``)."""
