@@ -50,19 +50,12 @@ STATS_WAIT_S = 30
 
 def _ingest(store: Store, run_id: int, data: bytes, totals: dict[str, Any]) -> None:
     batch = pickle.loads(data)
-    # the claim and the batch's facts commit together: no commit_every commit inside it, since a page
-    # committed with its parse but not yet its links would be replayed linkless by a resumed run
-    every, store.commit_every = store.commit_every, sys.maxsize
-    try:
+    with store.whole():  # the claim and the batch's facts commit together (a page never without its links)
         if store.claim_batch(run_id, str(batch["id"])):
             for item in batch["items"]:
                 if not write_item(store, run_id, item):
                     raise ValueError(f"batch {batch['id']}: unknown item table {item.get('_table')!r}")
             add_counters(totals, batch.get("counters") or {})
-    finally:
-        store.commit_every = every
-    if store.pending_rows >= every:
-        store.commit()
 
 
 def add_counters(totals: dict[str, Any], delta: dict[str, Any]) -> None:

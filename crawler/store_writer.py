@@ -70,8 +70,9 @@ def write_item(store: Store, run_id: int, item: dict[str, Any]) -> bool:
     writer of a distributed crawl (crawler/redis_writer.py) stores its batches with this."""
     table = item.get("_table")
     fields = {k: v for k, v in item.items() if k != "_table"}
-    if table == "batch":  # one page's facts (crawler.spiders.portal.batched)
-        return all([write_item(store, run_id, part) for part in item["items"]])
+    if table == "batch":  # one page's facts (crawler.spiders.portal.batched), committed whole
+        with store.whole():
+            return all([write_item(store, run_id, part) for part in item["items"]])
     if table == "resource":
         store.put_resource(run_id, **fields)
     elif table == "body":
@@ -118,9 +119,7 @@ def serve(db_path: str, run_id: int, commit_every: int, commit_interval_s: float
     from crawler.store import Store, StoreError, write_failure
 
     try:
-        # the store never commits by itself: a commit inside a page's batch item (its parse written,
-        # its links not yet) would let a kill -9 leave a replayable page without its links
-        store = Store(db_path, commit_every=sys.maxsize)
+        store = Store(db_path, commit_every=commit_every)  # never inside a page's batch: Store.whole
     except StoreError as exc:
         replies.send(failed=f"opening {db_path} failed: {exc}")
         store = None
@@ -140,7 +139,7 @@ def serve(db_path: str, run_id: int, commit_every: int, commit_interval_s: float
             if kind == "item" and not write_item(store, run_id, item):
                 replies.send(unstored=_describe(item, "unknown item"))
             now = time.monotonic()
-            if store.pending_rows >= commit_every or now - last_commit >= commit_interval_s:
+            if now - last_commit >= commit_interval_s:
                 store.commit()
                 last_commit = now
         except StoreError as exc:

@@ -74,7 +74,9 @@ Schema versions and forward migrations: ``crawler.store.migrations``.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from crawler.store.a11y import PER_PAGE_QUERIES as _A11Y_PER_PAGE
 from crawler.store.a11y import A11yMixin
@@ -134,6 +136,7 @@ class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, Attac
         open_schema(self.db, self.path)
         self.commit_every = commit_every
         self._pending = 0
+        self._whole = 0  # depth of open ``whole()`` blocks: no commit_every commit inside them
         self._completing: set[int] = set()  # runs this connection reads as complete (RunsMixin.completing)
 
     @property
@@ -144,13 +147,21 @@ class Store(RunsMixin, FactsMixin, FindingsMixin, HistoryMixin, A11yMixin, Attac
     # -- write batching -------------------------------------------------------------------
     def _wrote(self, n: int = 1) -> None:
         self._pending += n
-        if self._pending >= self.commit_every:
+        if self._pending >= self.commit_every and not self._whole:
             self.commit()
 
-    @property
-    def pending_rows(self) -> int:
-        """Rows written since the last commit (a caller that commits by itself reads this)."""
-        return self._pending
+    @contextmanager
+    def whole(self) -> Iterator[None]:
+        """Writes committed together or not at all (a page's facts: a commit between its parse and
+        its links would let a kill -9 leave a replayable page without its links): ``commit_every``
+        waits for the end of the block."""
+        self._whole += 1
+        try:
+            yield
+        finally:
+            self._whole -= 1
+        if not self._whole and self._pending >= self.commit_every:
+            self.commit()
 
     def commit(self) -> None:
         self.db.commit()
